@@ -1,0 +1,45 @@
+"""What the engine returns: an Answer, and the events of a streamed one."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .citations import Citation
+from .retrieval import Passage
+
+ABSTAIN_TEXT = "The sources in this corpus do not cover that question, so I cannot answer it from them."
+
+
+@dataclass
+class Answer:
+    question: str
+    standalone_question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    backend: str = ""
+    model: str = ""
+    notices: list[str] = field(default_factory=list)
+    timings_ms: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "retrieved": [p.to_json() for p in self.passages],
+            "backend": self.backend,
+            "model": self.model,
+            "notices": self.notices,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }
+
+
+@dataclass
+class Event:
+    """kind: "status" (text), "token" (text), "final" (answer)."""
+    kind: str
+    text: str = ""
+    answer: Answer | None = None

@@ -1,0 +1,131 @@
+"""No-LLM answering: the best-supported sentences of the retrieved passages, quoted and cited."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..guard import looks_like_instruction
+from ..retrieval import Passage
+from ..textutil import sentence_spans, terms
+
+_NUMBER = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b", re.IGNORECASE)
+
+
+_YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b(?:January|February|March|April|May|June|July|August|"
+                           r"September|October|November|December)\b", re.IGNORECASE)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+")
+_ANNOUNCES_LIST = re.compile(r":\s*$|\b(?:two|three|four|five|six|several)\s+(?:\w+\s+)?(?:stages|phases|ways|steps|"
+                             r"priorities|prongs|approaches|elements|goals|options|areas|groups)\b", re.IGNORECASE)
+
+
+def expected_answer_type(question: str) -> re.Pattern | None:
+    """What a sentence must contain to answer the question at all: a number, a date, a name."""
+    q = question.lower()
+    if re.search(r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:share|percentage|proportion)\b", q):
+        return _NUMBER
+    if re.search(r"^\s*when\b|\bwhat (?:year|date|month)\b|\bin which year\b", q):
+        return _YEAR_OR_DATE
+    if re.search(r"^\s*who\b", q):
+        return _NAME
+    return None
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+    model = "none (extractive)"
+
+    def __init__(self, embedder, idf: dict[str, float], min_score: float = 0.42, max_sentences: int = 2):
+        self.embedder = embedder
+        self.idf = idf
+        self.default_idf = max(idf.values(), default=1.0)
+        self.min_score = min_score
+        self.max_sentences = max_sentences
+
+    def score_sentences(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas=None):
+        candidates = []
+        required = expected_answer_type(question)
+        for passage in passages:
+            text = doc_texts.get(passage.doc_id, "")
+            meta = (metas or {}).get(passage.doc_id)
+            for s, e in sentence_spans(text, passage.start, passage.end):
+                sentence = text[s:e]
+                if len(sentence) < 12 or looks_like_instruction(sentence):
+                    continue
+                if required is not None and not required.search(sentence):
+                    continue
+                candidates.append((passage, s, e, sentence, _describe(sentence, meta)))
+        if not candidates:
+            return []
+        vectors = self.embedder.embed([question] + [c[4] for c in candidates])
+        cosine = vectors[1:] @ vectors[0]
+        q_terms = set(terms(question))
+        weights = {t: self.idf.get(t, self.default_idf) for t in q_terms}
+        total = sum(weights.values()) or 1.0
+        scored = []
+        for (passage, s, e, sentence, described), cos in zip(candidates, cosine):
+            covered = q_terms & set(terms(described))
+            coverage = sum(weights[t] for t in covered) / total
+            scored.append((0.55 * float(cos) + 0.45 * coverage, passage, s, e, sentence, covered))
+        scored.sort(key=lambda item: -item[0])
+        return scored
+
+    def draft(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas=None) -> str | None:
+        scored = self.score_sentences(question, passages, doc_texts, metas)
+        if not scored or scored[0][0] < self.min_score:
+            return None
+        chosen = [scored[0]]
+        covered = set(scored[0][5])
+        if _ANNOUNCES_LIST.search(scored[0][4]):
+            chosen += self._continuation(scored[0], doc_texts)
+        for item in scored[1:]:
+            if len(chosen) >= self.max_sentences or item[0] < 0.85 * scored[0][0]:
+                break
+            if item[5] - covered:  # adds something the first sentence lacks
+                chosen.append(item)
+                covered |= item[5]
+        chosen = list({(item[1].n, item[2]): item for item in chosen}.values())
+        chosen.sort(key=lambda item: (item[1].n, item[2]))
+        lines = []
+        focus = _focus_clause(question, scored[0][4])
+        if focus:
+            lines.append(f"{focus[0].upper()}{focus[1:]}.")
+        lines += [f"“{item[4]}” [{item[1].n}]" for item in chosen]
+        return "\n\n".join(lines)
+
+
+    @staticmethod
+    def _continuation(item, doc_texts, limit: int = 5) -> list:
+        """The sentences or list items that follow a sentence announcing a list, within its passage."""
+        passage, _, end = item[1], item[2], item[3]
+        text = doc_texts.get(passage.doc_id, "")
+        following = [(s, e) for s, e in sentence_spans(text, passage.start, passage.end) if s >= end][:limit]
+        return [(item[0], passage, s, e, text[s:e], set()) for s, e in following
+                if not looks_like_instruction(text[s:e])]
+
+
+def _describe(sentence: str, meta) -> str:
+    """Sentence text for scoring, with what a byline or dateline means spelled out."""
+    if meta is None:
+        return sentence
+    extra = []
+    authors = getattr(meta, "authors", None) or []
+    if authors and sum(a in sentence for a in authors) >= max(1, len(authors) // 2):
+        extra.append("The authors who wrote this report are")
+    if re.fullmatch(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*", sentence):
+        extra.append("The report was published on the date")
+    return " ".join(extra + [sentence]) if extra else sentence
+
+
+def _focus_clause(question: str, sentence: str) -> str | None:
+    """For a list-like sentence, the short clause naming what the question asks about ("four in Iran")."""
+    entities = [w for w in re.findall(r"\b[A-Z][\w’'-]+", question)[1:] if w.lower() not in {"iskp", "is", "the"}]
+    if not entities:
+        return None
+    clauses = [c.strip() for c in re.split(r"[:;,]", sentence) if c.strip()]
+    if len(clauses) < 3:
+        return None
+    hits = [c for c in clauses if len(c.split()) <= 8 and _NUMBER.search(c)
+            and any(re.search(rf"\b{re.escape(e)}\b", c) for e in entities)]
+    return hits[0] if len(hits) == 1 else None

@@ -1,0 +1,44 @@
+"""Any OpenAI-compatible chat server (vLLM, Ollama, llama.cpp server) through llama-index's OpenAILike."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from . import BackendError
+
+
+class OpenAICompatible:
+    name = "openai"
+
+    def __init__(self, settings):
+        from llama_index.llms.openai_like import OpenAILike
+
+        self.model = settings.openai_model
+        self.base_url = settings.openai_base_url
+        self.llm = OpenAILike(
+            model=settings.openai_model, api_base=settings.openai_base_url, api_key=settings.openai_api_key,
+            is_chat_model=True, context_window=settings.n_ctx, temperature=settings.temperature,
+            timeout=settings.openai_timeout_s, max_retries=0,
+        )
+
+    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
+        from llama_index.core.llms import ChatMessage
+
+        chat = [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
+        try:
+            for part in self.llm.stream_chat(chat, max_tokens=max_tokens):
+                if part.delta:
+                    yield part.delta
+        except BackendError:
+            raise
+        except Exception as exc:
+            raise BackendError(f"The model server at {self.base_url} failed: {_describe(exc)}") from exc
+
+
+def _describe(exc: Exception) -> str:
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "it did not answer in time (timeout)"
+    if "Connection" in name:
+        return "it could not be reached"
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"{name}: {text}" if text else f"{name} (invalid or unexpected response)"

@@ -1,0 +1,114 @@
+"""Citations: every quote is an exact span of its source document, checked before it is shown."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from .textutil import sentence_spans, terms
+
+MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+                 "twenty"}
+
+
+@dataclass
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    page: int | None
+    quote: str
+    start: int
+    end: int
+    url: str = ""
+    authors: str = ""
+    date: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def verify(citation: Citation, doc_text: str | None) -> bool:
+    """The one check every shown quote passes: it is exactly the cited span of the cited document."""
+    return (doc_text is not None and 0 <= citation.start < citation.end <= len(doc_text)
+            and bool(citation.quote.strip()) and doc_text[citation.start:citation.end] == citation.quote)
+
+
+_FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "\u00a0": " "})
+
+
+def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+    """Lower-cased, quote/dash-folded, whitespace-collapsed text and, per char, its offset in text."""
+    out, positions, last_space = [], [], False
+    for i, ch in enumerate(text.translate(_FOLD).lower()):
+        if ch.isspace():
+            if last_space:
+                continue
+            ch, last_space = " ", True
+        else:
+            last_space = False
+        out.append(ch)
+        positions.append(i)
+    return "".join(out), positions
+
+
+def locate(quote: str, doc_text: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """Offsets of quote inside doc_text[start:end]: exact first, then tolerant of quotes/dashes/space/case."""
+    end = len(doc_text) if end is None else end
+    quote = quote.strip().strip("\"“”'‘’").strip()
+    if len(quote) < 3:
+        return None
+    at = doc_text.find(quote, start, end)
+    if at >= 0:
+        return at, at + len(quote)
+    hay, positions = _normalised_with_map(doc_text[start:end])
+    needle, _ = _normalised_with_map(quote)
+    needle = needle.strip()
+    at = hay.find(needle)
+    if at < 0 or not needle:
+        return None
+    return start + positions[at], start + positions[at + len(needle) - 1] + 1
+
+
+def support_score(claim: str, sentence: str) -> float:
+    """Share of the claim's content terms found in the sentence; numbers count double."""
+    claim_terms = set(terms(claim))
+    if not claim_terms:
+        return 0.0
+    sentence_terms = set(terms(sentence))
+    weight = lambda t: 2.0 if (t.isdigit() or t in _NUMBER_WORDS) else 1.0
+    total = sum(weight(t) for t in claim_terms)
+    return sum(weight(t) for t in claim_terms & sentence_terms) / total
+
+
+def best_supporting_span(claim: str, doc_text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """The sentence of doc_text[start:end] that best supports claim, as (start, end, score)."""
+    best = None
+    for s, e in sentence_spans(doc_text, start, end):
+        score = support_score(claim, doc_text[s:e])
+        if best is None or score > best[2]:
+            best = (s, e, score)
+    return best
+
+
+def split_claims(answer: str) -> list[tuple[int, int]]:
+    """Sentence spans of the answer, each with its trailing markers attached."""
+    spans = sentence_spans(answer)
+    merged = []
+    for s, e in spans:
+        if merged and MARKER.fullmatch(answer[s:e].strip()):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def marker_numbers(text: str) -> list[int]:
+    return [int(n) for m in MARKER.finditer(text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+
+
+def strip_markers(text: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()

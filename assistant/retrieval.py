@@ -1,0 +1,126 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, de-duplicated, neighbours merged."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .store import Index
+from .textutil import terms
+
+
+@dataclass
+class Passage:
+    """A span of one document given to the answerer as numbered context."""
+    doc_id: str
+    title: str
+    section: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    chunk_ids: list[str]
+    score: float  # fused RRF score
+    similarity: float  # cosine similarity of the question to the best chunk
+    n: int = 0
+
+    def to_json(self) -> dict:
+        return {"n": self.n, "doc_id": self.doc_id, "chunk_id": ",".join(self.chunk_ids), "title": self.title,
+                "section": self.section, "page": self.page, "start": self.start, "end": self.end,
+                "text": self.text, "score": round(self.score, 5), "similarity": round(self.similarity, 4)}
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    best_similarity: float
+    lexical_coverage: float = 0.0  # share of the question's terms found in the best BM25 hit
+    timings_ms: dict = field(default_factory=dict)
+
+
+class HybridRetriever:
+    def __init__(self, index: Index, embedder, candidates: int = 20, rrf_k: int = 60):
+        self.index = index
+        self.embedder = embedder
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+
+    def retrieve(self, query: str, top_k: int = 5, doc_ids: list[str] | None = None) -> Retrieval:
+        timings = {}
+        t0 = time.perf_counter()
+        vector = self.embedder.embed([query])[0]
+        t1 = time.perf_counter()
+        dense = self.index.dense_search(vector, self.candidates, doc_ids)
+        t2 = time.perf_counter()
+        lexical = self.index.lexical_search(query, self.candidates, doc_ids)
+        t3 = time.perf_counter()
+        timings.update(embed_query=(t1 - t0) * 1e3, dense=(t2 - t1) * 1e3, bm25=(t3 - t2) * 1e3)
+
+        fused: dict[int, float] = {}
+        for ranking in (dense, lexical):
+            for rank, (i, _) in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+        order = sorted(fused, key=lambda i: -fused[i])
+        similarity = {i: s for i, s in dense}
+        for i in order:
+            if i not in similarity:
+                similarity[i] = float(self.index.matrix[i] @ vector)
+        selected = self._diverse(order, top_k)
+        passages = self._merge_neighbours(selected, fused, similarity)
+        timings["fuse"] = (time.perf_counter() - t3) * 1e3
+        best = max((s for _, s in dense), default=0.0)
+        q_terms = set(terms(query))
+        coverage = max((len(q_terms & set(terms(self.index.chunks[i].embed_text()))) / len(q_terms)
+                        for i, _ in lexical[:3]), default=0.0) if q_terms else 0.0
+        return Retrieval(passages=passages, best_similarity=best, lexical_coverage=coverage, timings_ms=timings)
+
+    def _diverse(self, order: list[int], top_k: int) -> list[int]:
+        """Drop chunks that overlap or nearly repeat an already selected one."""
+        chunks = self.index.chunks
+        chosen: list[int] = []
+        chosen_terms: list[set] = []
+        for i in order:
+            chunk = chunks[i]
+            if any(chunks[j].doc_id == chunk.doc_id and chunks[j].start < chunk.end and chunk.start < chunks[j].end
+                   for j in chosen):
+                continue
+            words = set(terms(chunk.text))
+            if any(_jaccard(words, other) > 0.8 for other in chosen_terms):
+                continue
+            chosen.append(i)
+            chosen_terms.append(words)
+            if len(chosen) == top_k:
+                break
+        return chosen
+
+    def _merge_neighbours(self, selected: list[int], fused: dict, similarity: dict) -> list[Passage]:
+        """Adjacent chunks of one document become one passage, so a split paragraph reads whole."""
+        chunks = self.index.chunks
+        groups: list[list[int]] = []
+        for i in selected:
+            for group in groups:
+                if any(abs(i - j) == 1 and chunks[j].doc_id == chunks[i].doc_id for j in group):
+                    group.append(i)
+                    break
+            else:
+                groups.append([i])
+        passages = []
+        for group in groups:
+            group.sort()
+            first, last = chunks[group[0]], chunks[group[-1]]
+            doc_text = self.index.doc_text(first.doc_id) or ""
+            passages.append(Passage(
+                doc_id=first.doc_id, title=first.title, section=first.section, page=first.page,
+                start=first.start, end=last.end, text=doc_text[first.start:last.end] or first.text,
+                chunk_ids=[chunks[i].chunk_id for i in group],
+                score=max(fused[i] for i in group), similarity=max(similarity[i] for i in group),
+            ))
+        passages.sort(key=lambda p: -p.score)
+        for n, passage in enumerate(passages, start=1):
+            passage.n = n
+        return passages
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
