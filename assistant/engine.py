@@ -26,7 +26,8 @@ from .guard import for_prompt
 from .prompts import render
 from .retrieval import HybridRetriever, Passage
 from .settings import Settings
-from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IngestReport, Ingestor, read_state
+from .store import (Index, IndexCorrupt, IndexError_, IndexMissing, IngestReport, Ingestor, read_state,
+                    release_chroma)
 from .textutil import clean_question
 
 SENTINEL = "NOT_IN_SOURCES"
@@ -75,10 +76,12 @@ class Engine:
                 self._open()
             except IndexMissing:
                 self.log("No index yet: building it from the corpus...")
+                release_chroma(self.settings)
                 self.ingest(progress=progress)
                 self._open()
             except IndexCorrupt as exc:
                 self.log(f"The index is damaged ({exc}); rebuilding it from the corpus...")
+                release_chroma(self.settings)
                 if not self.settings.chroma_url:
                     shutil.rmtree(self.settings.index_dir, ignore_errors=True)
                 else:

@@ -80,6 +80,17 @@ def chroma_client(settings: Settings):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def release_chroma(settings: Settings) -> None:
+    """Forget chromadb's cached client for the embedded store, so a damaged or deleted one is reopened from disk."""
+    if settings.chroma_url:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(Path(settings.index_dir) / "chroma")
+    SharedSystemClient._identifier_to_system.pop(key, None)
+    SharedSystemClient._identifier_to_refcount.pop(key, None)
+
+
 def _atomic_write(path: Path, data: str) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
