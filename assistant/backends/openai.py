@@ -24,14 +24,19 @@ class OpenAICompatible:
         from llama_index.core.llms import ChatMessage
 
         chat = [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
+        answered = False
         try:
             for part in self.llm.stream_chat(chat, max_tokens=max_tokens):
                 if part.delta:
+                    answered = True
                     yield part.delta
         except BackendError:
             raise
         except Exception as exc:
             raise BackendError(f"The model server at {self.base_url} failed: {_describe(exc)}") from exc
+        if not answered:  # e.g. a non-streaming or malformed reply: not an abstention
+            raise BackendError(f"The model server at {self.base_url} failed: it returned no answer text "
+                               "(empty or invalid response).")
 
 
 def _describe(exc: Exception) -> str:
