@@ -32,7 +32,8 @@ from .textutil import clean_question
 
 SENTINEL = "NOT_IN_SOURCES"
 _REFUSAL = re.compile(r"\b(?:do(?:es)? not (?:contain|mention|provide|include|say|specify|cover)|"
-                      r"no (?:information|mention)|not (?:mentioned|provided|specified|stated|covered) in)\b", re.I)
+                      r"no (?:information|mention)|not (?:mentioned|provided|specified|stated|covered|found) in|"
+                      r"not in (?:the )?(?:sources|passages|context))\b", re.I)
 
 
 class QuestionError(ValueError):
