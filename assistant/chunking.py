@@ -124,7 +124,8 @@ def chunk_document(doc: SourceDocument, count_tokens: Callable[[str], int], max_
             pending_headings = []
         pieces = _fit_block(text, block, count_tokens, max_tokens)
         for piece_start, piece_end, intro in pieces:
-            if current and count_tokens(text[current[0][0]:piece_end]) <= max_tokens and not intro:
+            same_page = doc.page_at(current[0][0]) == doc.page_at(piece_start) if current else True
+            if current and same_page and count_tokens(text[current[0][0]:piece_end]) <= max_tokens and not intro:
                 current.append((piece_start, piece_end))
                 continue
             flush()

@@ -245,7 +245,7 @@ class Engine:
             yield final(ABSTAIN_TEXT, [], True)
             return
         t = time.perf_counter()
-        text, citations = ground(draft.replace(SENTINEL, ""), passages, doc_texts, metas)
+        text, citations = ground(draft.replace(SENTINEL, ""), passages, doc_texts, metas, index.page_at)
         timings["verify"] = (time.perf_counter() - t) * 1e3
         if not citations:
             notices.append("The drafted answer could not be matched to any source passage, so it is not shown.")

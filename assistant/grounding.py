@@ -11,7 +11,8 @@ MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
 
 
-def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict) -> tuple[str, list[Citation]]:
+def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
+           page_at=lambda doc_id, offset: None) -> tuple[str, list[Citation]]:
     by_n = {p.n: p for p in passages}
     citations: list[Citation] = []
     keyed: dict[tuple, Citation] = {}
@@ -24,7 +25,7 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
             text = doc_texts.get(passage.doc_id)
             citation = Citation(
                 n=len(citations) + 1, doc_id=passage.doc_id, title=passage.title, section=passage.section,
-                page=passage.page, quote=text[start:end] if text else "", start=start, end=end,
+                page=page_at(passage.doc_id, start) or passage.page, quote=text[start:end] if text else "", start=start, end=end,
                 url=getattr(meta, "url", ""), authors=", ".join(getattr(meta, "authors", []) or []),
                 date=getattr(meta, "date", ""),
             )

@@ -324,6 +324,7 @@ class Index:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexCorrupt(f"index generation {state['generation']} is damaged ({exc})") from exc
         self.docs = {doc_id: (DocMeta(**d["meta"]), d["text"]) for doc_id, d in docs.items()}
+        self.pages = {doc_id: [tuple(p) for p in d.get("pages") or []] for doc_id, d in docs.items()}
         try:
             self.collection = chroma_client(settings).get_collection(state["collection"], embedding_function=None)
             count = self.collection.count()
@@ -344,6 +345,9 @@ class Index:
     def doc_text(self, doc_id: str) -> str | None:
         entry = self.docs.get(doc_id)
         return entry[1] if entry else None
+
+    def page_at(self, doc_id: str, offset: int) -> int | None:
+        return next((n for start, end, n in self.pages.get(doc_id, []) if start <= offset < end), None)
 
     def doc_meta(self, doc_id: str) -> DocMeta | None:
         entry = self.docs.get(doc_id)

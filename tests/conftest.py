@@ -1,0 +1,43 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "corpus" / "the-next-afghan-jihad.txt"
+
+
+def make_corpus(tmp: Path) -> Path:
+    corpus = tmp / "corpus"
+    corpus.mkdir(parents=True)
+    shutil.copy(REPORT, corpus / REPORT.name)
+    shutil.copy(ROOT / "corpus" / "manifest.yaml", corpus / "manifest.yaml")
+    return corpus
+
+
+@pytest.fixture
+def report_text() -> str:
+    return REPORT.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def fresh_settings(tmp_path) -> Settings:
+    corpus = make_corpus(tmp_path)
+    return Settings.load(corpus_dir=corpus, index_dir=tmp_path / "index", backend="extractive")
+
+
+@pytest.fixture(scope="session")
+def shared_settings(tmp_path_factory) -> Settings:
+    base = tmp_path_factory.mktemp("shared")
+    return Settings.load(corpus_dir=make_corpus(base), index_dir=base / "index", backend="extractive")
+
+
+@pytest.fixture(scope="session")
+def extractive_engine(shared_settings):
+    from assistant.engine import Engine
+
+    engine = Engine(shared_settings, log=lambda m: None)
+    engine.ensure_index()
+    return engine

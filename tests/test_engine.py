@@ -1,0 +1,113 @@
+"""The engine end to end with the real embedder and real Chroma, extractive backend."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.citations import verify
+from assistant.engine import QuestionError
+
+PLOTS_Q = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
+
+
+def assert_verified(engine, answer):
+    for citation in answer.citations:
+        _, text = engine.document(citation.doc_id)
+        assert verify(citation, text), citation
+        assert citation.quote in text
+
+
+def test_plots_answer_cites_verbatim_quote(extractive_engine, report_text):
+    answer = extractive_engine.ask(PLOTS_Q)
+    assert not answer.abstained
+    assert "sixteen" in answer.text.lower()
+    assert answer.citations and "[1]" in answer.text
+    assert any("at least sixteen ISKP plots" in c.quote for c in answer.citations)
+    for c in answer.citations:
+        assert report_text[c.start:c.end] == c.quote
+        assert c.doc_id == "next-afghan-jihad" and c.title.startswith("The Next Afghan Jihad")
+    assert_verified(extractive_engine, answer)
+
+
+def test_out_of_scope_question_abstains_without_citations(extractive_engine):
+    answer = extractive_engine.ask("What is the recipe for a baguette?")
+    assert answer.abstained
+    assert answer.citations == []
+    assert "do not cover" in answer.text
+
+
+def test_follow_up_is_condensed_with_history(extractive_engine):
+    session = extractive_engine.session()
+    first = session.ask("How many ISKP plots were foiled in India?")
+    assert "three" in first.text.lower()
+    second = session.ask("And in Iran?")
+    assert "Iran" in second.standalone_question and "plots" in second.standalone_question
+    assert second.text.lower().startswith("four in iran")
+    assert_verified(extractive_engine, second)
+
+
+def test_sessions_do_not_share_history(extractive_engine):
+    a, b = extractive_engine.session(), extractive_engine.session()
+    a.ask("How many ISKP plots were foiled in India?")
+    b.ask("How many ISKP plots were foiled in Turkey?")
+    assert "Iran" in a.ask("And in Iran?").standalone_question
+    assert "Germany" in b.ask("What about Germany?").standalone_question
+    assert len(a.history) == 2 and len(b.history) == 2
+
+
+def test_streaming_ends_with_final_answer(extractive_engine):
+    events = list(extractive_engine.session().ask_stream(PLOTS_Q))
+    assert [e.kind for e in events][-1] == "final"
+    assert any(e.kind == "token" for e in events)
+    assert events[-1].answer.citations
+
+
+def test_document_filter_restricts_retrieval(extractive_engine):
+    answer = extractive_engine.ask(PLOTS_Q, doc_ids=["next-afghan-jihad"])
+    assert {p.doc_id for p in answer.passages} == {"next-afghan-jihad"}
+    unknown = extractive_engine.ask(PLOTS_Q, doc_ids=["no-such-doc"])  # unknown ids are ignored
+    assert unknown.passages
+
+
+def test_top_k_limits_context(extractive_engine):
+    answer = extractive_engine.ask(PLOTS_Q, top_k=2)
+    assert 1 <= sum(len(p.chunk_ids) for p in answer.passages) <= 2
+
+
+def test_retrieval_context_is_not_duplicated(extractive_engine):
+    answer = extractive_engine.ask("What did the Taliban do about ISKP in early 2023?")
+    spans = [(p.doc_id, p.start, p.end) for p in answer.passages]
+    for i, (d1, s1, e1) in enumerate(spans):
+        for d2, s2, e2 in spans[i + 1:]:
+            assert d1 != d2 or e1 <= s2 or e2 <= s1, "overlapping passages"
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "?!...", "x" * 100_000])
+def test_bad_questions_get_clear_errors(extractive_engine, bad):
+    with pytest.raises(QuestionError) as info:
+        extractive_engine.ask(bad)
+    assert str(info.value)
+
+
+def test_cli_ask_json_schema(shared_settings, extractive_engine):
+    env = {"ASSISTANT_CORPUS_DIR": str(shared_settings.corpus_dir), "ASSISTANT_INDEX_DIR": str(shared_settings.index_dir),
+           "ASSISTANT_BACKEND": "extractive", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "--json", PLOTS_Q],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert {"answer", "abstained", "citations", "retrieved", "timings_ms"} <= set(data)
+    assert "sixteen" in data["answer"].lower() and data["abstained"] is False
+    citation = data["citations"][0]
+    assert {"n", "doc_id", "title", "section", "page", "quote", "start", "end"} <= set(citation)
+    assert {"doc_id", "chunk_id", "text", "score"} <= set(data["retrieved"][0])
+
+
+def test_cli_rejects_empty_question_with_message(shared_settings, extractive_engine):
+    env = {"ASSISTANT_CORPUS_DIR": str(shared_settings.corpus_dir), "ASSISTANT_INDEX_DIR": str(shared_settings.index_dir),
+           "ASSISTANT_BACKEND": "extractive", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "  "], capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert out.returncode == 2
+    assert "Please type a question" in out.stderr and "Traceback" not in out.stderr
