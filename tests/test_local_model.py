@@ -1,0 +1,46 @@
+"""The real local model (Qwen2.5-Coder-1.5B GGUF via llama.cpp) end to end."""
+import pytest
+
+from assistant.backends.local import resolve_model_path
+from assistant.citations import verify
+from assistant.engine import Engine
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def local_engine(shared_settings, extractive_engine):
+    settings = shared_settings.replace(backend="local")
+    try:
+        resolve_model_path(settings)
+    except FileNotFoundError as exc:
+        pytest.skip(f"local model not installed: {exc}")
+    engine = Engine(settings, log=lambda m: None)
+    assert engine.backend_name == "local", engine.notices
+    return engine
+
+
+def test_local_model_answers_plots_with_verified_quote(local_engine):
+    answer = local_engine.ask("How many ISKP plots has foreign law enforcement interdicted since 2015?")
+    assert answer.backend == "local" and not answer.abstained, answer.to_json()
+    assert "sixteen" in answer.text.lower() or "16" in answer.text
+    assert answer.citations
+    for citation in answer.citations:
+        assert verify(citation, local_engine.document(citation.doc_id)[1])
+    assert any("sixteen" in c.quote for c in answer.citations)
+    assert answer.timings_ms["first_token"] > 0
+
+
+def test_local_model_abstains_out_of_scope(local_engine):
+    answer = local_engine.ask("What is the recipe for a baguette?")
+    assert answer.abstained and answer.citations == []
+
+
+def test_local_model_follow_up(local_engine):
+    session = local_engine.session()
+    first = session.ask("How many ISKP plots were foiled in India?")
+    assert "three" in first.text.lower() or "3" in first.text, first.to_json()
+    second = session.ask("And in Iran?")
+    assert "Iran" in second.standalone_question
+    assert "four" in second.text.lower() or "4" in second.text, second.to_json()
+    assert second.citations
