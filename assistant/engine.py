@@ -254,6 +254,7 @@ class Engine:
         yield final(text, citations, False)
 
     def _generate(self, llm, question: str, passages: list[Passage], timings: dict, t0: float) -> Iterator[str]:
+        passages = _within_budget(passages, self.settings.llm_context_chars)
         context = "\n\n".join(
             f"[{p.n}] {_heading(p, self._index.doc_meta(p.doc_id))}\n{for_prompt(p.text)}" for p in passages)
         messages = [
@@ -267,6 +268,17 @@ class Engine:
                 timings["first_token"] = (time.perf_counter() - t0) * 1e3
                 first = False
             yield piece
+
+
+def _within_budget(passages: list[Passage], budget: int) -> list[Passage]:
+    """The best-ranked passages that fit the LLM context budget (always at least one)."""
+    kept, used = [], 0
+    for passage in passages:
+        if kept and used + len(passage.text) > budget:
+            continue
+        kept.append(passage)
+        used += len(passage.text)
+    return kept
 
 
 def _heading(passage: Passage, meta) -> str:

@@ -24,6 +24,8 @@ class Settings:
     n_ctx: int = 4096
     n_threads: int = 0  # 0: all cores
     max_tokens: int = 320
+    # Context sent to an LLM, in characters (~4 per token): bounds time to first token on CPU.
+    llm_context_chars: int = 2600
     temperature: float = 0.0
 
     openai_base_url: str = "http://127.0.0.1:8000/v1"

