@@ -224,7 +224,7 @@ class Engine:
         if llm is not None:
             try:
                 draft, shown = "", 0
-                for piece in self._generate(llm, standalone, passages, timings, t):
+                for piece in self._generate(llm, standalone, passages, doc_texts, metas, timings, t):
                     draft += piece
                     head = draft.lstrip()
                     if SENTINEL.startswith(head[:len(SENTINEL)]):
@@ -253,14 +253,17 @@ class Engine:
             return
         yield final(text, citations, False)
 
-    def _generate(self, llm, question: str, passages: list[Passage], timings: dict, t0: float) -> Iterator[str]:
+    def _generate(self, llm, question: str, passages: list[Passage], doc_texts, metas, timings: dict,
+                  t0: float) -> Iterator[str]:
         passages = _within_budget(passages, self.settings.llm_context_chars)
+        evidence = self._extractive.evidence(question, passages, doc_texts, metas)
         context = "\n\n".join(
             f"[{p.n}] {_heading(p, self._index.doc_meta(p.doc_id))}\n{for_prompt(p.text)}" for p in passages)
         messages = [
             {"role": "system", "content": render(self.settings.prompts_dir, "answer_system")},
             {"role": "user", "content": render(self.settings.prompts_dir, "answer_user",
-                                               context=context, question=for_prompt(question))},
+                                               context=context, question=for_prompt(question),
+                                               evidence="\n".join(evidence) or "(none)")},
         ]
         first = True
         for piece in llm.stream(messages, self.settings.max_tokens):

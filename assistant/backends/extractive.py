@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from ..guard import looks_like_instruction
+from ..guard import for_prompt, looks_like_instruction
 from ..retrieval import Passage
 from ..textutil import sentence_spans, terms
 
@@ -94,6 +94,17 @@ class ExtractiveAnswerer:
         lines += [f"“{item[4]}” [{item[1].n}]" for item in chosen]
         return "\n\n".join(lines)
 
+
+    def evidence(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas=None,
+                 limit: int = 2) -> list[str]:
+        """The best-supported sentences, as prompt lines for an LLM: evidence selected before generation."""
+        scored = [item for item in self.score_sentences(question, passages, doc_texts, metas)
+                  if item[0] >= self.min_score][:limit]
+        lines = [f"[{item[1].n}] \"{for_prompt(item[4])}\"" for item in scored]
+        focus = _focus_clause(question, scored[0][4]) if scored else None
+        if focus:
+            lines.insert(0, f"[{scored[0][1].n}] \"{for_prompt(focus)}\" (the part that answers the question)")
+        return lines
 
     @staticmethod
     def _continuation(item, doc_texts, limit: int = 5) -> list:
