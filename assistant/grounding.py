@@ -5,7 +5,9 @@ import re
 
 from .citations import (_QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims,
                         strip_markers, verify)
+from .guard import looks_like_instruction
 from .retrieval import Passage
+from .textutil import sentence_spans
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
@@ -42,6 +44,8 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
         if not body:
             continue
         quoted = [m.group(1) for m in _QUOTED.finditer(body)]
+        if not all(_genuine(q, passages, doc_texts) for q in quoted):
+            continue  # a quotation that no retrieved passage states is fabricated: never shown
         targets = [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
         strict = False
         if not targets and not numbers:
@@ -59,10 +63,14 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
                 if not best or best[2] < threshold:
                     continue
                 if strict:
+                    if looks_like_instruction(text[best[0]:best[1]]):
+                        continue
                     if best_unmarked is None or best[2] > best_unmarked[0]:
                         best_unmarked = (best[2], passage, best[0], best[1])
                     continue
                 span = best[:2]
+            if looks_like_instruction(text[span[0]:span[1]]):
+                continue  # an injected instruction is never evidence
             n = cite(passage, *span)
             if n is not None and n not in found:
                 found.append(n)
@@ -72,6 +80,17 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
                 found.append(n)
         sentences_out.append(_with_markers(body, found))
     return " ".join(sentences_out).strip(), citations
+
+
+def _genuine(quote: str, passages: list[Passage], doc_texts: dict[str, str]) -> bool:
+    """quote is in a retrieved passage, and not inside an instruction-like (injected) sentence there."""
+    for passage in passages:
+        text = doc_texts.get(passage.doc_id) or ""
+        span = locate(quote, text, passage.start, passage.end)
+        if span and not any(looks_like_instruction(text[s:e]) for s, e in sentence_spans(text, passage.start, passage.end)
+                            if s < span[1] and span[0] < e):
+            return True
+    return False
 
 
 def _with_markers(body: str, numbers: list[int]) -> str:
