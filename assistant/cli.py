@@ -121,6 +121,9 @@ def cmd_chat(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .settings import PROJECT_ROOT
+
+    sys.path.insert(0, str(PROJECT_ROOT))
     import ui
 
     ui.main(_settings(args), host=args.host, port=args.port)
