@@ -1,0 +1,257 @@
+"""`assistant eval`: run a golden set, report, compare with a baseline, gate CI; import UI feedback.
+
+    assistant eval GOLDEN.jsonl [--backend B] [--out DIR] [--baseline RESULTS.json] [--fail-under METRIC=VALUE ...]
+    assistant eval run GOLDEN.jsonl ...            (the same)
+    assistant eval import-feedback FEEDBACK.jsonl [--out candidates.jsonl]
+
+Exit status: 0 ok; 1 a regression against the baseline, a --fail-under breach or an invalid citation;
+2 bad arguments or a malformed golden set.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from .metrics import METRICS, parse_threshold
+
+USAGE = __doc__
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant eval [run]", description="Run a golden set against the assistant.",
+                                epilog=f"Metrics for --fail-under: {', '.join(METRICS)}. Exit 1 on a regression, "
+                                       "a fail-under breach or an invalid citation; 2 on bad input.")
+    p.add_argument("golden", help="golden set (JSONL)")
+    p.add_argument("--backend", choices=["auto", "local", "openai", "extractive"], help="overrides settings.backend")
+    p.add_argument("--config", help="TOML settings file")
+    p.add_argument("--corpus", help="corpus folder")
+    p.add_argument("--index", help="index folder (built from the corpus when missing)")
+    p.add_argument("--chroma-url", help="use a Chroma server")
+    p.add_argument("--top-k", type=int, help="passages retrieved per question (hit@k uses this k)")
+    p.add_argument("--out", default="eval/out", help="folder for results.json, report.md, report.html "
+                                                     "(default: eval/out)")
+    p.add_argument("--baseline", help="results.json of an earlier run to compare with")
+    p.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",
+                   help="fail when METRIC < VALUE (0-1 or a percentage); repeatable or comma-separated")
+    p.add_argument("--thresholds", help="JSON file {\"fail_under\": {METRIC: VALUE}, \"tolerance\": T}")
+    p.add_argument("--tolerance", type=float, help="allowed drop of a metric against the baseline (default 0.02)")
+    p.add_argument("--case", action="append", default=[], metavar="ID", help="run only this case (repeatable)")
+    p.add_argument("--tag", action="append", default=[], help="run only cases with this tag (repeatable)")
+    p.add_argument("--write-baseline", metavar="PATH", help="also save this run's results.json as PATH")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no summary table")
+    return p
+
+
+def _feedback_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant eval import-feedback",
+                                description="Turn UI feedback into golden-set candidates to review.")
+    p.add_argument("feedback", help="feedback JSONL written by the UI (feedback/feedback.jsonl)")
+    p.add_argument("--out", default="candidates.jsonl", help="candidates file (default: candidates.jsonl)")
+    p.add_argument("--golden", default=None,
+                   help="skip questions already in this golden set (default: eval/golden.jsonl when present)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE.strip())
+        return 0 if argv else 2
+    if argv[0] == "import-feedback":
+        return cmd_import_feedback(argv[1:])
+    if argv[0] == "run":
+        argv = argv[1:]
+    return cmd_run(argv)
+
+
+def _err(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _thresholds(args) -> tuple[dict[str, float], float]:
+    fail_under, tolerance = {}, 0.02
+    if args.thresholds:
+        data = json.loads(Path(args.thresholds).read_text(encoding="utf-8"))
+        for name, value in (data.get("fail_under") or {}).items():
+            key, number = parse_threshold(f"{name}={value}")
+            fail_under[key] = number
+        tolerance = float(data.get("tolerance", tolerance))
+    for item in args.fail_under:
+        for part in filter(None, (x.strip() for x in item.split(","))):
+            key, number = parse_threshold(part)
+            fail_under[key] = number
+    if args.tolerance is not None:
+        tolerance = args.tolerance
+    return fail_under, tolerance
+
+
+def cmd_run(argv: list[str]) -> int:
+    args = _run_parser().parse_args(argv)
+    from .baseline import BaselineError, compare, gate, load_results
+    from .golden import GoldenError, load_golden
+    from .report import terminal_summary, to_html, to_markdown
+
+    try:
+        fail_under, tolerance = _thresholds(args)
+    except (ValueError, OSError) as exc:
+        _err(str(exc))
+        return 2
+    try:
+        cases = load_golden(args.golden)
+    except GoldenError as exc:
+        _err(str(exc))
+        return 2
+    if args.case or args.tag:
+        wanted = set(args.case)
+        unknown = wanted - {c.id for c in cases}
+        if unknown:
+            _err(f"no such case(s): {', '.join(sorted(unknown))}")
+            return 2
+        cases = [c for c in cases if c.id in wanted or set(args.tag) & set(c.tags)]
+        if not cases:
+            _err("no case matches --case/--tag")
+            return 2
+    for case in cases:
+        if case.extra.get("needs_review"):
+            print(f"warning: {case.path}:{case.line}: case {case.id} is marked needs_review", file=sys.stderr)
+    baseline = None
+    if args.baseline:
+        try:
+            baseline = load_results(args.baseline)
+        except BaselineError as exc:
+            _err(str(exc))
+            return 2
+
+    from ..engine import Engine
+    from ..settings import Settings
+    from .runner import run_golden
+
+    try:
+        settings = Settings.load(args.config, corpus_dir=args.corpus, index_dir=args.index, backend=args.backend,
+                                 chroma_url=args.chroma_url, top_k=args.top_k)
+    except (ValueError, OSError) as exc:
+        _err(str(exc))
+        return 2
+    engine = Engine(settings, log=lambda msg: print(msg, file=sys.stderr))
+    engine.ensure_index(progress=_index_progress(args.no_progress))
+    print(f"Evaluating {len(cases)} cases from {args.golden} with the {engine.backend_name} backend "
+          f"({engine.model_name})...", file=sys.stderr)
+    for notice in engine.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    bar = _case_progress(len(cases), args.no_progress)
+    results = run_golden(cases, engine, top_k=args.top_k, golden_path=args.golden, progress=bar.update)
+    bar.close()
+
+    comparison = compare(results, baseline, tolerance) if baseline else None
+    problems = gate(results, comparison, fail_under)
+    results["gate"] = {"passed": not problems, "problems": problems, "fail_under": fail_under,
+                       "tolerance": tolerance, "baseline": args.baseline}
+    if comparison:
+        results["comparison"] = comparison
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / "report.md").write_text(to_markdown(results, comparison, problems), encoding="utf-8")
+    (out / "report.html").write_text(to_html(results, comparison, problems), encoding="utf-8")
+    if args.write_baseline:
+        Path(args.write_baseline).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out / "results.json", args.write_baseline)
+    if not args.quiet:
+        print(terminal_summary(results, comparison, problems))
+    print(f"Wrote {out / 'results.json'}, {out / 'report.md'}, {out / 'report.html'}"
+          + (f"; baseline saved to {args.write_baseline}" if args.write_baseline else ""), file=sys.stderr)
+    return 1 if problems else 0
+
+
+class _Quiet:
+    def update(self, done, total, case):
+        pass
+
+    def close(self):
+        pass
+
+
+class _Lines:
+    """Progress for CI logs: one line a case."""
+
+    def __init__(self, total: int):
+        self.width = len(str(total))
+
+    def update(self, done, total, case):
+        status = "ok  " if case["passed"] else "FAIL"
+        print(f"[{done:>{self.width}}/{total}] {status} {case['id']} ({case['latency_ms']:,.0f} ms)"
+              + ("" if case["passed"] else f": {'; '.join(case['failures'])}"), file=sys.stderr, flush=True)
+
+    def close(self):
+        pass
+
+
+def _case_progress(total: int, disabled: bool):
+    if disabled:
+        return _Quiet()
+    if not sys.stderr.isatty():
+        return _Lines(total)
+    from tqdm import tqdm
+
+    class Bar:
+        def __init__(self):
+            self.bar = tqdm(total=total, desc="Cases", unit="case", file=sys.stderr, dynamic_ncols=True)
+            self.failed = 0
+
+        def update(self, done, total_, case):
+            self.failed += 0 if case["passed"] else 1
+            self.bar.set_postfix_str(f"{case['id'][:28]} {'ok' if case['passed'] else 'FAIL'}, "
+                                     f"{self.failed} failed", refresh=False)
+            self.bar.update(1)
+
+        def close(self):
+            self.bar.close()
+
+    return Bar()
+
+
+def _index_progress(disabled: bool):
+    if disabled or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    state = {"bar": None}
+
+    def update(done: int, total: int):
+        if state["bar"] is None:
+            state["bar"] = tqdm(total=total, desc="Indexing", unit="chunk", file=sys.stderr, disable=total == 0)
+        state["bar"].n = done
+        state["bar"].refresh()
+        if done >= total:
+            state["bar"].close()
+
+    return update
+
+
+def cmd_import_feedback(argv: list[str]) -> int:
+    args = _feedback_parser().parse_args(argv)
+    from .feedback import FeedbackError, import_feedback
+    from .golden import GoldenError
+
+    golden = args.golden
+    if golden is None:
+        from ..settings import PROJECT_ROOT
+
+        default = PROJECT_ROOT / "eval" / "golden.jsonl"
+        golden = default if default.exists() else None
+    try:
+        summary = import_feedback(args.feedback, args.out, golden)
+    except (FeedbackError, GoldenError, OSError) as exc:
+        _err(str(exc))
+        return 2
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"{summary['entries']} feedback entries -> {summary['candidates']} candidates "
+          f"({summary['thumbs_down']} thumbs-down to review, {summary['thumbs_up']} thumbs-up; "
+          f"{summary['already_golden']} already in the golden set) written to {summary['out']}. "
+          "Review them, then copy the good ones into the golden set.")
+    return 0

@@ -1,0 +1,178 @@
+"""Scoring rules and the aggregate metrics, over plain (JSON-ready) result dicts.
+
+Matching: alternatives are matched case-insensitively, with curly quotes, dashes and whitespace folded;
+an alternative made only of digits ("3") matches a whole number only (not the 3 inside "2023" or "3.5");
+anything else matches as a substring ("negotiat" matches "negotiations"). Citation markers like [3]
+are removed from an answer before matching, so they never count as numbers.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+# Higher is better for all of these; --fail-under and baseline deltas use these names.
+METRICS = ("hit_at_k", "mrr", "answer_correctness", "citation_validity", "citation_support",
+           "abstention_precision", "abstention_recall", "pass_rate")
+LATENCY = ("latency_p50_ms", "latency_p95_ms", "latency_mean_ms")
+LABELS = {
+    "hit_at_k": "Retrieval hit@k", "mrr": "Retrieval MRR", "answer_correctness": "Answer correctness",
+    "citation_validity": "Citation validity", "citation_support": "Citation support",
+    "abstention_precision": "Abstention precision", "abstention_recall": "Abstention recall",
+    "pass_rate": "Case pass rate", "latency_p50_ms": "Latency p50", "latency_p95_ms": "Latency p95",
+    "latency_mean_ms": "Latency mean",
+}
+
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "—": "-", "–": "-",
+                       "‐": "-", "‑": "-", "\u00a0": " "})
+_MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]")
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").translate(_FOLD).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def strip_markers(text: str) -> str:
+    return _MARKERS.sub("", text or "")
+
+
+def find_alternative(alternative: str, text: str) -> bool:
+    """Whether one must_include alternative occurs in text (text already normalised or not)."""
+    needle, hay = normalise(alternative), normalise(text)
+    if not needle:
+        return False
+    if needle.isdigit():
+        return re.search(rf"(?<!\d)(?<!\d[.,]){re.escape(needle)}(?!\d)(?![.,]\d)", hay) is not None
+    return needle in hay
+
+
+def match_groups(groups: list[list[str]], answer: str) -> list[str | None]:
+    """Per group, the first alternative found in the answer (markers removed), or None."""
+    text = strip_markers(answer)
+    return [next((alt for alt in group if find_alternative(alt, text)), None) for group in groups]
+
+
+def must_include_passes(groups: list[list[str]], answer: str) -> bool:
+    return all(m is not None for m in match_groups(groups, answer))
+
+
+def citation_problem(quote: str, start: int, end: int, doc_text: str | None) -> str | None:
+    """None when the quote is verbatim at [start:end] of the cited document, else what is wrong."""
+    if doc_text is None:
+        return "cited document not found"
+    if not (quote or "").strip():
+        return "empty quote"
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(doc_text)):
+        return f"offsets {start}-{end} outside the document"
+    if doc_text[start:end] != quote:
+        return "quote differs from the source text at its offsets" + (
+            "" if quote in doc_text else " and is not in the source at all")
+    return None
+
+
+def support(groups: list[list[str]], matched: list[str | None], cited_texts: list[str]) -> list[bool | None]:
+    """Per group: do the cited quotes/passages contain the fact? None for groups the answer missed."""
+    out = []
+    for group, alt in zip(groups, matched):
+        if alt is None:
+            out.append(None)
+            continue
+        ordered = [alt] + [a for a in group if a != alt]
+        out.append(any(find_alternative(a, text) for a in ordered for text in cited_texts))
+    return out
+
+
+def retrieval_rank(passages: list[dict], quote: str = "", sources: list[str] | None = None) -> int | None:
+    """1-based rank of the first passage holding the quote (or, without a quote, from a source doc)."""
+    if quote.strip():
+        needle = normalise(quote)
+        for rank, passage in enumerate(passages, start=1):
+            if needle in normalise(passage.get("text", "")):
+                return rank
+        return None
+    for rank, passage in enumerate(passages, start=1):
+        if passage.get("doc_id") in (sources or []):
+            return rank
+    return None
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Linear-interpolated percentile (q in 0..100)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    at = (len(ordered) - 1) * q / 100
+    low, high = math.floor(at), math.ceil(at)
+    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
+
+
+def _mean(values) -> float | None:
+    values = [float(v) for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def aggregate(cases: list[dict]) -> dict:
+    """Overall metrics from per-case results (see runner.score_turn for the turn fields)."""
+    turns = [t for c in cases for t in c["turns"]]
+    answerable = [t for t in turns if t["expected_answerable"]]
+    unanswerable = [t for t in turns if not t["expected_answerable"]]
+    abstained = [t for t in turns if t["abstained"]]
+    retrieval = [t["retrieval"] for t in answerable if t["retrieval"]["target"]]
+    citations = [c for t in turns for c in t["citations"]]
+    supports = [s for t in turns for s in t["support"] if s is not None]
+    latencies = [t["latency_ms"] for t in turns if t.get("latency_ms") is not None]
+    metrics = {
+        "hit_at_k": _mean(1.0 if r["hit"] else 0.0 for r in retrieval),
+        "mrr": _mean(r["rr"] for r in retrieval),
+        "answer_correctness": _mean(1.0 if t["correct"] else 0.0 for t in answerable),
+        "citation_validity": _ratio(sum(1 for c in citations if c["valid"]), len(citations)),
+        "citation_support": _ratio(sum(1 for s in supports if s), len(supports)),
+        "abstention_precision": _ratio(sum(1 for t in abstained if not t["expected_answerable"]), len(abstained)),
+        "abstention_recall": _ratio(sum(1 for t in unanswerable if t["abstained"]), len(unanswerable)),
+        "pass_rate": _ratio(sum(1 for c in cases if c["passed"]), len(cases)),
+        "latency_p50_ms": percentile(latencies, 50),
+        "latency_p95_ms": percentile(latencies, 95),
+        "latency_mean_ms": _mean(latencies),
+    }
+    metrics = {k: (round(v, 4) if k in METRICS and v is not None else (round(v, 1) if v is not None else None))
+               for k, v in metrics.items()}
+    metrics["counts"] = {
+        "cases": len(cases), "passed": sum(1 for c in cases if c["passed"]), "turns": len(turns),
+        "answerable_turns": len(answerable), "unanswerable_turns": len(unanswerable),
+        "retrieval_scored_turns": len(retrieval), "abstained_turns": len(abstained),
+        "citations": len(citations), "invalid_citations": sum(1 for c in citations if not c["valid"]),
+        "facts_matched": len(supports), "errors": sum(1 for t in turns if t.get("error")),
+    }
+    metrics["k"] = max((r["k"] for r in retrieval), default=None)
+    metrics["by_tag"] = by_tag(cases)
+    return metrics
+
+
+def by_tag(cases: list[dict]) -> dict:
+    tags: dict[str, list[dict]] = {}
+    for case in cases:
+        for tag in case.get("tags") or ["untagged"]:
+            tags.setdefault(tag, []).append(case)
+    return {tag: {"cases": len(group), "passed": sum(1 for c in group if c["passed"]),
+                  "pass_rate": round(sum(1 for c in group if c["passed"]) / len(group), 4)}
+            for tag, group in sorted(tags.items())}
+
+
+def parse_threshold(text: str) -> tuple[str, float]:
+    """'answer_correctness=0.8' -> ('answer_correctness', 0.8); ValueError with the valid names otherwise."""
+    name, sep, value = text.partition("=")
+    name = name.strip().replace("-", "_").replace("@", "_at_")
+    if not sep or name not in METRICS:
+        raise ValueError(f"expected METRIC=VALUE with METRIC one of {', '.join(METRICS)}; got {text!r}")
+    try:
+        number = float(value.strip().rstrip("%")) / (100 if value.strip().endswith("%") else 1)
+    except ValueError:
+        raise ValueError(f"{text!r}: {value!r} is not a number") from None
+    if not 0 <= number <= 1:
+        raise ValueError(f"{text!r}: metrics run from 0 to 1")
+    return name, number
