@@ -65,8 +65,10 @@ def load_manifest(corpus_dir: Path) -> dict[str, DocMeta]:
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ReadError(f"{path.name}: invalid YAML: {exc}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ReadError(f"{path.name}: invalid YAML: {' '.join(str(exc).split())}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("documents") or [], list):
+        raise ReadError(f"{path.name}: expected a 'documents:' list")
     entries = {}
     for i, item in enumerate(data.get("documents") or []):
         if not isinstance(item, dict) or not item.get("file") or not item.get("id"):

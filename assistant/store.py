@@ -143,8 +143,13 @@ class Ingestor:
         if previous and previous.get("fingerprint") != fingerprint:
             previous = None
 
-        manifest = load_manifest(corpus_dir)
         files, report.skipped = discover(corpus_dir, self.settings.max_file_mb)
+        try:
+            manifest = load_manifest(corpus_dir)
+        except ReadError as exc:  # a broken manifest is a bad file too: report it, ingest without it
+            name, _, reason = str(exc).partition(": ")
+            report.skipped.append(SkippedFile(name, f"{reason}; metadata is derived from the files instead"))
+            manifest = {}
         keys = {}
         for path in files:
             rel = path.relative_to(corpus_dir).as_posix()
