@@ -1,0 +1,384 @@
+"""The Gradio Blocks app over one shared Engine; each browser tab has its own conversation."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import gradio as gr
+
+from .. import feedback
+from ..engine import Engine, QuestionError
+from ..settings import Settings
+from . import assets
+from .render import (STOPPED, Turn, esc, chat_messages, document_html, error_html, export_markdown, feedback_values,
+                     header_html, index_line, intro_html, lead_sentences, no_document_html, notices_html, pending_html,
+                     sources_html)
+
+# Each of these is answered from the report, with verified quotes, by every backend (see tests/test_ui_client.py).
+EXAMPLE_QUESTIONS = [
+    "How many ISKP plots has foreign law enforcement interdicted since 2015?",
+    "What are the three phases of ISKP's media operations?",
+    "What role have Tajik nationals played in ISKP's external attacks?",
+    "How might ISKP respond if TTP strikes a deal with Islamabad?",
+]
+LIGHT_CONCURRENCY = 16  # viewer, feedback, settings: never stuck behind a long answer
+STREAM_INTERVAL_S = 0.08
+
+
+class Conversation:
+    """One browser tab's conversation: its engine session and the turns on screen."""
+
+    def __init__(self, engine: Engine):
+        self.session = engine.session()
+        self.turns: list[Turn] = []
+        self.export_dir: Path | None = None
+        self.lock = threading.Lock()  # one answer at a time per conversation
+        self.stop = threading.Event()
+
+    def reset(self) -> None:
+        self.session.reset()
+        self.turns = []
+
+    def cited_spans(self, doc_id: str) -> list[tuple[int, int]]:
+        return [(c.start, c.end) for t in self.turns if t.answer for c in t.answer.citations if c.doc_id == doc_id]
+
+
+def local_model_installed(settings: Settings) -> bool:
+    if importlib.util.find_spec("llama_cpp") is None:
+        return False
+    if settings.model_path:
+        return Path(settings.model_path).expanduser().is_file()
+    from ..backends import local
+
+    if (local.model_cache_dir() / local.MODEL_FILE).is_file():
+        return True
+    try:
+        local._part_files()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def openai_configured(settings: Settings) -> bool:
+    return settings.backend == "openai" or settings.openai_base_url != Settings().openai_base_url
+
+
+def usable_backends(settings: Settings, current: str) -> list[str]:
+    names = []
+    if local_model_installed(settings):
+        names.append("local")
+    if openai_configured(settings):
+        names.append("openai")
+    names.append("extractive")
+    if current not in names:
+        names.insert(0, current)
+    return names
+
+
+def parse_auth(spec: str) -> list[tuple[str, str]] | None:
+    """"user:pw[,user2:pw2]" -> [(user, pw), ...]; empty -> None (no login)."""
+    pairs = []
+    for item in (spec or "").split(","):
+        if not item.strip():
+            continue
+        user, sep, password = item.strip().partition(":")
+        if not sep or not user or not password:
+            raise ValueError("ASSISTANT_AUTH must look like 'user:password[,user2:password2]'")
+        pairs.append((user, password))
+    return pairs or None
+
+
+def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
+    settings = settings or engine.settings
+    engine.ensure_index()
+    docs = engine.documents()
+    doc_choices = [(d.title, d.doc_id) for d in docs]
+
+    def doc_text_of(doc_id: str) -> str | None:
+        found = engine.document(doc_id)
+        return found[1] if found else None
+
+    summaries = {d.doc_id: lead_sentences(doc_text_of(d.doc_id) or "") for d in docs[:6]}
+
+    def header() -> str:
+        return header_html(engine.backend_name, engine.model_name, index_line(engine.ensure_index()))
+
+    def notices():
+        return gr.HTML(notices_html(engine.notices), visible=bool(engine.notices))
+
+    def export_button(conv: Conversation):
+        answered = [t for t in conv.turns if t.answer is not None]
+        if not answered:
+            return gr.DownloadButton(value=None, interactive=False)
+        if conv.export_dir is None:
+            conv.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+        path = conv.export_dir / "iskp-assistant-conversation.md"
+        path.write_text(export_markdown(conv.turns, engine.backend_name, engine.model_name), encoding="utf-8")
+        return gr.DownloadButton(value=str(path), interactive=True)
+
+    def chat_update(conv: Conversation, pending: str | None = None):
+        return gr.Chatbot(value=chat_messages(conv.turns, pending), feedback_value=feedback_values(conv.turns))
+
+    # ----- events -----
+    busy_box = dict(submit_btn=False, stop_btn=True)
+    idle_box = dict(submit_btn="Ask", stop_btn=False)
+
+    def respond_typed(question, conv, top_k, doc_ids):
+        yield from respond(question, conv, top_k, doc_ids, gr.Textbox(value="", **busy_box))
+
+    def respond_example(question, conv, top_k, doc_ids):
+        yield from respond(question, conv, top_k, doc_ids, gr.Textbox(**busy_box))
+
+    def respond(question, conv, top_k, doc_ids, busy):
+        conv = conv or Conversation(engine)
+        try:
+            question = engine.validate(question)
+        except QuestionError as exc:
+            gr.Warning(str(exc))
+            yield gr.skip(), gr.skip(), conv, gr.skip(), gr.skip()
+            return
+        if not conv.lock.acquire(blocking=False):
+            gr.Warning("Please wait for the current answer to finish.")
+            yield gr.skip(), gr.skip(), conv, gr.skip(), gr.skip()
+            return
+        try:
+            yield from _answer(question, conv, top_k, doc_ids, busy)
+        finally:
+            conv.lock.release()
+
+    def _answer(question, conv, top_k, doc_ids, busy):
+        turn = Turn(question)
+        conv.turns.append(turn)
+        status, draft, shown_at = "Searching the corpus…", "", 0.0
+        conv.stop.clear()
+        yield chat_update(conv, pending_html(status)), sources_html(conv.turns, doc_text_of), conv, busy, gr.skip()
+        stream = conv.session.ask_stream(question, top_k=int(top_k or settings.top_k),
+                                         doc_ids=list(doc_ids or []) or None)
+        try:
+            for event in stream:
+                if conv.stop.is_set():
+                    break
+                if event.kind == "status":
+                    status = event.text
+                elif event.kind == "token":
+                    draft += event.text
+                    status = "Writing the answer; its quotes are checked against the sources next…"
+                    if time.monotonic() - shown_at < STREAM_INTERVAL_S:
+                        continue
+                elif event.kind == "final":
+                    turn.answer = event.answer
+                    continue
+                shown_at = time.monotonic()
+                yield chat_update(conv, pending_html(status, draft)), gr.skip(), conv, gr.skip(), gr.skip()
+        except QuestionError as exc:
+            turn.error = str(exc)
+        except Exception as exc:  # shown in the chat; the app keeps running
+            engine.log(f"answer failed: {type(exc).__name__}: {exc}")
+            turn.error = f"Something went wrong while answering ({type(exc).__name__}). Please try again."
+        finally:
+            stream.close()
+            if turn.answer is None and turn.error is None:
+                turn.error = STOPPED
+        yield (chat_update(conv), sources_html(conv.turns, doc_text_of), conv, gr.Textbox(**idle_box),
+               export_button(conv))
+
+    def stop(conv):
+        """Asks the running answer to stop at its next step; it then ends normally and says so."""
+        if conv is not None:
+            conv.stop.set()
+
+    def clear(conv):
+        conv = conv or Conversation(engine)
+        conv.reset()
+        return chat_update(conv), sources_html([], doc_text_of), conv, export_button(conv)
+
+    def on_like(conv, data: gr.LikeData):
+        if conv is None:
+            return
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        turn_no = int(index) // 2
+        if not 0 <= turn_no < len(conv.turns) or conv.turns[turn_no].answer is None:
+            return
+        rating = {True: "up", False: "down", "Like": "up", "Dislike": "down"}.get(data.liked)
+        if rating is None:
+            return
+        turn = conv.turns[turn_no]
+        turn.rating = rating
+        feedback.record(settings.feedback_path, turn.answer, rating, session_id=conv.session.id)
+        gr.Info("Thanks! Your feedback was saved for the evaluation team.", duration=3)
+
+    def open_document(conv, evt: gr.EventData):
+        doc_id = getattr(evt, "_data", {}).get("doc_id") if evt is not None else None
+        found = engine.document(doc_id) if isinstance(doc_id, str) else None
+        if found is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        meta, text = found
+        try:
+            active = (int(evt._data.get("start")), int(evt._data.get("end")))
+        except (TypeError, ValueError):
+            active = None
+        spans = (conv.cited_spans(doc_id) if conv else []) + ([active] if active else [])
+        return gr.Tabs(selected="documents"), meta.doc_id, document_html(meta, text, spans, active)
+
+    def pick_document(doc_id, conv):
+        found = engine.document(doc_id) if doc_id else None
+        if found is None:
+            return no_document_html()
+        meta, text = found
+        spans = conv.cited_spans(doc_id) if conv else []
+        return document_html(meta, text, spans, spans[-1] if spans else None)
+
+    def change_backend(choice):
+        if choice:
+            engine.set_backend(choice)
+            name = engine.backend_name  # loads the model now, not on the next question
+            if name != choice:
+                gr.Warning(f"The {choice} backend is not available; answering with {name}.")
+        return header(), notices(), model_line()
+
+    def model_line() -> str:
+        return f'<div class="side-note">Model: {esc(engine.model_name)}</div>'
+
+    def on_load():
+        """Every page load shows the current server-wide state (another user may have changed the backend)."""
+        name = engine.backend_name
+        return (header(), notices(), gr.Dropdown(choices=usable_backends(settings, name), value=name),
+                model_line())
+
+    # ----- API for gradio_client -----
+    def ask(question: str, top_k: int = 0, doc_ids: list[str] | None = None) -> dict:
+        """Answer one question from the corpus. Returns the answer, its verified citations and the retrieved
+        passages (Answer.to_json()). top_k 0 uses the server default; doc_ids restricts the search."""
+        try:
+            answer = engine.session().ask(question, top_k=int(top_k) or None,
+                                          doc_ids=list(doc_ids or []) or None)
+        except QuestionError as exc:
+            raise gr.Error(str(exc)) from exc
+        return answer.to_json()
+
+    def documents() -> list[dict]:
+        """The corpus documents: doc_id, title, authors, date, url."""
+        return [{"doc_id": d.doc_id, "title": d.title, "authors": d.authors, "date": d.date, "url": d.url}
+                for d in engine.documents()]
+
+    # ----- layout -----
+    backend_now = engine.backend_name
+    with gr.Blocks(title="ISKP Research Assistant", analytics_enabled=False, fill_width=True) as demo:
+        conv_state = gr.State(None)
+        header_box = gr.HTML(header(), elem_id="app-header")
+        notice_box = gr.HTML(notices_html(engine.notices), elem_id="notices", visible=bool(engine.notices))
+
+        with gr.Sidebar(label="Settings", open=True, width=300, elem_id="sidebar"):
+            gr.Markdown("### Answering")
+            backend = gr.Dropdown(choices=usable_backends(settings, backend_now), value=backend_now,
+                                  label="Backend", info="Server-wide: applies to every user of this app.",
+                                  elem_id="backend")
+            model_box = gr.HTML(model_line(), elem_id="model-line")
+            top_k = gr.Slider(1, max(10, settings.top_k), value=settings.top_k, step=1,
+                              label="Passages to read (top-k)", elem_id="top-k")
+            only_docs = gr.Dropdown(choices=doc_choices, value=[], multiselect=True, label="Search only in",
+                                    info="Empty: the whole corpus.", elem_id="only-docs")
+            gr.Markdown("### Conversation")
+            clear_btn = gr.Button("Clear conversation", variant="secondary", size="sm", elem_id="clear")
+            export_btn = gr.DownloadButton("Export as Markdown", value=None, interactive=False, size="sm",
+                                           variant="secondary", elem_id="export")
+            gr.HTML('<div class="side-note">The thumbs up / down under each answer are saved for the evaluation '
+                    'team, who turn them into golden-set test cases.</div>')
+
+        with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
+            with gr.Tab("Ask", id="chat", elem_id="tab-chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=420):
+                        chatbot = gr.Chatbot(
+                            value=[], elem_id="chat", height="calc(100vh - 440px)", min_height=340,
+                            show_label=False, layout="bubble", placeholder=intro_html(docs, summaries),
+                            latex_delimiters=[], sanitize_html=True, render_markdown=True, buttons=[],
+                            feedback_options=("Like", "Dislike"), autoscroll=True)
+                        question = gr.Textbox(
+                            placeholder="Ask about ISKP, the Taliban, their rivals and attacks…", show_label=False,
+                            lines=1, max_lines=5, max_length=settings.max_question_chars, submit_btn="Ask",
+                            stop_btn=False, autofocus=True, elem_id="question")
+                        gr.HTML('<div class="examples-label">Example questions</div>', container=False)
+                        with gr.Row(elem_id="examples-row"):
+                            example_btns = [gr.Button(q, size="sm", variant="secondary", elem_classes="example-q")
+                                            for q in EXAMPLE_QUESTIONS]
+                    with gr.Column(scale=2, min_width=340):
+                        sources = gr.HTML(sources_html([], doc_text_of), elem_id="sources-panel",
+                                          js_on_load=assets.SOURCES_JS)
+            with gr.Tab("Documents", id="documents", elem_id="tab-documents"):
+                doc_picker = gr.Dropdown(choices=doc_choices, value=docs[0].doc_id if docs else None,
+                                         label="Document", elem_id="doc-picker")
+                first = engine.document(docs[0].doc_id) if docs else None
+                viewer = gr.HTML(document_html(first[0], first[1], [], None) if first else no_document_html(),
+                                 elem_id="doc-viewer", js_on_load=assets.VIEWER_JS)
+
+        answer_limits = dict(concurrency_limit=settings.concurrency_limit, concurrency_id="answer")
+        outputs = [chatbot, sources, conv_state, question, export_btn]
+        question.submit(respond_typed, [question, conv_state, top_k, only_docs], outputs,
+                        api_visibility="private", show_progress="hidden", **answer_limits)
+        for btn in example_btns:
+            btn.click(respond_example, [btn, conv_state, top_k, only_docs], outputs, api_visibility="private",
+                      show_progress="hidden", **answer_limits)
+        question.stop(stop, [conv_state], None, api_visibility="private", queue=False)
+        chatbot.clear(clear, [conv_state], [chatbot, sources, conv_state, export_btn], api_visibility="private")
+        clear_btn.click(clear, [conv_state], [chatbot, sources, conv_state, export_btn], api_visibility="private")
+        chatbot.like(on_like, [conv_state], None, api_visibility="private")
+        sources.click(open_document, [conv_state], [tabs, doc_picker, viewer], api_visibility="private")
+        doc_picker.input(pick_document, [doc_picker, conv_state], [viewer], api_visibility="private")
+        backend.input(change_backend, [backend], [header_box, notice_box, model_box], api_visibility="private")
+        demo.load(on_load, None, [header_box, notice_box, backend, model_box], api_visibility="private")
+        gr.api(ask, api_name="ask", **answer_limits)
+        gr.api(documents, api_name="documents")
+
+    demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY, max_size=256)
+    return demo
+
+
+def _progress(desc: str):
+    from tqdm import tqdm
+
+    bar = {}
+
+    def update(done: int, total: int):
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, disable=total == 0)
+        bar["bar"].n = done
+        bar["bar"].refresh()
+        if done >= total:
+            bar["bar"].close()
+
+    return update
+
+
+def main(settings: Settings | None = None, host: str | None = None, port: int | None = None) -> None:
+    settings = settings or Settings.load()
+    serve(Engine(settings, log=_log), settings, host=host, port=port)
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def serve(engine: Engine, settings: Settings, host: str | None = None, port: int | None = None,
+          **launch_kwargs) -> None:
+    """Open (or build, with a progress bar) the index, load the backend, then serve until interrupted."""
+    host = host or settings.host
+    port = int(port or settings.port)
+    auth = parse_auth(settings.auth)
+    _log(f"Corpus: {settings.corpus_dir}\nIndex:  {settings.index_dir}")
+    index = engine.ensure_index(progress=_progress("Building the index"))
+    _log(index_line(index))
+    _log(f"Backend: {engine.backend_name} ({engine.model_name})")
+    for notice in engine.notices:
+        _log(f"note: {notice}")
+    if host not in ("127.0.0.1", "localhost", "::1") and not auth:
+        _log(f"warning: listening on {host} without a login; set ASSISTANT_AUTH='user:password' to require one.")
+    demo = build_app(engine, settings)
+    demo.launch(server_name=host, server_port=port, auth=auth,
+                auth_message="Sign in to the ISKP Research Assistant." if auth else None,
+                theme=assets.theme(), css=assets.CSS, head=assets.HEAD, footer_links=["api"],
+                show_error=False, **launch_kwargs)

@@ -1,0 +1,186 @@
+"""Theme, CSS and the small page script (marker clicks, copy buttons) for the chat app."""
+from __future__ import annotations
+
+import gradio as gr
+
+SYSTEM_FONTS = [gr.themes.Font("ui-sans-serif"), gr.themes.Font("system-ui"), gr.themes.Font("Segoe UI"),
+                gr.themes.Font("Helvetica Neue"), gr.themes.Font("Arial"), "sans-serif"]
+MONO_FONTS = [gr.themes.Font("ui-monospace"), gr.themes.Font("SFMono-Regular"), gr.themes.Font("Menlo"), "monospace"]
+
+
+def theme() -> gr.themes.Base:
+    # Local fonts only: the app must work offline.
+    return gr.themes.Soft(primary_hue="indigo", secondary_hue="slate", neutral_hue="slate",
+                          font=SYSTEM_FONTS, font_mono=MONO_FONTS, radius_size="md")
+
+
+CSS = r"""
+.gradio-container { max-width: 1680px !important; }
+.app-header { display: flex; align-items: baseline; flex-wrap: wrap; gap: 6px 18px; padding: 4px 2px 2px; }
+.app-header .brand { font-size: 1.35rem; font-weight: 700; letter-spacing: -0.01em; }
+.app-header .brand-mark { color: var(--color-accent); }
+.app-header .tagline { color: var(--body-text-color-subdued); }
+.app-header .chips { margin-left: auto; display: flex; gap: 8px; flex-wrap: wrap; }
+.chip { font-size: 0.78rem; padding: 3px 10px; border-radius: 999px; background: var(--background-fill-secondary);
+        border: 1px solid var(--border-color-primary); color: var(--body-text-color-subdued); }
+.notice { border: 1px solid #f0c36d; background: #fff8e6; color: #6b4e00; border-radius: 8px;
+          padding: 8px 12px; font-size: 0.9rem; }
+.notice ul { margin: 4px 0 0 18px; padding: 0; }
+.dark .notice { background: #3a2f10; color: #f6dc9c; }
+
+/* chat */
+#chat .q-text { white-space: normal; }
+#chat .answer-text { line-height: 1.6; }
+#chat .answer-text.draft { opacity: 0.75; }
+#chat a.cite { display: inline-block; text-decoration: none; font-weight: 600; font-size: 0.8em;
+               padding: 0 4px; margin: 0 1px; border-radius: 5px; vertical-align: 1px;
+               color: var(--color-accent); background: var(--color-accent-soft); cursor: pointer; }
+#chat a.cite:hover, #chat a.cite:focus { background: var(--color-accent); color: white; }
+#chat .answer.abstained { border-left: 3px solid var(--body-text-color-subdued); padding-left: 10px; }
+#chat .abstain-icon { font-weight: 700; }
+#chat .answer-hint { font-size: 0.85rem; color: var(--body-text-color-subdued); margin-top: 4px; }
+#chat .answer-note { font-size: 0.85rem; margin-top: 6px; padding: 4px 8px; border-left: 3px solid #f0c36d;
+                     background: #fff8e6; color: #6b4e00; border-radius: 4px; }
+#chat .answer-foot { display: flex; align-items: center; gap: 10px; margin-top: 8px; font-size: 0.78rem;
+                     color: var(--body-text-color-subdued); }
+#chat button.copy-answer { font-size: 0.78rem; padding: 1px 10px; border-radius: 6px; cursor: pointer;
+                           border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
+#chat button.copy-answer:hover { border-color: var(--color-accent); }
+#chat .answer.error .answer-text { color: #b42318; }
+#chat .answer.stopped .answer-text { color: var(--body-text-color-subdued); font-style: italic; }
+#chat .pending-status { color: var(--body-text-color-subdued); font-size: 0.9rem; }
+.dots i { display: inline-block; width: 6px; height: 6px; margin-right: 3px; border-radius: 50%;
+          background: var(--color-accent); animation: blink 1.2s infinite ease-in-out; }
+.dots i:nth-child(2) { animation-delay: 0.2s; } .dots i:nth-child(3) { animation-delay: 0.4s; }
+@keyframes blink { 0%, 80%, 100% { opacity: 0.2; } 40% { opacity: 1; } }
+.cite-demo { font-weight: 600; color: var(--color-accent); }
+.intro { text-align: left; max-width: 620px; margin: 0 auto; }
+.intro h2 { font-size: 1.25rem; margin-bottom: 6px; }
+.intro-docs { margin: 4px 0 8px 18px; } .intro-title { font-weight: 600; }
+.intro-by, .intro-how { color: var(--body-text-color-subdued); }
+.intro-summary { font-size: 0.9rem; margin-top: 2px; }
+.examples-label { font-size: 0.8rem; color: var(--body-text-color-subdued); margin: -6px 0 -10px 2px; }
+#examples-row { gap: 6px; flex-wrap: wrap; }
+#examples-row > button { flex: 1 1 calc(50% - 6px) !important; min-width: 0 !important; max-width: calc(50% - 3px);
+                         white-space: normal; text-align: left; justify-content: flex-start; font-weight: 400;
+                         font-size: 0.8rem !important; padding: 4px 12px !important; border-radius: 10px !important; }
+
+/* sources */
+#sources-panel { max-height: calc(100vh - 170px); overflow-y: auto; padding-right: 4px; }
+.src-empty { padding: 18px; border: 1px dashed var(--border-color-primary); border-radius: 10px;
+             color: var(--body-text-color-subdued); }
+.src-empty-title { font-weight: 700; color: var(--body-text-color); margin-bottom: 4px; }
+.src-turn details { margin-bottom: 10px; }
+.src-turn summary { cursor: pointer; display: flex; gap: 8px; align-items: baseline; padding: 6px 4px;
+                    font-weight: 600; list-style: none; }
+.src-turn summary::-webkit-details-marker { display: none; }
+.src-turn summary::before { content: "▸"; color: var(--body-text-color-subdued); }
+.src-turn details[open] > summary::before { content: "▾"; }
+.turn-q { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.turn-count { font-weight: 400; font-size: 0.8rem; color: var(--body-text-color-subdued); white-space: nowrap; }
+.src-none, .src-searching { padding: 10px 12px; border-radius: 8px; background: var(--background-fill-secondary);
+                            color: var(--body-text-color-subdued); }
+.src-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
+            margin: 0 0 10px; background: var(--background-fill-primary); scroll-margin: 12px;
+            transition: box-shadow 0.3s, border-color 0.3s; }
+.src-card.flash { border-color: var(--color-accent); box-shadow: 0 0 0 3px var(--color-accent-soft); }
+.src-head { display: flex; gap: 10px; align-items: flex-start; }
+.src-badge { flex: 0 0 auto; min-width: 24px; height: 24px; border-radius: 6px; display: inline-flex;
+             align-items: center; justify-content: center; font-weight: 700; font-size: 0.8rem;
+             background: var(--color-accent); color: white; }
+.src-title { font-weight: 600; line-height: 1.3; }
+.src-meta { font-size: 0.78rem; color: var(--body-text-color-subdued); margin-top: 2px; }
+.src-passage { white-space: pre-wrap; font-size: 0.9rem; line-height: 1.55; margin: 8px 0 6px;
+               padding: 8px 10px; border-left: 3px solid var(--border-color-primary);
+               background: var(--background-fill-secondary); border-radius: 0 6px 6px 0; }
+mark.src-quote, mark.cited { background: #fde68a; color: inherit; padding: 1px 0; border-radius: 2px; }
+.dark mark.src-quote, .dark mark.cited { background: #7c5e10; }
+mark.cited.active { background: #fbbf24; outline: 2px solid #f59e0b; }
+.src-actions { display: flex; gap: 12px; align-items: center; font-size: 0.8rem; flex-wrap: wrap; }
+.src-actions .verified { color: #067647; }
+.src-actions .unverified { color: #b42318; }
+.src-actions button.open-doc { font-size: 0.8rem; padding: 2px 10px; border-radius: 6px; cursor: pointer;
+                               border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
+.src-actions button.open-doc:hover { border-color: var(--color-accent); color: var(--color-accent); }
+a.ext-link { color: var(--color-accent); text-decoration: none; }
+a.ext-link:hover { text-decoration: underline; }
+
+/* document viewer */
+.doc-view { border: 1px solid var(--border-color-primary); border-radius: 10px; overflow: hidden; }
+.doc-head { padding: 12px 16px; background: var(--background-fill-secondary);
+            border-bottom: 1px solid var(--border-color-primary); }
+.doc-title { font-size: 1.15rem; font-weight: 700; }
+.doc-meta { color: var(--body-text-color-subdued); font-size: 0.85rem; margin-top: 2px; }
+.doc-links { display: flex; gap: 14px; font-size: 0.85rem; margin-top: 4px; }
+.doc-size, .doc-hint { color: var(--body-text-color-subdued); font-size: 0.85rem; }
+.doc-text { position: relative; white-space: pre-wrap; line-height: 1.65; padding: 14px 18px; max-height: calc(100vh - 260px);
+            overflow-y: auto; font-size: 0.95rem; }
+.doc-empty { padding: 24px; color: var(--body-text-color-subdued); }
+.side-note { font-size: 0.8rem; color: var(--body-text-color-subdued); }
+footer { visibility: visible; }
+"""
+
+# Delegated listeners, so they survive Gradio re-rendering the chat and the sources panel.
+HEAD = r"""
+<script>
+(() => {
+  if (window.__assistantUi) return;
+  window.__assistantUi = true;
+  function showSource(id) {
+    const card = document.getElementById(id);
+    if (!card) return false;
+    const details = card.closest("details");
+    if (details && !details.open) details.open = true;
+    document.querySelectorAll(".src-card.flash").forEach(el => el.classList.remove("flash"));
+    card.classList.add("flash");
+    card.scrollIntoView({block: "nearest", behavior: "smooth"});
+    setTimeout(() => card.classList.remove("flash"), 2500);
+    return true;
+  }
+  async function copyText(text) {
+    try { await navigator.clipboard.writeText(text); return true; } catch (e) {
+      const area = document.createElement("textarea");
+      area.value = text; document.body.appendChild(area); area.select();
+      const ok = document.execCommand("copy"); area.remove(); return ok;
+    }
+  }
+  document.addEventListener("click", async (event) => {
+    const cite = event.target.closest("a.cite");
+    if (cite) {
+      event.preventDefault();
+      event.stopPropagation();
+      showSource((cite.getAttribute("href") || "").replace(/^#/, ""));
+      return;
+    }
+    const copy = event.target.closest("button.copy-answer");
+    if (copy) {
+      event.preventDefault();
+      const holder = copy.closest(".answer");
+      const text = holder ? holder.querySelector(".copy-text").textContent : "";
+      const ok = await copyText(text);
+      copy.textContent = ok ? "Copied" : "Copy failed";
+      setTimeout(() => { copy.textContent = "Copy"; }, 1500);
+    }
+  }, true);
+})();
+</script>
+"""
+
+# Runs inside the sources panel: "Read in document" asks the server to open the viewer.
+SOURCES_JS = r"""
+element.addEventListener('click', (event) => {
+  const button = event.target.closest('button.open-doc');
+  if (!button) return;
+  trigger('click', {doc_id: button.dataset.doc, start: Number(button.dataset.start), end: Number(button.dataset.end)});
+});
+"""
+
+# Runs inside the document viewer: bring the active highlight into view after each update.
+VIEWER_JS = r"""
+const reveal = () => setTimeout(() => {
+  const mark = element.querySelector('#doc-active');
+  if (mark) mark.scrollIntoView({block: 'center'});
+}, 120);
+watch('value', reveal);
+reveal();
+"""

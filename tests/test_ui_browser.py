@@ -1,0 +1,280 @@
+"""The chat app in a real browser (Debian chromium + Playwright) against the real app in a subprocess.
+
+Screenshots go to test-output/ui/ (gitignored, kept by CI). UPDATE_DOCS_SCREENSHOT=1 also refreshes
+docs/screenshot.png from the answered-question screenshot.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest_ui import OUTPUT, REPO, REPORT, AppServer, copy_corpus, started
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
+                                                    "(apt-get install chromium)"),
+]
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+QUESTION = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
+ANSWER_TIMEOUT_MS = 90_000
+
+EVIL_TEXT = """Smuggling routes in the borderlands
+
+The smuggling network moved <script>alert(1)</script> weapons across the border in 2019, using [click](javascript:alert(3)) mountain passes. Analysts noted <img src=x onerror=alert(2)> a sharp rise in cross-border weapons smuggling.
+
+Template ${alert(5)} and {{constructor}} and $$x^2$$ and <a href="javascript:alert(4)">a link</a> appear here too.
+"""
+EVIL_MANIFEST = """documents:
+  - id: evil-doc
+    file: evil.txt
+    title: "Evil <b>bold</b> <img src=x onerror=alert(6)> [t](javascript:alert(9))"
+    authors: ["<script>alert(7)</script>"]
+    date: "2020-01-01"
+    url: "javascript:alert(8)"
+"""
+EVIL_QUESTION = "How did the smuggling network move weapons across the border?"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    work = tmp_path_factory.mktemp("ui-browser")
+    yield from started(AppServer(work, copy_corpus(work / "corpus")))
+
+
+@pytest.fixture(scope="module")
+def evil_app(tmp_path_factory):
+    """A corpus whose text and metadata try to inject markup, answered by a slow streaming fake LLM."""
+    work = tmp_path_factory.mktemp("ui-evil")
+    corpus = work / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.txt").write_text(EVIL_TEXT, encoding="utf-8")
+    (corpus / "manifest.yaml").write_text(EVIL_MANIFEST, encoding="utf-8")
+    yield from started(AppServer(work, corpus, script="tests/conftest_ui.py", FAKE_LLM_DELAY_S="0.15"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000},
+                                  permissions=["clipboard-read", "clipboard-write"], accept_downloads=True)
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+
+
+def open_app(page, server: AppServer):
+    page.goto(server.url)
+    expect(page.locator("#question textarea")).to_be_visible(timeout=60_000)
+
+
+def ask(page, question: str):
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+
+
+def final_answer(page, n: int = 1):
+    """The n-th finished answer bubble."""
+    locator = page.locator("#chat .answer:not(.pending)").nth(n - 1)
+    expect(locator).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    return locator
+
+
+def screenshot(page, name: str) -> Path:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / name
+    page.screenshot(path=str(path))
+    return path
+
+
+def test_answer_quotes_the_report_verbatim_and_markers_open_the_passage(app, page):
+    report = REPORT.read_text(encoding="utf-8")
+    open_app(page, app)
+    expect(page.locator("#app-header")).to_contain_text("Index: 1 document")
+    ask(page, QUESTION)
+    answer = final_answer(page)
+    expect(answer.locator("a.cite").first).to_be_visible()
+
+    card = page.locator("#src-1-1")
+    quote = card.locator("mark.src-quote").text_content()
+    assert quote and len(quote) > 40
+    assert quote in report, "the shown quote must be verbatim from the report"
+    assert "sixteen" in quote
+    assert quote in answer.locator(".answer-text").text_content()
+    expect(card.locator(".src-title")).to_have_text("The Next Afghan Jihad? Taliban Efforts to Contain ISKP")
+    expect(card.locator(".src-meta")).to_contain_text("Amira Jadoon")
+    expect(card.locator(".src-meta")).to_contain_text("2024-04-02")
+    expect(card.locator("a.ext-link")).to_have_attribute(
+        "href", "https://www.washingtoninstitute.org/policy-analysis/next-afghan-jihad-taliban-efforts-contain-iskp")
+    # The passage around the quote is shown too.
+    passage = card.locator(".src-passage").text_content()
+    assert len(passage) > len(quote) and passage.replace("… ", "").replace(" …", "") in report
+
+    # Clicking the [1] marker brings the passage, with its highlighted quote, into view.
+    page.locator("#sources-panel").evaluate("el => el.scrollTop = el.scrollHeight")
+    answer.locator("a.cite", has_text="[1]").first.click()
+    expect(card).to_have_class("src-card flash")
+    expect(card.locator("mark.src-quote")).to_be_in_viewport()
+    expect(card.locator("mark.src-quote")).to_have_text(quote)
+    page.wait_for_timeout(400)
+    shot = screenshot(page, "answered.png")
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT"):
+        shutil.copyfile(shot, REPO / "docs" / "screenshot.png")
+
+    # "Read in document" opens the source viewer with the cited span highlighted.
+    card.locator("button.open-doc").click()
+    active = page.locator("#doc-viewer mark#doc-active")
+    expect(active).to_be_visible(timeout=15_000)
+    expect(active).to_have_text(quote)
+    expect(active).to_be_in_viewport()
+    expect(page.locator("#doc-viewer .doc-title")).to_have_text("The Next Afghan Jihad? Taliban Efforts to Contain ISKP")
+    assert page.locator("#doc-viewer .doc-text").text_content() == report
+    screenshot(page, "document.png")
+    assert page.dialogs == []
+
+
+def test_unanswerable_question_says_so_and_shows_no_sources(app, page):
+    open_app(page, app)
+    ask(page, "What is the capital of France?")
+    answer = final_answer(page)
+    expect(answer).to_have_class("answer abstained")
+    expect(answer).to_contain_text("do not cover")
+    expect(answer.locator("a.cite")).to_have_count(0)
+    expect(page.locator("#src-turn-1 .src-none")).to_contain_text("No sources")
+    expect(page.locator("#sources-panel .src-card")).to_have_count(0)
+
+
+def test_example_feedback_copy_and_export(app, page):
+    open_app(page, app)
+    example = page.locator("#examples-row button").nth(1)
+    question = example.text_content().strip()
+    example.click()
+    answer = final_answer(page)
+    expect(answer.locator("a.cite")).not_to_have_count(0)
+    expect(page.locator("#chat")).to_contain_text(question)
+
+    # Thumbs up is appended to the feedback JSONL.
+    page.locator("#chat button[aria-label='Like']").last.click()
+    expect(page.get_by_text("feedback was saved")).to_be_visible(timeout=15_000)
+    entries = [json.loads(line) for line in app.feedback_path.read_text(encoding="utf-8").splitlines()]
+    assert entries[-1]["rating"] == "up" and entries[-1]["question"] == question
+    assert entries[-1]["citations"] and entries[-1]["session_id"]
+
+    # Copy puts the answer and its sources on the clipboard.
+    answer.locator("button.copy-answer").click()
+    expect(answer.locator("button.copy-answer")).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    first_quote = page.locator("#src-1-1 mark.src-quote").text_content()
+    assert "Sources:" in copied and first_quote in copied
+
+    # Export downloads the conversation, citations included, as Markdown.
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename.endswith(".md")
+    assert "## Q1." in exported and "**Sources**" in exported
+    assert "washingtoninstitute.org" in exported
+
+    # Clearing empties the chat and the sources panel.
+    page.locator("#clear").click()
+    expect(page.locator("#chat .answer")).to_have_count(0)
+    expect(page.locator("#sources-panel .src-empty")).to_be_visible()
+
+
+def test_browser_sessions_do_not_share_conversations(app, browser, page):
+    open_app(page, app)
+    ask(page, QUESTION)
+    final_answer(page)
+    other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    try:
+        open_app(other, app)
+        expect(other.locator("#chat .answer")).to_have_count(0)
+        ask(other, "What role have Tajik nationals played in ISKP's external attacks?")
+        final_answer(other)
+        expect(other.locator("#chat")).not_to_contain_text("interdicted")
+        expect(page.locator("#chat .answer")).to_have_count(1)
+        expect(page.locator("#chat")).not_to_contain_text("Tajik nationals played")
+    finally:
+        other.context.close()
+
+
+def test_document_viewer_opens_any_document(app, page):
+    open_app(page, app)
+    page.get_by_role("tab", name="Documents").click()
+    expect(page.locator("#doc-viewer .doc-title")).to_have_text("The Next Afghan Jihad? Taliban Efforts to Contain ISKP")
+    expect(page.locator("#doc-viewer .doc-text")).to_contain_text("Since 2015, foreign law enforcement")
+    expect(page.locator("#doc-viewer a.ext-link")).to_have_attribute("href", "https://www.washingtoninstitute.org/"
+                                                                            "policy-analysis/next-afghan-jihad-"
+                                                                            "taliban-efforts-contain-iskp")
+
+
+def test_answers_stream_and_untrusted_text_renders_inert(evil_app, page):
+    open_app(page, evil_app)
+    ask(page, EVIL_QUESTION)
+    draft = page.locator("#chat .answer.pending .draft")
+    expect(draft).to_be_visible(timeout=ANSWER_TIMEOUT_MS)  # partial text before the final answer
+    partial = draft.text_content()
+    answer = final_answer(page)
+    final_text = answer.locator(".answer-text").text_content()
+    assert partial.strip() and len(partial) < len(final_text)
+    expect(answer.locator("a.cite")).not_to_have_count(0)
+
+    quote = page.locator("#src-1-1 mark.src-quote").text_content()
+    assert "<script>alert(1)</script>" in quote and "[click](javascript:alert(3))" in quote
+    assert quote in EVIL_TEXT
+    expect(page.locator("#src-1-1 .src-title")).to_have_text(
+        "Evil <b>bold</b> <img src=x onerror=alert(6)> [t](javascript:alert(9))")
+    expect(page.locator("#src-1-1 .src-meta")).to_contain_text("<script>alert(7)</script>")
+    expect(page.locator("#src-1-1 a")).to_have_count(0)  # the javascript: URL is not linked
+
+    page.locator("#src-1-1 button.open-doc").click()
+    expect(page.locator("#doc-viewer mark#doc-active")).to_have_text(quote, timeout=15_000)
+    assert page.locator("#doc-viewer .doc-text").text_content() == EVIL_TEXT
+    screenshot(page, "untrusted-text.png")
+
+    injected = page.evaluate("""() => {
+        const roots = ['#chat', '#sources-panel', '#doc-viewer'].map(s => document.querySelector(s));
+        const inside = sel => roots.flatMap(r => [...r.querySelectorAll(sel)]);
+        return {
+            scripts: inside('script').length,
+            images: inside('img').length,
+            bold: inside('b').length,
+            jsLinks: [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))
+                .filter(h => /^\\s*javascript:/i.test(h)),
+            docLinks: inside('.answer-text a:not(.cite), .src-passage a, .doc-text a').length,
+        };
+    }""")
+    assert injected == {"scripts": 0, "images": 0, "bold": 0, "jsLinks": [], "docLinks": 0}
+    assert page.dialogs == []
+
+
+def test_stop_button_ends_a_streaming_answer(evil_app, page):
+    open_app(page, evil_app)
+    ask(page, EVIL_QUESTION)
+    expect(page.locator("#chat .answer.pending")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    page.locator("#question button.stop-button").click()
+    expect(page.locator("#chat .answer.stopped")).to_contain_text("Stopped", timeout=15_000)
+    expect(page.locator("#question button.stop-button")).to_have_count(0)
+    # The app still answers afterwards.
+    ask(page, EVIL_QUESTION)
+    expect(page.locator("#chat .answer:not(.pending):not(.stopped) a.cite").first).to_be_visible(
+        timeout=ANSWER_TIMEOUT_MS)
