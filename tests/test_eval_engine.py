@@ -172,7 +172,7 @@ def cli(settings, *args):
                       "--corpus", str(settings.corpus_dir), "--no-progress"])
 
 
-def test_cli_writes_results_and_reports_and_gates_on_a_baseline(settings, engine, workspace, capsys):
+def test_cli_writes_results_and_reports_and_gates_on_a_baseline(settings, engine, golden, workspace, capsys):
     golden = str(workspace / "golden.jsonl")
     out, base = workspace / "out1", workspace / "baseline.json"
     assert cli(settings, golden, "--out", str(out), "--write-baseline", str(base)) == 0
@@ -185,6 +185,7 @@ def test_cli_writes_results_and_reports_and_gates_on_a_baseline(settings, engine
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "http://" not in html.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
     assert "# Evaluation report" in (out / "report.md").read_text()
+    assert not (out / "cases.partial.jsonl").exists()  # only left behind by an interrupted run
 
     # the same run against its own baseline passes (the `run` form)
     assert cli(settings, "run", golden, "--out", str(workspace / "out2"), "--baseline", str(base)) == 0
@@ -207,7 +208,7 @@ def test_cli_writes_results_and_reports_and_gates_on_a_baseline(settings, engine
     assert json.loads((out3 / "results.json").read_text())["comparison"]["regressed"][0]["id"] == target["id"]
 
 
-def test_cli_fail_under_and_thresholds_file(settings, engine, workspace, capsys):
+def test_cli_fail_under_and_thresholds_file(settings, engine, golden, workspace, capsys):
     golden = str(workspace / "golden.jsonl")
     assert cli(settings, golden, "--out", str(workspace / "o4"), "--fail-under", "citation_validity=1.0,mrr=0.1") == 0
     assert cli(settings, golden, "--out", str(workspace / "o5"), "--fail-under", "pass_rate=1.01") == 2  # > 1
@@ -229,7 +230,7 @@ def test_cli_rejects_a_malformed_golden_set_with_file_and_line(settings, workspa
     assert "METRIC one of hit_at_k" in capsys.readouterr().err
 
 
-def test_cli_case_filter_and_top_level_dispatch(settings, engine, workspace, capsys):
+def test_cli_case_filter_and_top_level_dispatch(settings, engine, golden, workspace, capsys):
     from assistant.cli import main as assistant_main
 
     out = workspace / "o8"

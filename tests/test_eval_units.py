@@ -233,6 +233,7 @@ def test_compare_lists_regressed_and_improved_cases_and_metric_drops():
     assert [c["id"] for c in diff["regressed"]] == ["a"] and diff["regressed"][0]["now"] == ["missing x"]
     assert [c["id"] for c in diff["improved"]] == ["b"]
     assert diff["added"] == ["f", "g"] and diff["removed"] == ["h"]
+    assert diff["retrieval_worse"] == [{"id": "a", "before": [1], "now": [3]}] and diff["retrieval_better"] == []
     assert diff["regression"]
     rows = {r["name"]: r for r in diff["metrics"]}
     assert rows["mrr"]["delta"] < 0 and rows["mrr"]["regressed"]
@@ -267,11 +268,13 @@ def test_load_results_rejects_other_files(tmp_path):
 # ----- reports -----
 def test_reports_render_with_and_without_baseline():
     now, before = results_of(hand_built()), results_of(hand_built()[:4])
+    now["cases"][0]["turns"][0]["retrieval"].update(rank=None, hit=False, rr=0.0)
     now["cases"][0]["turns"][0]["answer"] = "<script>alert(1)</script> | pipe"
     diff = cmp.compare(now, before)
     problems = cmp.gate(now, diff)
     md = report.to_markdown(now, diff, problems)
     assert "| Retrieval hit@5 | 80.0% |" in md and "**Gate: FAIL**" in md and "Baseline" in md
+    assert "**Retrieval got worse (1)**: `a` 1 → miss" in md
     html = report.to_html(now, diff, problems)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)  # no external assets

@@ -32,6 +32,17 @@ def compare(current: dict, baseline: dict, tolerance: float = TOLERANCE) -> dict
     common = [i for i in now if i in before]
     regressed = [_change(now[i], before[i]) for i in common if before[i]["passed"] and not now[i]["passed"]]
     improved = [_change(now[i], before[i]) for i in common if not before[i]["passed"] and now[i]["passed"]]
+    worse, better = [], []
+    for i in common:
+        ranks_now, ranks_before = _ranks(now[i]), _ranks(before[i])
+        if len(ranks_now) != len(ranks_before) or ranks_now == ranks_before:
+            continue
+        pairs = list(zip(ranks_before, ranks_now))
+        change = {"id": i, "before": ranks_before, "now": ranks_now}
+        if any(_rank_key(b) < _rank_key(n) for b, n in pairs):
+            worse.append(change)
+        elif any(_rank_key(b) > _rank_key(n) for b, n in pairs):
+            better.append(change)
     rows = []
     for name in METRICS + LATENCY:
         cur, base = current["metrics"].get(name), baseline["metrics"].get(name)
@@ -50,12 +61,23 @@ def compare(current: dict, baseline: dict, tolerance: float = TOLERANCE) -> dict
         "tolerance": tolerance,
         "regressed": regressed,
         "improved": improved,
+        "retrieval_worse": worse,
+        "retrieval_better": better,
         "added": [i for i in now if i not in before],
         "removed": [i for i in before if i not in now],
         "metrics": rows,
         "notes": notes,
         "regression": bool(regressed) or any(r["regressed"] for r in rows),
     }
+
+
+def _ranks(case: dict) -> list:
+    """Retrieval rank per scored turn (None: not retrieved)."""
+    return [t["retrieval"]["rank"] for t in case.get("turns", []) if t.get("retrieval", {}).get("target")]
+
+
+def _rank_key(rank) -> float:
+    return float("inf") if rank is None else rank
 
 
 def _change(now: dict, before: dict) -> dict:

@@ -143,8 +143,19 @@ def cmd_run(argv: list[str]) -> int:
     for notice in engine.notices:
         print(f"note: {notice}", file=sys.stderr)
     bar = _case_progress(len(cases), args.no_progress)
-    results = run_golden(cases, engine, top_k=args.top_k, golden_path=args.golden, progress=bar.update)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    partial = out / "cases.partial.jsonl"  # survives an interrupted run (slow backends)
+    partial.unlink(missing_ok=True)
+
+    def progress(done, total, case):
+        with open(partial, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(case, ensure_ascii=False) + "\n")
+        bar.update(done, total, case)
+
+    results = run_golden(cases, engine, top_k=args.top_k, golden_path=args.golden, progress=progress)
     bar.close()
+    partial.unlink(missing_ok=True)
 
     comparison = compare(results, baseline, tolerance) if baseline else None
     problems = gate(results, comparison, fail_under)
@@ -152,8 +163,6 @@ def cmd_run(argv: list[str]) -> int:
                        "tolerance": tolerance, "baseline": args.baseline}
     if comparison:
         results["comparison"] = comparison
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out / "report.md").write_text(to_markdown(results, comparison, problems), encoding="utf-8")
     (out / "report.html").write_text(to_html(results, comparison, problems), encoding="utf-8")

@@ -59,6 +59,10 @@ def _rank(case: dict) -> str:
     return ", ".join(str(r["rank"]) if r["rank"] else "miss" for r in ranks)
 
 
+def _ranks_text(ranks: list) -> str:
+    return ",".join(str(r) if r else "miss" for r in ranks)
+
+
 def _cell(value) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
@@ -93,6 +97,10 @@ def terminal_summary(results: dict, comparison: dict | None = None, problems: li
                 lines.append(f"{title} ({len(comparison[key])}):")
                 lines += [f"  {c['id']}: {'; '.join(c['now'] if key == 'regressed' else c['before'])}"
                           for c in comparison[key]]
+        for title, key in (("Retrieval worse", "retrieval_worse"), ("Retrieval better", "retrieval_better")):
+            if comparison.get(key):
+                lines.append(f"{title}: " + ", ".join(
+                    f"{c['id']} {_ranks_text(c['before'])}->{_ranks_text(c['now'])}" for c in comparison[key]))
         for note in comparison["notes"]:
             lines.append(f"note: {note}")
     if problems is not None:
@@ -137,6 +145,11 @@ def to_markdown(results: dict, comparison: dict | None = None, problems: list[st
             out.append("")
             out += [f"- `{c['id']}`: {_cell(c['question'])}: {_cell('; '.join(c[why]))}" for c in comparison[key]]
             if comparison[key]:
+                out.append("")
+        for title, key in (("Retrieval got worse", "retrieval_worse"), ("Retrieval got better", "retrieval_better")):
+            if comparison.get(key):
+                out.append(f"**{title} ({len(comparison[key])})**: " + ", ".join(
+                    f"`{c['id']}` {_ranks_text(c['before'])} → {_ranks_text(c['now'])}" for c in comparison[key]))
                 out.append("")
         if comparison["added"]:
             out += [f"New cases: {', '.join(f'`{i}`' for i in comparison['added'])}", ""]
@@ -313,6 +326,11 @@ def to_html(results: dict, comparison: dict | None = None, problems: list[str] |
                                             f"<i>{e('; '.join(c[why]))}</i></li>" for c in items) + "</ul>")
             else:
                 out.append("<p>None.</p>")
+        for title_, key in (("Retrieval got worse", "retrieval_worse"), ("Retrieval got better", "retrieval_better")):
+            if comparison.get(key):
+                out.append(f"<p><b>{title_} ({len(comparison[key])})</b>: " + ", ".join(
+                    f"<code>{e(c['id'])}</code> {_ranks_text(c['before'])} → {_ranks_text(c['now'])}"
+                    for c in comparison[key]) + "</p>")
         if comparison["added"]:
             out.append(f"<p>New cases: {e(', '.join(comparison['added']))}</p>")
         if comparison["removed"]:
