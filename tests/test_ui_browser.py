@@ -163,6 +163,13 @@ def test_unanswerable_question_says_so_and_shows_no_sources(app, page):
     expect(page.locator("#sources-panel .src-card")).to_have_count(0)
 
 
+def test_invalid_question_gets_a_clear_warning(app, page):
+    open_app(page, app)
+    ask(page, "?!?")
+    expect(page.get_by_text("Please ask a question in words.")).to_be_visible(timeout=15_000)
+    expect(page.locator("#chat .answer")).to_have_count(0)
+
+
 def test_example_feedback_copy_and_export(app, page):
     open_app(page, app)
     example = page.locator("#examples-row button").nth(1)
@@ -278,3 +285,25 @@ def test_stop_button_ends_a_streaming_answer(evil_app, page):
     ask(page, EVIL_QUESTION)
     expect(page.locator("#chat .answer:not(.pending):not(.stopped) a.cite").first).to_be_visible(
         timeout=ANSWER_TIMEOUT_MS)
+
+
+def test_a_second_user_sees_their_question_wait_while_another_answer_streams(evil_app, browser, page):
+    open_app(page, evil_app)
+    other = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    try:
+        open_app(other, evil_app)
+        ask(page, EVIL_QUESTION)
+        expect(page.locator("#chat .answer.pending .draft")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+        ask(other, "Where did the network move weapons in 2019?")
+        # The other user's question shows at once, with a clear waiting state, while the first answer streams.
+        expect(other.locator("#chat .q-text")).to_have_text("Where did the network move weapons in 2019?",
+                                                           timeout=5_000)
+        expect(other.locator("#chat .answer.pending")).to_contain_text("Waiting for the assistant", timeout=5_000)
+        expect(page.locator("#chat .answer.pending")).to_be_visible()
+        other.get_by_role("tab", name="Documents").click()
+        expect(other.locator("#doc-viewer .doc-text")).to_contain_text("smuggling network")
+        other.get_by_role("tab", name="Ask").click()
+        expect(final_answer(page).locator("a.cite")).not_to_have_count(0)
+        expect(final_answer(other).locator("a.cite")).not_to_have_count(0)
+    finally:
+        other.context.close()

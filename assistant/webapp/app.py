@@ -36,12 +36,18 @@ class Conversation:
         self.session = engine.session()
         self.turns: list[Turn] = []
         self.export_dir: Path | None = None
-        self.lock = threading.Lock()  # one answer at a time per conversation
-        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()  # set by the stop button; the running answer ends at its next step
+
+    def pending(self) -> Turn | None:
+        """The turn waiting for its answer (at most one per conversation)."""
+        last = self.turns[-1] if self.turns else None
+        return last if last is not None and last.answer is None and last.error is None else None
 
     def reset(self) -> None:
-        self.session.reset()
-        self.turns = []
+        with self.lock:
+            self.session.reset()
+            self.turns = []
 
     def cited_spans(self, doc_id: str) -> list[tuple[int, int]]:
         return [(c.start, c.end) for t in self.turns if t.answer for c in t.answer.citations if c.doc_id == doc_id]
@@ -127,36 +133,46 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     busy_box = dict(submit_btn=False, stop_btn=True)
     idle_box = dict(submit_btn="Ask", stop_btn=False)
 
-    def respond_typed(question, conv, top_k, doc_ids):
-        yield from respond(question, conv, top_k, doc_ids, gr.Textbox(value="", **busy_box))
+    def enqueue_typed(question, conv):
+        return enqueue(question, conv, gr.Textbox(value="", **busy_box))
 
-    def respond_example(question, conv, top_k, doc_ids):
-        yield from respond(question, conv, top_k, doc_ids, gr.Textbox(**busy_box))
+    def enqueue_example(question, conv):
+        return enqueue(question, conv, gr.Textbox(**busy_box))
 
-    def respond(question, conv, top_k, doc_ids, busy):
+    def enqueue(question, conv, busy):
+        """First step: show the question at once; answer() then runs when an answer slot is free."""
         conv = conv or Conversation(engine)
         try:
             question = engine.validate(question)
         except QuestionError as exc:
             gr.Warning(str(exc))
-            yield gr.skip(), gr.skip(), conv, gr.skip(), gr.skip()
-            return
-        if not conv.lock.acquire(blocking=False):
-            gr.Warning("Please wait for the current answer to finish.")
-            yield gr.skip(), gr.skip(), conv, gr.skip(), gr.skip()
-            return
-        try:
-            yield from _answer(question, conv, top_k, doc_ids, busy)
-        finally:
-            conv.lock.release()
+            return gr.skip(), gr.skip(), conv, gr.skip()
+        with conv.lock:
+            if conv.pending() is not None:
+                gr.Warning("Please wait for the current answer to finish.")
+                return gr.skip(), gr.skip(), conv, gr.skip()
+            conv.stop.clear()
+            conv.turns.append(Turn(question))
+        waiting = pending_html("Waiting for the assistant (answers are written one at a time)…")
+        return chat_update(conv, waiting), sources_html(conv.turns, doc_text_of), conv, busy
 
-    def _answer(question, conv, top_k, doc_ids, busy):
-        turn = Turn(question)
-        conv.turns.append(turn)
+    def answer(conv, top_k, doc_ids):
+        """Queued step: stream the pending turn's answer into the chat, then show its sources."""
+        turn = conv.pending() if conv is not None else None
+        if turn is None:
+            yield gr.skip(), gr.skip(), conv, gr.Textbox(**idle_box), gr.skip()
+            return
+        if not conv.stop.is_set():
+            yield from stream_answer(conv, turn, top_k, doc_ids)
+        if turn.answer is None and turn.error is None:
+            turn.error = STOPPED
+        yield (chat_update(conv), sources_html(conv.turns, doc_text_of), conv, gr.Textbox(**idle_box),
+               export_button(conv))
+
+    def stream_answer(conv, turn, top_k, doc_ids):
         status, draft, shown_at = "Searching the corpus…", "", 0.0
-        conv.stop.clear()
-        yield chat_update(conv, pending_html(status)), sources_html(conv.turns, doc_text_of), conv, busy, gr.skip()
-        stream = conv.session.ask_stream(question, top_k=int(top_k or settings.top_k),
+        yield chat_update(conv, pending_html(status)), gr.skip(), conv, gr.skip(), gr.skip()
+        stream = conv.session.ask_stream(turn.question, top_k=int(top_k or settings.top_k),
                                          doc_ids=list(doc_ids or []) or None)
         try:
             for event in stream:
@@ -183,8 +199,6 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
             stream.close()
             if turn.answer is None and turn.error is None:
                 turn.error = STOPPED
-        yield (chat_update(conv), sources_html(conv.turns, doc_text_of), conv, gr.Textbox(**idle_box),
-               export_button(conv))
 
     def stop(conv):
         """Asks the running answer to stop at its next step; it then ends normally and says so."""
@@ -193,6 +207,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
 
     def clear(conv):
         conv = conv or Conversation(engine)
+        conv.stop.set()
         conv.reset()
         return chat_update(conv), sources_html([], doc_text_of), conv, export_button(conv)
 
@@ -317,12 +332,16 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
                                  elem_id="doc-viewer", js_on_load=assets.VIEWER_JS)
 
         answer_limits = dict(concurrency_limit=settings.concurrency_limit, concurrency_id="answer")
-        outputs = [chatbot, sources, conv_state, question, export_btn]
-        question.submit(respond_typed, [question, conv_state, top_k, only_docs], outputs,
-                        api_visibility="private", show_progress="hidden", **answer_limits)
+        outputs_head = [chatbot, sources, conv_state, question]
+        answer_args = dict(fn=answer, inputs=[conv_state, top_k, only_docs],
+                           outputs=[*outputs_head, export_btn], api_visibility="private", show_progress="hidden",
+                           **answer_limits)
+        # Two steps: the question shows at once (light queue), the answer waits for an answer slot.
+        question.submit(enqueue_typed, [question, conv_state], outputs_head, api_visibility="private",
+                        show_progress="hidden").then(**answer_args)
         for btn in example_btns:
-            btn.click(respond_example, [btn, conv_state, top_k, only_docs], outputs, api_visibility="private",
-                      show_progress="hidden", **answer_limits)
+            btn.click(enqueue_example, [btn, conv_state], outputs_head, api_visibility="private",
+                      show_progress="hidden").then(**answer_args)
         question.stop(stop, [conv_state], None, api_visibility="private", queue=False)
         chatbot.clear(clear, [conv_state], [chatbot, sources, conv_state, export_btn], api_visibility="private")
         clear_btn.click(clear, [conv_state], [chatbot, sources, conv_state, export_btn], api_visibility="private")
