@@ -341,3 +341,22 @@ def test_suggestions_prefer_numbers_then_key_terms():
     assert groups[:3] == [["twelve", "12"], ["2021"], ["five", "5"]]
     assert fb.suggest_must_include("It is the al-Azaim Media Foundation.", "What is its media called?") \
         [0] == ["al-azaim"]
+
+
+def test_report_command_compares_saved_runs(tmp_path, capsys):
+    from assistant.eval.cli import main
+
+    good = [case("a", True, turn()), case("b", True, turn(answerable=False, abstained=True, citations=()))]
+    bad = [case("a", False, turn(correct=False, rank=2)), good[1]]
+    (tmp_path / "base.json").write_text(json.dumps(results_of(good)))
+    (tmp_path / "run.json").write_text(json.dumps(results_of(bad)))
+    out = tmp_path / "report"
+    assert main(["report", str(tmp_path / "base.json"), "--out", str(out)]) == 0
+    assert main(["report", str(tmp_path / "run.json"), "--baseline", str(tmp_path / "base.json"),
+                 "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert "Regressed (1):" in printed and "GATE: FAIL" in printed and "Retrieval worse: a 1->2" in printed
+    assert "**Regressed (1)**" in (out / "report.md").read_text() and (out / "report.html").exists()
+    assert json.loads((out / "results.json").read_text())["gate"]["passed"] is False
+    assert main(["report", str(out / "results.json"), "--out", str(out)]) == 2  # would overwrite its input
+    assert main(["report", str(tmp_path / "missing.json")]) == 2

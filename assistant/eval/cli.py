@@ -2,6 +2,7 @@
 
     assistant eval GOLDEN.jsonl [--backend B] [--out DIR] [--baseline RESULTS.json] [--fail-under METRIC=VALUE ...]
     assistant eval run GOLDEN.jsonl ...            (the same)
+    assistant eval report RESULTS.json [--baseline OTHER.json] [--out DIR]   (re-render / compare saved runs)
     assistant eval import-feedback FEEDBACK.jsonl [--out candidates.jsonl]
 
 Exit status: 0 ok; 1 a regression against the baseline, a --fail-under breach or an invalid citation;
@@ -46,6 +47,20 @@ def _run_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _report_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant eval report",
+                                description="Re-render the reports of a saved results.json, optionally against "
+                                            "another run, and apply the gate; nothing is re-run.")
+    p.add_argument("results", help="results.json of a run")
+    p.add_argument("--baseline", help="results.json to compare with")
+    p.add_argument("--out", default="eval/out", help="folder for report.md and report.html (default: eval/out)")
+    p.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE")
+    p.add_argument("--thresholds", help="JSON file {\"fail_under\": {METRIC: VALUE}, \"tolerance\": T}")
+    p.add_argument("--tolerance", type=float)
+    p.add_argument("--quiet", action="store_true")
+    return p
+
+
 def _feedback_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant eval import-feedback",
                                 description="Turn UI feedback into golden-set candidates to review.")
@@ -63,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if argv else 2
     if argv[0] == "import-feedback":
         return cmd_import_feedback(argv[1:])
+    if argv[0] == "report":
+        return cmd_report(argv[1:])
     if argv[0] == "run":
         argv = argv[1:]
     return cmd_run(argv)
@@ -89,11 +106,52 @@ def _thresholds(args) -> tuple[dict[str, float], float]:
     return fail_under, tolerance
 
 
+def _finish(results: dict, baseline: dict | None, fail_under, tolerance, out: Path, baseline_path,
+            quiet: bool) -> int:
+    """Compare, gate, write results.json and the reports, print the summary; returns the exit status."""
+    from .baseline import compare, gate
+    from .report import terminal_summary, to_html, to_markdown
+
+    comparison = compare(results, baseline, tolerance) if baseline else None
+    problems = gate(results, comparison, fail_under)
+    results["gate"] = {"passed": not problems, "problems": problems, "fail_under": fail_under,
+                       "tolerance": tolerance, "baseline": str(baseline_path) if baseline_path else None}
+    results.pop("comparison", None)
+    if comparison:
+        results["comparison"] = comparison
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / "report.md").write_text(to_markdown(results, comparison, problems), encoding="utf-8")
+    (out / "report.html").write_text(to_html(results, comparison, problems), encoding="utf-8")
+    if not quiet:
+        print(terminal_summary(results, comparison, problems))
+    return 1 if problems else 0
+
+
+def cmd_report(argv: list[str]) -> int:
+    args = _report_parser().parse_args(argv)
+    from .baseline import load_results
+
+    try:
+        fail_under, tolerance = _thresholds(args)
+        results = load_results(args.results)
+        baseline = load_results(args.baseline) if args.baseline else None
+    except (ValueError, OSError) as exc:
+        _err(str(exc))
+        return 2
+    out = Path(args.out)
+    if out.resolve() == Path(args.results).resolve().parent:
+        _err("--out would overwrite the results being reported; choose another folder")
+        return 2
+    code = _finish(results, baseline, fail_under, tolerance, out, args.baseline, args.quiet)
+    print(f"Wrote {out / 'results.json'}, {out / 'report.md'}, {out / 'report.html'}", file=sys.stderr)
+    return code
+
+
 def cmd_run(argv: list[str]) -> int:
     args = _run_parser().parse_args(argv)
-    from .baseline import BaselineError, compare, gate, load_results
+    from .baseline import BaselineError, load_results
     from .golden import GoldenError, load_golden
-    from .report import terminal_summary, to_html, to_markdown
 
     try:
         fail_under, tolerance = _thresholds(args)
@@ -157,23 +215,13 @@ def cmd_run(argv: list[str]) -> int:
     bar.close()
     partial.unlink(missing_ok=True)
 
-    comparison = compare(results, baseline, tolerance) if baseline else None
-    problems = gate(results, comparison, fail_under)
-    results["gate"] = {"passed": not problems, "problems": problems, "fail_under": fail_under,
-                       "tolerance": tolerance, "baseline": args.baseline}
-    if comparison:
-        results["comparison"] = comparison
-    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (out / "report.md").write_text(to_markdown(results, comparison, problems), encoding="utf-8")
-    (out / "report.html").write_text(to_html(results, comparison, problems), encoding="utf-8")
+    code = _finish(results, baseline, fail_under, tolerance, out, args.baseline, args.quiet)
     if args.write_baseline:
         Path(args.write_baseline).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out / "results.json", args.write_baseline)
-    if not args.quiet:
-        print(terminal_summary(results, comparison, problems))
     print(f"Wrote {out / 'results.json'}, {out / 'report.md'}, {out / 'report.html'}"
           + (f"; baseline saved to {args.write_baseline}" if args.write_baseline else ""), file=sys.stderr)
-    return 1 if problems else 0
+    return code
 
 
 class _Quiet:
