@@ -76,13 +76,13 @@ def _ratio_text(values) -> str:
 def terminal_summary(results: dict, comparison: dict | None = None, problems: list[str] | None = None) -> str:
     k = results["metrics"].get("k") or results["meta"].get("top_k")
     rows = _rows(results, comparison)
-    lines = [f"{'Metric':<24}{'Value':>10}" + (f"{'Baseline':>11}{'Delta':>11}" if comparison else "")]
+    lines = [f"{'Metric':<24}{'Value':>10}" + (f"{'Baseline':>11}{'Delta':>13}" if comparison else "")]
     lines.append("-" * len(lines[0]))
     for row in rows:
         line = f"{label(row['name'], k):<24}{fmt(row['name'], row['current']):>10}"
         if comparison:
             mark = "  ▼" if row["regressed"] else ""
-            line += f"{fmt(row['name'], row['baseline']):>11}{fmt_delta(row['name'], row['delta']):>11}{mark}"
+            line += f"{fmt(row['name'], row['baseline']):>11}{fmt_delta(row['name'], row['delta']):>13}{mark}"
         lines.append(line)
     counts = results["metrics"]["counts"]
     lines.append("")
@@ -221,7 +221,8 @@ def _svg_chart(results: dict, comparison: dict | None, k) -> str:
         x = left + bar_w * i / 4
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 22}" stroke="#e3e7ed"/>')
         parts.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#6b7280">{25 * i}%</text>')
-    legend = [("#3b6fd8", "this run")] + ([("#b8c2d1", "baseline")] if comparison else [])
+    legend = [("#3b6fd8", "this run")] + ([("#b8c2d1", "baseline")] if comparison else []) + (
+        [("#c0392b", "dropped")] if any(r["regressed"] for r in rows) else [])
     for j, (colour, name) in enumerate(legend):
         parts.append(f'<rect x="{left + 110 * j}" y="6" width="12" height="12" fill="{colour}"/>'
                      f'<text x="{left + 110 * j + 17}" y="16">{name}</text>')
