@@ -360,3 +360,12 @@ def test_report_command_compares_saved_runs(tmp_path, capsys):
     assert json.loads((out / "results.json").read_text())["gate"]["passed"] is False
     assert main(["report", str(out / "results.json"), "--out", str(out)]) == 2  # would overwrite its input
     assert main(["report", str(tmp_path / "missing.json")]) == 2
+
+
+def test_cli_usage_errors_return_codes(capsys):
+    from assistant.eval.cli import main
+
+    assert main([]) == 2 and "assistant eval GOLDEN.jsonl" in capsys.readouterr().out
+    assert main(["run", "--help"]) == 0 and "--fail-under" in capsys.readouterr().out
+    assert main(["golden.jsonl", "--backend", "gpt-9"]) == 2
+    assert main(["import-feedback"]) == 2

@@ -76,13 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE.strip())
         return 0 if argv else 2
-    if argv[0] == "import-feedback":
-        return cmd_import_feedback(argv[1:])
-    if argv[0] == "report":
-        return cmd_report(argv[1:])
-    if argv[0] == "run":
-        argv = argv[1:]
-    return cmd_run(argv)
+    command, rest = {"import-feedback": cmd_import_feedback, "report": cmd_report}.get(argv[0]), argv[1:]
+    if command is None:
+        command, rest = cmd_run, argv[1:] if argv[0] == "run" else argv
+    try:
+        return command(rest)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
 
 
 def _err(message: str) -> None:
