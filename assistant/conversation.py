@@ -23,7 +23,9 @@ class Turn:
 def is_followup(question: str, history: list[Turn]) -> bool:
     if not history:
         return False
-    return bool(_LEAD.match(question)) or len(question.split()) <= 3 or bool(_PRONOUNS.search(question))
+    short = len(question.split())
+    return (bool(_LEAD.match(question)) or short <= 3 or bool(_PRONOUNS.search(question))
+            or (short <= 10 and bool(re.search(r"\bthat\b(?!\s+(?:the|a|an|is|are|was|were)\b)", question, re.I))))
 
 
 def substitute(question: str, previous: str) -> str | None:

@@ -62,6 +62,9 @@ class HybridRetriever:
             for rank, (i, _) in enumerate(ranking):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         order = sorted(fused, key=lambda i: -fused[i])
+        # Each retriever's best hit is always kept: RRF alone can bury a strong lexical-only match.
+        leaders = [ranking[0][0] for ranking in (lexical, dense) if ranking]
+        order = list(dict.fromkeys(leaders + order))
         similarity = {i: s for i, s in dense}
         for i in order:
             if i not in similarity:

@@ -13,6 +13,9 @@ _NUMBER = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten
                      r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b", re.IGNORECASE)
 
 
+_COUNT = re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|dozens?|"
+                    r"hundreds?|thousands?)\b", re.IGNORECASE)
 _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b(?:January|February|March|April|May|June|July|August|"
                            r"September|October|November|December)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+")
@@ -20,14 +23,19 @@ _ANNOUNCES_LIST = re.compile(r":\s*$|\b(?:two|three|four|five|six|several)\s+(?:
                              r"priorities|prongs|approaches|elements|goals|options|areas|groups)\b", re.IGNORECASE)
 
 
+_BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Therefore|Hence|As a result)\b")
+
+
 def expected_answer_type(question: str) -> re.Pattern | None:
     """What a sentence must contain to answer the question at all: a number, a date, a name."""
     q = question.lower()
     if re.search(r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:share|percentage|proportion)\b", q):
-        return _NUMBER
-    if re.search(r"^\s*when\b|\bwhat (?:year|date|month)\b|\bin which year\b", q):
+        return _COUNT
+    if re.search(r"^\s*when\b|\b(?:what|which) (?:years?|dates?|months?)\b|\bin which year\b|"
+                 r"\bpublication date\b|\bdate of (?:publication|the report)\b", q):
         return _YEAR_OR_DATE
-    if re.search(r"^\s*who\b", q):
+    if re.search(r"^\s*who (?:is|was|are|were|wrote|authored|leads|led|heads|headed|founded|commands)\b|"
+                 r"^\s*(?:which|what)\s+(?:[\w’'-]+\s+){0,2}(?:official|person|leader|commander|individual|emir)\b|\bname of\b", q):
         return _NAME
     return None
 
@@ -36,7 +44,7 @@ class ExtractiveAnswerer:
     name = "extractive"
     model = "none (extractive)"
 
-    def __init__(self, embedder, idf: dict[str, float], min_score: float = 0.42, max_sentences: int = 2):
+    def __init__(self, embedder, idf: dict[str, float], min_score: float = 0.36, max_sentences: int = 2):
         self.embedder = embedder
         self.idf = idf
         self.default_idf = max(idf.values(), default=1.0)
@@ -53,6 +61,8 @@ class ExtractiveAnswerer:
                 sentence = text[s:e]
                 if len(sentence) < 12 or looks_like_instruction(sentence):
                     continue
+                if meta is not None and sentence.strip(" ?") in meta.title:
+                    continue  # a title line restates the question; it answers nothing
                 if required is not None and not required.search(sentence):
                     continue
                 candidates.append((passage, s, e, sentence, _describe(sentence, meta)))
@@ -77,8 +87,13 @@ class ExtractiveAnswerer:
             return None
         chosen = [scored[0]]
         covered = set(scored[0][5])
+        following = self._continuation(scored[0], doc_texts)
         if _ANNOUNCES_LIST.search(scored[0][4]):
-            chosen += self._continuation(scored[0], doc_texts)
+            chosen += following
+        elif following and following[0][4].rstrip().endswith(":"):  # "... These include:" then the list
+            chosen += following
+        if _BACK_REFERENCE.match(scored[0][4]):
+            chosen += self._previous(scored[0], doc_texts)
         for item in scored[1:]:
             if len(chosen) >= self.max_sentences or item[0] < 0.85 * scored[0][0]:
                 break
@@ -105,6 +120,15 @@ class ExtractiveAnswerer:
         if focus:
             lines.insert(0, f"[{scored[0][1].n}] \"{for_prompt(focus)}\" (the part that answers the question)")
         return lines
+
+    @staticmethod
+    def _previous(item, doc_texts) -> list:
+        """The sentence before one that refers back to it ("In other words, ...")."""
+        passage, start = item[1], item[2]
+        text = doc_texts.get(passage.doc_id, "")
+        before = [(s, e) for s, e in sentence_spans(text, passage.start, passage.end) if e <= start][-1:]
+        return [(item[0], passage, s, e, text[s:e], set()) for s, e in before
+                if not looks_like_instruction(text[s:e])]
 
     @staticmethod
     def _continuation(item, doc_texts, limit: int = 5) -> list:
