@@ -6,6 +6,8 @@ import json
 import sys
 import textwrap
 
+from .progress import terminal_progress
+
 
 def _settings(args):
     from .settings import Settings
@@ -18,22 +20,6 @@ def _settings(args):
     )
 
 
-def _progress_bar(desc: str):
-    from tqdm import tqdm
-
-    bar = {"bar": None}
-
-    def update(done: int, total: int):
-        if bar["bar"] is None:
-            bar["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, disable=total == 0)
-        bar["bar"].n = done
-        bar["bar"].refresh()
-        if done >= total:
-            bar["bar"].close()
-
-    return update
-
-
 def _log(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -42,7 +28,7 @@ def cmd_ingest(args) -> int:
     from .engine import Engine
 
     engine = Engine(_settings(args), log=_log)
-    report = engine.ingest(rebuild=args.rebuild, progress=_progress_bar("Embedding"))
+    report = engine.ingest(rebuild=args.rebuild, progress=terminal_progress("Embedding"))
     print(report.summary())
     return 0
 

@@ -12,6 +12,7 @@ import gradio as gr
 
 from .. import feedback
 from ..engine import Engine, QuestionError
+from ..progress import terminal_progress
 from ..settings import Settings
 from . import assets
 from .render import (STOPPED, Turn, esc, chat_messages, document_html, error_html, export_markdown, feedback_values,
@@ -357,22 +358,6 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     return demo
 
 
-def _progress(desc: str):
-    from tqdm import tqdm
-
-    bar = {}
-
-    def update(done: int, total: int):
-        if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, disable=total == 0)
-        bar["bar"].n = done
-        bar["bar"].refresh()
-        if done >= total:
-            bar["bar"].close()
-
-    return update
-
-
 def main(settings: Settings | None = None, host: str | None = None, port: int | None = None) -> None:
     settings = settings or Settings.load()
     serve(Engine(settings, log=_log), settings, host=host, port=port)
@@ -389,7 +374,7 @@ def serve(engine: Engine, settings: Settings, host: str | None = None, port: int
     port = int(port or settings.port)
     auth = parse_auth(settings.auth)
     _log(f"Corpus: {settings.corpus_dir}\nIndex:  {settings.index_dir}")
-    index = engine.ensure_index(progress=_progress("Building the index"))
+    index = engine.ensure_index(progress=terminal_progress("Building the index"))
     _log(index_line(index))
     _log(f"Backend: {engine.backend_name} ({engine.model_name})")
     for notice in engine.notices:
