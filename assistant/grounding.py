@@ -7,10 +7,13 @@ from .citations import (_QUOTED, Citation, best_supporting_span, locate, marker_
                         strip_markers, verify)
 from .guard import looks_like_instruction
 from .retrieval import Passage
-from .textutil import sentence_spans
+from .textutil import sentence_spans, words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                                 "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+                                                 "twenty".split())}
 
 
 def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
@@ -62,6 +65,8 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
                 threshold = UNMARKED_SUPPORT if strict else MIN_SUPPORT
                 if not best or best[2] < threshold:
                     continue
+                if not _numbers(body, claim=True) <= _numbers(text[best[0]:best[1]]):
+                    continue  # the sentence does not state the claim's numbers ("99 plots" is not "three")
                 if strict:
                     if looks_like_instruction(text[best[0]:best[1]]):
                         continue
@@ -80,6 +85,12 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
                 found.append(n)
         sentences_out.append(_with_markers(body, found))
     return " ".join(sentences_out).strip(), citations
+
+
+def _numbers(text: str, claim: bool = False) -> set[str]:
+    """Numbers stated in text, digits and words alike; in a claim, "one" is too often not a number to count."""
+    return {_NUMBER_WORDS.get(w, w.lstrip("0") or "0") for w in words(text)
+            if w.isdigit() or (w in _NUMBER_WORDS and not (claim and w == "one"))}
 
 
 def _genuine(quote: str, passages: list[Passage], doc_texts: dict[str, str]) -> bool:
