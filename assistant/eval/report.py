@@ -93,10 +93,12 @@ def terminal_summary(results: dict, comparison: dict | None = None, problems: li
         lines.append("Failing: " + ", ".join(c["id"] for c in failing))
     if comparison:
         for title, key in (("Regressed", "regressed"), ("Improved", "improved")):
-            if comparison[key]:
+            if not comparison[key]:
+                lines.append(f"{title}: none")
+            else:
                 lines.append(f"{title} ({len(comparison[key])}):")
-                lines += [f"  {c['id']}: {'; '.join(c['now'] if key == 'regressed' else c['before'])}"
-                          for c in comparison[key]]
+                lines += [f"  {c['id']}: " + ("; ".join(c["now"]) if key == "regressed" else
+                                                  "was: " + "; ".join(c["before"])) for c in comparison[key]]
         for title, key in (("Retrieval worse", "retrieval_worse"), ("Retrieval better", "retrieval_better")):
             if comparison.get(key):
                 lines.append(f"{title}: " + ", ".join(
@@ -143,7 +145,8 @@ def to_markdown(results: dict, comparison: dict | None = None, problems: list[st
         for title, key, why in (("Regressed", "regressed", "now"), ("Improved", "improved", "before")):
             out.append(f"**{title} ({len(comparison[key])})**" + ("" if comparison[key] else ": none"))
             out.append("")
-            out += [f"- `{c['id']}`: {_cell(c['question'])}: {_cell('; '.join(c[why]))}" for c in comparison[key]]
+            out += [f"- `{c['id']}`: {_cell(c['question'])}: {'was: ' if why == 'before' else ''}"
+                    f"{_cell('; '.join(c[why]))}" for c in comparison[key]]
             if comparison[key]:
                 out.append("")
         for title, key in (("Retrieval got worse", "retrieval_worse"), ("Retrieval got better", "retrieval_better")):
@@ -324,7 +327,8 @@ def to_html(results: dict, comparison: dict | None = None, problems: list[str] |
             out.append(f"<h3>{title_} ({len(items)})</h3>")
             if items:
                 out.append("<ul>" + "".join(f"<li><code>{e(c['id'])}</code>: {e(c['question'])}: "
-                                            f"<i>{e('; '.join(c[why]))}</i></li>" for c in items) + "</ul>")
+                                            f"<i>{'was: ' if why == 'before' else ''}{e('; '.join(c[why]))}</i></li>"
+                                            for c in items) + "</ul>")
             else:
                 out.append("<p>None.</p>")
         for title_, key in (("Retrieval got worse", "retrieval_worse"), ("Retrieval got better", "retrieval_better")):
