@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .store import Index
-from .textutil import terms
+from .guard import looks_like_instruction
+from .textutil import sentence_spans, terms
 
 
 @dataclass
@@ -45,6 +46,8 @@ class HybridRetriever:
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
+        # Chunks made mostly of instructions to an assistant are hostile text, never context.
+        self.injected = {i for i, chunk in enumerate(index.chunks) if _mostly_instructions(chunk.text)}
 
     def retrieve(self, query: str, top_k: int = 5, doc_ids: list[str] | None = None) -> Retrieval:
         timings = {}
@@ -54,6 +57,9 @@ class HybridRetriever:
         dense = self.index.dense_search(vector, self.candidates, doc_ids)
         t2 = time.perf_counter()
         lexical = self.index.lexical_search(query, self.candidates, doc_ids)
+        if self.injected:
+            dense = [hit for hit in dense if hit[0] not in self.injected]
+            lexical = [hit for hit in lexical if hit[0] not in self.injected]
         t3 = time.perf_counter()
         timings.update(embed_query=(t1 - t0) * 1e3, dense=(t2 - t1) * 1e3, bm25=(t3 - t2) * 1e3)
 
@@ -123,6 +129,12 @@ class HybridRetriever:
         for n, passage in enumerate(passages, start=1):
             passage.n = n
         return passages
+
+
+def _mostly_instructions(text: str) -> bool:
+    spans = sentence_spans(text)
+    flagged = sum(looks_like_instruction(text[s:e]) for s, e in spans)
+    return flagged > 0 and 2 * flagged >= len(spans)
 
 
 def _jaccard(a: set, b: set) -> float:
