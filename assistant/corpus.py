@@ -95,11 +95,18 @@ def discover(corpus_dir: Path, max_file_mb: float = 50.0) -> tuple[list[Path], l
         if any(part.startswith(".") for part in path.relative_to(corpus_dir).parts):
             continue
         if path.is_symlink():
-            target = path.resolve()
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):  # dangling, or a loop
+                skipped.append(SkippedFile(rel, "broken symlink (missing target or a loop); not followed"))
+                continue
             if not target.is_relative_to(root):
                 skipped.append(SkippedFile(rel, "symlink pointing outside the corpus; not followed"))
                 continue
         if path.is_dir() or rel in IGNORED_NAMES:
+            continue
+        if not path.is_file():
+            skipped.append(SkippedFile(rel, "not a regular file (a pipe, socket or device)"))
             continue
         if path.suffix.lower() not in SUPPORTED:
             skipped.append(SkippedFile(rel, f"unsupported file type {path.suffix or '(none)'!r}"))
