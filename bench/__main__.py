@@ -34,6 +34,8 @@ def parse_args(argv):
     parser.add_argument("--load-seconds", type=float, help="load duration, extractive (default 60)")
     parser.add_argument("--local-load-seconds", type=float, help="load duration, local model (default 120)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+    parser.add_argument("--render", type=Path, metavar="REPORT_JSON",
+                        help="only re-render OUT/report.md from a saved report.json (no measuring)")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="MINUTES",
                         help="first wait up to MINUTES for the 1-minute load average to drop below the core count")
     return parser.parse_args(argv)
@@ -46,6 +48,15 @@ def main(argv=None) -> int:
     if unknown:
         print(f"unknown section(s): {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}", file=sys.stderr)
         return 2
+    if args.render:
+        import json
+
+        from . import report
+
+        results = json.loads(args.render.read_text(encoding="utf-8"))
+        md, js = report.write(results, args.out)
+        print(md.read_text(encoding="utf-8"))
+        return 0
     quick = args.quick
     large_chunks = args.large_chunks if args.large_chunks is not None else (2000 if quick else 20000)
     sizes = [int(x) for x in args.scale_sizes.split(",")] if args.scale_sizes else (

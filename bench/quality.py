@@ -237,6 +237,17 @@ def _local_pair(engine: Engine, base: Baseline, subset, docs, doc_texts) -> dict
         if first is not None:
             base_ttft.append(first * 1e3)
     engine.set_backend("extractive")
+
+    def verdict(turn):
+        if turn["expected_answerable"]:
+            return "abstained" if turn["abstained"] else ("correct" if turn["correct"] else "wrong")
+        return "abstained (right)" if turn["abstained"] else "answered (should abstain)"
+
+    result["rows"] = [{
+        "id": o["id"], "ours": verdict(o["turns"][0]), "baseline": verdict(b["turns"][0]),
+        "ours_ttft_ms": o["turns"][0]["ttft_ms"], "baseline_ttft_ms": b["turns"][0]["ttft_ms"],
+        "ours_answer": o["turns"][0]["answer"][:160], "baseline_answer": b["turns"][0]["answer"][:160],
+    } for o, b in zip(ours, theirs)]
     result.update({
         "ours": _metrics(ours, doc_texts), "baseline": _metrics(theirs, doc_texts),
         "ours_ttft": summary_ms(ours_ttft), "baseline_ttft": summary_ms(base_ttft),

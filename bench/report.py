@@ -245,6 +245,18 @@ def markdown(results: dict) -> str:
         elif "local" in q:
             lines.append(f"- Local model pair not run: {loc.get('notices')}")
         lines.append("")
+        if loc.get("rows"):
+            def cell(text):
+                text = " ".join(str(text or "").split())
+                return (text[:110] + "…" if len(text) > 110 else text).replace("|", "\\|")
+
+            lines += ["### Local-model answers, case by case", "",
+                      "| Case | Ours | Baseline | TTFT ours / baseline (ms) | Ours said | Baseline said |",
+                      "|---|---|---|---|---|---|"]
+            lines += [f"| {r['id']} | {r['ours']} | {r['baseline']} | {_fmt(r['ours_ttft_ms'])} / "
+                      f"{_fmt(r['baseline_ttft_ms'])} | {cell(r['ours_answer'])} | {cell(r['baseline_answer'])} |"
+                      for r in loc["rows"]]
+            lines.append("")
     ing = results.get("ingest") or {}
     if ing:
         lines += ["## Ingest", "", "| Corpus | Docs | Chunks | Wall (s) | Chunks/s | Embedding (chunks/s) | "
