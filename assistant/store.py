@@ -158,9 +158,10 @@ class Ingestor:
             keys[rel] = f"{digest}|{json.dumps(asdict(meta), sort_keys=True) if meta else ''}"
 
         prev_files = (previous or {}).get("files", {})
-        if previous and {rel: info["key"] for rel, info in prev_files.items()} == keys and self._intact(previous):
+        prev_keys = {rel: info["key"] for rel, info in prev_files.items()} | (previous or {}).get("unreadable", {})
+        if previous and prev_keys == keys and self._intact(previous):
             report.up_to_date = True
-            report.unchanged = sorted(keys)
+            report.unchanged = sorted(prev_files)
             report.chunks = previous.get("chunk_count", 0)
             report.skipped += [SkippedFile(**s) for s in previous.get("skipped", []) if s not in
                                [asdict(x) for x in report.skipped]]
@@ -180,6 +181,7 @@ class Ingestor:
         files_state: dict[str, dict] = {}
         to_embed: list[Chunk] = []
         used_ids: set[str] = set()
+        unreadable: dict[str, str] = {}  # files that failed to read, by key: unchanged ones keep the index up to date
         for path in files:
             rel = path.relative_to(corpus_dir).as_posix()
             old = prev_files.get(rel)
@@ -196,9 +198,11 @@ class Ingestor:
                     doc_chunks = chunk_document(doc, self.embedder.count_tokens, self.settings.chunk_max_tokens)
                 except ReadError as exc:
                     report.skipped.append(SkippedFile(rel, str(exc)))
+                    unreadable[rel] = keys[rel]
                     continue
                 except Exception as exc:  # a reader library failing on a hostile file
                     report.skipped.append(SkippedFile(rel, f"could not be read ({type(exc).__name__}: {exc})"))
+                    unreadable[rel] = keys[rel]
                     continue
                 doc_id = _unique_id(doc.meta.doc_id, used_ids)
                 if doc_id != doc.meta.doc_id:
@@ -240,7 +244,7 @@ class Ingestor:
         state = {
             "version": STATE_VERSION, "fingerprint": fingerprint, "generation": generation,
             "collection": collection_name, "chunk_count": len(all_chunks),
-            "files": files_state, "skipped": [asdict(s) for s in report.skipped],
+            "files": files_state, "skipped": [asdict(s) for s in report.skipped], "unreadable": unreadable,
             "chroma_url": self.settings.chroma_url, "created": time.time(),
         }
         _atomic_write(self.index_dir / "state.json", json.dumps(state, indent=1))  # commit point
