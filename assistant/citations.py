@@ -43,15 +43,16 @@ _FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
     """Lower-cased, quote/dash-folded, whitespace-collapsed text and, per char, its offset in text."""
     out, positions, last_space = [], [], False
-    for i, ch in enumerate(text.translate(_FOLD).lower()):
-        if ch.isspace():
-            if last_space:
-                continue
-            ch, last_space = " ", True
-        else:
-            last_space = False
-        out.append(ch)
-        positions.append(i)
+    for i, original in enumerate(text):
+        for ch in original.translate(_FOLD).lower():  # per char: "İ".lower() is two chars
+            if ch.isspace():
+                if last_space:
+                    continue
+                ch, last_space = " ", True
+            else:
+                last_space = False
+            out.append(ch)
+            positions.append(i)
     return "".join(out), positions
 
 
