@@ -86,9 +86,9 @@ RIGHT = {
     "Tajik involvement": ("The authors compare it to the jihadist movement in Tunisia before its 2011 revolution [{n}].",
                           "jihadist movement in Tunisia"),
 }
-WRONG = dict(RIGHT, **{"foiled by foreign": (
-    "Foreign law enforcement has interdicted at least seventeen ISKP plots since 2015 [{n}].",
-    "at least sixteen ISKP plots")})
+WRONG = dict(RIGHT, **{"foiled by foreign": (  # a grounded answer to another question: no "sixteen"
+    "Twelve of these interdictions occurred after the Taliban took power [{n}].",
+    "Twelve of these interdictions")})
 
 
 def fake_engine(settings, table):
@@ -125,7 +125,7 @@ def test_fake_llm_regression_is_detected(settings, golden):
     bad = run_golden(golden, fake_engine(settings, WRONG))
     case = {c["id"]: c for c in bad["cases"]}["plots-total"]
     assert not case["passed"] and case["failures"] == ['missing "sixteen" | "16"']
-    assert "seventeen" in case["turns"][0]["answer"]
+    assert "Twelve" in case["turns"][0]["answer"] and case["turns"][0]["citations"]
     diff = cmp.compare(bad, good)
     assert [c["id"] for c in diff["regressed"]] == ["plots-total"] and diff["improved"] == []
     problems = cmp.gate(bad, diff)
