@@ -10,7 +10,7 @@ import pytest
 
 from assistant.engine import Engine
 
-from conftest import PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified, copy_corpus, settings_for
+from rb_support import PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified, copy_corpus, settings_for
 
 SECRET = "TOP-SECRET-xyzzy-0451"
 

@@ -16,7 +16,7 @@ import pytest
 from assistant.engine import Engine
 from assistant.store import release_chroma
 
-from conftest import PLOTS_Q, REPORT, REPORT_ID, ROOT, assert_citations_verified, copy_corpus, settings_for
+from rb_support import PLOTS_Q, REPORT, REPORT_ID, ROOT, assert_citations_verified, copy_corpus, settings_for
 
 CLI = [sys.executable, "-m", "assistant.cli"]
 VARIANTS = 12

@@ -8,7 +8,7 @@ from assistant.chunking import EMBED_TOKEN_LIMIT, chunk_document
 from assistant.citations import Citation, _normalised_with_map, locate, verify
 from assistant.corpus import DocMeta, SourceDocument
 
-from conftest import REPORT
+from rb_support import REPORT
 
 REPORT_TEXT = REPORT.read_text(encoding="utf-8")
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,7 @@ from assistant.citations import _QUOTED, locate
 from assistant.engine import Engine
 from assistant.guard import looks_like_instruction
 
-from conftest import HOSTILE_DOCS, PAYLOADS, PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified
+from rb_support import HOSTILE_DOCS, PAYLOADS, PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified, passage_number
 
 HOSTILE_IDS = {"injection", "reading-notes", "fake-system-prompt", "markup", "markdown-xss"}
 BLATANT_IDS = HOSTILE_IDS - {"reading-notes"}  # made of instructions: kept out of the context
@@ -103,14 +103,6 @@ class ObedientLLM:
         text = self.reply(messages[-1]["content"])
         for i in range(0, len(text), 5):
             yield text[i:i + 5]
-
-
-def passage_number(prompt: str, contains: str) -> int:
-    """The [n] of the prompt passage whose text contains `contains`."""
-    for match in re.finditer(r"^\[(\d+)\] \(.*?\)\n(.*?)(?=^\[\d+\] \(|\Z)", prompt, re.S | re.M):
-        if contains in match.group(2):
-            return int(match.group(1))
-    raise AssertionError(f"no passage contains {contains!r}")
 
 
 INJECTED = lambda p: passage_number(p, "developer mode")  # noqa: E731

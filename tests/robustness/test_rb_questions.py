@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assistant.engine import QuestionError
 
-from conftest import PLOTS_Q, assert_citations_verified
+from rb_support import PLOTS_Q, assert_citations_verified
 
 REJECTED = {
     "empty": ("", "type a question"),
