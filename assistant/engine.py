@@ -26,7 +26,7 @@ from .guard import for_prompt
 from .prompts import render
 from .retrieval import HybridRetriever, Passage
 from .settings import Settings
-from .store import (Index, IndexCorrupt, IndexError_, IndexMissing, IngestReport, Ingestor, read_state,
+from .store import (Index, IndexCorrupt, IndexError_, IndexMissing, IngestReport, Ingestor,
                     release_chroma)
 from .textutil import clean_question
 
@@ -46,6 +46,7 @@ class Engine:
         self.log = log
         self.embedder = get_embedder()
         self._index: Index | None = None
+        self._state_signature = None
         self._retriever: HybridRetriever | None = None
         self._extractive: ExtractiveAnswerer | None = None
         self._lock = threading.RLock()
@@ -66,12 +67,8 @@ class Engine:
         with self._lock:
             state_file = Path(self.settings.index_dir) / "state.json"
             if self._index is not None:
-                try:
-                    current = read_state(self.settings.index_dir)
-                except IndexCorrupt:
-                    current = None
-                if current and current["generation"] == self._index.generation:
-                    return self._index
+                if _signature(state_file) == self._state_signature:
+                    return self._index  # state.json is replaced atomically by each ingest: a stat tells
                 self._index = None
             try:
                 self._open()
@@ -92,6 +89,7 @@ class Engine:
             return self._index
 
     def _open(self) -> None:
+        signature = _signature(Path(self.settings.index_dir) / "state.json")  # before reading: a later ingest shows
         try:
             index = Index(self.settings)
         except IndexError_:
@@ -99,6 +97,7 @@ class Engine:
         except Exception as exc:  # e.g. an unreadable Chroma database
             raise IndexCorrupt(f"{type(exc).__name__}: {exc}") from exc
         self._index = index
+        self._state_signature = signature
         self._retriever = HybridRetriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
         self._extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf)
 
@@ -271,6 +270,14 @@ class Engine:
                 timings["first_token"] = (time.perf_counter() - t0) * 1e3
                 first = False
             yield piece
+
+
+def _signature(path: Path):
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _within_budget(passages: list[Passage], budget: int) -> list[Passage]:

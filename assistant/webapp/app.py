@@ -15,7 +15,7 @@ from ..engine import Engine, QuestionError
 from ..progress import terminal_progress
 from ..settings import Settings
 from . import assets
-from .render import (STOPPED, Turn, esc, chat_messages, document_html, error_html, export_markdown, feedback_values,
+from .render import (STOPPED, Turn, esc, chat_messages, document_html, export_markdown, feedback_values,
                      header_html, index_line, intro_html, lead_sentences, no_document_html, notices_html, pending_html,
                      sources_html)
 
