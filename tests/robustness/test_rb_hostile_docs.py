@@ -10,7 +10,7 @@ from assistant.citations import _QUOTED, locate
 from assistant.engine import Engine
 from assistant.guard import looks_like_instruction
 
-from rb_support import HOSTILE_DOCS, PAYLOADS, PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified, passage_number
+from rb_support import PAYLOADS, PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified, passage_number
 
 HOSTILE_IDS = {"injection", "reading-notes", "fake-system-prompt", "markup", "markdown-xss"}
 BLATANT_IDS = HOSTILE_IDS - {"reading-notes"}  # made of instructions: kept out of the context
