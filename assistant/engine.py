@@ -231,7 +231,7 @@ class Engine:
                     yield Event("token", draft[shown:])
                     shown = len(draft)
             except BackendError as exc:
-                notices.append(f"{exc} Showing an extractive answer instead.")
+                notices.append(f"{str(exc).rstrip('.')}. Showing an extractive answer instead.")
                 backend, model = "extractive", ExtractiveAnswerer.model
                 llm = None
         if llm is None:
