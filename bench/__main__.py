@@ -34,6 +34,8 @@ def parse_args(argv):
     parser.add_argument("--load-seconds", type=float, help="load duration, extractive (default 60)")
     parser.add_argument("--local-load-seconds", type=float, help="load duration, local model (default 120)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+    parser.add_argument("--publish", action="store_true",
+                        help="also copy the finished report to docs/bench-report.md and docs/bench-report.json")
     parser.add_argument("--render", type=Path, metavar="REPORT_JSON",
                         help="only re-render OUT/report.md from a saved report.json (no measuring)")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="MINUTES",
@@ -55,6 +57,8 @@ def main(argv=None) -> int:
 
         results = json.loads(args.render.read_text(encoding="utf-8"))
         md, js = report.write(results, args.out)
+        if args.publish:
+            publish(md, js)
         print(md.read_text(encoding="utf-8"))
         return 0
     quick = args.quick
@@ -78,11 +82,13 @@ def main(argv=None) -> int:
     if args.wait_quiet > 0:
         deadline = time.time() + args.wait_quiet * 60
         limit = (os.cpu_count() or 2) * 0.75
-        while (loadavg() or [0])[0] >= limit and time.time() < deadline:
+        # sustained quiet: the 1- and 5-minute averages both low
+        while time.time() < deadline and ((loadavg() or [0, 0])[0] >= limit * 0.67
+                                          or (loadavg() or [0, 0])[1] >= limit):
             log(f"waiting for a quiet machine: load average {loadavg()}")
             time.sleep(30)
     started = time.time()
-    peak_load = [loadavg() or [0, 0, 0]]
+    peak_load = [loadavg() or [0, 0, 0], loadavg() or [0, 0, 0]]  # whole run, current section
     stop = threading.Event()
 
     def sample_load():
@@ -90,6 +96,7 @@ def main(argv=None) -> int:
             now = loadavg()
             if now:
                 peak_load[0] = [max(a, b) for a, b in zip(peak_load[0], now)]
+                peak_load[1] = [max(a, b) for a, b in zip(peak_load[1], now)]
 
     threading.Thread(target=sample_load, daemon=True).start()
     results: dict = {"meta": {
@@ -98,12 +105,13 @@ def main(argv=None) -> int:
         "sections": sections, "machine": machine(), "loadavg_start": loadavg(),
         "settings": {"large_chunks": large_chunks, "scale_sizes": sizes, "local_cases": local_cases,
                      "users": users, "local_users": local_users, "load_seconds": load_s,
-                     "local_load_seconds": local_load_s}}, "section_seconds": {}}
+                     "local_load_seconds": local_load_s}}, "section_seconds": {}, "section_loadavg_max": {}}
     work = Path(tempfile.mkdtemp(prefix="assistant-bench-"))
     log(f"work folder {work}; sections: {', '.join(sections)}")
     try:
         for section in sections:
             t0 = time.perf_counter()
+            peak_load[1] = loadavg() or [0, 0, 0]
             try:
                 if section == "quality":
                     from . import quality
@@ -131,7 +139,8 @@ def main(argv=None) -> int:
                 traceback.print_exc()
                 results.setdefault("notes", []).append(f"section {section} failed: {type(exc).__name__}: {exc}")
             results["section_seconds"][section] = round(time.perf_counter() - t0, 1)
-            log(f"{section} done in {results['section_seconds'][section]} s")
+            results["section_loadavg_max"][section] = peak_load[1]
+            log(f"{section} done in {results['section_seconds'][section]} s (max load average {peak_load[1]})")
             cases = (results.get("quality") or {}).pop("cases", None)
             if cases is not None:
                 args.out.mkdir(parents=True, exist_ok=True)
@@ -149,8 +158,18 @@ def main(argv=None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     log(f"report: {md} and {js}")
+    if args.publish:
+        publish(md, js)
     print(md.read_text(encoding="utf-8"))
     return 0
+
+
+def publish(md: Path, js: Path) -> None:
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    docs.mkdir(exist_ok=True)
+    shutil.copyfile(md, docs / "bench-report.md")
+    shutil.copyfile(js, docs / "bench-report.json")
+    print(f"published to {docs / 'bench-report.md'} and {docs / 'bench-report.json'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

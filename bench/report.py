@@ -193,7 +193,11 @@ def markdown(results: dict) -> str:
         f"Machine: {m.get('cpus')} CPU cores ({m.get('cpu', 'unknown CPU')}), {m.get('memory_gib')} GiB, no GPU; "
         f"Python {m.get('python')}; " + ", ".join(f"{k} {v}" for k, v in (m.get("versions") or {}).items() if v) + ".",
         f"Load average (1/5/15 min) at start {meta.get('loadavg_start')}, at end {meta.get('loadavg_end')}"
-        + (" — **the machine was shared with other work during this run; latencies are inflated by it**."
+        + (", highest 1-minute value per section: " + ", ".join(
+            f"{k} {v[0]}" for k, v in results["section_loadavg_max"].items())
+           if results.get("section_loadavg_max") else "")
+        + (f" — **the machine was shared with other work during this run (1-minute load average up to "
+           f"{(meta.get('loadavg_max') or [0])[0]} on {m.get('cpus')} cores); latencies are inflated by it**."
            if max((meta.get("loadavg_max") or [0])) > (m.get("cpus") or 2) * 0.75 else "."),
         "",
     ]
