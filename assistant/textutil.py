@@ -61,8 +61,16 @@ def terms(text: str) -> list[str]:
     return [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
+_ANSI_ESCAPE = re.compile(
+    r"(?:\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?)"  # OSC ... BEL/ST (window titles, hyperlinks)
+    r"|(?:(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~])"  # CSI: colours, cursor moves
+    r"|(?:\x1b[()*+][0-9A-Za-z]|\x1b[78=>])"  # charset choice, cursor save/restore, keypad mode
+)
+
+
 def clean_question(text: str) -> str:
-    """Drop control characters (keeping newlines/tabs as spaces) and collapse whitespace."""
+    """Drop terminal escape sequences and control characters (newlines/tabs become spaces); collapse whitespace."""
+    text = _ANSI_ESCAPE.sub("", text)
     kept = "".join(
         " " if ch in "\t\n\r" else ch
         for ch in text

@@ -76,6 +76,18 @@ def test_control_characters_are_stripped_not_fatal(clean_engine):
     assert not answer.abstained and "three in india" in answer.text.lower()
 
 
+@pytest.mark.parametrize("wrapped", [
+    "\x1b[1;31m" + PLOTS_Q + "\x1b[0m",
+    "\x1b]0;window title\x07" + PLOTS_Q,
+    "\x1b]8;;https://example.org\x1b\\" + PLOTS_Q + "\x1b]8;;\x1b\\",
+    "\x9b2J\x1b[H" + PLOTS_Q + "\x1b(B",
+], ids=["colour", "osc-title", "osc-hyperlink", "c1-csi-and-charset"])
+def test_terminal_escape_sequences_are_removed_whole(clean_engine, wrapped):
+    answer = clean_engine.ask(wrapped)
+    assert answer.question == PLOTS_Q
+    assert not answer.abstained and "three in india" in answer.text.lower()
+
+
 @pytest.mark.parametrize("value", [None, b"How many plots?", 42, ["How many plots?"], {"q": 1}])
 def test_non_text_question_is_refused(clean_engine, value):
     with pytest.raises(QuestionError, match="must be text"):
