@@ -119,7 +119,26 @@ def discover(corpus_dir: Path, max_file_mb: float = 50.0) -> tuple[list[Path], l
             skipped.append(SkippedFile(rel, f"file too large ({size / 1e6:.0f} MB > {max_file_mb:g} MB limit)"))
             continue
         files.append(path)
-    return files, skipped
+    return _drop_linked_duplicates(files, corpus_dir, skipped), skipped
+
+
+def _drop_linked_duplicates(files: list[Path], corpus_dir: Path, skipped: list[SkippedFile]) -> list[Path]:
+    """A symlink to a file that is ingested anyway (or a second link to one file) would index it twice."""
+    real_files = {path.resolve(): path for path in files if not path.is_symlink()}
+    kept, seen = [], {}
+    for path in files:
+        real = path.resolve()
+        if path.is_symlink() and real in real_files:
+            original = real_files[real].relative_to(corpus_dir).as_posix()
+        elif real in seen:
+            original = seen[real].relative_to(corpus_dir).as_posix()
+        else:
+            seen[real] = path
+            kept.append(path)
+            continue
+        rel = path.relative_to(corpus_dir).as_posix()
+        skipped.append(SkippedFile(rel, f"symlink to {original}, which is ingested already; not read twice"))
+    return kept
 
 
 def derive_meta(path: Path, corpus_dir: Path, text: str) -> DocMeta:
