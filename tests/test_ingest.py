@@ -1,5 +1,4 @@
 """Ingest: readers, incremental updates, bad files, interruption, injection text, Chroma server."""
-import json
 import socket
 import subprocess
 import sys

@@ -1,23 +1,15 @@
 """The real local model (Qwen2.5-Coder-1.5B GGUF via llama.cpp) end to end."""
 import pytest
 
-from assistant.backends.local import resolve_model_path
 from assistant.citations import verify
-from assistant.engine import Engine
+from local_support import local_engine_for
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def local_engine(shared_settings, extractive_engine):
-    settings = shared_settings.replace(backend="local")
-    try:
-        resolve_model_path(settings)
-    except FileNotFoundError as exc:
-        pytest.skip(f"local model not installed: {exc}")
-    engine = Engine(settings, log=lambda m: None)
-    assert engine.backend_name == "local", engine.notices
-    return engine
+    return local_engine_for(shared_settings)
 
 
 def test_local_model_answers_plots_with_verified_quote(local_engine):
