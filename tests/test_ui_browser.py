@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,12 @@ EVIL_QUESTION = "How did the smuggling network move weapons across the border?"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     work = tmp_path_factory.mktemp("ui-browser")
-    yield from started(AppServer(work, copy_corpus(work / "corpus")))
+    (work / "tmp").mkdir()
+    yield from started(AppServer(work, copy_corpus(work / "corpus"), TMPDIR=str(work / "tmp")))
+
+
+def export_files(server: AppServer) -> list[Path]:
+    return sorted((server.workdir / "tmp").glob("assistant-exports-*/*/*.md"))
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +206,7 @@ def test_example_feedback_copy_and_export(app, page):
     assert download.value.suggested_filename.endswith(".md")
     assert "## Q1." in exported and "**Sources**" in exported
     assert "washingtoninstitute.org" in exported
+    assert export_files(app), "the export is written under the app's temporary folder"
 
     # Clearing empties the chat and the sources panel.
     page.locator("#clear").click()
@@ -307,3 +314,21 @@ def test_a_second_user_sees_their_question_wait_while_another_answer_streams(evi
         expect(final_answer(other).locator("a.cite")).not_to_have_count(0)
     finally:
         other.context.close()
+
+
+def test_closing_the_tab_deletes_its_export(app, browser):
+    context = browser.new_context(accept_downloads=True)
+    tab = context.new_page()
+    before = set(export_files(app))
+    open_app(tab, app)
+    ask(tab, QUESTION)
+    final_answer(tab)
+    with tab.expect_download():
+        tab.locator("#export").click()
+    [mine] = set(export_files(app)) - before
+    context.close()
+    for _ in range(120):
+        if not mine.exists():
+            break
+        time.sleep(0.5)
+    assert not mine.exists(), "a closed tab's export file must not pile up on the server"

@@ -1,9 +1,12 @@
 """The Gradio Blocks app over one shared Engine; each browser tab has its own conversation."""
 from __future__ import annotations
 
+import atexit
 import importlib.util
+import shutil
 import sys
 import tempfile
+import uuid
 import threading
 import time
 from pathlib import Path
@@ -33,10 +36,10 @@ STREAM_INTERVAL_S = 0.08
 class Conversation:
     """One browser tab's conversation: its engine session and the turns on screen."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, export_root: Path):
         self.session = engine.session()
         self.turns: list[Turn] = []
-        self.export_dir: Path | None = None
+        self.export_dir = export_root / uuid.uuid4().hex
         self.lock = threading.Lock()
         self.stop = threading.Event()  # set by the stop button; the running answer ends at its next step
 
@@ -49,6 +52,11 @@ class Conversation:
         with self.lock:
             self.session.reset()
             self.turns = []
+
+    def close(self) -> None:
+        """The tab is gone: stop its answer and delete its export file."""
+        self.stop.set()
+        shutil.rmtree(self.export_dir, ignore_errors=True)
 
     def cited_spans(self, doc_id: str) -> list[tuple[int, int]]:
         return [(c.start, c.end) for t in self.turns if t.answer for c in t.answer.citations if c.doc_id == doc_id]
@@ -102,6 +110,7 @@ def parse_auth(spec: str) -> list[tuple[str, str]] | None:
 def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     settings = settings or engine.settings
     engine.ensure_index()
+    threading.Thread(target=engine.warm_up, daemon=True).start()  # load the model, read the corpus prompt
     docs = engine.documents()
     doc_choices = [(d.title, d.doc_id) for d in docs]
 
@@ -109,6 +118,8 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         found = engine.document(doc_id)
         return found[1] if found else None
 
+    export_root = Path(tempfile.mkdtemp(prefix="assistant-exports-"))
+    atexit.register(shutil.rmtree, export_root, True)
     summaries = {d.doc_id: lead_sentences(doc_text_of(d.doc_id) or "") for d in docs[:6]}
 
     def header() -> str:
@@ -121,8 +132,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         answered = [t for t in conv.turns if t.answer is not None]
         if not answered:
             return gr.DownloadButton(value=None, interactive=False)
-        if conv.export_dir is None:
-            conv.export_dir = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+        conv.export_dir.mkdir(parents=True, exist_ok=True)
         path = conv.export_dir / "iskp-assistant-conversation.md"
         path.write_text(export_markdown(conv.turns, engine.backend_name, engine.model_name), encoding="utf-8")
         return gr.DownloadButton(value=str(path), interactive=True)
@@ -142,7 +152,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
 
     def enqueue(question, conv, busy):
         """First step: show the question at once; answer() then runs when an answer slot is free."""
-        conv = conv or Conversation(engine)
+        conv = conv or Conversation(engine, export_root)
         try:
             question = engine.validate(question)
         except QuestionError as exc:
@@ -207,7 +217,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
             conv.stop.set()
 
     def clear(conv):
-        conv = conv or Conversation(engine)
+        conv = conv or Conversation(engine, export_root)
         conv.stop.set()
         conv.reset()
         return chat_update(conv), sources_html([], doc_text_of), conv, export_button(conv)
@@ -252,6 +262,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         if choice:
             engine.set_backend(choice)
             name = engine.backend_name  # loads the model now, not on the next question
+            threading.Thread(target=engine.warm_up, daemon=True).start()
             if name != choice:
                 gr.Warning(f"The {choice} backend is not available; answering with {name}.")
         return header(), notices(), model_line()
@@ -283,8 +294,9 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
 
     # ----- layout -----
     backend_now = engine.backend_name
-    with gr.Blocks(title="ISKP Research Assistant", analytics_enabled=False, fill_width=True) as demo:
-        conv_state = gr.State(None)
+    with gr.Blocks(title="ISKP Research Assistant", analytics_enabled=False, fill_width=True,
+                   delete_cache=(3600, 3600)) as demo:  # gradio's copies of exported files: kept an hour
+        conv_state = gr.State(None, delete_callback=lambda conv: conv and conv.close())
         header_box = gr.HTML(header(), elem_id="app-header")
         notice_box = gr.HTML(notices_html(engine.notices), elem_id="notices", visible=bool(engine.notices))
 
