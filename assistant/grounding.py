@@ -40,19 +40,8 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
             citations.append(citation)
         return keyed[key].n
 
-    for s, e in split_claims(draft):
-        sentence = draft[s:e]
-        numbers = marker_numbers(sentence)
-        body = strip_markers(sentence)
-        if not body:
-            continue
-        quoted = [m.group(1) for m in _QUOTED.finditer(body)]
-        if not all(_genuine(q, passages, doc_texts) for q in quoted):
-            continue  # a quotation that no retrieved passage states is fabricated: never shown
-        targets = [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
-        strict = False
-        if not targets and not numbers:
-            targets, strict = passages, True
+    def attach(body: str, quoted: list[str], targets: list[Passage], strict: bool) -> list[int]:
+        """Markers for the passages that state this claim; strict: only the best, and under a higher bar."""
         found: list[int] = []
         best_unmarked = None
         for passage in targets:
@@ -83,6 +72,24 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
             n = cite(best_unmarked[1], best_unmarked[2], best_unmarked[3])
             if n is not None:
                 found.append(n)
+        return found
+
+    for s, e in split_claims(draft):
+        sentence = draft[s:e]
+        numbers = marker_numbers(sentence)
+        body = strip_markers(sentence)
+        if not body:
+            continue
+        quoted = [m.group(1) for m in _QUOTED.finditer(body)]
+        if not all(_genuine(q, passages, doc_texts) for q in quoted):
+            continue  # a quotation that no retrieved passage states is fabricated: never shown
+        targets = [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
+        if numbers:
+            found = attach(body, quoted, targets, strict=False)
+            if not found:  # the model cited the wrong passage: cite the one that states it, under the strict bar
+                found = attach(body, quoted, [p for p in passages if p not in targets], strict=True)
+        else:
+            found = attach(body, quoted, passages, strict=True)
         sentences_out.append(_with_markers(body, found))
     return " ".join(sentences_out).strip(), citations
 
