@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 import textwrap
+import threading
 
 from .progress import terminal_progress
 
@@ -50,7 +51,8 @@ def _print_answer(answer, out=sys.stdout) -> None:
 def cmd_ask(args) -> int:
     from .engine import Engine, QuestionError
 
-    engine = Engine(_settings(args), log=_log)
+    # One question per process: reading the whole corpus into the model's cache would cost more than it saves.
+    engine = Engine(_settings(args).replace(llm_corpus_chars=0), log=_log)
     try:
         if args.json:
             answer = engine.ask(args.question, doc_ids=args.doc)
@@ -74,6 +76,7 @@ def cmd_chat(args) -> int:
 
     engine = Engine(_settings(args), log=_log)
     session = engine.session()
+    threading.Thread(target=engine.warm_up, daemon=True).start()  # while the user types
     print(f"Chatting with the corpus ({engine.backend_name}: {engine.model_name}). "
           "Commands: /reset, /quit.", file=sys.stderr)
     while True:

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 import shutil
 import threading
@@ -18,7 +19,8 @@ from typing import Callable, Iterator
 from . import conversation
 from .answer import ABSTAIN_TEXT, Answer, Event
 from .backends import BackendError, create_llm
-from .backends.extractive import ExtractiveAnswerer
+from .backends.extractive import ExtractiveAnswerer, expected_answer_type
+from .citations import strip_markers
 from .corpus import DocMeta
 from .embedder import get_embedder
 from .grounding import ground
@@ -48,6 +50,7 @@ class Engine:
         self._index: Index | None = None
         self._state_signature = None
         self._retriever: HybridRetriever | None = None
+        self._corpus: list[Passage] | None = None  # the whole corpus as prompt passages, when it is small
         self._extractive: ExtractiveAnswerer | None = None
         self._lock = threading.RLock()
         self._llm_given = llm is not None
@@ -100,6 +103,7 @@ class Engine:
         self._state_signature = signature
         self._retriever = HybridRetriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
         self._extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf)
+        self._corpus = _corpus_passages(index, self._retriever.injected, self.settings.llm_corpus_chars)
 
     @property
     def index(self) -> Index:
@@ -220,10 +224,14 @@ class Engine:
 
         t = time.perf_counter()
         draft = None
+        grounding = passages
         if llm is not None:
             try:
                 draft, shown = "", 0
-                for piece in self._generate(llm, standalone, passages, doc_texts, metas, timings, t):
+                messages, grounding = self._prompt(standalone, passages, doc_texts, metas, whole=doc_ids is None)
+                doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})
+                metas.update({p.doc_id: index.doc_meta(p.doc_id) for p in grounding if p.doc_id not in metas})
+                for piece in self._generate(llm, messages, timings, t):
                     draft += piece
                     head = draft.lstrip()
                     if SENTINEL.startswith(head[:len(SENTINEL)]):
@@ -233,7 +241,7 @@ class Engine:
             except BackendError as exc:
                 notices.append(f"{str(exc).rstrip('.')}. Showing an extractive answer instead.")
                 backend, model = "extractive", ExtractiveAnswerer.model
-                llm = None
+                llm, grounding = None, passages
         if llm is None:
             draft = self._extractive.draft(standalone, passages, doc_texts, metas)
             if draft:
@@ -244,32 +252,99 @@ class Engine:
             yield final(ABSTAIN_TEXT, [], True)
             return
         t = time.perf_counter()
-        text, citations = ground(draft.replace(SENTINEL, ""), passages, doc_texts, metas, index.page_at)
+        text, citations = ground(draft.replace(SENTINEL, ""), grounding, doc_texts, metas, index.page_at)
         timings["verify"] = (time.perf_counter() - t) * 1e3
         if not citations:
             notices.append("The drafted answer could not be matched to any source passage, so it is not shown.")
             yield final(ABSTAIN_TEXT, [], True)
             return
+        if llm is not None and not _answers_the_kind_asked(standalone, text, citations):
+            notices.append("The drafted answer did not give the kind of answer asked for (a number, a date or a "
+                           "name) as stated in its sources, so it is not shown.")
+            yield final(ABSTAIN_TEXT, [], True)
+            return
         yield final(text, citations, False)
 
-    def _generate(self, llm, question: str, passages: list[Passage], doc_texts, metas, timings: dict,
-                  t0: float) -> Iterator[str]:
+    def _prompt(self, question: str, passages: list[Passage], doc_texts, metas,
+                whole: bool) -> tuple[list[dict], list[Passage]]:
+        """Chat messages for the LLM, and the numbered passages its [n] markers refer to.
+
+        A corpus small enough (llm_corpus_chars) goes whole into the system message, the same for every
+        question, so the local model keeps it in its KV cache and reads only the question and the key
+        sentences each time; a larger corpus (or a document filter) sends the retrieved passages instead."""
+        prompts = self.settings.prompts_dir
+        corpus = self._corpus if whole else None
+        if corpus:
+            locate = {(p.doc_id, p.start): p.n for p in corpus}
+            starts = sorted(locate)
+
+            def number(passage: Passage, start: int) -> int:
+                i = bisect.bisect_right(starts, (passage.doc_id, start)) - 1
+                return locate[starts[i]] if i >= 0 and starts[i][0] == passage.doc_id else passage.n
+
+            evidence = self._extractive.evidence(question, passages, doc_texts, metas, number=number)
+            system = render(prompts, "answer_system") + "\n\n" + render(
+                prompts, "answer_corpus", context=self._context(corpus))
+            user = render(prompts, "answer_user_corpus", question=for_prompt(question),
+                          evidence="\n".join(evidence) or "(none)")
+            return [{"role": "system", "content": system}, {"role": "user", "content": user}], corpus
         passages = _within_budget(passages, self.settings.llm_context_chars)
         evidence = self._extractive.evidence(question, passages, doc_texts, metas)
-        context = "\n\n".join(
-            f"[{p.n}] {_heading(p, self._index.doc_meta(p.doc_id))}\n{for_prompt(p.text)}" for p in passages)
-        messages = [
-            {"role": "system", "content": render(self.settings.prompts_dir, "answer_system")},
-            {"role": "user", "content": render(self.settings.prompts_dir, "answer_user",
-                                               context=context, question=for_prompt(question),
-                                               evidence="\n".join(evidence) or "(none)")},
-        ]
+        user = render(prompts, "answer_user", context=self._context(passages), question=for_prompt(question),
+                      evidence="\n".join(evidence) or "(none)")
+        return [{"role": "system", "content": render(prompts, "answer_system")}, {"role": "user", "content": user}], \
+            passages
+
+    def _context(self, passages: list[Passage]) -> str:
+        seen_docs: set[str] = set()
+        return "\n\n".join(
+            f"[{p.n}] {_heading(p, self._index.doc_meta(p.doc_id), byline=not _seen(p.doc_id, seen_docs))}\n"
+            f"{for_prompt(p.text)}" for p in passages)
+
+    def warm_up(self) -> float:
+        """Loads the LLM and reads the corpus prompt into its cache now, not on the first question; seconds."""
+        started = time.perf_counter()
+        self.ensure_index()
+        llm = self.llm
+        if llm is not None and self._corpus and hasattr(llm, "prefill"):
+            system = render(self.settings.prompts_dir, "answer_system") + "\n\n" + render(
+                self.settings.prompts_dir, "answer_corpus", context=self._context(self._corpus))
+            try:
+                llm.prefill(system)
+            except Exception as exc:  # the first question then reads the corpus itself, or reports the fault
+                self.log(f"could not prepare the model's corpus cache: {exc}")
+        return time.perf_counter() - started
+
+    def _generate(self, llm, messages: list[dict], timings: dict, t0: float) -> Iterator[str]:
         first = True
         for piece in llm.stream(messages, self.settings.max_tokens):
             if first:
                 timings["first_token"] = (time.perf_counter() - t0) * 1e3
                 first = False
             yield piece
+
+
+def _corpus_passages(index: Index, excluded: set[int], budget: int) -> list[Passage] | None:
+    """Every chunk as a numbered passage, in document order, when the corpus fits the budget; else None."""
+    kept = [(i, chunk) for i, chunk in enumerate(index.chunks) if i not in excluded]
+    if not kept or budget <= 0 or sum(len(chunk.text) for _, chunk in kept) > budget:
+        return None
+    passages = []
+    for n, (_, chunk) in enumerate(sorted(kept, key=lambda item: (item[1].doc_id, item[1].start)), start=1):
+        text = index.doc_text(chunk.doc_id) or ""
+        passages.append(Passage(doc_id=chunk.doc_id, title=chunk.title, section=chunk.section, page=chunk.page,
+                                start=chunk.start, end=chunk.end, text=text[chunk.start:chunk.end] or chunk.text,
+                                chunk_ids=[chunk.chunk_id], score=0.0, similarity=0.0, n=n))
+    return passages
+
+
+def _answers_the_kind_asked(question: str, text: str, citations) -> bool:
+    """An LLM's answer to "how many" states a number, to "when" a date, to "who" a name, and a quote it cites
+    states one too (the extractive backend only ever picks such sentences)."""
+    required = expected_answer_type(question)
+    if required is None:
+        return True
+    return bool(required.search(strip_markers(text))) and any(required.search(c.quote) for c in citations)
 
 
 def _signature(path: Path):
@@ -291,11 +366,19 @@ def _within_budget(passages: list[Passage], budget: int) -> list[Passage]:
     return kept
 
 
-def _heading(passage: Passage, meta) -> str:
+def _seen(doc_id: str, seen: set[str]) -> bool:
+    found = doc_id in seen
+    seen.add(doc_id)
+    return found
+
+
+def _heading(passage: Passage, meta, byline: bool = True) -> str:
+    """Title, then authors and date (on a document's first passage only: prompt tokens are the local model's
+    time to first token), section and page."""
     parts = [passage.title]
-    if meta is not None and meta.authors:
+    if byline and meta is not None and meta.authors:
         parts.append("by " + ", ".join(meta.authors))
-    if meta is not None and meta.date:
+    if byline and meta is not None and meta.date:
         parts.append(meta.date)
     if passage.section and passage.section != passage.title:
         parts.append(passage.section)

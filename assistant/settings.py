@@ -26,6 +26,7 @@ class Settings:
     max_tokens: int = 320
     # Context sent to an LLM, in characters (~4 per token): bounds time to first token on CPU.
     llm_context_chars: int = 2600
+    llm_corpus_chars: int = 9000  # a corpus this small goes whole into the (cached) LLM prompt; 0: never
     temperature: float = 0.0
 
     openai_base_url: str = "http://127.0.0.1:8000/v1"

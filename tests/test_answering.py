@@ -1,4 +1,6 @@
 """LLM answer path with scripted LLMs (real retrieval and verification), plus chunking and condensing units."""
+import re
+
 import pytest
 
 from assistant.chunking import chunk_document
@@ -24,12 +26,24 @@ class ScriptedLLM:
             yield text[i:i + 7]
 
 
-@pytest.fixture
-def llm_engine(shared_settings, extractive_engine):
+MODES = {"whole-corpus": 10**6, "retrieved": 0}  # llm_corpus_chars: the corpus in the prompt, or top passages
+
+
+@pytest.fixture(params=MODES)
+def llm_engine(request, shared_settings, extractive_engine):
+    settings = shared_settings.replace(backend="local", llm_corpus_chars=MODES[request.param])
+
     def make(reply, condense_reply=""):
         llm = ScriptedLLM(reply, condense_reply)
-        return Engine(shared_settings.replace(backend="local"), llm=llm, log=lambda m: None), llm
+        return Engine(settings, llm=llm, log=lambda m: None), llm
     return make
+
+
+def prompt_passages(messages) -> dict[str, str]:
+    """[n] -> text of the passages in a prompt, wherever the engine put them."""
+    prompt = "\n".join(m["content"] for m in messages)
+    context = prompt.split("Source passages")[1].split("Key sentences")[0]
+    return dict(re.findall(r"^\[(\d+)\] \(.*?\)\n(.*?)(?=^\[\d+\] \(|\Z)", context, flags=re.M | re.S))
 
 
 def test_llm_answer_gets_verified_quote_for_its_marker(llm_engine, report_text):
@@ -40,7 +54,30 @@ def test_llm_answer_gets_verified_quote_for_its_marker(llm_engine, report_text):
     assert "at least sixteen ISKP plots" in answer.citations[0].quote
     assert report_text[answer.citations[0].start:answer.citations[0].end] == answer.citations[0].quote
     system, user = llm.prompts[0]
-    assert "NOT_IN_SOURCES" in system["content"] and "[1]" in user["content"]
+    assert "NOT_IN_SOURCES" in system["content"] and PLOTS_Q in user["content"]
+    assert any("at least sixteen ISKP plots" in text for text in prompt_passages(llm.prompts[0]).values())
+
+
+class MisCitingLLM(ScriptedLLM):
+    """States the sixteen-plots fact but cites a passage that does not contain it."""
+
+    def stream(self, messages, max_tokens):
+        self.wrong = next(n for n, text in prompt_passages(messages).items() if "sixteen" not in text)
+        self.reply = f"Foreign law enforcement has interdicted at least sixteen ISKP plots since 2015 [{self.wrong}]."
+        yield from super().stream(messages, max_tokens)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_marker_on_the_wrong_passage_moves_to_the_one_stating_the_fact(shared_settings, extractive_engine, mode):
+    llm = MisCitingLLM("")
+    settings = shared_settings.replace(backend="local", llm_corpus_chars=MODES[mode])
+    engine = Engine(settings, llm=llm, log=lambda m: None)
+    answer = engine.ask(PLOTS_Q)
+    assert not answer.abstained and answer.text.endswith("[1].")
+    [citation] = answer.citations
+    assert "at least sixteen ISKP plots" in citation.quote
+    assert verify(citation, engine.document(citation.doc_id)[1])
+    assert citation.quote not in prompt_passages(llm.prompts[0])[llm.wrong]
 
 
 def test_fabricated_quotes_and_markers_are_dropped(llm_engine):

@@ -110,14 +110,16 @@ class ExtractiveAnswerer:
 
 
     def evidence(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas=None,
-                 limit: int = 2) -> list[str]:
-        """The best-supported sentences, as prompt lines for an LLM: evidence selected before generation."""
+                 limit: int = 2, number=lambda passage, start: passage.n) -> list[str]:
+        """The best-supported sentences, as prompt lines for an LLM: evidence selected before generation.
+        number(passage, start) is the [n] the prompt gives the passage holding that sentence."""
         scored = [item for item in self.score_sentences(question, passages, doc_texts, metas)
                   if item[0] >= self.min_score][:limit]
-        lines = [f"[{item[1].n}] \"{for_prompt(item[4])}\"" for item in scored]
+        lines = [f"[{number(item[1], item[2])}] \"{for_prompt(item[4])}\"" for item in scored]
         focus = _focus_clause(question, scored[0][4]) if scored else None
         if focus:
-            lines.insert(0, f"[{scored[0][1].n}] \"{for_prompt(focus)}\" (the part that answers the question)")
+            lines.insert(0, f"[{number(scored[0][1], scored[0][2])}] \"{for_prompt(focus)}\" "
+                            "(the part that answers the question)")
         return lines
 
     @staticmethod

@@ -70,6 +70,9 @@ def resolve_model_path(settings, log=print) -> Path:
     return target
 
 
+PREFIX_CACHE_MIN_CHARS = 4000
+
+
 class LocalLlama:
     name = "local"
 
@@ -82,15 +85,36 @@ class LocalLlama:
         self.llm = Llama(model_path=str(path), n_ctx=settings.n_ctx, n_threads=settings.n_threads or os.cpu_count(),
                          chat_format="chatml", verbose=False, seed=0)
         self.lock = threading.Lock()  # one generation at a time per loaded model
+        self._prefix: tuple[list[int], object] | None = None  # a long system prompt's tokens and KV state
+
+    def prefill(self, system: str) -> None:
+        """Read a long system prompt (the corpus) into the KV cache now and keep a snapshot of it."""
+        with self.lock:
+            self._restore_prefix(system)
+
+    def _restore_prefix(self, system: str) -> None:
+        """Other prompts (condensing a follow-up) overwrite the KV cache; a saved snapshot of the long system
+        prompt puts it back in milliseconds, so llama.cpp only reads what follows it."""
+        if len(system) < PREFIX_CACHE_MIN_CHARS:
+            return
+        tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode("utf-8"), special=True)
+        if self._prefix is None or self._prefix[0] != tokens:
+            self.llm.reset()
+            self.llm.eval(tokens)
+            self._prefix = (tokens, self.llm.save_state())
+        elif list(self.llm.input_ids[:len(tokens)]) != tokens:
+            self.llm.load_state(self._prefix[1])
 
     def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
         with self.lock:
             try:
+                if messages and messages[0]["role"] == "system":
+                    self._restore_prefix(messages[0]["content"])
                 for part in self.llm.create_chat_completion(messages=messages, max_tokens=max_tokens,
                                                             temperature=self.temperature, stream=True,
                                                             stop=["<|im_end|>", "<|endoftext|>"]):
                     delta = part["choices"][0].get("delta", {}).get("content")
                     if delta:
                         yield delta
-            except ValueError as exc:  # e.g. prompt longer than the context window
+            except (ValueError, RuntimeError) as exc:  # e.g. prompt longer than the context window
                 raise BackendError(f"The local model could not answer: {exc}") from exc
