@@ -74,7 +74,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from . import report
-    from .common import GOLDEN_PATH, loadavg, log, machine
+    from .common import GOLDEN_PATH, ForeignCpu, loadavg, log, machine
 
     from assistant.eval import load_golden
 
@@ -90,9 +90,11 @@ def main(argv=None) -> int:
     started = time.time()
     peak_load = [loadavg() or [0, 0, 0], loadavg() or [0, 0, 0]]  # whole run, current section
     stop = threading.Event()
+    foreign = ForeignCpu()
 
     def sample_load():
         while not stop.wait(5):
+            foreign.sample()
             now = loadavg()
             if now:
                 peak_load[0] = [max(a, b) for a, b in zip(peak_load[0], now)]
@@ -105,13 +107,15 @@ def main(argv=None) -> int:
         "sections": sections, "machine": machine(), "loadavg_start": loadavg(),
         "settings": {"large_chunks": large_chunks, "scale_sizes": sizes, "local_cases": local_cases,
                      "users": users, "local_users": local_users, "load_seconds": load_s,
-                     "local_load_seconds": local_load_s}}, "section_seconds": {}, "section_loadavg_max": {}}
+                     "local_load_seconds": local_load_s}}, "section_seconds": {}, "section_loadavg_max": {},
+        "section_foreign_cpu": {}}
     work = Path(tempfile.mkdtemp(prefix="assistant-bench-"))
     log(f"work folder {work}; sections: {', '.join(sections)}")
     try:
         for section in sections:
             t0 = time.perf_counter()
             peak_load[1] = loadavg() or [0, 0, 0]
+            first_window = len(foreign.windows)
             try:
                 if section == "quality":
                     from . import quality
@@ -140,6 +144,7 @@ def main(argv=None) -> int:
                 results.setdefault("notes", []).append(f"section {section} failed: {type(exc).__name__}: {exc}")
             results["section_seconds"][section] = round(time.perf_counter() - t0, 1)
             results["section_loadavg_max"][section] = peak_load[1]
+            results["section_foreign_cpu"][section] = foreign.summary(first_window)
             log(f"{section} done in {results['section_seconds'][section]} s (max load average {peak_load[1]})")
             cases = (results.get("quality") or {}).pop("cases", None)
             if cases is not None:
@@ -149,6 +154,7 @@ def main(argv=None) -> int:
                 (args.out / "cases.json").write_text(json.dumps(cases, indent=1, default=str), encoding="utf-8")
             results["meta"]["loadavg_end"] = loadavg()
             results["meta"]["loadavg_max"] = peak_load[0]
+            results["meta"]["foreign_cpu"] = foreign.summary()
             results["meta"]["duration_s"] = round(time.time() - started, 1)
             md, js = report.write(results, args.out)  # after every section: a partial report survives a crash
     finally:

@@ -92,6 +92,66 @@ def loadavg() -> list[float] | None:
         return None
 
 
+class ForeignCpu:
+    """CPU time the rest of the machine used while the benchmark ran: all busy time (/proc/stat, steal included)
+    minus this process tree's own. Load average alone cannot tell a busy benchmark from a shared machine."""
+
+    def __init__(self):
+        self.hz = os.sysconf("SC_CLK_TCK")
+        self.cores = os.cpu_count() or 1
+        self.windows: list[float] = []
+        self._last = self._read()
+
+    @staticmethod
+    def _busy() -> int:
+        with open("/proc/stat") as handle:
+            user, nice, system, idle, iowait, irq, softirq, steal = map(int, handle.readline().split()[1:9])
+        return user + nice + system + irq + softirq + steal
+
+    @staticmethod
+    def _own() -> int:
+        """utime+stime of this process and its live descendants, plus their reaped children's."""
+        parents, ticks = {}, {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            pid = int(entry.name)
+            parents[pid] = int(fields[1])
+            ticks[pid] = sum(map(int, fields[11:15]))
+        tree, frontier = {os.getpid()}, [os.getpid()]
+        while frontier:
+            children = [pid for pid, ppid in parents.items() if ppid in frontier and pid not in tree]
+            tree.update(children)
+            frontier = children
+        return sum(ticks.get(pid, 0) for pid in tree)
+
+    def _read(self) -> tuple[float, int, int] | None:
+        try:
+            return time.monotonic(), self._busy(), self._own()
+        except (OSError, ValueError):
+            return None
+
+    def sample(self) -> None:
+        now = self._read()
+        if now and self._last:
+            seconds = now[0] - self._last[0]
+            foreign = (now[1] - self._last[1]) - (now[2] - self._last[2])
+            if seconds > 0:
+                self.windows.append(max(0.0, foreign / self.hz / (seconds * self.cores)))
+        self._last = now
+
+    def summary(self, since: int = 0) -> dict:
+        part = self.windows[since:]
+        if not part:
+            return {}
+        return {"mean_share": round(sum(part) / len(part), 3), "max_share": round(max(part), 3), "windows": len(part)}
+
+
 def machine() -> dict:
     info = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
             "loadavg_1_5_15": loadavg()}

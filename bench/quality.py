@@ -196,13 +196,16 @@ def _local_pair(engine: Engine, base: Baseline, subset, docs, doc_texts) -> dict
     result = {"available": True, "model": engine.model_name, "load_s": round(t.seconds, 1),
               "cases_ids": [c.id for c in subset], "max_tokens": engine.settings.max_tokens}
     base.attach_llm(make_llm(llm, engine.settings.max_tokens, engine.settings.n_ctx))
-    log("local model: warm-up generation")
-    "".join(llm.stream([{"role": "user", "content": "Say OK."}], 4))
+    log("local model: warm-up (ours reads the corpus prompt into the model's cache)")
+    result["warm_up_s"] = round(engine.warm_up(), 1)
+    result["corpus_in_prompt"] = engine._corpus is not None
 
+    # Each pipeline answers all its cases in a row, as one app would: llama.cpp then reuses the KV cache of
+    # the prompt prefix it shares with the previous question (its own system prompt), for both alike.
     ours, theirs, ours_ttft, base_ttft, ours_raw_first = [], [], [], [], []
     for i, case in enumerate(subset, start=1):
         spec = case.turns[0]
-        log(f"local pair {i}/{len(subset)}: {case.id}")
+        log(f"local, ours {i}/{len(subset)}: {case.id}")
         # ours: time to the first token event the user sees
         session = engine.session()
         answer, first = None, None
@@ -220,6 +223,10 @@ def _local_pair(engine: Engine, base: Baseline, subset, docs, doc_texts) -> dict
         if answer is not None and "first_token" in answer.timings_ms:
             ours_raw_first.append(answer.timings_ms["first_token"] + answer.timings_ms.get("retrieve", 0)
                                   + answer.timings_ms.get("condense", 0))
+    "".join(llm.stream([{"role": "user", "content": "Say OK."}], 4))  # the baseline's warm-up
+    for i, case in enumerate(subset, start=1):
+        spec = case.turns[0]
+        log(f"local, baseline {i}/{len(subset)}: {case.id}")
         # baseline: streaming default query engine, first non-empty delta
         text, first = "", None
         with Timer() as t:
