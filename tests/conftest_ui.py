@@ -103,7 +103,7 @@ def started(server: AppServer):
 
 # ----- the slow fake LLM (a script mode of this file) -----
 class SlowQuotingLLM:
-    """Streams, word by word, a quote of the passage [1] sentence that best matches the question."""
+    """Streams, word by word, a quote of the prompt passage sentence that best matches the question."""
 
     name = "fake"
     model = "slow-quoting-fake"
@@ -114,17 +114,18 @@ class SlowQuotingLLM:
     def stream(self, messages, max_tokens):
         from assistant.textutil import sentence_spans, terms
 
-        prompt = messages[-1]["content"]
+        prompt = "\n".join(m["content"] for m in messages)  # the passages may be in the system message
         question = prompt.rsplit("Question:", 1)[-1].split("\n", 1)[0]
-        match = re.search(r"^\[1\] \(.*?\)\n(.*?)(?=^\[2\] \(|\nQuestion:|\Z)", prompt, re.S | re.M)
-        passage = match.group(1) if match else ""
+        context = prompt.split("Source passages", 1)[-1].split("Key sentences", 1)[0]
+        passages = re.findall(r"^\[(\d+)\] \(.*?\)\n(.*?)(?=^\[\d+\] \(|\Z)", context, re.S | re.M)
         wanted = set(terms(question))
-        sentences = [passage[s:e] for s, e in sentence_spans(passage) if len(passage[s:e].split()) >= 5]
+        sentences = [(n, text[s:e]) for n, text in passages for s, e in sentence_spans(text)
+                     if len(text[s:e].split()) >= 5]
         if not sentences:
             yield "NOT_IN_SOURCES"
             return
-        best = max(sentences, key=lambda s: len(wanted & set(terms(s))))
-        for word in re.findall(r"\S+\s*", f'The report says: "{best}" [1]'):
+        n, best = max(sentences, key=lambda item: len(wanted & set(terms(item[1]))))
+        for word in re.findall(r"\S+\s*", f'The report says: "{best}" [{n}]'):
             time.sleep(self.delay_s)
             yield word
 

@@ -63,8 +63,8 @@ class FakeLLM:
         self.table = table
 
     def stream(self, messages, max_tokens):
-        prompt = messages[-1]["content"]
-        if "Question:" not in prompt:  # the follow-up condenser
+        prompt = "\n".join(m["content"] for m in messages)  # passages may be in the system message
+        if "Standalone question:" in prompt:  # the follow-up condenser
             yield "NOT_IN_SOURCES"
             return
         question = prompt.rsplit("Question:", 1)[1]

@@ -316,18 +316,26 @@ def test_a_second_user_sees_their_question_wait_while_another_answer_streams(evi
         other.context.close()
 
 
-def test_closing_the_tab_deletes_its_export(app, browser):
+@pytest.fixture(scope="module")
+def quick_expiry_app(tmp_path_factory):
+    """Gradio keeps a closed tab's state an hour; its own test switch makes that one second."""
+    work = tmp_path_factory.mktemp("ui-expiry")
+    (work / "tmp").mkdir()
+    yield from started(AppServer(work, copy_corpus(work / "corpus"), TMPDIR=str(work / "tmp"),
+                                 GRADIO_IS_E2E_TEST="1"))
+
+
+def test_closing_the_tab_deletes_its_export(quick_expiry_app, browser):
     context = browser.new_context(accept_downloads=True)
     tab = context.new_page()
-    before = set(export_files(app))
-    open_app(tab, app)
+    open_app(tab, quick_expiry_app)
     ask(tab, QUESTION)
     final_answer(tab)
     with tab.expect_download():
         tab.locator("#export").click()
-    [mine] = set(export_files(app)) - before
+    [mine] = export_files(quick_expiry_app)
     context.close()
-    for _ in range(120):
+    for _ in range(60):
         if not mine.exists():
             break
         time.sleep(0.5)

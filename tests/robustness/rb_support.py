@@ -134,7 +134,7 @@ class FakeModelServer:
                     server.requests.append({})
                 mode = server.mode
                 messages = (server.requests[-1].get("messages") or [{}]) if server.requests else [{}]
-                prompt = str(messages[-1].get("content", ""))
+                prompt = "\n".join(str(m.get("content", "")) for m in messages)  # system may hold passages
                 reply = server.reply(prompt) if callable(server.reply) else server.reply
                 try:
                     if mode == "slow":
