@@ -229,6 +229,9 @@ class Engine:
             try:
                 draft, shown = "", 0
                 messages, grounding = self._prompt(standalone, passages, doc_texts, metas, whole=doc_ids is None)
+                will_prepare = getattr(llm, "will_prepare", None)
+                if will_prepare is not None and will_prepare(messages[0]["content"]):
+                    yield Event("status", "The model is reading the corpus (once after start-up, about 20 s)…")
                 doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})
                 metas.update({p.doc_id: index.doc_meta(p.doc_id) for p in grounding if p.doc_id not in metas})
                 for piece in self._generate(llm, messages, timings, t):

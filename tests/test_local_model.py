@@ -36,3 +36,20 @@ def test_local_model_follow_up(local_engine):
     assert "Iran" in second.standalone_question
     assert "four" in second.text.lower() or "4" in second.text, second.to_json()
     assert second.citations
+
+
+def test_corpus_prompt_is_read_once_and_survives_other_prompts(shared_settings, extractive_engine):
+    engine = local_engine_for(shared_settings)  # a fresh model: nothing read yet
+    first = list(engine.session().ask_stream("How many ISKP plots were foiled in India?"))
+    statuses = [e.text for e in first if e.kind == "status"]
+    assert any("reading the corpus" in s for s in statuses), statuses
+    assert "three" in first[-1].answer.text.lower() or "3" in first[-1].answer.text
+    llm = engine.llm
+    prefix = list(llm.llm.input_ids[:llm.llm.n_tokens])[:200]
+    "".join(llm.stream([{"role": "system", "content": "Reply OK."}, {"role": "user", "content": "Hi"}], 4))
+    assert list(llm.llm.input_ids[:200]) != prefix  # another prompt took over the KV cache
+    second = list(engine.session().ask_stream("How many ISKP plots were foiled in Iran?"))
+    assert not [e for e in second if e.kind == "status" and "reading the corpus" in e.text]
+    assert "four" in second[-1].answer.text.lower() or "4" in second[-1].answer.text
+    # restored from the snapshot, not read again: a fraction of the first answer's wait
+    assert second[-1].answer.timings_ms["first_token"] < first[-1].answer.timings_ms["first_token"] / 2

@@ -86,6 +86,12 @@ class LocalLlama:
                          chat_format="chatml", verbose=False, seed=0)
         self.lock = threading.Lock()  # one generation at a time per loaded model
         self._prefix: tuple[list[int], object] | None = None  # a long system prompt's tokens and KV state
+        self.preparing = threading.Event()  # set while a long system prompt is being read the first time
+        self._prefix_text: str | None = None
+
+    def will_prepare(self, system: str) -> bool:
+        """Whether answering with this system prompt first waits for it to be read (seconds, not milliseconds)."""
+        return self.preparing.is_set() or (len(system) >= PREFIX_CACHE_MIN_CHARS and self._prefix_text != system)
 
     def prefill(self, system: str) -> None:
         """Read a long system prompt (the corpus) into the KV cache now and keep a snapshot of it."""
@@ -97,11 +103,19 @@ class LocalLlama:
         prompt puts it back in milliseconds, so llama.cpp only reads what follows it."""
         if len(system) < PREFIX_CACHE_MIN_CHARS:
             return
-        tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode("utf-8"), special=True)
+        if self._prefix is not None and self._prefix_text == system:
+            tokens = self._prefix[0]
+        else:
+            tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode("utf-8"), special=True)
         if self._prefix is None or self._prefix[0] != tokens:
-            self.llm.reset()
-            self.llm.eval(tokens)
-            self._prefix = (tokens, self.llm.save_state())
+            self.preparing.set()
+            try:
+                self.llm.reset()
+                self.llm.eval(tokens)
+                self._prefix = (tokens, self.llm.save_state())
+                self._prefix_text = system
+            finally:
+                self.preparing.clear()
         elif list(self.llm.input_ids[:len(tokens)]) != tokens:
             self.llm.load_state(self._prefix[1])
 
