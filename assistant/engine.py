@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -50,7 +51,7 @@ class Engine:
         self._index: Index | None = None
         self._state_signature = None
         self._retriever: HybridRetriever | None = None
-        self._corpus: list[Passage] | None = None  # the whole corpus as prompt passages, when it is small
+        self._corpus: CorpusPrompt | None = None  # the whole corpus as the LLM's prompt, when it is small
         self._extractive: ExtractiveAnswerer | None = None
         self._lock = threading.RLock()
         self._llm_given = llm is not None
@@ -103,7 +104,8 @@ class Engine:
         self._state_signature = signature
         self._retriever = HybridRetriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
         self._extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf)
-        self._corpus = _corpus_passages(index, self._retriever.injected, self.settings.llm_corpus_chars)
+        passages = _corpus_passages(index, self._retriever.injected, self.settings.llm_corpus_chars)
+        self._corpus = CorpusPrompt(passages, self._system(passages)) if passages else None
 
     @property
     def index(self) -> Index:
@@ -276,33 +278,32 @@ class Engine:
         question, so the local model keeps it in its KV cache and reads only the question and the key
         sentences each time; a larger corpus (or a document filter) sends the retrieved passages instead."""
         prompts = self.settings.prompts_dir
-        corpus = self._corpus if whole else None
-        if corpus:
-            locate = {(p.doc_id, p.start): p.n for p in corpus}
-            starts = sorted(locate)
-
-            def number(passage: Passage, start: int) -> int:
-                i = bisect.bisect_right(starts, (passage.doc_id, start)) - 1
-                return locate[starts[i]] if i >= 0 and starts[i][0] == passage.doc_id else passage.n
-
-            evidence = self._extractive.evidence(question, passages, doc_texts, metas, number=number)
-            system = render(prompts, "answer_system") + "\n\n" + render(
-                prompts, "answer_corpus", context=self._context(corpus))
+        if whole and self._corpus:
+            evidence = self._extractive.evidence(question, passages, doc_texts, metas, number=self._corpus.number)
             user = render(prompts, "answer_user_corpus", question=for_prompt(question),
                           evidence="\n".join(evidence) or "(none)")
-            return [{"role": "system", "content": system}, {"role": "user", "content": user}], corpus
+            return [{"role": "system", "content": self._corpus.system}, {"role": "user", "content": user}], \
+                self._corpus.passages
         passages = _within_budget(passages, self.settings.llm_context_chars)
         evidence = self._extractive.evidence(question, passages, doc_texts, metas)
         user = render(prompts, "answer_user", context=self._context(passages), question=for_prompt(question),
                       evidence="\n".join(evidence) or "(none)")
-        return [{"role": "system", "content": render(prompts, "answer_system")}, {"role": "user", "content": user}], \
-            passages
+        return [{"role": "system", "content": self._system()}, {"role": "user", "content": user}], passages
+
+    def _system(self, corpus: list[Passage] | None = None) -> str:
+        """The rules, and with a corpus, every passage of it after them."""
+        rules = render(self.settings.prompts_dir, "answer_system")
+        if not corpus:
+            return rules
+        return rules + "\n\n" + render(self.settings.prompts_dir, "answer_corpus", context=self._context(corpus))
 
     def _context(self, passages: list[Passage]) -> str:
-        seen_docs: set[str] = set()
-        return "\n\n".join(
-            f"[{p.n}] {_heading(p, self._index.doc_meta(p.doc_id), byline=not _seen(p.doc_id, seen_docs))}\n"
-            f"{for_prompt(p.text)}" for p in passages)
+        blocks, seen_docs = [], set()
+        for p in passages:
+            heading = _heading(p, self._index.doc_meta(p.doc_id), byline=p.doc_id not in seen_docs)
+            blocks.append(f"[{p.n}] {heading}\n{for_prompt(p.text)}")
+            seen_docs.add(p.doc_id)
+        return "\n\n".join(blocks)
 
     def warm_up(self) -> float:
         """Loads the LLM and reads the corpus prompt into its cache now, not on the first question; seconds."""
@@ -310,10 +311,8 @@ class Engine:
         self.ensure_index()
         llm = self.llm
         if llm is not None and self._corpus and hasattr(llm, "prefill"):
-            system = render(self.settings.prompts_dir, "answer_system") + "\n\n" + render(
-                self.settings.prompts_dir, "answer_corpus", context=self._context(self._corpus))
             try:
-                llm.prefill(system)
+                llm.prefill(self._corpus.system)
             except Exception as exc:  # the first question then reads the corpus itself, or reports the fault
                 self.log(f"could not prepare the model's corpus cache: {exc}")
         return time.perf_counter() - started
@@ -325,6 +324,21 @@ class Engine:
                 timings["first_token"] = (time.perf_counter() - t0) * 1e3
                 first = False
             yield piece
+
+
+@dataclass
+class CorpusPrompt:
+    """A small corpus whole, as numbered passages in document order, and the fixed system message holding them."""
+    passages: list[Passage]
+    system: str
+
+    def __post_init__(self):
+        self._starts = [(p.doc_id, p.start) for p in self.passages]  # sorted: passages are in document order
+
+    def number(self, passage: Passage, start: int) -> int:
+        """The [n] of the corpus passage holding the text at start of passage's document."""
+        i = bisect.bisect_right(self._starts, (passage.doc_id, start)) - 1
+        return self.passages[i].n if i >= 0 and self._starts[i][0] == passage.doc_id else passage.n
 
 
 def _corpus_passages(index: Index, excluded: set[int], budget: int) -> list[Passage] | None:
@@ -367,12 +381,6 @@ def _within_budget(passages: list[Passage], budget: int) -> list[Passage]:
         kept.append(passage)
         used += len(passage.text)
     return kept
-
-
-def _seen(doc_id: str, seen: set[str]) -> bool:
-    found = doc_id in seen
-    seen.add(doc_id)
-    return found
 
 
 def _heading(passage: Passage, meta, byline: bool = True) -> str:

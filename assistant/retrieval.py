@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-
 from .store import Index
 from .guard import looks_like_instruction
 from .textutil import sentence_spans, terms

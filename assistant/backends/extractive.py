@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-
 from ..guard import for_prompt, looks_like_instruction
 from ..retrieval import Passage
 from ..textutil import sentence_spans, terms

@@ -85,13 +85,13 @@ class LocalLlama:
         self.llm = Llama(model_path=str(path), n_ctx=settings.n_ctx, n_threads=settings.n_threads or os.cpu_count(),
                          chat_format="chatml", verbose=False, seed=0)
         self.lock = threading.Lock()  # one generation at a time per loaded model
-        self._prefix: tuple[list[int], object] | None = None  # a long system prompt's tokens and KV state
+        self._prefix: tuple[str, list[int], object] | None = None  # a long system prompt, its tokens, KV state
         self.preparing = threading.Event()  # set while a long system prompt is being read the first time
-        self._prefix_text: str | None = None
 
     def will_prepare(self, system: str) -> bool:
         """Whether answering with this system prompt first waits for it to be read (seconds, not milliseconds)."""
-        return self.preparing.is_set() or (len(system) >= PREFIX_CACHE_MIN_CHARS and self._prefix_text != system)
+        return self.preparing.is_set() or (len(system) >= PREFIX_CACHE_MIN_CHARS
+                                           and (self._prefix is None or self._prefix[0] != system))
 
     def prefill(self, system: str) -> None:
         """Read a long system prompt (the corpus) into the KV cache now and keep a snapshot of it."""
@@ -103,21 +103,19 @@ class LocalLlama:
         prompt puts it back in milliseconds, so llama.cpp only reads what follows it."""
         if len(system) < PREFIX_CACHE_MIN_CHARS:
             return
-        if self._prefix is not None and self._prefix_text == system:
-            tokens = self._prefix[0]
-        else:
-            tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode("utf-8"), special=True)
-        if self._prefix is None or self._prefix[0] != tokens:
-            self.preparing.set()
-            try:
-                self.llm.reset()
-                self.llm.eval(tokens)
-                self._prefix = (tokens, self.llm.save_state())
-                self._prefix_text = system
-            finally:
-                self.preparing.clear()
-        elif list(self.llm.input_ids[:len(tokens)]) != tokens:
-            self.llm.load_state(self._prefix[1])
+        if self._prefix is not None and self._prefix[0] == system:
+            _, tokens, state = self._prefix
+            if list(self.llm.input_ids[:len(tokens)]) != tokens:
+                self.llm.load_state(state)
+            return
+        tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode("utf-8"), special=True)
+        self.preparing.set()
+        try:
+            self.llm.reset()
+            self.llm.eval(tokens)
+            self._prefix = (system, tokens, self.llm.save_state())
+        finally:
+            self.preparing.clear()
 
     def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
         with self.lock:

@@ -6,9 +6,9 @@ import importlib.util
 import shutil
 import sys
 import tempfile
-import uuid
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import gradio as gr
