@@ -28,6 +28,19 @@ class DocMeta:
     url: str = ""
     licence: str = ""
     file: str = ""
+    kind: str = ""  # e.g. "report", "factbook"; empty: the file type
+
+
+@dataclass
+class Collection:
+    """How the app presents a corpus: from the `collection:` block of corpus/manifest.yaml."""
+    title: str = "Research Assistant"
+    subtitle: str = "Answers from your documents, with verified quotes"
+    placeholder: str = "Ask a question about the documents…"
+    intro: str = ""
+    examples: list[str] = field(default_factory=list)
+    export_name: str = "conversation"
+    cache_name: str = "research-assistant"
 
 
 @dataclass
@@ -55,35 +68,74 @@ class SkippedFile:
     reason: str
 
 
-def load_manifest(corpus_dir: Path) -> dict[str, DocMeta]:
-    """Manifest entries keyed by file name (relative to corpus_dir)."""
-    for name in MANIFEST_NAMES:
-        path = corpus_dir / name
-        if path.exists():
-            break
-    else:
-        return {}
+def _manifest_path(folder: Path) -> Path | None:
+    return next((folder / name for name in MANIFEST_NAMES if (folder / name).is_file()), None)
+
+
+def _read_yaml(path: Path, label: str) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ReadError(f"{path.name}: invalid YAML: {' '.join(str(exc).split())}") from exc
+        raise ReadError(f"{label}: invalid YAML: {' '.join(str(exc).split())}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("documents") or [], list):
-        raise ReadError(f"{path.name}: expected a 'documents:' list")
-    entries = {}
-    for i, item in enumerate(data.get("documents") or []):
-        if not isinstance(item, dict) or not item.get("file") or not item.get("id"):
-            raise ReadError(f"{path.name}: entry {i + 1} needs at least 'id' and 'file'")
-        authors = item.get("authors") or []
-        entries[str(item["file"])] = DocMeta(
-            doc_id=str(item["id"]),
-            title=str(item.get("title") or item["file"]),
-            authors=[authors] if isinstance(authors, str) else [str(a) for a in authors],
-            date=str(item.get("date") or ""),
-            url=str(item.get("url") or ""),
-            licence=str(item.get("licence") or item.get("license") or ""),
-            file=str(item["file"]),
-        )
+        raise ReadError(f"{label}: expected a 'documents:' list")
+    return data
+
+
+def load_manifest(corpus_dir: Path) -> dict[str, DocMeta]:
+    """Manifest entries keyed by file path relative to corpus_dir.
+
+    Every folder may hold its own manifest.yaml, whose `file:` entries are relative to that folder
+    (corpus/related/manifest.yaml describes the generated related sources)."""
+    corpus_dir = Path(corpus_dir)
+    entries: dict[str, DocMeta] = {}
+    folders = [corpus_dir] + sorted(p for p in corpus_dir.rglob("*") if p.is_dir() and not p.is_symlink()
+                                    and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts))
+    for folder in folders:
+        path = _manifest_path(folder)
+        if path is None:
+            continue
+        label = path.relative_to(corpus_dir).as_posix()
+        data = _read_yaml(path, label)
+        prefix = folder.relative_to(corpus_dir).as_posix()
+        for i, item in enumerate(data.get("documents") or []):
+            if not isinstance(item, dict) or not item.get("file") or not item.get("id"):
+                raise ReadError(f"{label}: entry {i + 1} needs at least 'id' and 'file'")
+            rel = str(item["file"]) if prefix == "." else f"{prefix}/{item['file']}"
+            entries[rel] = _entry_meta(item, rel)
     return entries
+
+
+def _entry_meta(item: dict, rel: str) -> DocMeta:
+    authors = item.get("authors") or []
+    return DocMeta(
+        doc_id=str(item["id"]),
+        title=str(item.get("title") or item["file"]),
+        authors=[authors] if isinstance(authors, str) else [str(a) for a in authors],
+        date=str(item.get("date") or ""),
+        url=str(item.get("url") or ""),
+        licence=str(item.get("licence") or item.get("license") or ""),
+        file=rel,
+        kind=str(item.get("kind") or ""),
+    )
+
+
+def load_collection(corpus_dir: Path) -> Collection:
+    """The corpus's `collection:` block; defaults for whatever it leaves out (or a missing/broken manifest)."""
+    path = _manifest_path(Path(corpus_dir))
+    block = {}
+    if path is not None:
+        try:
+            block = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("collection") or {}
+        except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
+            block = {}
+    if not isinstance(block, dict):
+        block = {}
+    known = {f for f in Collection.__dataclass_fields__}
+    values = {k: v for k, v in block.items() if k in known}
+    if "examples" in values:
+        values["examples"] = [str(q) for q in values["examples"] or [] if str(q).strip()]
+    return Collection(**{k: (v if k == "examples" else str(v)) for k, v in values.items()})
 
 
 def discover(corpus_dir: Path, max_file_mb: float = 50.0) -> tuple[list[Path], list[SkippedFile]]:
@@ -103,7 +155,7 @@ def discover(corpus_dir: Path, max_file_mb: float = 50.0) -> tuple[list[Path], l
             if not target.is_relative_to(root):
                 skipped.append(SkippedFile(rel, "symlink pointing outside the corpus; not followed"))
                 continue
-        if path.is_dir() or rel in IGNORED_NAMES:
+        if path.is_dir() or rel in IGNORED_NAMES or path.name in MANIFEST_NAMES:
             continue
         if not path.is_file():
             skipped.append(SkippedFile(rel, "not a regular file (a pipe, socket or device)"))
@@ -267,3 +319,33 @@ READERS = {
     ".pdf": read_pdf,
     ".docx": read_docx,
 }
+
+
+def update_manifest(folder: Path, upsert: list[dict] = (), remove_ids: set[str] = frozenset(),
+                    header: str = "") -> list[dict]:
+    """Add or replace entries (by id) and drop others in folder/manifest.yaml, written atomically.
+
+    For the folders the tools manage (related/, added/): comments are not kept, `header` is written on top."""
+    import os
+    import tempfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = _manifest_path(folder) or folder / MANIFEST_NAMES[0]
+    data = _read_yaml(path, path.name) if path.exists() else {}
+    entries = {str(e.get("id")): e for e in data.get("documents") or [] if isinstance(e, dict)}
+    for entry in upsert:
+        entries[str(entry["id"])] = {**entries.get(str(entry["id"]), {}), **entry}
+    for doc_id in remove_ids:
+        entries.pop(doc_id, None)
+    documents = sorted(entries.values(), key=lambda e: str(e["id"]))
+    text = "".join(f"# {line}\n" for line in header.splitlines()) + yaml.safe_dump(
+        {"documents": documents}, sort_keys=False, allow_unicode=True, width=1000)
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return documents
