@@ -1,0 +1,1 @@
+"""Sources users add to the corpus: Factbook profiles, files and URLs."""
