@@ -119,6 +119,57 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_sources(args) -> int:
+    from .engine import Engine
+    from .sources import manage
+
+    settings = _settings(args)
+    try:
+        if args.action == "add":
+            if args.target == "factbook":
+                codes = manage.factbook_codes(settings, countries=args.countries, related_to=args.related_to,
+                                              everything=args.all)
+                entries = manage.add_factbook(settings, codes)
+                print(f"Wrote {len(entries)} World Factbook profiles to {settings.corpus_dir / manage.RELATED_DIR}: "
+                      + ", ".join(e["title"].removeprefix("The World Factbook: ") for e in entries))
+            elif not args.target:
+                raise manage.SourceError("say what to add: factbook, a file path or a URL")
+            elif args.target.lower().startswith(("http://", "https://")):
+                entry = manage.add_url(settings, args.target, timeout_s=args.timeout)
+                print(f"Downloaded {args.target} as {entry['id']} ({entry['title']})")
+            else:
+                entry = manage.add_file(settings, args.target)
+                print(f"Added {args.target} as {entry['id']} ({entry['title']})")
+        elif args.action == "remove":
+            rel = manage.remove(settings, args.target)
+            print(f"Removed {args.target} ({rel})")
+        elif args.action == "list":
+            engine = Engine(settings, log=_log)
+            rows = manage.list_sources(settings, engine.ensure_index(progress=terminal_progress("Building the index")))
+            if args.json:
+                print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
+            else:
+                _print_sources(rows)
+            return 0
+    except manage.SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.no_ingest:
+        print("Not ingested (--no-ingest): run `assistant ingest` to update the index.")
+        return 0
+    report = Engine(settings, log=_log).ingest(progress=terminal_progress("Embedding"))
+    print(report.summary())
+    return 0
+
+
+def _print_sources(rows) -> None:
+    width = max([len(r.doc_id) for r in rows] + [2])
+    print(f"{'id':<{width}}  {'kind':<8}  {'chunks':>6}  {'added':<10}  title")
+    for r in rows:
+        print(f"{r.doc_id:<{width}}  {r.kind:<8}  {r.chunks:>6}  {r.added:<10}  {r.title}")
+    print(f"{len(rows)} documents, {sum(r.chunks for r in rows)} chunks")
+
+
 def cmd_eval(args, rest) -> int:
     from .eval.cli import main as eval_main
 
@@ -154,6 +205,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("sources", parents=[common], help="add, list or remove corpus sources",
+                       description="assistant sources add factbook (--countries CODES | --related-to DOC_ID | --all)"
+                                   " | assistant sources add PATH|URL | assistant sources list | "
+                                   "assistant sources remove ID")
+    p.add_argument("action", choices=["add", "list", "remove"])
+    p.add_argument("target", nargs="?", default="", help="add: factbook, a file or a URL; remove: a document id")
+    p.add_argument("--countries", type=lambda v: [c for c in v.split(",") if c.strip()],
+                   help="factbook: comma-separated Factbook codes, e.g. af,pk,ti")
+    p.add_argument("--related-to", metavar="DOC_ID",
+                   help="factbook: the countries this document names, and those bordering Afghanistan")
+    p.add_argument("--all", action="store_true", help="factbook: all 256 profiles")
+    p.add_argument("--timeout", type=float, default=20.0, help="URL: seconds before giving up")
+    p.add_argument("--no-ingest", action="store_true", help="change the corpus only; ingest later")
+    p.add_argument("--json", action="store_true", help="list: as JSON")
+    p.set_defaults(func=cmd_sources)
 
     sub.add_parser("eval", help="run a golden set (see `assistant eval --help`)", add_help=False)
     return parser
