@@ -54,6 +54,7 @@ class Engine:
         self._corpus: CorpusPrompt | None = None  # the whole corpus as the LLM's prompt, when it is small
         self._extractive: ExtractiveAnswerer | None = None
         self._lock = threading.RLock()
+        self._ingest_lock = threading.Lock()  # one ingest at a time; answering does not wait for it
         self._llm_given = llm is not None
         self._llm = llm
         self._llm_ready = llm is not None
@@ -61,10 +62,12 @@ class Engine:
 
     # ----- index -----
     def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
-        with self._lock:
+        """Builds a new generation while questions keep using the current one; the switch is atomic."""
+        with self._ingest_lock:
             report = Ingestor(self.settings, self.embedder, progress=progress, log=self.log).run(rebuild=rebuild)
+        with self._lock:
             self._index = None
-            return report
+        return report
 
     def ensure_index(self, progress=None) -> Index:
         """Open the committed index; build it when missing, rebuild it when damaged."""

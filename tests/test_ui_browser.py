@@ -54,7 +54,7 @@ def app(tmp_path_factory):
 
 
 def export_files(server: AppServer) -> list[Path]:
-    return sorted((server.workdir / "tmp").glob("assistant-exports-*/*/*.md"))
+    return sorted((server.workdir / "tmp").glob("*-exports-*/*/*.md"))
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +81,9 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1600, "height": 1000},
                                   permissions=["clipboard-read", "clipboard-write"], accept_downloads=True)
     page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs, page.accept_dialogs = [], False
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message),
+                                      dialog.accept() if page.accept_dialogs else dialog.dismiss()))
     yield page
     context.close()
 
@@ -340,3 +341,127 @@ def test_closing_the_tab_deletes_its_export(quick_expiry_app, browser):
             break
         time.sleep(0.5)
     assert not mine.exists(), "a closed tab's export file must not pile up on the server"
+
+
+# ----- the Documents view: the collection's documents, uploads and removal -----
+SURVEY_LINES = ["Wakhan corridor field survey",
+                "The survey team counted thirty-seven border posts along the Wakhan corridor in 2023.",
+                "Most of the posts were staffed by fewer than ten guards."]
+SURVEY_QUESTION = "How many border posts did the survey team count along the Wakhan corridor?"
+
+
+@pytest.fixture(scope="module")
+def editor_app(tmp_path_factory):
+    """The bundled collection (report + related Factbook profiles) with uploads on, no login."""
+    from assistant.settings import Settings
+    from assistant.sources import manage
+
+    work = tmp_path_factory.mktemp("ui-documents")
+    corpus = copy_corpus(work / "corpus")
+    settings = Settings.load(corpus_dir=corpus)
+    manage.add_factbook(settings, manage.factbook_codes(settings, related_to="next-afghan-jihad"))
+    yield from started(AppServer(work, corpus, ASSISTANT_UPLOADS="true"))
+
+
+def open_documents(page, server: AppServer):
+    open_app(page, server)
+    page.get_by_role("tab", name="Documents").click()
+    expect(page.locator("#docs-table")).to_be_visible()
+
+
+def table_rows(page):
+    return page.locator("#docs-table tbody tr")
+
+
+def test_documents_view_lists_the_report_and_related_sources(editor_app, page):
+    open_documents(page, editor_app)
+    expect(table_rows(page)).to_have_count(17, timeout=15_000)
+    table = page.locator("#docs-table")
+    expect(table).to_contain_text("The Next Afghan Jihad? Taliban Efforts to Contain ISKP")
+    expect(table).to_contain_text("Amira Jadoon")
+    for country in ("Afghanistan", "Tajikistan", "Turkmenistan", "Maldives", "Tunisia"):
+        expect(table).to_contain_text(f"The World Factbook: {country}")
+    expect(table).to_contain_text("Central Intelligence Agency")
+    expect(table).to_contain_text("Public domain (U.S. Government work)")
+    expect(page.locator("#app-header")).to_contain_text("Index: 17 documents")
+    shot = screenshot(page, "documents.png")
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT"):
+        shutil.copyfile(shot, REPO / "docs" / "documents.png")
+
+    page.locator("#docs-table button.doc-open", has_text="The World Factbook: Tajikistan").click()
+    expect(page.locator("#doc-viewer .doc-title")).to_have_text("The World Factbook: Tajikistan", timeout=15_000)
+    expect(page.locator("#doc-viewer .doc-text")).to_contain_text("Capital, name: Dushanbe")
+
+
+def test_an_uploaded_pdf_is_indexed_in_the_background_then_answers(editor_app, page, tmp_path):
+    from assistant.corpus import read_pdf
+    from fixtures.documents import make_pdf
+
+    pdf = tmp_path / "wakhan-survey.pdf"
+    pdf.write_bytes(make_pdf(SURVEY_LINES, {"/Title": "Wakhan corridor survey", "/Author": "Field Team"}))
+    open_documents(page, editor_app)
+    page.locator("#upload input[type=file]").set_input_files(str(pdf))
+    expect(page.locator("#ingest-status .ingest-status")).to_have_attribute("data-state", "done", timeout=120_000)
+    expect(page.locator("#docs-table")).to_contain_text("Wakhan corridor survey", timeout=15_000)
+    expect(page.locator("#app-header")).to_contain_text("Index: 18 documents")
+
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, SURVEY_QUESTION)
+    answer = final_answer(page)
+    expect(answer).to_contain_text("thirty-seven")
+    card = page.locator("#src-1-1")
+    expect(card.locator(".src-title")).to_have_text("Wakhan corridor survey")
+    quote = card.locator("mark.src-quote").text_content()
+    text, _ = read_pdf(pdf, pdf.read_bytes())
+    assert "thirty-seven" in quote and quote in text
+
+    # Removing it (after a confirmation) takes it out of the index again.
+    page.get_by_role("tab", name="Documents").click()
+    page.accept_dialogs = True
+    page.locator("#remove-pick input").click()
+    page.get_by_role("option", name="Wakhan corridor survey (wakhan-survey)").click()
+    page.locator("#remove").click()
+    expect(page.locator("#ingest-status .ingest-status")).to_have_attribute("data-state", "done", timeout=120_000)
+    expect(page.locator("#docs-table")).not_to_contain_text("Wakhan corridor survey", timeout=15_000)
+    expect(table_rows(page)).to_have_count(17)
+    assert page.dialogs == ["Remove this document from the corpus?"]
+
+
+def test_a_failed_upload_is_named_and_the_index_keeps_answering(editor_app, page, tmp_path):
+    broken = tmp_path / "broken-report.pdf"
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
+    open_documents(page, editor_app)
+    page.locator("#upload input[type=file]").set_input_files(str(broken))
+    status = page.locator("#ingest-status .ingest-status")
+    expect(status).to_contain_text("broken-report.pdf", timeout=30_000)
+    expect(status).to_contain_text("corrupt or unreadable PDF")
+    expect(table_rows(page)).to_have_count(17)
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, QUESTION)
+    expect(final_answer(page).locator("a.cite")).not_to_have_count(0)
+
+
+def test_uploads_are_off_by_default(app, page):
+    open_app(page, app)
+    page.get_by_role("tab", name="Documents").click()
+    expect(page.locator("#docs-table")).to_be_visible()
+    expect(page.locator("#upload")).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def login_app(tmp_path_factory):
+    work = tmp_path_factory.mktemp("ui-editors")
+    yield from started(AppServer(work, copy_corpus(work / "corpus"), ASSISTANT_UPLOADS="true",
+                                 ASSISTANT_AUTH="editor:ed-pass,reader:rd-pass", ASSISTANT_EDITORS="editor"))
+
+
+@pytest.mark.parametrize("user, password, can_upload", [("editor", "ed-pass", True), ("reader", "rd-pass", False)])
+def test_with_login_only_editors_may_upload(login_app, page, user, password, can_upload):
+    page.goto(login_app.url)
+    page.get_by_label("username").fill(user)
+    page.get_by_label("password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    expect(page.locator("#question textarea")).to_be_visible(timeout=60_000)
+    page.get_by_role("tab", name="Documents").click()
+    expect(page.locator("#docs-table")).to_be_visible()
+    expect(page.locator("#upload")).to_have_count(1 if can_upload else 0)

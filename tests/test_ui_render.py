@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 
 import pytest
 
@@ -14,7 +13,7 @@ from assistant.retrieval import Passage
 from assistant.webapp.app import build_app, parse_auth, usable_backends
 from assistant.webapp.render import (Turn, answer_html, chat_messages, context_window, document_html, esc,
                                      export_markdown, intro_html, lead_sentences, plain_text, sources_html)
-from conftest_ui import CORPUS
+from conftest_ui import CORPUS, copy_corpus
 
 EVIL = "Moved <script>alert(1)</script> via [click](javascript:alert(2)) and ${alert(3)} {{x}} $$y$$ <img src=x onerror=alert(4)>."
 DOC = "Title line\n\nFirst paragraph sentence one. " + EVIL + " Closing sentence here.\n\nNext paragraph."
@@ -133,8 +132,7 @@ def engine_with_missing_model(tmp_path_factory):
     from assistant.settings import Settings
 
     work = tmp_path_factory.mktemp("ui-render")
-    shutil.copytree(CORPUS, work / "corpus")
-    settings = Settings.load(corpus_dir=work / "corpus", index_dir=work / "index", backend="local",
+    settings = Settings.load(corpus_dir=copy_corpus(work / "corpus"), index_dir=work / "index", backend="local",
                              model_path=str(work / "missing.gguf"), feedback_path=work / "feedback.jsonl")
     return Engine(settings, log=lambda message: None)
 

@@ -14,21 +14,17 @@ from pathlib import Path
 import gradio as gr
 
 from .. import feedback
+from ..corpus import Collection, load_collection
 from ..engine import Engine, QuestionError
 from ..progress import terminal_progress
 from ..settings import Settings
+from ..sources import manage
+from ..sources.jobs import BackgroundIngest
 from . import assets
-from .render import (STOPPED, Turn, esc, chat_messages, document_html, export_markdown, feedback_values,
-                     header_html, index_line, intro_html, lead_sentences, no_document_html, notices_html, pending_html,
-                     sources_html)
-
-# Each of these is answered from the report, with verified quotes, by every backend (see tests/test_ui_client.py).
-EXAMPLE_QUESTIONS = [
-    "How many ISKP plots has foreign law enforcement interdicted since 2015?",
-    "What are the three phases of ISKP's media operations?",
-    "What role have Tajik nationals played in ISKP's external attacks?",
-    "How might ISKP respond if TTP strikes a deal with Islamabad?",
-]
+from .render import (STOPPED, Turn, esc, chat_messages, document_html, documents_table_html,
+                     export_markdown, feedback_values, header_html, index_line, ingest_status_html, intro_html,
+                     lead_sentences, no_document_html, notices_html, pending_html, sources_html)
+UPLOAD_TYPES = (".pdf", ".docx", ".html", ".htm", ".md", ".txt")
 LIGHT_CONCURRENCY = 16  # viewer, feedback, settings: never stuck behind a long answer
 STREAM_INTERVAL_S = 0.08
 
@@ -107,23 +103,41 @@ def parse_auth(spec: str) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
+def example_questions(settings: Settings) -> list[str]:
+    """The collection's example questions (corpus/manifest.yaml); each is answered with verified quotes."""
+    return load_collection(settings.corpus_dir).examples
+
+
+def editors(settings: Settings) -> set[str]:
+    return {name.strip() for name in settings.editors.split(",") if name.strip()}
+
+
+def may_edit(settings: Settings, username: str | None) -> bool:
+    """Uploads and removals: only when enabled, and with login on only for the listed editors."""
+    if not settings.uploads:
+        return False
+    return parse_auth(settings.auth) is None or (username or "") in editors(settings)
+
+
 def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     settings = settings or engine.settings
     engine.ensure_index()
     threading.Thread(target=engine.warm_up, daemon=True).start()  # load the model, read the corpus prompt
-    docs = engine.documents()
+    collection: Collection = load_collection(settings.corpus_dir)
+    docs = sorted(engine.documents(), key=lambda d: (d.kind != "report", d.title.lower()))
     doc_choices = [(d.title, d.doc_id) for d in docs]
+    ingest_job = BackgroundIngest(engine)
 
     def doc_text_of(doc_id: str) -> str | None:
         found = engine.document(doc_id)
         return found[1] if found else None
 
-    export_root = Path(tempfile.mkdtemp(prefix="assistant-exports-"))
+    export_root = Path(tempfile.mkdtemp(prefix=f"{collection.cache_name}-exports-"))
     atexit.register(shutil.rmtree, export_root, True)
     summaries = {d.doc_id: lead_sentences(doc_text_of(d.doc_id) or "") for d in docs[:6]}
 
     def header() -> str:
-        return header_html(engine.backend_name, engine.model_name, index_line(engine.ensure_index()))
+        return header_html(engine.backend_name, engine.model_name, index_line(engine.ensure_index()), collection)
 
     def notices():
         return gr.HTML(notices_html(engine.notices), visible=bool(engine.notices))
@@ -133,8 +147,9 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         if not answered:
             return gr.DownloadButton(value=None, interactive=False)
         conv.export_dir.mkdir(parents=True, exist_ok=True)
-        path = conv.export_dir / "iskp-assistant-conversation.md"
-        path.write_text(export_markdown(conv.turns, engine.backend_name, engine.model_name), encoding="utf-8")
+        path = conv.export_dir / f"{collection.export_name}.md"
+        path.write_text(export_markdown(conv.turns, engine.backend_name, engine.model_name, collection.title),
+                        encoding="utf-8")
         return gr.DownloadButton(value=str(path), interactive=True)
 
     def chat_update(conv: Conversation, pending: str | None = None):
@@ -270,11 +285,63 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     def model_line() -> str:
         return f'<div class="side-note">Model: {esc(engine.model_name)}</div>'
 
-    def on_load():
+    def on_load(request: gr.Request):
         """Every page load shows the current server-wide state (another user may have changed the backend)."""
         name = engine.backend_name
         return (header(), notices(), gr.Dropdown(choices=usable_backends(settings, name), value=name),
-                model_line())
+                model_line(), gr.Column(visible=may_edit(settings, getattr(request, "username", None))))
+
+    # ----- documents view -----
+    def source_rows():
+        return manage.list_sources(settings, engine.ensure_index())
+
+    def removable(rows) -> list[tuple[str, str]]:
+        return [(f"{r.title} ({r.doc_id})", r.doc_id) for r in rows if r.file.split("/")[0] in manage.MANAGED_DIRS]
+
+    def doc_lists():
+        """Everything that lists documents, after an ingest: table, both pickers, removable ones, header."""
+        rows = source_rows()
+        choices = [(r.title, r.doc_id) for r in rows]
+        return (documents_table_html(rows), gr.Dropdown(choices=choices), gr.Dropdown(choices=choices),
+                gr.Dropdown(choices=removable(rows), value=None), header())
+
+    def editor_or_error(request: gr.Request | None) -> None:
+        if not may_edit(settings, getattr(request, "username", None)):
+            raise gr.Error("Adding and removing documents is not enabled for you on this server.")
+
+    def upload(files, request: gr.Request):
+        editor_or_error(request)
+        problems, added = [], 0
+        for item in files or []:
+            path = Path(item if isinstance(item, str) else getattr(item, "name", ""))
+            try:
+                manage.add_file(settings, path)
+                added += 1
+            except manage.SourceError as exc:
+                problems.append(str(exc))
+        if added:
+            ingest_job.start(problems)
+            return None, ingest_status_html(ingest_job.status()), gr.Timer(active=True)
+        message = ingest_status_html(type(ingest_job.status())(phase="failed", message="Nothing was added.",
+                                                              problems=problems))
+        return None, message, gr.skip()
+
+    def remove_document(doc_id, request: gr.Request):
+        editor_or_error(request)
+        if not doc_id:
+            return gr.skip(), gr.skip()
+        try:
+            manage.remove(settings, doc_id)
+        except manage.SourceError as exc:
+            raise gr.Error(str(exc)) from exc
+        ingest_job.start()
+        return ingest_status_html(ingest_job.status()), gr.Timer(active=True)
+
+    def poll_ingest():
+        status = ingest_job.status()
+        if status.running:
+            return ingest_status_html(status), gr.skip(), *[gr.skip()] * 5
+        return ingest_status_html(status), gr.Timer(active=False), *doc_lists()
 
     # ----- API for gradio_client -----
     def ask(question: str, top_k: int = 0, doc_ids: list[str] | None = None) -> dict:
@@ -294,7 +361,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
 
     # ----- layout -----
     backend_now = engine.backend_name
-    with gr.Blocks(title="ISKP Research Assistant", analytics_enabled=False, fill_width=True,
+    with gr.Blocks(title=collection.title, analytics_enabled=False, fill_width=True,
                    delete_cache=(3600, 3600)) as demo:  # gradio's copies of exported files: kept an hour
         conv_state = gr.State(None, delete_callback=lambda conv: conv and conv.close())
         header_box = gr.HTML(header(), elem_id="app-header")
@@ -323,21 +390,34 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
                     with gr.Column(scale=3, min_width=420):
                         chatbot = gr.Chatbot(
                             value=[], elem_id="chat", height="calc(100vh - 440px)", min_height=340,
-                            show_label=False, layout="bubble", placeholder=intro_html(docs, summaries),
+                            show_label=False, layout="bubble", placeholder=intro_html(docs, summaries, collection.intro),
                             latex_delimiters=[], sanitize_html=True, render_markdown=True, buttons=[],
                             feedback_options=("Like", "Dislike"), autoscroll=True)
                         question = gr.Textbox(
-                            placeholder="Ask about ISKP, the Taliban, their rivals and attacks…", show_label=False,
+                            placeholder=collection.placeholder, show_label=False,
                             lines=1, max_lines=5, max_length=settings.max_question_chars, submit_btn="Ask",
                             stop_btn=False, autofocus=True, elem_id="question")
                         gr.HTML('<div class="examples-label">Example questions</div>', container=False)
                         with gr.Row(elem_id="examples-row"):
                             example_btns = [gr.Button(q, size="sm", variant="secondary", elem_classes="example-q")
-                                            for q in EXAMPLE_QUESTIONS]
+                                            for q in collection.examples]
                     with gr.Column(scale=2, min_width=340):
                         sources = gr.HTML(sources_html([], doc_text_of), elem_id="sources-panel",
                                           js_on_load=assets.SOURCES_JS)
             with gr.Tab("Documents", id="documents", elem_id="tab-documents"):
+                docs_table = gr.HTML(documents_table_html(source_rows()), elem_id="docs-table",
+                                     js_on_load=assets.SOURCES_JS)
+                with gr.Column(visible=False, elem_id="doc-editing") as editing:
+                    with gr.Row(equal_height=False):
+                        upload_box = gr.File(label=f"Add documents ({', '.join(UPLOAD_TYPES)})",
+                                             file_count="multiple", file_types=list(UPLOAD_TYPES),
+                                             type="filepath", elem_id="upload")
+                        with gr.Column():
+                            remove_pick = gr.Dropdown(choices=removable(source_rows()), value=None,
+                                                      label="Remove a document you added", elem_id="remove-pick")
+                            remove_btn = gr.Button("Remove document", variant="stop", size="sm", elem_id="remove")
+                ingest_box = gr.HTML("", elem_id="ingest-status")
+                ingest_timer = gr.Timer(1.0, active=False)
                 doc_picker = gr.Dropdown(choices=doc_choices, value=docs[0].doc_id if docs else None,
                                          label="Document", elem_id="doc-picker")
                 first = engine.document(docs[0].doc_id) if docs else None
@@ -362,7 +442,16 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         sources.click(open_document, [conv_state], [tabs, doc_picker, viewer], api_visibility="private")
         doc_picker.input(pick_document, [doc_picker, conv_state], [viewer], api_visibility="private")
         backend.input(change_backend, [backend], [header_box, notice_box, model_box], api_visibility="private")
-        demo.load(on_load, None, [header_box, notice_box, backend, model_box], api_visibility="private")
+        demo.load(on_load, None, [header_box, notice_box, backend, model_box, editing], api_visibility="private")
+        upload_box.upload(upload, [upload_box], [upload_box, ingest_box, ingest_timer], api_visibility="private",
+                          concurrency_limit=1, concurrency_id="edit-corpus")
+        remove_btn.click(remove_document, [remove_pick], [ingest_box, ingest_timer], api_visibility="private",
+                         js="(id) => (id && confirm('Remove this document from the corpus?')) ? id : null",
+                         concurrency_limit=1, concurrency_id="edit-corpus")
+        ingest_timer.tick(poll_ingest, None, [ingest_box, ingest_timer, docs_table, only_docs, doc_picker,
+                                              remove_pick, header_box], api_visibility="private",
+                          show_progress="hidden")
+        docs_table.click(open_document, [conv_state], [tabs, doc_picker, viewer], api_visibility="private")
         gr.api(ask, api_name="ask", **answer_limits)
         gr.api(documents, api_name="documents")
 
@@ -395,6 +484,7 @@ def serve(engine: Engine, settings: Settings, host: str | None = None, port: int
         _log(f"warning: listening on {host} without a login; set ASSISTANT_AUTH='user:password' to require one.")
     demo = build_app(engine, settings)
     demo.launch(server_name=host, server_port=port, auth=auth,
-                auth_message="Sign in to the ISKP Research Assistant." if auth else None,
+                auth_message=f"Sign in to the {load_collection(settings.corpus_dir).title}." if auth else None,
+                max_file_size=f"{settings.max_file_mb:g}mb",
                 theme=assets.theme(), css=assets.CSS, head=assets.HEAD, footer_links=["api"],
                 show_error=False, **launch_kwargs)

@@ -116,6 +116,23 @@ a.ext-link:hover { text-decoration: underline; }
 .doc-text { position: relative; white-space: pre-wrap; line-height: 1.65; padding: 14px 18px; max-height: calc(100vh - 260px);
             overflow-y: auto; font-size: 0.95rem; }
 .doc-empty { padding: 24px; color: var(--body-text-color-subdued); }
+
+/* documents table, upload progress */
+.docs-summary { font-size: 0.85rem; color: var(--body-text-color-subdued); margin-bottom: 6px; }
+.docs-scroll { max-height: 360px; overflow: auto; border: 1px solid var(--border-color-primary); border-radius: 10px; }
+.docs-table { width: 100%; border-collapse: collapse; font-size: 0.88rem; }
+.docs-table th { position: sticky; top: 0; background: var(--background-fill-secondary); text-align: left;
+                 padding: 6px 10px; font-weight: 600; }
+.docs-table td { padding: 6px 10px; border-top: 1px solid var(--border-color-primary); vertical-align: top; }
+.docs-table .num { text-align: right; }
+.docs-table td:last-child { white-space: nowrap; }
+.docs-table button.doc-open { all: unset; cursor: pointer; font-weight: 600; color: var(--color-accent); }
+.docs-table button.doc-open:hover, .docs-table button.doc-open:focus-visible { text-decoration: underline; }
+.docs-table .doc-id { font-size: 0.75rem; color: var(--body-text-color-subdued); }
+.ingest-status { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; font-size: 0.9rem; margin: 6px 0; }
+.ingest-status progress { width: 240px; }
+.ingest-status[data-state="failed"] .ingest-message { color: #b42318; }
+.ingest-problems { flex-basis: 100%; margin: 0 0 0 18px; color: #b42318; }
 .side-note { font-size: 0.8rem; color: var(--body-text-color-subdued); }
 footer { visibility: visible; }
 """

@@ -8,7 +8,7 @@ from typing import Iterable
 
 from ..answer import Answer
 from ..citations import MARKER, Citation, verify
-from ..corpus import DocMeta
+from ..corpus import Collection, DocMeta
 
 # Besides HTML, neutralise what Markdown, LaTeX or a template could act on, so text stays text anywhere.
 _ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in "[]()*_`~$\\{}|#!:"}
@@ -72,7 +72,7 @@ def lead_sentences(text: str, limit: int = 320) -> str:
     return ""
 
 
-def intro_html(docs: list[DocMeta], summaries: dict[str, str] | None = None) -> str:
+def intro_html(docs: list[DocMeta], summaries: dict[str, str] | None = None, intro: str = "") -> str:
     summaries = summaries or {}
     if not docs:
         return ('<div class="intro"><h2>The corpus is empty</h2><p>Add documents to the corpus folder and '
@@ -88,7 +88,8 @@ def intro_html(docs: list[DocMeta], summaries: dict[str, str] | None = None) -> 
     return (
         '<div class="intro">'
         '<h2>Ask the report, get the exact words</h2>'
-        f'<p>Answers come only from {noun}:</p><ul class="intro-docs">{items}{more}</ul>'
+        + (f'<p>{esc(intro)}</p>' if intro else "")
+        + f'<p>Answers come only from {noun}:</p><ul class="intro-docs">{items}{more}</ul>'
         '<p class="intro-how">Every answer quotes its sources verbatim; click a <span class="cite-demo">[1]</span> '
         'marker to see the quote highlighted in its passage. When the sources do not cover a question, '
         'the assistant says so instead of guessing.</p>'
@@ -96,11 +97,12 @@ def intro_html(docs: list[DocMeta], summaries: dict[str, str] | None = None) -> 
     )
 
 
-def header_html(backend: str, model: str, index_line: str) -> str:
+def header_html(backend: str, model: str, index_line: str, collection: Collection | None = None) -> str:
+    collection = collection or Collection()
     return (
         '<div class="app-header">'
-        '<div class="brand"><span class="brand-mark">◆</span> ISKP Research Assistant</div>'
-        '<div class="tagline">Grounded answers with verbatim, verified quotes</div>'
+        f'<div class="brand"><span class="brand-mark">◆</span> {esc(collection.title)}</div>'
+        f'<div class="tagline">{esc(collection.subtitle)}</div>'
         '<div class="chips">'
         f'<span class="chip" id="chip-backend">Backend: {esc(backend_label(backend, model))}</span>'
         f'<span class="chip" id="chip-index">{esc(index_line)}</span>'
@@ -367,9 +369,9 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def export_markdown(turns: list[Turn], backend: str, model: str) -> str:
+def export_markdown(turns: list[Turn], backend: str, model: str, title: str = Collection.title) -> str:
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    lines = ["# ISKP Research Assistant: conversation", "",
+    lines = [f"# {md_escape(title)}: conversation", "",
              f"Exported {stamp} · backend: {md_escape(backend_label(backend, model))}", ""]
     for i, turn in enumerate(turns, start=1):
         answer = turn.answer
@@ -390,3 +392,38 @@ def export_markdown(turns: list[Turn], backend: str, model: str) -> str:
         if turn.rating:
             lines += [f"_Feedback: {'👍' if turn.rating == 'up' else '👎'}_", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+# ----- documents view -----
+def documents_table_html(rows) -> str:
+    """Every document with its metadata; the title opens it in the viewer (reports first, then by title)."""
+    if not rows:
+        return no_document_html()
+    ordered = sorted(rows, key=lambda r: (r.kind != "report", r.title.lower()))
+    body = "".join(
+        f'<tr data-doc="{esc(r.doc_id)}"><td><button class="open-doc doc-open" data-doc="{esc(r.doc_id)}" '
+        f'title="Read {esc(r.title)}">{esc(r.title)}</button>'
+        f'<div class="doc-id">{esc(r.doc_id)}</div></td>'
+        f'<td>{esc(", ".join(r.authors))}</td><td>{esc(r.date)}</td><td>{esc(r.kind)}</td>'
+        f'<td class="num">{r.chunks:,}</td><td>{esc(r.licence)}</td>'
+        f'<td>{link(r.url, "Original ↗")}</td></tr>'
+        for r in ordered)
+    total = sum(r.chunks for r in rows)
+    return (f'<div class="docs-summary">{len(rows)} document{"s" * (len(rows) != 1)} · {total:,} passages</div>'
+            '<div class="docs-scroll"><table class="docs-table"><thead><tr><th>Title</th><th>Authors</th>'
+            '<th>Date</th><th>Kind</th><th class="num">Chunks</th><th>Licence</th><th>Link</th></tr></thead>'
+            f'<tbody>{body}</tbody></table></div>')
+
+
+def ingest_status_html(status) -> str:
+    """The progress bar of a background ingest, and what it refused, by file name."""
+    if not status.running and not status.phase and not status.problems:
+        return ""
+    percent = round(100 * status.fraction)
+    bar = (f'<progress id="ingest-progress" max="100" value="{percent}" aria-label="Indexing progress">'
+           f'{percent}%</progress>' if status.running else "")
+    state = "running" if status.running else status.phase
+    problems = "".join(f"<li>{esc(p)}</li>" for p in status.problems)
+    return (f'<div class="ingest-status" data-state="{esc(state)}" role="status">{bar}'
+            f'<span class="ingest-message">{esc(status.message)}</span>'
+            + (f'<ul class="ingest-problems">{problems}</ul>' if problems else "") + "</div>")
