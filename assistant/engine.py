@@ -106,7 +106,7 @@ class Engine:
         self._index = index
         self._state_signature = signature
         self._retriever = HybridRetriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
-        self._extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf)
+        self._extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf, names=self._retriever.names)
         passages = _corpus_passages(index, self._retriever.injected, self.settings.llm_corpus_chars)
         self._corpus = CorpusPrompt(passages, self._system(passages)) if passages else None
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from .store import Index
+from .focus import DocumentNames
 from .guard import looks_like_instruction
+from .store import Index
 from .textutil import sentence_spans, terms
 
 
@@ -46,6 +47,7 @@ class HybridRetriever:
         self.rrf_k = rrf_k
         # Chunks made mostly of instructions to an assistant are hostile text, never context.
         self.injected = {i for i, chunk in enumerate(index.chunks) if _mostly_instructions(chunk.text)}
+        self.names = DocumentNames({doc_id: meta for doc_id, (meta, _) in index.docs.items()})
 
     def retrieve(self, query: str, top_k: int = 5, doc_ids: list[str] | None = None) -> Retrieval:
         timings = {}
@@ -55,14 +57,20 @@ class HybridRetriever:
         dense = self.index.dense_search(vector, self.candidates, doc_ids)
         t2 = time.perf_counter()
         lexical = self.index.lexical_search(query, self.candidates, doc_ids)
+        named = self.names.named_in(query)
+        if doc_ids:
+            named &= set(doc_ids)
+        # The documents a question names (by title or kind) get their own rankings in the fusion.
+        focused = [self.index.dense_search(vector, self.candidates, sorted(named)),
+                   self.index.lexical_search(query, self.candidates, sorted(named))] if named else []
         if self.injected:
-            dense = [hit for hit in dense if hit[0] not in self.injected]
-            lexical = [hit for hit in lexical if hit[0] not in self.injected]
+            dense, lexical, *focused = [[hit for hit in ranking if hit[0] not in self.injected]
+                                        for ranking in (dense, lexical, *focused)]
         t3 = time.perf_counter()
         timings.update(embed_query=(t1 - t0) * 1e3, dense=(t2 - t1) * 1e3, bm25=(t3 - t2) * 1e3)
 
         fused: dict[int, float] = {}
-        for ranking in (dense, lexical):
+        for ranking in (dense, lexical, *focused):
             for rank, (i, _) in enumerate(ranking):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         order = sorted(fused, key=lambda i: -fused[i])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..focus import DocumentNames
 from ..guard import for_prompt, looks_like_instruction
 from ..retrieval import Passage
 from ..textutil import sentence_spans, terms
@@ -42,10 +43,13 @@ class ExtractiveAnswerer:
     name = "extractive"
     model = "none (extractive)"
 
-    def __init__(self, embedder, idf: dict[str, float], min_score: float = 0.36, max_sentences: int = 2):
+    def __init__(self, embedder, idf: dict[str, float], min_score: float = 0.36, max_sentences: int = 2,
+                 names: DocumentNames | None = None):
         self.embedder = embedder
+        self.names = names
         self.idf = idf
         self.default_idf = max(idf.values(), default=1.0)
+        self.mean_idf = sum(idf.values()) / len(idf) if idf else 1.0
         self.min_score = min_score
         self.max_sentences = max_sentences
 
@@ -70,10 +74,14 @@ class ExtractiveAnswerer:
         cosine = vectors[1:] @ vectors[0]
         q_terms = set(terms(question))
         weights = {t: self.idf.get(t, self.default_idf) for t in q_terms}
+        # A question that names a document ("the report", "Tajikistan") is answered by sentences in it.
+        names = self.names.asked_names(question) if self.names else set()
+        weights |= {w: self.idf.get(w, self.mean_idf) for w in names - q_terms}
         total = sum(weights.values()) or 1.0
         scored = []
         for (passage, s, e, sentence, described), cos in zip(candidates, cosine):
-            covered = q_terms & set(terms(described))
+            in_named_doc = self.names.context_terms(passage.doc_id, question) if names else set()
+            covered = set(weights) & (set(terms(described)) | in_named_doc)
             coverage = sum(weights[t] for t in covered) / total
             scored.append((0.55 * float(cos) + 0.45 * coverage, passage, s, e, sentence, covered))
         scored.sort(key=lambda item: -item[0])
@@ -158,7 +166,7 @@ def _focus_clause(question: str, sentence: str) -> str | None:
     entities = [w for w in re.findall(r"\b[A-Z][\w’'-]+", question)[1:] if w.lower() not in {"iskp", "is", "the"}]
     if not entities:
         return None
-    clauses = [c.strip() for c in re.split(r"[:;,]", sentence) if c.strip()]
+    clauses = [c.strip() for c in re.split(r"[:;]|,(?!\d)", sentence) if c.strip()]
     if len(clauses) < 3:
         return None
     hits = [c for c in clauses if len(c.split()) <= 8 and _NUMBER.search(c)

@@ -1,0 +1,44 @@
+"""Which documents a question names: by the words that set their titles apart, and by their kind ("the report")."""
+from __future__ import annotations
+
+from collections import Counter
+
+from .textutil import STOPWORDS, _stem, words
+
+
+def _title_words(title: str) -> set[str]:
+    return {_stem(w) for w in words(title) if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
+
+
+class DocumentNames:
+    """A document's name words: title words found in at most half of the titles, and its manifest kind when
+    at most half of the documents share it. A one-document corpus has none, so nothing changes there."""
+
+    def __init__(self, metas: dict):
+        title_words = {doc_id: _title_words(meta.title) for doc_id, meta in metas.items()}
+        in_titles = Counter(w for found in title_words.values() for w in found)
+        kinds = Counter(meta.kind for meta in metas.values() if meta.kind)
+        half = len(metas) / 2
+        self.names = {
+            doc_id: {w for w in found if in_titles[w] <= half}
+            | ({metas[doc_id].kind.lower()} if metas[doc_id].kind and kinds[metas[doc_id].kind] <= half else set())
+            for doc_id, found in title_words.items()
+        }
+
+    def question_words(self, question: str) -> set[str]:
+        return {_stem(w) for w in words(question)}
+
+    def named_in(self, question: str) -> set[str]:
+        """The documents the question names; none when it names every document (nothing sets one apart)."""
+        asked = self.question_words(question)
+        named = {doc_id for doc_id, names in self.names.items() if names & asked}
+        return named if len(named) < len(self.names) else set()
+
+    def asked_names(self, question: str) -> set[str]:
+        """Every document-name word the question uses ("report", "tajikistan")."""
+        asked = self.question_words(question)
+        return {w for names in self.names.values() for w in names & asked}
+
+    def context_terms(self, doc_id: str, question: str) -> set[str]:
+        """Question words that a sentence of this document answers by being in it (its document's name)."""
+        return self.names.get(doc_id, set()) & self.question_words(question)

@@ -1,0 +1,42 @@
+"""Which documents a question names, from titles and kinds: nothing in a one-document corpus."""
+from assistant.corpus import DocMeta
+from assistant.focus import DocumentNames
+
+
+def metas(*items):
+    return {doc_id: DocMeta(doc_id, title, kind=kind) for doc_id, title, kind in items}
+
+
+CORPUS = metas(("report", "The Next Afghan Jihad? Taliban Efforts to Contain ISKP", "report"),
+               ("fb-ti", "The World Factbook: Tajikistan", "factbook"),
+               ("fb-af", "The World Factbook: Afghanistan", "factbook"),
+               ("fb-uz", "The World Factbook: Uzbekistan", "factbook"))
+
+
+def test_a_single_document_has_no_names():
+    names = DocumentNames(metas(("report", "The Next Afghan Jihad? Taliban Efforts to Contain ISKP", "report")))
+    assert names.names == {"report": set()}
+    assert names.named_in("Who wrote the report on ISKP?") == set()
+
+
+def test_words_shared_by_many_titles_name_no_document():
+    names = DocumentNames(CORPUS)
+    assert names.names["fb-ti"] == {"tajikistan"}
+    assert {"taliban", "iskp", "report"} <= names.names["report"]
+    assert names.named_in("What does the World Factbook say?") == set()
+
+
+def test_questions_name_documents_by_title_and_kind():
+    names = DocumentNames(CORPUS)
+    assert names.named_in("What is the capital of Tajikistan?") == {"fb-ti"}
+    assert names.named_in("Who wrote the report?") == {"report"}
+    assert names.named_in("How long is the border between Afghanistan and Uzbekistan?") == {"fb-af", "fb-uz"}
+    assert names.context_terms("fb-ti", "Is Tajikistan's capital Dushanbe?") == {"tajikistan"}
+    assert names.context_terms("fb-af", "Is Tajikistan's capital Dushanbe?") == set()
+    assert names.asked_names("Which report covers Tajikistan?") == {"report", "tajikistan"}
+
+
+def test_a_question_naming_every_document_focuses_on_none():
+    names = DocumentNames(metas(("a", "Tajikistan", ""), ("b", "Uzbekistan", "")))
+    assert names.named_in("What is the capital of Uzbekistan?") == {"b"}
+    assert names.named_in("Compare Tajikistan and Uzbekistan") == set()
