@@ -1,20 +1,7 @@
-import shutil
-from pathlib import Path
-
 import pytest
 
 from assistant.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "corpus" / "the-next-afghan-jihad.txt"
-
-
-def make_corpus(tmp: Path) -> Path:
-    corpus = tmp / "corpus"
-    corpus.mkdir(parents=True)
-    shutil.copy(REPORT, corpus / REPORT.name)
-    shutil.copy(ROOT / "corpus" / "manifest.yaml", corpus / "manifest.yaml")
-    return corpus
+from fixtures.corpus import REPORT, make_corpus
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import yaml
 from assistant.cli import main
 from assistant.engine import Engine
 from assistant.settings import Settings
-from conftest import make_corpus
+from fixtures.corpus import make_corpus
 
 
 def run_cli(capsys, settings: Settings, *args: str) -> tuple[int, str, str]:

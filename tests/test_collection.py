@@ -1,0 +1,60 @@
+"""The bundled collection as a new user gets it: the report plus its related Factbook profiles, its example questions."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.citations import verify
+from assistant.corpus import load_collection
+from assistant.engine import Engine
+from assistant.settings import Settings
+from assistant.sources import manage
+from fixtures.corpus import ROOT, make_corpus
+
+# What each example's answer must rest on: (document, words its quote must state).
+EXPECTED = {
+    "How many ISKP plots has foreign law enforcement interdicted since 2015?":
+        [("next-afghan-jihad", ["sixteen"])],
+    "What are the three phases of ISKP's media operations?":
+        [("next-afghan-jihad", ["first phase"]), ("next-afghan-jihad", ["second phase"])],
+    "What role have Tajik nationals played in ISKP's external attacks?":
+        [("next-afghan-jihad", ["Tajik nationals", "external attacks"])],
+    "How might ISKP respond if TTP strikes a deal with Islamabad?":
+        [("next-afghan-jihad", ["defect to ISKP"])],
+    "Which countries share a border with Afghanistan?":
+        [("factbook-af", ["border countries", "China", "Iran", "Pakistan", "Tajikistan", "Turkmenistan", "Uzbekistan"])],
+    "Which terrorist groups operate in Tajikistan according to the Factbook, and what role have Tajik nationals "
+    "played in ISKP attacks?":
+        [("next-afghan-jihad", ["Tajik nationals"]), ("factbook-ti", ["Terrorist group(s)", "Khorasan Province"])],
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    base = tmp_path_factory.mktemp("collection")
+    settings = Settings.load(corpus_dir=make_corpus(base), index_dir=base / "index", backend="extractive")
+    manage.add_factbook(settings, manage.factbook_codes(settings, related_to="next-afghan-jihad"))
+    engine = Engine(settings, log=lambda m: None)
+    engine.ensure_index()
+    return engine
+
+
+def test_the_bundled_collection_is_the_report_and_sixteen_related_profiles(engine):
+    docs = {d.doc_id: d for d in engine.documents()}
+    assert len(docs) == 17 and docs["next-afghan-jihad"].kind == "report"
+    assert {d.kind for d_id, d in docs.items() if d_id != "next-afghan-jihad"} == {"factbook"}
+
+
+def test_every_example_is_covered_here():
+    assert set(load_collection(ROOT / "corpus").examples) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("question", list(EXPECTED))
+def test_each_example_is_answered_with_verified_quotes_that_state_its_facts(engine, question):
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.citations, answer.text
+    for citation in answer.citations:
+        _, text = engine.document(citation.doc_id)
+        assert verify(citation, text), citation
+    for doc_id, facts in EXPECTED[question]:
+        quotes = [c.quote for c in answer.citations if c.doc_id == doc_id]
+        assert any(all(fact in quote for fact in facts) for quote in quotes), (doc_id, facts, answer.text)
