@@ -132,9 +132,11 @@ def test_citation_problems_and_support():
     assert "not in the source at all" in m.citation_problem("at least seventeen", start, start + 18, doc)
     assert "outside" in m.citation_problem(quote, 0, 10_000, doc)
     assert m.citation_problem(quote, 0, 5, None) == "cited document not found"
-    # support: the matched alternative or another alternative of its group is in the cited text
-    assert m.support([["16", "sixteen"], ["iran"]], ["16", None], [quote]) == [True, None]
-    assert m.support([["india"]], ["india"], [quote]) == [False]
+    # claim support: each cited sentence's key facts must be stated by the quotes it cites
+    cited = [{"n": 1, "quote": quote, "valid": True}, {"n": 2, "quote": "seven in India", "valid": False}]
+    checks = m.claim_checks("ISKP plots numbered 16 [1]. Nine were in India [1]. Seven in India [2]. No marker.",
+                            cited)
+    assert [c["missing"] for c in checks] == [[], ["number 9", "name India"], ["number 7", "name India"]]
 
 
 def test_retrieval_rank_by_quote_then_by_source():
@@ -171,7 +173,9 @@ def turn(answerable=True, abstained=False, correct=True, rank=1, citations=(True
                       "rr": (1 / rank if rank else 0.0) if target else None},
         "citations": [{"n": i + 1, "doc_id": "d", "start": 0, "end": 1, "quote": "x", "valid": v, "problem": None}
                       for i, v in enumerate(citations)],
-        "citation_validity": None, "support": list(support), "citation_support": None, "passages": [],
+        "citation_validity": None, "claims": [{"sentence": "s", "missing": [] if ok else ["number 9"]}
+                                              for ok in support if ok is not None],
+        "claim_support": None, "passages": [],
         "backend": "fake", "model": "fake", "notices": [], "latency_ms": ms, "engine_ms": ms, "error": None,
         "passed": True, "failures": [],
     }
@@ -201,7 +205,8 @@ def test_aggregate_metrics_on_hand_built_results():
     assert metrics["mrr"] == pytest.approx(round((1 + 0.5 + 0 + 0.25 + 1) / 5, 4))
     assert metrics["answer_correctness"] == pytest.approx(0.6)  # a, f1, f2 of 5 answerable turns
     assert metrics["citation_validity"] == pytest.approx(round(5 / 6, 4))
-    assert metrics["citation_support"] == pytest.approx(0.75)  # 3 of 4 matched facts
+    assert metrics["claim_support"] == pytest.approx(0.75)  # 3 of 4 cited sentences state their quotes' facts
+    assert metrics["counts"]["unsupported_sentences"] == 1
     assert metrics["abstention_precision"] == pytest.approx(0.5)  # c (wrongly) and d abstained
     assert metrics["abstention_recall"] == pytest.approx(0.5)  # d abstained, e did not
     assert metrics["pass_rate"] == pytest.approx(0.5)
@@ -214,7 +219,7 @@ def test_aggregate_metrics_on_hand_built_results():
 def test_metrics_without_any_abstention_or_citation_are_not_applicable():
     metrics = m.aggregate([case("a", True, turn(citations=(), support=()))])
     assert metrics["abstention_precision"] is None and metrics["abstention_recall"] is None
-    assert metrics["citation_validity"] is None and metrics["citation_support"] is None
+    assert metrics["citation_validity"] is None and metrics["claim_support"] is None
 
 
 # ----- baseline diff and gate -----

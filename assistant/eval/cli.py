@@ -114,7 +114,8 @@ def _finish(results: dict, baseline: dict | None, fail_under, tolerance, out: Pa
 
     comparison = compare(results, baseline, tolerance) if baseline else None
     problems = gate(results, comparison, fail_under)
-    results["gate"] = {"passed": not problems, "problems": problems, "fail_under": fail_under,
+    results["gate"] = {"passed": not problems, "applied": bool(comparison or fail_under), "problems": problems,
+                       "fail_under": fail_under,
                        "tolerance": tolerance, "baseline": str(baseline_path) if baseline_path else None}
     results.pop("comparison", None)
     if comparison:

@@ -12,12 +12,12 @@ import re
 import unicodedata
 
 # Higher is better for all of these; --fail-under and baseline deltas use these names.
-METRICS = ("hit_at_k", "mrr", "answer_correctness", "citation_validity", "citation_support",
+METRICS = ("hit_at_k", "mrr", "answer_correctness", "citation_validity", "claim_support",
            "abstention_precision", "abstention_recall", "pass_rate")
 LATENCY = ("latency_p50_ms", "latency_p95_ms", "latency_mean_ms")
 LABELS = {
     "hit_at_k": "Retrieval hit@k", "mrr": "Retrieval MRR", "answer_correctness": "Answer correctness",
-    "citation_validity": "Citation validity", "citation_support": "Citation support",
+    "citation_validity": "Citation validity", "claim_support": "Claim support (key facts in quotes)",
     "abstention_precision": "Abstention precision", "abstention_recall": "Abstention recall",
     "pass_rate": "Case pass rate", "latency_p50_ms": "Latency p50", "latency_p95_ms": "Latency p95",
     "latency_mean_ms": "Latency mean",
@@ -71,16 +71,27 @@ def citation_problem(quote: str, start: int, end: int, doc_text: str | None) -> 
     return None
 
 
-def support(groups: list[list[str]], matched: list[str | None], cited_texts: list[str]) -> list[bool | None]:
-    """Per group: do the cited quotes/passages contain the fact? None for groups the answer missed."""
-    out = []
-    for group, alt in zip(groups, matched):
-        if alt is None:
-            out.append(None)
-            continue
-        ordered = [alt] + [a for a in group if a != alt]
-        out.append(any(find_alternative(a, text) for a in ordered for text in cited_texts))
-    return out
+_CITED = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+
+
+def claim_checks(answer: str, citations: list[dict]) -> list[dict]:
+    """Each shown answer sentence that cites [n], with its key facts (numbers, dates, names) that none of the
+    quotes it cites states: a sentence is supported only when that list is empty."""
+    from ..keyfacts import unsupported
+    from ..textutil import sentence_spans
+
+    quotes: dict[int, list[str]] = {}
+    for c in citations:
+        if c["valid"]:
+            quotes.setdefault(c["n"], []).append(c["quote"])
+    checks = []
+    for start, end in sentence_spans(answer or ""):
+        sentence = answer[start:end]
+        cited = [int(n) for group in _CITED.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
+        if cited:
+            checks.append({"sentence": sentence,
+                           "missing": unsupported(sentence, [q for n in cited for q in quotes.get(n, [])])})
+    return checks
 
 
 def retrieval_rank(passages: list[dict], quote: str = "", sources: list[str] | None = None) -> int | None:
@@ -124,14 +135,14 @@ def aggregate(cases: list[dict]) -> dict:
     abstained = [t for t in turns if t["abstained"]]
     retrieval = [t["retrieval"] for t in answerable if t["retrieval"]["target"]]
     citations = [c for t in turns for c in t["citations"]]
-    supports = [s for t in turns for s in t["support"] if s is not None]
+    claims = [c for t in turns if not t["abstained"] for c in t.get("claims", [])]
     latencies = [t["latency_ms"] for t in turns if t.get("latency_ms") is not None]
     metrics = {
         "hit_at_k": _mean(1.0 if r["hit"] else 0.0 for r in retrieval),
         "mrr": _mean(r["rr"] for r in retrieval),
         "answer_correctness": _mean(1.0 if t["correct"] else 0.0 for t in answerable),
         "citation_validity": _ratio(sum(1 for c in citations if c["valid"]), len(citations)),
-        "citation_support": _ratio(sum(1 for s in supports if s), len(supports)),
+        "claim_support": _ratio(sum(1 for c in claims if not c["missing"]), len(claims)),
         "abstention_precision": _ratio(sum(1 for t in abstained if not t["expected_answerable"]), len(abstained)),
         "abstention_recall": _ratio(sum(1 for t in unanswerable if t["abstained"]), len(unanswerable)),
         "pass_rate": _ratio(sum(1 for c in cases if c["passed"]), len(cases)),
@@ -146,7 +157,8 @@ def aggregate(cases: list[dict]) -> dict:
         "answerable_turns": len(answerable), "unanswerable_turns": len(unanswerable),
         "retrieval_scored_turns": len(retrieval), "abstained_turns": len(abstained),
         "citations": len(citations), "invalid_citations": sum(1 for c in citations if not c["valid"]),
-        "facts_matched": len(supports), "errors": sum(1 for t in turns if t.get("error")),
+        "cited_sentences": len(claims), "unsupported_sentences": sum(1 for c in claims if c["missing"]),
+        "errors": sum(1 for t in turns if t.get("error")),
     }
     metrics["k"] = max((r["k"] for r in retrieval), default=None)
     metrics["by_tag"] = by_tag(cases)

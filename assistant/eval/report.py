@@ -107,9 +107,18 @@ def terminal_summary(results: dict, comparison: dict | None = None, problems: li
             lines.append(f"note: {note}")
     if problems is not None:
         lines.append("")
-        lines.append("GATE: PASS" if not problems else "GATE: FAIL")
+        lines.append(f"GATE: {gate_verdict(results, problems)}")
         lines += [f"  - {p}" for p in problems]
     return "\n".join(lines)
+
+
+def gate_verdict(results: dict, problems: list[str]) -> str:
+    """PASS only when a gate was applied: a baseline or thresholds (invalid citations fail regardless)."""
+    if problems:
+        return "FAIL"
+    if (results.get("gate") or {}).get("applied") is False:
+        return "none (no baseline or thresholds given; only quote validity was checked)"
+    return "PASS"
 
 
 # ----- Markdown -----
@@ -117,7 +126,7 @@ def to_markdown(results: dict, comparison: dict | None = None, problems: list[st
     k = results["metrics"].get("k") or results["meta"].get("top_k")
     out = [f"# Evaluation report: `{results['meta'].get('golden') or 'golden set'}`", "", _headline(results), ""]
     if problems is not None:
-        out.append("**Gate: PASS**" if not problems else "**Gate: FAIL**")
+        out.append(f"**Gate: {gate_verdict(results, problems)}**")
         out += [f"- {_cell(p)}" for p in problems]
         out.append("")
     for notice in results["meta"].get("notices") or []:
@@ -172,7 +181,7 @@ def to_markdown(results: dict, comparison: dict | None = None, problems: list[st
     out += [f"| {tag} | {s['cases']} | {s['passed']} | {100 * s['pass_rate']:.0f}% |"
             for tag, s in results["metrics"]["by_tag"].items()]
     out += ["", "## All cases", "",
-            "| Case | Result | Correct | Retrieval rank | Citations valid | Support | Latency |",
+            "| Case | Result | Correct | Retrieval rank | Citations valid | Claims supported | Latency |",
             "|---|---|---|---|---:|---:|---:|"]
     for c in results["cases"]:
         correct = [t["correct"] for t in c["turns"] if t["correct"] is not None]
@@ -180,7 +189,7 @@ def to_markdown(results: dict, comparison: dict | None = None, problems: list[st
             f"| `{c['id']}` | {'pass' if c['passed'] else '**FAIL**'} | "
             f"{'abstain ok' if not correct and c['passed'] else (f'{sum(correct)}/{len(correct)}' if correct else '–')} | "
             f"{_rank(c)} | {_ratio_text(t['citation_validity'] for t in c['turns'])} | "
-            f"{_ratio_text(t['citation_support'] for t in c['turns'])} | {c['latency_ms']:,.0f} ms |")
+            f"{_ratio_text(t.get('claim_support') for t in c['turns'])} | {c['latency_ms']:,.0f} ms |")
     out.append("")
     return "\n".join(out)
 
@@ -192,7 +201,7 @@ main{max-width:1100px;margin:0 auto;padding:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}
 .meta{color:#4b5565;margin-bottom:14px}
 .gate{padding:10px 14px;border-radius:6px;margin:12px 0;font-weight:600}
-.gate.pass{background:#e3f4e8;color:#17602f}.gate.fail{background:#fde6e6;color:#8a1c1c}
+.gate.pass{background:#e3f4e8;color:#17602f}.gate.fail{background:#fde6e6;color:#8a1c1c}.gate.none{background:#eef0f3;color:#39424e}
 .gate ul{font-weight:400;margin:6px 0 0}
 table{border-collapse:collapse;background:#fff;margin:6px 0 10px;min-width:420px}
 th,td{border:1px solid #dde1e7;padding:5px 8px;text-align:left;vertical-align:top}
@@ -289,8 +298,9 @@ def to_html(results: dict, comparison: dict | None = None, problems: list[str] |
            f'<div class="meta">{e(_headline(results).replace("**", ""))}; run {e(results["meta"].get("created") or "")}'
            "</div>"]
     if problems is not None:
-        cls = "pass" if not problems else "fail"
-        out.append(f'<div class="gate {cls}">Gate: {"PASS" if not problems else "FAIL"}')
+        verdict = gate_verdict(results, problems)
+        cls = "fail" if problems else ("pass" if verdict == "PASS" else "none")
+        out.append(f'<div class="gate {cls}">Gate: {e(verdict)}')
         if problems:
             out.append("<ul>" + "".join(f"<li>{e(p)}</li>" for p in problems) + "</ul>")
         out.append("</div>")

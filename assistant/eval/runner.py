@@ -76,12 +76,7 @@ def score_turn(spec: Turn, answer, latency_ms: float, error: str | None,
                           "valid": problem is None, "problem": problem})
 
     matched = m.match_groups(spec.must_include, text) if not abstained else [None] * len(spec.must_include)
-    cited_texts = [c["quote"] for c in citations if c["valid"]] + [
-        p["text"] for p in passages
-        if any(c["valid"] and c["doc_id"] == p["doc_id"] and p["start"] <= c["start"] and c["end"] <= p["end"]
-               for c in citations)]
-    supported = m.support(spec.must_include, matched, cited_texts) if citations else [
-        False if alt is not None else None for alt in matched]
+    claims = m.claim_checks(text, citations) if not abstained else []
 
     target = ("quote" if spec.quote.strip() else "sources" if spec.sources else None) if spec.answerable else None
     rank = m.retrieval_rank(passages, spec.quote, spec.sources) if target else None
@@ -103,6 +98,9 @@ def score_turn(spec: Turn, answer, latency_ms: float, error: str | None,
     for c in citations:
         if not c["valid"]:
             failures.append(f"citation [{c['n']}] invalid: {c['problem']}")
+    for claim in claims:
+        if claim["missing"]:
+            failures.append(f"cited sentence states what its quote does not ({', '.join(claim['missing'])})")
 
     return {
         "question": spec.question,
@@ -116,9 +114,8 @@ def score_turn(spec: Turn, answer, latency_ms: float, error: str | None,
         "retrieval": retrieval,
         "citations": citations,
         "citation_validity": (sum(c["valid"] for c in citations) / len(citations)) if citations else None,
-        "support": supported,
-        "citation_support": (sum(1 for s in supported if s) / len([s for s in supported if s is not None])
-                             if any(s is not None for s in supported) else None),
+        "claims": claims,
+        "claim_support": (sum(1 for c in claims if not c["missing"]) / len(claims)) if claims else None,
         "passages": [{**{k_: p[k_] for k_ in ("n", "doc_id", "start", "end", "score", "similarity")},
                       "snippet": p["text"][:SNIPPET]} for p in passages],
         "backend": answer.backend if answer is not None else "",

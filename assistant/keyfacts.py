@@ -1,0 +1,128 @@
+"""Key facts of a sentence (numbers with their values, years, months, names) and whether a quote states them.
+
+Numbers are compared by value: "sixteen", "16", "twenty-five", "2.6 million", "1,357" and homoglyph digits
+(NFKC folds Arabic-Indic and full-width digits) all read as numbers of any size.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000}
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
+_WORD_NUMBER = re.compile(rf"\b(?:{_NUMBER_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}))*\b", re.IGNORECASE)
+_DIGITS = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
+_DIGITS_SCALE = re.compile(rf"({_DIGITS.pattern})\s+(million|billion|trillion|thousand)\b", re.IGNORECASE)
+_MONTHS = ("january february march april may june july august september october november december").split()
+_MONTH = re.compile(r"\b(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
+_PARTICLE = r"(?:al-|bin |ibn |de |van |von )?"
+_NAME = re.compile(rf"\b{_PARTICLE}[A-Z][\w’'-]*[A-Za-z](?:\s+{_PARTICLE}[A-Z][\w’'-]*[A-Za-z])*")
+_LIST_NUMERAL = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
+_MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]")
+# Capitalised only because a sentence starts with them; not names.
+_FUNCTION_WORDS = frozenset("""a an the this that these those it its in on at by for from of to with and or but as
+if when while where which who whom whose what why how there here they we he she i you our their his her some
+many most more all any each both no not nor so yet also since after before during under over between among
+according however although because though""".split())
+
+
+_CYRILLIC_O_IN_NUMBER = re.compile(r"(?<=[0-9])[Оо]|[Оо](?=[0-9])")
+
+
+def fold(text: str) -> str:
+    """NFKC; every script's digits (Arabic-Indic, full-width) as ASCII, a Cyrillic О inside a number as 0;
+    curly quotes and dashes folded."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\d", lambda m: str(unicodedata.decimal(m.group(0), m.group(0))), text)
+    text = _CYRILLIC_O_IN_NUMBER.sub("0", text)
+    return text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
+                                         "\u00a0": " "}))
+
+
+def words_value(phrase: str) -> float | None:
+    """"twenty-five" -> 25, "two hundred thousand" -> 200000, "a dozen" -> 12; None if not a number."""
+    total, current, seen = 0, 0, False
+    for word in re.split(r"[\s-]+", phrase.lower()):
+        if word in ("and", "a", ""):
+            continue
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "dozen":
+            current = (current or 1) * 12
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in _SCALES:
+            total += (current or 1) * _SCALES[word]
+            current = 0
+        else:
+            return None
+        seen = True
+    return float(total + current) if seen else None
+
+
+def _digits_value(token: str) -> float:
+    return float(token.replace(",", ""))
+
+
+def numbers(text: str) -> set[float]:
+    """Every number the text states, by value (list numerals at line starts excluded)."""
+    text = _LIST_NUMERAL.sub(" ", fold(text))
+    values: set[float] = set()
+    scaled_spans = []
+    for match in _DIGITS_SCALE.finditer(text):
+        values.add(_digits_value(match.group(1)) * _SCALES[match.group(2).lower()])
+        scaled_spans.append(match.span(1))
+    for match in _DIGITS.finditer(text):
+        values.add(_digits_value(match.group(0)))
+    for match in _WORD_NUMBER.finditer(text):
+        value = words_value(match.group(0))
+        if value is not None:
+            values.add(value)
+    return values
+
+
+def names(sentence: str) -> set[str]:
+    """Capitalised words and runs of them ("Amira Jadoon", "al-Baghdadi"); a lone capitalised first word that is
+    not an acronym ("Notably", "Tashkent") is left out: capitalised only because the sentence starts there."""
+    found = set()
+    text = fold(sentence).strip()
+    for match in _NAME.finditer(text):
+        parts = [re.sub(r"'s$", "", part) for part in match.group(0).split()]
+        while parts and (parts[0].lower() in _FUNCTION_WORDS or words_value(parts[0]) is not None):
+            parts = parts[1:]
+        at_start = match.start() == 0 and len(parts) == 1 and not parts[0].isupper()
+        if parts and not at_start and not (len(parts) == 1 and words_value(parts[0]) is not None):
+            found.add(" ".join(parts))
+    return found
+
+
+def months(sentence: str) -> set[str]:
+    return {m.lower() for m in _MONTH.findall(fold(sentence))}
+
+
+def unsupported(sentence: str, quotes: list[str]) -> list[str]:
+    """The key facts of an answer sentence that none of its quotes states (empty: supported)."""
+    sentence = _MARKERS.sub("", sentence)
+    quoted = " ".join(fold(q) for q in quotes)
+    quoted_lower = quoted.lower()
+    quoted_numbers = numbers(quoted)
+    missing = [f"number {v:g}" for v in sorted(numbers(sentence)) if v not in quoted_numbers]
+    missing += [f"month {m}" for m in sorted(months(sentence)) if m not in quoted_lower]
+    for name in sorted(names(sentence)):
+        if name.lower() in quoted_lower or name.lower() in _month_names():
+            continue
+        # Every word of a multi-word name must be there (a name split across the quote still counts).
+        if not all(re.search(rf"\b{re.escape(part.lower())}", quoted_lower) for part in name.split()):
+            missing.append(f"name {name}")
+    return missing
+
+
+def _month_names() -> set[str]:
+    return set(_MONTHS)

@@ -1,0 +1,44 @@
+"""Key facts of answer sentences, and whether the quotes they cite state them."""
+import pytest
+
+from assistant.keyfacts import names, numbers, unsupported, words_value
+
+PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in "
+         "Iran, three in Germany, one in the Maldives, one in Pakistan, one in Qatar, and three in Turkey.")
+
+
+@pytest.mark.parametrize("phrase, value", [("sixteen", 16), ("twenty-five", 25), ("one hundred and five", 105),
+                                           ("two hundred thousand", 200_000), ("a dozen", 12), ("ninety nine", 99)])
+def test_number_words_of_any_size(phrase, value):
+    assert words_value(phrase) == value
+
+
+def test_numbers_in_every_form():
+    assert numbers("2.6 million people; 1,357 km; 77%; twenty-five cases") >= {2_600_000, 1357, 77, 25}
+    assert numbers("the years ٢٠١٥ and １２ and 2О24") >= {2015, 12, 2024}  # Arabic-Indic, full-width, Cyrillic О
+    assert 1 not in numbers("1. First item\n2. Second item")  # list numerals are not facts
+
+
+def test_names_with_particles_and_without_sentence_starts():
+    assert names("Notably, Amira Jadoon met al-Baghdadi in Kabul.") == {"Amira Jadoon", "al-Baghdadi", "Kabul"}
+    assert names("Tashkent is the capital.") == set()  # a lone first word may be capitalised for the sentence only
+    assert names("ISKP is active.") == {"ISKP"}
+
+
+@pytest.mark.parametrize("sentence, missing", [
+    ("Three in India [1].", []),
+    ("Sixteen plots have been foiled since 2015 [1].", []),
+    ("Nine ISKP plots were foiled in India [1].", ["number 9"]),
+    ("Nine ISKP plots were foiled in India, as 'foreign law enforcement has interdicted at least sixteen ISKP "
+     "plots' [1].", ["number 9"]),  # a genuine quotation inside does not excuse the false number
+    ("ISKP attacked Kabul airport in 2015 [1].", ["name Kabul"]),
+    ("The al-Azaim Media Foundation was founded by Amira Jadoon [1].",
+     ["name Amira Jadoon", "name al-Azaim Media Foundation"]),
+    ("Plots were foiled in India in May 2019 [1].", ["number 2019", "month may"]),
+])
+def test_a_sentence_is_supported_only_when_its_quotes_state_its_facts(sentence, missing):
+    assert unsupported(sentence, [PLOTS]) == missing
+
+
+def test_a_border_length_cut_at_its_comma_is_not_supported():
+    assert unsupported("Afghanistan 1 [1].", ["Land boundaries, border countries: Afghanistan 1,357 km"]) == ["number 1"]
