@@ -6,6 +6,7 @@ import re
 from .citations import (_QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims,
                         strip_markers, verify)
 from .guard import looks_like_instruction
+from .keyfacts import unsupported as unsupported_facts
 from .retrieval import Passage
 from .textutil import sentence_spans, words
 
@@ -65,6 +66,8 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
                 span = best[:2]
             if looks_like_instruction(text[span[0]:span[1]]):
                 continue  # an injected instruction is never evidence
+            if unsupported_facts(body, [text[span[0]:span[1]]]):
+                continue  # a genuine quote that does not state the claim's numbers, dates and names supports nothing
             n = cite(passage, *span)
             if n is not None and n not in found:
                 found.append(n)
@@ -83,6 +86,9 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
         quoted = [m.group(1) for m in _QUOTED.finditer(body)]
         if not all(_genuine(q, passages, doc_texts) for q in quoted):
             continue  # a quotation that no retrieved passage states is fabricated: never shown
+        outer = _outer_quotation(body)
+        if outer and outer not in quoted and _genuine(outer, passages, doc_texts):
+            quoted.insert(0, outer)  # a quoted sentence that itself holds a quotation is cited whole
         targets = [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
         if numbers:
             found = attach(body, quoted, targets, strict=False)
@@ -92,6 +98,12 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
             found = attach(body, quoted, passages, strict=True)
         sentences_out.append(_with_markers(body, found))
     return " ".join(sentences_out).strip(), citations
+
+
+def _outer_quotation(body: str) -> str | None:
+    """The text between the first opening and the last closing quotation mark."""
+    start, end = body.find("“"), body.rfind("”")
+    return body[start + 1:end] if 0 <= start < end and end - start > 12 else None
 
 
 def _numbers(text: str, claim: bool = False) -> set[str]:

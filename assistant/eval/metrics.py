@@ -71,26 +71,27 @@ def citation_problem(quote: str, start: int, end: int, doc_text: str | None) -> 
     return None
 
 
-_CITED = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+_CLAIM = re.compile(r"(?s)(.*?)((?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+)")
+_NUMBERS_IN_MARKERS = re.compile(r"\d{1,3}")
 
 
 def claim_checks(answer: str, citations: list[dict]) -> list[dict]:
-    """Each shown answer sentence that cites [n], with its key facts (numbers, dates, names) that none of the
-    quotes it cites states: a sentence is supported only when that list is empty."""
+    """Each shown claim (the text up to its [n] markers), with its key facts (numbers, dates, names) that none of
+    the quotes it cites states: a claim is supported only when that list is empty."""
     from ..keyfacts import unsupported
-    from ..textutil import sentence_spans
 
     quotes: dict[int, list[str]] = {}
     for c in citations:
         if c["valid"]:
             quotes.setdefault(c["n"], []).append(c["quote"])
     checks = []
-    for start, end in sentence_spans(answer or ""):
-        sentence = answer[start:end]
-        cited = [int(n) for group in _CITED.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
-        if cited:
-            checks.append({"sentence": sentence,
-                           "missing": unsupported(sentence, [q for n in cited for q in quotes.get(n, [])])})
+    for match in _CLAIM.finditer(answer or ""):
+        claim = match.group(1).strip(" .;:\n")
+        if not claim:
+            continue
+        cited = [int(n) for n in _NUMBERS_IN_MARKERS.findall(match.group(2))]
+        checks.append({"sentence": claim,
+                       "missing": unsupported(claim, [q for n in cited for q in quotes.get(n, [])])})
     return checks
 
 
