@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import conversation
+from . import conversation, keyfacts
 from .answer import ABSTAIN_TEXT, Answer, Event
 from .backends import BackendError, create_llm
 from .backends.extractive import ExtractiveAnswerer, expected_answer_type
@@ -266,6 +266,11 @@ class Engine:
             notices.append("The drafted answer could not be matched to any source passage, so it is not shown.")
             yield final(ABSTAIN_TEXT, [], True)
             return
+        unaddressed = _unaddressed_names(standalone, grounding, index)
+        if unaddressed:
+            notices.append(f"The passages found do not mention {', '.join(unaddressed)}, so no answer is shown.")
+            yield final(ABSTAIN_TEXT, [], True)
+            return
         if llm is not None and not _answers_the_kind_asked(standalone, text, citations):
             notices.append("The drafted answer did not give the kind of answer asked for (a number, a date or a "
                            "name) as stated in its sources, so it is not shown.")
@@ -356,6 +361,21 @@ def _corpus_passages(index: Index, excluded: set[int], budget: int) -> list[Pass
                                 start=chunk.start, end=chunk.end, text=text[chunk.start:chunk.end] or chunk.text,
                                 chunk_ids=[chunk.chunk_id], score=0.0, similarity=0.0, n=n))
     return passages
+
+
+def _unaddressed_names(question: str, passages: list[Passage], index: Index) -> list[str]:
+    """Names the question asks about that no retrieved passage, nor its document's title, section or authors,
+    mentions: whatever is answered then is about something else ("plots in France" from other countries' plots)."""
+    evidence = []
+    for p in passages:
+        meta = index.doc_meta(p.doc_id)
+        evidence += [p.text, p.title, p.section or ""] + (list(meta.authors) if meta else [])
+    text = "\n".join(evidence)
+    return [name for name in sorted(keyfacts.names(question))
+            if not _DESCRIBES.search(name) and not keyfacts.mentions(name, text)]
+
+
+_DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
 
 
 def _answers_the_kind_asked(question: str, text: str, citations) -> bool:

@@ -89,18 +89,42 @@ def numbers(text: str) -> set[float]:
 
 
 def names(sentence: str) -> set[str]:
-    """Capitalised words and runs of them ("Amira Jadoon", "al-Baghdadi"); a lone capitalised first word that is
-    not an acronym ("Notably", "Tashkent") is left out: capitalised only because the sentence starts there."""
+    """Capitalised words and runs of them ("Amira Jadoon", "al-Baghdadi"); a sentence's first word is left out
+    unless it is an acronym ("Notably", "Did"): it may be capitalised only because the sentence starts there."""
     found = set()
     text = fold(sentence).strip()
     for match in _NAME.finditer(text):
         parts = [re.sub(r"'s$", "", part) for part in match.group(0).split()]
+        first = len(parts)
         while parts and (parts[0].lower() in _FUNCTION_WORDS or words_value(parts[0]) is not None):
             parts = parts[1:]
-        at_start = match.start() == 0 and len(parts) == 1 and not parts[0].isupper()
-        if parts and not at_start and not (len(parts) == 1 and words_value(parts[0]) is not None):
+        if match.start() == 0 and len(parts) == first and parts and not parts[0].isupper():
+            parts = parts[1:]  # capitalised because the sentence starts there ("Did ISKP", "Notably")
+        if parts and not (len(parts) == 1 and words_value(parts[0]) is not None):
             found.add(" ".join(parts))
     return found
+
+
+_DEMONYM = re.compile(r"(?:ian|an|ese|i)$")
+
+
+def mentions(name: str, text: str) -> bool:
+    """Whether text names it: each capitalised part of the name ("Pakistan-India", "Taliban-ruled") starts a word
+    of the text, or a word of the text starts it ("Afghan" for "Afghanistan"), demonyms read as their place
+    ("Algerian" for "Algeria")."""
+    folded = fold(text).lower()
+    for part in re.split(r"[\s-]+", name):
+        if not part[:1].isupper():
+            continue
+        word = part.lower()
+        stems = {word} | ({_DEMONYM.sub("", word)} if len(word) > 5 else set())
+        if any(re.search(rf"\b{re.escape(stem)}", folded) for stem in stems if len(stem) >= 3):
+            continue
+        if len(word) > 5 and any(word.startswith(w) for w in re.findall(rf"\b{re.escape(word[:4])}\w*", folded)
+                                 if len(w) >= 5):
+            continue
+        return False
+    return True
 
 
 def months(sentence: str) -> set[str]:
@@ -118,8 +142,7 @@ def unsupported(sentence: str, quotes: list[str]) -> list[str]:
     for name in sorted(names(sentence)):
         if name.lower() in quoted_lower or name.lower() in _month_names():
             continue
-        # Every word of a multi-word name must be there (a name split across the quote still counts).
-        if not all(re.search(rf"\b{re.escape(part.lower())}", quoted_lower) for part in name.split()):
+        if not mentions(name, quoted):  # every word of it, so a name split across the quote still counts
             missing.append(f"name {name}")
     return missing
 

@@ -89,6 +89,25 @@ def test_fabricated_quotes_and_markers_are_dropped(llm_engine):
     assert "[9]" not in answer.text
 
 
+@pytest.mark.parametrize("reply", [
+    "Nine ISKP plots were foiled in India, as 'foreign law enforcement has interdicted at least sixteen ISKP "
+    "plots' [1].",
+    "ISKP plots were foiled in India in 2019 [1].",
+    "The al-Azaim Media Foundation was founded by Amira Jadoon [1].",
+])
+def test_a_false_claim_gets_no_citation_even_with_a_genuine_quotation(llm_engine, reply):
+    engine, _ = llm_engine(reply)
+    answer = engine.ask(PLOTS_Q)
+    assert answer.abstained and answer.citations == [], answer.text
+
+
+def test_a_quoted_sentence_holding_a_quotation_is_cited_whole(llm_engine, report_text):
+    sentence = next(s for s in report_text.split(". ") if "“counterterrorism”" in s).split("\n")[-1]
+    engine, _ = llm_engine(f"“{sentence}.” [1]")
+    answer = engine.ask("Do the Taliban's counterterrorism efforts help other countries targeted by ISKP?")
+    assert answer.citations and len(answer.citations[0].quote) > len("counterterrorism") + 40
+
+
 def test_answer_without_support_is_not_shown(llm_engine):
     engine, _ = llm_engine("Bananas grow on trees in tropical climates [2].")
     answer = engine.ask(PLOTS_Q)

@@ -58,3 +58,11 @@ def test_each_example_is_answered_with_verified_quotes_that_state_its_facts(engi
     for doc_id, facts in EXPECTED[question]:
         quotes = [c.quote for c in answer.citations if c.doc_id == doc_id]
         assert any(all(fact in quote for fact in facts) for quote in quotes), (doc_id, facts, answer.text)
+
+
+@pytest.mark.parametrize("question", ["How many ISKP plots were foiled in France?",
+                                      "What is the highest point of Mongolia?"])
+def test_a_question_about_something_no_passage_names_abstains(engine, question):
+    answer = engine.ask(question)
+    assert answer.abstained and answer.citations == []
+    assert any("do not mention" in notice for notice in answer.notices)
