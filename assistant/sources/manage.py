@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..corpus import (SUPPORTED, DocMeta, ReadError, _manifest_path, _read_yaml, derive_meta, load_manifest,
-                      read_document, update_manifest)
+from ..corpus import (SUPPORTED, DocMeta, ReadError, derive_meta, load_manifest, manifest_path,
+                      read_document, read_manifest_file, update_manifest)
 from ..settings import Settings
 from .factbook import MANIFEST_HEADER as RELATED_HEADER
 
@@ -57,11 +57,11 @@ def _added_dates(corpus_dir: Path) -> dict[str, str]:
     """`added:` of the managed folders' entries, by doc id."""
     dates = {}
     for name in MANAGED_DIRS:
-        path = _manifest_path(corpus_dir / name)
+        path = manifest_path(corpus_dir / name)
         if path is None:
             continue
         try:
-            entries = _read_yaml(path, path.name).get("documents") or []
+            entries = read_manifest_file(path, path.name).get("documents") or []
         except ReadError:
             continue
         dates.update({str(e.get("id")): str(e.get("added") or "") for e in entries if isinstance(e, dict)})
@@ -115,12 +115,7 @@ def document_text(settings: Settings, doc_id: str) -> str:
 def add_factbook(settings: Settings, codes: list[str]) -> list[dict]:
     from . import factbook
 
-    folder = Path(settings.corpus_dir) / RELATED_DIR
-    entries = factbook.write_profiles(codes, folder)
-    existing = _added_dates(Path(settings.corpus_dir))
-    dated = [{**e, "added": existing.get(e["id"]) or _today()} for e in entries]
-    update_manifest(folder, upsert=dated, header=RELATED_HEADER)
-    return dated
+    return factbook.write_profiles(codes, Path(settings.corpus_dir) / RELATED_DIR, new_defaults={"added": _today()})
 
 
 # ----- files and URLs -----
