@@ -7,9 +7,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from assistant.webapp.app import build_app, example_questions, main, parse_auth, serve
+from assistant.webapp.app import build_app, main, parse_auth, serve
 
-__all__ = ["build_app", "example_questions", "main", "parse_auth", "serve"]
+__all__ = ["build_app", "main", "parse_auth", "serve"]
 
 
 def _cli(argv: list[str] | None = None) -> int:

@@ -39,6 +39,6 @@ class DocumentNames:
         asked = self.question_words(question)
         return {w for names in self.names.values() for w in names & asked}
 
-    def context_terms(self, doc_id: str, question: str) -> set[str]:
-        """Question words that a sentence of this document answers by being in it (its document's name)."""
-        return self.names.get(doc_id, set()) & self.question_words(question)
+    def context_terms(self, doc_id: str, asked: set[str]) -> set[str]:
+        """Of the question's name words (asked_names), those a sentence of this document answers by being in it."""
+        return self.names.get(doc_id, set()) & asked

@@ -383,11 +383,12 @@ def manifest_entry(code: str) -> dict:
             "kind": "factbook"}
 
 
-def _checked(codes: Iterable[str]) -> list[str]:
+def checked_codes(codes: Iterable[str]) -> list[str]:
     codes = list(dict.fromkeys(c.strip().lower() for c in codes if c.strip()))
     unknown = [c for c in codes if c not in _profile_files()]
     if unknown:
-        raise ValueError(f"unknown Factbook code(s): {', '.join(unknown)}")
+        raise ValueError(f"unknown Factbook country code(s): {', '.join(unknown)} "
+                         "(two-letter Factbook codes such as af, pk, ti)")
     return codes
 
 
@@ -396,7 +397,7 @@ def write_profiles(codes: Iterable[str], out_dir: Path, new_defaults: dict | Non
     new_defaults go on entries new to the manifest."""
     from ..corpus import update_manifest
 
-    codes, out_dir = _checked(codes), Path(out_dir)
+    codes, out_dir = checked_codes(codes), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = []
     for code in codes:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
@@ -17,7 +16,6 @@ class JobStatus:
     total: int = 0
     message: str = ""
     problems: list[str] = field(default_factory=list)  # files refused or skipped, by name, with the reason
-    finished: float = 0.0  # time.time() of the last finished run; the app refreshes its lists when it changes
 
     @property
     def fraction(self) -> float:
@@ -51,7 +49,7 @@ class BackgroundIngest:
 
     def _begin(self) -> None:
         self._status = JobStatus(running=True, phase="reading", message="Reading the new files…",
-                                 problems=self._pending_problems, finished=self._status.finished)
+                                 problems=self._pending_problems)
         self._pending_problems = []
 
     def _progress(self, done: int, total: int) -> None:
@@ -76,7 +74,6 @@ class BackgroundIngest:
                     self._status.message = (f"Indexing failed ({type(exc).__name__}: {exc}); "
                                             "the previous index is still answering.")
             with self._lock:
-                self._status.finished = time.time()
                 if not self._again:
                     self._status.running = False
                     return

@@ -89,16 +89,13 @@ def factbook_codes(settings: Settings, countries: list[str] | None = None, relat
                    everything: bool = False) -> list[str]:
     from . import factbook
 
-    known = set(factbook.profile_codes())
     if everything:
-        return sorted(known)
+        return factbook.profile_codes()
     if countries:
-        codes = [c.strip().lower() for c in countries if c.strip()]
-        unknown = [c for c in codes if c not in known]
-        if unknown:
-            raise SourceError(f"unknown Factbook country code(s): {', '.join(unknown)} "
-                              "(two-letter Factbook codes such as af, pk, ti)")
-        return codes
+        try:
+            return factbook.checked_codes(countries)
+        except ValueError as exc:
+            raise SourceError(str(exc)) from exc
     if related_to:
         return factbook.related_codes(document_text(settings, related_to))
     raise SourceError("say which profiles: --countries CODES, --related-to DOC_ID or --all")

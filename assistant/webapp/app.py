@@ -14,17 +14,18 @@ from pathlib import Path
 import gradio as gr
 
 from .. import feedback
-from ..corpus import Collection, load_collection
+from ..corpus import SUPPORTED, Collection, load_collection
 from ..engine import Engine, QuestionError
 from ..progress import terminal_progress
 from ..settings import Settings
 from ..sources import manage
-from ..sources.jobs import BackgroundIngest
+from ..sources.jobs import BackgroundIngest, JobStatus
 from . import assets
 from .render import (STOPPED, Turn, esc, chat_messages, document_html, documents_table_html,
                      export_markdown, feedback_values, header_html, index_line, ingest_status_html, intro_html,
-                     lead_sentences, no_document_html, notices_html, pending_html, sources_html)
-UPLOAD_TYPES = (".pdf", ".docx", ".html", ".htm", ".md", ".txt")
+                     lead_sentences, no_document_html, notices_html, pending_html, reading_order, sources_html)
+
+UPLOAD_TYPES = tuple(sorted(SUPPORTED))
 LIGHT_CONCURRENCY = 16  # viewer, feedback, settings: never stuck behind a long answer
 STREAM_INTERVAL_S = 0.08
 
@@ -103,11 +104,6 @@ def parse_auth(spec: str) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
-def example_questions(settings: Settings) -> list[str]:
-    """The collection's example questions (corpus/manifest.yaml); each is answered with verified quotes."""
-    return load_collection(settings.corpus_dir).examples
-
-
 def editors(settings: Settings) -> set[str]:
     return {name.strip() for name in settings.editors.split(",") if name.strip()}
 
@@ -124,7 +120,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     engine.ensure_index()
     threading.Thread(target=engine.warm_up, daemon=True).start()  # load the model, read the corpus prompt
     collection: Collection = load_collection(settings.corpus_dir)
-    docs = sorted(engine.documents(), key=lambda d: (d.kind != "report", d.title.lower()))
+    docs = reading_order(engine.documents())
     doc_choices = [(d.title, d.doc_id) for d in docs]
     ingest_job = BackgroundIngest(engine)
 
@@ -322,8 +318,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         if added:
             ingest_job.start(problems)
             return None, ingest_status_html(ingest_job.status()), gr.Timer(active=True)
-        message = ingest_status_html(type(ingest_job.status())(phase="failed", message="Nothing was added.",
-                                                              problems=problems))
+        message = ingest_status_html(JobStatus(phase="failed", message="Nothing was added.", problems=problems))
         return None, message, gr.skip()
 
     def remove_document(doc_id, request: gr.Request):
@@ -405,7 +400,8 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
                         sources = gr.HTML(sources_html([], doc_text_of), elem_id="sources-panel",
                                           js_on_load=assets.SOURCES_JS)
             with gr.Tab("Documents", id="documents", elem_id="tab-documents"):
-                docs_table = gr.HTML(documents_table_html(source_rows()), elem_id="docs-table",
+                rows_now = source_rows()
+                docs_table = gr.HTML(documents_table_html(rows_now), elem_id="docs-table",
                                      js_on_load=assets.SOURCES_JS)
                 with gr.Column(visible=False, elem_id="doc-editing") as editing:
                     with gr.Row(equal_height=False):
@@ -413,7 +409,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
                                              file_count="multiple", file_types=list(UPLOAD_TYPES),
                                              type="filepath", elem_id="upload")
                         with gr.Column():
-                            remove_pick = gr.Dropdown(choices=removable(source_rows()), value=None,
+                            remove_pick = gr.Dropdown(choices=removable(rows_now), value=None,
                                                       label="Remove a document you added", elem_id="remove-pick")
                             remove_btn = gr.Button("Remove document", variant="stop", size="sm", elem_id="remove")
                 ingest_box = gr.HTML("", elem_id="ingest-status")

@@ -395,11 +395,16 @@ def export_markdown(turns: list[Turn], backend: str, model: str, title: str = Co
 
 
 # ----- documents view -----
+def reading_order(items: list) -> list:
+    """Documents (DocMeta or SourceRow) as the app lists them: reports first, then by title."""
+    return sorted(items, key=lambda d: (d.kind != "report", d.title.lower()))
+
+
 def documents_table_html(rows) -> str:
     """Every document with its metadata; the title opens it in the viewer (reports first, then by title)."""
     if not rows:
         return no_document_html()
-    ordered = sorted(rows, key=lambda r: (r.kind != "report", r.title.lower()))
+    ordered = reading_order(rows)
     body = "".join(
         f'<tr data-doc="{esc(r.doc_id)}"><td><button class="open-doc doc-open" data-doc="{esc(r.doc_id)}" '
         f'title="Read {esc(r.title)}">{esc(r.title)}</button>'
