@@ -5,11 +5,25 @@ The implementation lives in assistant/webapp/; this module is the entry point an
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
-from assistant.webapp.app import build_app, main, parse_auth, serve
+from assistant.webapp.app import build_app, parse_auth, serve
+from assistant.webapp.app import main as _serve_main
 
 __all__ = ["build_app", "main", "parse_auth", "serve"]
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM stops the server as Ctrl-C does, so exit handlers run (the export folder is deleted)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def main(settings=None, host: str | None = None, port: int | None = None) -> None:
+    stop_on_sigterm()
+    _serve_main(settings, host=host, port=port)
 
 
 def _cli(argv: list[str] | None = None) -> int:
@@ -21,7 +35,10 @@ def _cli(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from assistant.settings import Settings
 
-    main(Settings.load(args.config, backend=args.backend), host=args.host, port=args.port)
+    try:
+        main(Settings.load(args.config, backend=args.backend), host=args.host, port=args.port)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the server was up
+        return 130
     return 0
 
 

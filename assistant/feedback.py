@@ -1,14 +1,11 @@
 """Thumbs up/down on answers, appended as JSON lines; the eval harness turns them into golden-set candidates."""
 from __future__ import annotations
 
-import json
-import threading
 import time
 from pathlib import Path
 
+from . import jsonl
 from .answer import Answer
-
-_LOCK = threading.Lock()
 
 
 def record(path: Path, answer: Answer, rating: str, session_id: str = "", comment: str = "") -> dict:
@@ -27,8 +24,5 @@ def record(path: Path, answer: Answer, rating: str, session_id: str = "", commen
         "backend": answer.backend,
         "model": answer.model,
     }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _LOCK, open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    jsonl.append(Path(path), entry)
     return entry

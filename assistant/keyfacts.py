@@ -1,12 +1,14 @@
 """Key facts of a sentence (numbers with their values, years, months, names) and whether a quote states them.
 
-Numbers are compared by value: "sixteen", "16", "twenty-five", "2.6 million", "1,357" and homoglyph digits
-(NFKC folds Arabic-Indic and full-width digits) all read as numbers of any size.
+Numbers are compared by value: "sixteen", "16", "twenty-five", "2.6 million", "1,357" and numbers written with
+look-alikes ("٣", "３", "𝟑", a Cyrillic О in "2О24": textutil.fold_digits) all read as numbers of any size.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from .textutil import fold_digits
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -31,15 +33,9 @@ many most more all any each both no not nor so yet also since after before durin
 according however although because though""".split())
 
 
-_CYRILLIC_O_IN_NUMBER = re.compile(r"(?<=[0-9])[Оо]|[Оо](?=[0-9])")
-
-
 def fold(text: str) -> str:
-    """NFKC; every script's digits (Arabic-Indic, full-width) as ASCII, a Cyrillic О inside a number as 0;
-    curly quotes and dashes folded."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\d", lambda m: str(unicodedata.decimal(m.group(0), m.group(0))), text)
-    text = _CYRILLIC_O_IN_NUMBER.sub("0", text)
+    """Numbers as ASCII digits (textutil.fold_digits), then NFKC; curly quotes and dashes folded."""
+    text = unicodedata.normalize("NFKC", fold_digits(text))
     return text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
                                          "\u00a0": " "}))
 

@@ -43,8 +43,8 @@ def _append_trimmed(text: str, start: int, end: int, spans: list) -> None:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens, accent-folded, apostrophes normalised."""
-    folded = unicodedata.normalize("NFKD", text.lower())
+    """Lower-cased word tokens, accent-folded, apostrophes normalised, digits of any script as ASCII."""
+    folded = unicodedata.normalize("NFKD", fold_digits(text).lower())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("’", "'")
     return _WORD.findall(folded)
 
@@ -77,3 +77,59 @@ def clean_question(text: str) -> str:
         if ch in "\t\n\r" or unicodedata.category(ch)[0] != "C"
     )
     return re.sub(r"\s+", " ", kept).strip()
+
+
+# ----- numbers written with look-alikes -----
+_LOOKS_LIKE_ZERO = "ОоΟο"  # Cyrillic and Greek O
+_NUMBER_RUN = re.compile(rf"[\d{_LOOKS_LIKE_ZERO}]+(?:[.,\u066b\u066c][\d{_LOOKS_LIKE_ZERO}]+)*")
+_GREEK_OR_CYRILLIC = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff]")
+_RAISED_OR_LOWERED_DIGIT = re.compile(r"(?<=\d)[\u00b2\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089]")
+_ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ","})
+
+
+def fold_digits(text: str) -> str:
+    """Numbers as ASCII digits, whatever they were written with: digits of any script or style (Arabic-Indic ٣,
+    full-width ３, mathematical 𝟑), Arabic decimal/thousands separators, and a Cyrillic or Greek O inside a
+    number ("2О24") as 0. A superscript or subscript after a number (a footnote mark: "2015³") is kept apart from
+    it. Offsets are not kept: for matching, never for display."""
+    if text.isascii():
+        return text
+    text = _RAISED_OR_LOWERED_DIGIT.sub(lambda m: " " + m.group(0), text)
+    return _NUMBER_RUN.sub(_fold_number_run, text)
+
+
+def _fold_number_run(match: re.Match) -> str:
+    run, text = match.group(0), match.string
+    if run.isascii():
+        return run
+    inside_word = (match.start() > 0 and _GREEK_OR_CYRILLIC.match(text, match.start() - 1)) or \
+        _GREEK_OR_CYRILLIC.match(text, match.end())
+    has_digit = any(ch.isdecimal() for ch in run)
+    out = []
+    for ch in run:
+        if ch.isdecimal():
+            ch = str(unicodedata.decimal(ch))
+        elif ch in _LOOKS_LIKE_ZERO and has_digit and not inside_word:
+            ch = "0"
+        out.append(ch)
+    return "".join(out).translate(_ARABIC_SEPARATORS) if has_digit else run
+
+
+# ----- what is shown -----
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+# Invisible characters that reorder (bidi controls) or hide (zero-width, invisible operators, tag characters) text,
+# and control characters (terminal escapes) other than tab and newline.
+_INVISIBLE = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+    "\u200b\u2060-\u2064\u206a-\u206f\ufeff\u180e\ufff9-\ufffb\U000e0000-\U000e007f"
+    "\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# ZWNJ/ZWJ shape joining scripts (Persian, Indic) and emoji sequences; elsewhere they only hide things.
+_STRAY_JOINER = re.compile(r"(?<![^\x00-\x7f\s])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f\s])")
+
+
+def for_display(text) -> str:
+    """Text as shown to a person (HTML, export, terminal): invisible reordering and hiding characters and control
+    characters removed, every line break as "\\n". Stored text and its offsets never go through this."""
+    text = str(text if text is not None else "")
+    text = _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", text))
+    return _STRAY_JOINER.sub("", text) if "\u200c" in text or "\u200d" in text else text

@@ -16,6 +16,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from .. import jsonl
 from .metrics import METRICS, parse_threshold
 
 USAGE = __doc__
@@ -208,8 +209,7 @@ def cmd_run(argv: list[str]) -> int:
     partial.unlink(missing_ok=True)
 
     def progress(done, total, case):
-        with open(partial, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(case, ensure_ascii=False) + "\n")
+        jsonl.append(partial, case)
         bar.update(done, total, case)
 
     results = run_golden(cases, engine, top_k=args.top_k, golden_path=args.golden, progress=progress)

@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+from .. import jsonl
 from .golden import load_golden
 from .metrics import normalise, strip_markers
 
@@ -34,13 +35,13 @@ def read_feedback(path: str | Path) -> tuple[list[dict], list[str]]:
     """(entries, warnings): malformed lines are skipped with a FILE:LINE warning."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = jsonl.read_lines(path)
     except FileNotFoundError:
         raise FeedbackError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise FeedbackError(f"{path}: not UTF-8 text ({exc.reason})") from None
     entries, warnings = [], []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
+    for number, raw in lines:
         try:
             entry = json.loads(raw)
         except json.JSONDecodeError as exc:
@@ -181,10 +182,7 @@ def import_feedback(feedback_path: str | Path, out_path: str | Path, golden_path
     if golden_path and Path(golden_path).exists():
         existing = {question_key(t.question) for case in load_golden(golden_path) for t in case.turns}
     candidates, known = to_candidates(entries, existing)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_path, "w", encoding="utf-8") as handle:
-        for candidate in candidates:
-            handle.write(json.dumps(candidate, ensure_ascii=False) + "\n")
+    jsonl.write(out_path, candidates)
     return {"entries": len(entries), "candidates": len(candidates), "already_golden": known,
             "thumbs_down": sum(1 for c in candidates if "thumbs-down" in c["tags"]),
             "thumbs_up": sum(1 for c in candidates if "thumbs-up" in c["tags"]),

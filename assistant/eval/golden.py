@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import jsonl
+
 CASE_FIELDS = {"id", "question", "turns", "answer", "must_include", "sources", "quote", "answerable"}
 TURN_FIELDS = {"question", "answer", "must_include", "sources", "quote", "answerable"}
 
@@ -60,15 +62,13 @@ class Case:
 def load_golden(path: str | Path) -> list[Case]:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        lines = jsonl.read_lines(path)
     except FileNotFoundError:
         raise GoldenError(path, None, "file not found") from None
     except UnicodeDecodeError as exc:
         raise GoldenError(path, None, f"not UTF-8 text ({exc.reason})") from None
     cases, seen = [], {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
+    for number, raw in lines:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:

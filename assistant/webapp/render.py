@@ -1,4 +1,5 @@
-"""HTML and Markdown built from engine objects. Every piece of document or user text goes through esc()."""
+"""HTML and Markdown built from engine objects. Every piece of document or user text goes through esc() (HTML) or
+md_text() (Markdown), both of which show it through textutil.for_display()."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,7 @@ from typing import Iterable
 from ..answer import Answer
 from ..citations import MARKER, Citation, verify
 from ..corpus import Collection, DocMeta
+from ..textutil import for_display
 
 # Besides HTML, neutralise what Markdown, LaTeX or a template could act on, so text stays text anywhere.
 _ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in "[]()*_`~$\\{}|#!:"}
@@ -18,7 +20,12 @@ _SAFE_URL = re.compile(r"^https?://[^\s\"'<>`]+$", re.IGNORECASE)
 
 
 def esc(text) -> str:
-    """Text -> inert HTML; newlines are kept (shown by white-space: pre-wrap)."""
+    """Text -> inert HTML as displayed (for_display); newlines are kept (shown by white-space: pre-wrap)."""
+    return for_display(text).translate(_ESCAPES)
+
+
+def esc_attr(text) -> str:
+    """An identifier sent back by the page (data-doc): escaped, otherwise exact."""
     return str(text if text is not None else "").translate(_ESCAPES)
 
 
@@ -28,8 +35,9 @@ def esc_line(text) -> str:
 
 
 def safe_url(url: str) -> str:
+    """An http(s) URL without markup or hidden characters, else ""."""
     url = (url or "").strip()
-    return url if _SAFE_URL.match(url) else ""
+    return url if _SAFE_URL.match(url) and for_display(url) == url else ""
 
 
 def link(url: str, label: str, cls: str = "ext-link") -> str:
@@ -267,7 +275,7 @@ def source_card(turn_no: int, citation: Citation, doc_text: str | None, passages
         f'<div class="src-meta">{esc(where_line(citation))}</div></div></div>'
         f'<div class="src-passage">{passage}</div>'
         f'<div class="src-actions">{badge}'
-        f'<button class="open-doc" type="button" data-doc="{esc(citation.doc_id)}" data-start="{citation.start}" '
+        f'<button class="open-doc" type="button" data-doc="{esc_attr(citation.doc_id)}" data-start="{citation.start}" '
         f'data-end="{citation.end}">Read in document</button>{original}</div>'
         '</article>'
     )
@@ -326,7 +334,7 @@ def document_html(meta: DocMeta, text: str, spans: list[tuple[int, int]], active
     hint = (f'<div class="doc-hint">{len(merged)} cited passage{"s" * (len(merged) != 1)} highlighted.</div>'
             if merged else "")
     return (
-        f'<div class="doc-view" data-doc="{esc(meta.doc_id)}"><header class="doc-head">'
+        f'<div class="doc-view" data-doc="{esc_attr(meta.doc_id)}"><header class="doc-head">'
         f'<div class="doc-title">{esc(meta.title)}</div>'
         f'<div class="doc-meta">{esc(" · ".join(p for p in meta_parts if p))}</div>'
         f'<div class="doc-links">{original}<span class="doc-size">{len(text):,} characters</span></div>{hint}'
@@ -362,32 +370,55 @@ def plain_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~$])")
+# Inline Markdown (emphasis, code, links, HTML, entities, tables, maths, templates), escaped anywhere in a line.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~$&{}^])")
+# What starts a block at the beginning of a line: "- " "+ " "= " (setext), "1. " "1) ".
+_MD_BLOCK_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
 
 
-def md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def md_escape(line: str) -> str:
+    """One line of text -> Markdown that renders as exactly that text and starts no block."""
+    line = _MD_SPECIAL.sub(r"\\\1", line.strip())
+    return _MD_BLOCK_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", line)
+
+
+def md_text(text) -> str:
+    """Document or model text -> one line of inert Markdown (line breaks and runs of space become one space)."""
+    return md_escape(" ".join(for_display(text).split()))
+
+
+def md_paragraphs(text) -> list[str]:
+    """Multi-line text (an answer) -> inert Markdown paragraphs, its line breaks kept as hard breaks."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", for_display(text)):
+        lines = [md_escape(" ".join(line.split())) for line in block.split("\n") if line.strip()]
+        if lines:
+            paragraphs.append("\\\n".join(lines))
+    return paragraphs
 
 
 def export_markdown(turns: list[Turn], backend: str, model: str, title: str = Collection.title) -> str:
+    """The conversation as Markdown. Only its own headings, lists, quotes and links are structure: every piece
+    of document, model or user text is one escaped line (md_text) or escaped paragraphs (md_paragraphs)."""
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    lines = [f"# {md_escape(title)}: conversation", "",
-             f"Exported {stamp} · backend: {md_escape(backend_label(backend, model))}", ""]
+    lines = [f"# {md_text(title)}: conversation", "",
+             f"Exported {stamp} · backend: {md_text(backend_label(backend, model))}", ""]
     for i, turn in enumerate(turns, start=1):
         answer = turn.answer
         if answer is None:
             continue
-        lines += [f"## Q{i}. {md_escape(turn.question)}", ""]
-        lines += [md_escape(answer.text), ""]
+        lines += [f"## Q{i}. {md_text(turn.question)}", ""]
+        for paragraph in md_paragraphs(answer.text):
+            lines += [paragraph, ""]
         if answer.abstained or not answer.citations:
             lines += ["_No sources: the corpus does not cover this question._", ""]
             continue
         lines += ["**Sources**", ""]
         for c in answer.citations:
             url = f" <{c.url}>" if safe_url(c.url) else ""
-            lines.append(f"{c.n}. {md_escape(_source_line(c))} (chars {c.start}–{c.end}){url}")
+            lines.append(f"{c.n}. {md_text(_source_line(c))} (chars {c.start}–{c.end}){url}")
             lines.append("")
-            lines += ["   > " + md_escape(line) if line.strip() else "   >" for line in c.quote.split("\n")]
+            lines.append(f"   > {md_text(c.quote)}")
             lines.append("")
         if turn.rating:
             lines += [f"_Feedback: {'👍' if turn.rating == 'up' else '👎'}_", ""]
@@ -406,7 +437,7 @@ def documents_table_html(rows) -> str:
         return no_document_html()
     ordered = reading_order(rows)
     body = "".join(
-        f'<tr data-doc="{esc(r.doc_id)}"><td><button class="open-doc doc-open" data-doc="{esc(r.doc_id)}" '
+        f'<tr data-doc="{esc_attr(r.doc_id)}"><td><button class="open-doc doc-open" data-doc="{esc_attr(r.doc_id)}" '
         f'title="Read {esc(r.title)}">{esc(r.title)}</button>'
         f'<div class="doc-id">{esc(r.doc_id)}</div></td>'
         f'<td>{esc(", ".join(r.authors))}</td><td>{esc(r.date)}</td><td>{esc(r.kind)}</td>'
