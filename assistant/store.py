@@ -5,29 +5,36 @@ Layout of index_dir:
   chroma/               embedded Chroma store (absent when a Chroma server is configured)
   gens/<gen>/           chunks.jsonl, embeddings.npy, docs.json (source texts, for quote checks)
 An interrupted ingest leaves state.json pointing at the previous, complete generation.
+
+Each stored copy in docs.json records the sha256 of its corpus file ("sha256"), a hash of the copy itself
+("copy_sha256": metadata, text, pages) and of its chunks ("chunks_sha256"). Opening the index and every ingest
+check them: a copy that was edited, or whose corpus file changed, is never answered from but re-indexed.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import shutil
+import sqlite3
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 from urllib.parse import urlparse
 
 import numpy as np
 
 from .bm25 import BM25
 from .chunking import CHUNKER_VERSION, Chunk, chunk_document
-from .corpus import DocMeta, ReadError, SkippedFile, discover, load_manifest, read_document
+from .corpus import DocMeta, ReadError, SkippedFile, SourceDocument, discover, load_manifest, read_document
 from .settings import Settings
 
 COLLECTION_PREFIX = "assistant_chunks_"
-STATE_VERSION = 2
+STATE_VERSION = 3  # 3: stored copies carry copy_sha256 and chunks_sha256
+_SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 class IndexError_(Exception):
@@ -42,6 +49,34 @@ class IndexCorrupt(IndexError_):
     pass
 
 
+class IndexStale(IndexCorrupt):
+    """Stored copies that do not match their corpus files: an ingest re-indexes just those documents."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Untrusted:
+    """A stored copy that must not be answered from. kind: damaged (it or its chunks were edited or are
+    missing), changed (its corpus file changed since), missing (its corpus file is gone), orphan (chunks of no
+    stored document)."""
+    doc_id: str
+    file: str
+    kind: str
+
+    def describe(self, corpus_label: str) -> str:
+        where = f"{corpus_label}/{self.file}" if self.file else "its corpus file"
+        if self.kind == "changed":
+            return f"{where} changed since {self.doc_id!r} was indexed"
+        if self.kind == "missing":
+            return f"{where}, indexed as {self.doc_id!r}, is no longer in the corpus"
+        if self.kind == "orphan":
+            return f"chunks.jsonl holds passages of {self.doc_id!r}, which has no index copy (edited or damaged)"
+        return f"Index copy of {self.doc_id!r} does not match {where} (edited or damaged)"
+
+
 @dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)
@@ -53,6 +88,7 @@ class IngestReport:
     embedded_chunks: int = 0
     seconds: float = 0.0
     up_to_date: bool = False
+    repaired: list[str] = field(default_factory=list)  # files whose index copy was edited or damaged
 
     def summary(self) -> str:
         if self.up_to_date:
@@ -62,7 +98,9 @@ class IngestReport:
                     f"documents in {self.seconds:.1f}s: {len(self.added)} added, {len(self.updated)} updated, "
                     f"{len(self.unchanged)} unchanged, {len(self.removed)} removed; "
                     f"{self.embedded_chunks} chunks embedded.")
-        lines = [head] + [f"  skipped {s.path}: {s.reason}" for s in self.skipped]
+        lines = [head] + [f"  re-indexed {rel}: its index copy did not match the corpus file (edited or damaged)"
+                          for rel in self.repaired]
+        lines += [f"  skipped {s.path}: {s.reason}" for s in self.skipped]
         return "\n".join(lines)
 
 
@@ -117,6 +155,88 @@ def read_state(index_dir: Path) -> dict | None:
         raise IndexCorrupt(f"{path} is unreadable ({exc})") from exc
 
 
+def _sha256(data: str) -> str:
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def copy_digest(entry: dict) -> str:
+    """Hash of a stored copy: its metadata, text, pages and the hash of the file it came from."""
+    return _sha256(json.dumps({k: entry.get(k) for k in ("meta", "text", "pages", "sha256")},
+                              sort_keys=True, ensure_ascii=False))
+
+
+def chunks_digest(chunks: Iterable[Chunk]) -> str:
+    return _sha256("\n".join(json.dumps(asdict(c), sort_keys=True, ensure_ascii=False) for c in chunks))
+
+
+def stored_copy(doc: SourceDocument, chunks: list[Chunk]) -> dict:
+    entry = {"meta": asdict(doc.meta), "text": doc.text, "pages": [list(p) for p in doc.pages], "sha256": doc.sha256}
+    entry["copy_sha256"] = copy_digest(entry)
+    entry["chunks_sha256"] = chunks_digest(chunks)
+    return entry
+
+
+def corpus_file_digest(corpus_dir: Path, rel: str) -> str | None:
+    """sha256 of a regular file inside the corpus; None when it is gone, outside it, or no regular file."""
+    root = Path(corpus_dir).resolve()
+    try:
+        path = (root / rel).resolve()
+        if not rel or not path.is_relative_to(root) or not path.is_file():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _copy_consistent(doc_id: str, entry, chunks: list[Chunk], files: dict[str, str]) -> bool:
+    try:
+        meta, text = entry["meta"], entry["text"]
+        if not isinstance(text, str) or meta["doc_id"] != doc_id or files.get(meta["file"]) != doc_id:
+            return False
+        if entry.get("copy_sha256") != copy_digest(entry) or entry.get("chunks_sha256") != chunks_digest(chunks):
+            return False
+        return all(c.doc_id == doc_id and c.text == text[c.start:c.end] for c in chunks)
+    except (TypeError, KeyError, AttributeError, ValueError):
+        return False
+
+
+def untrusted_copies(docs: dict, chunks: Iterable[Chunk], files: dict[str, str], corpus_dir: Path,
+                     digests: dict[str, str] | None = None) -> list[Untrusted]:
+    """Stored copies not to answer from. files: corpus path -> doc_id as committed in state.json;
+    digests: current sha256 by corpus path (None: hash the corpus files now)."""
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    out = []
+    for doc_id, entry in docs.items():
+        meta = entry.get("meta") if isinstance(entry, dict) else None
+        file = str(meta.get("file") or "") if isinstance(meta, dict) else ""
+        if not _copy_consistent(doc_id, entry, by_doc.get(doc_id, []), files):
+            out.append(Untrusted(doc_id, file, "damaged"))
+            continue
+        current = digests.get(file) if digests is not None else corpus_file_digest(corpus_dir, file)
+        if current is None:
+            out.append(Untrusted(doc_id, file, "missing"))
+        elif current != entry["sha256"]:
+            out.append(Untrusted(doc_id, file, "changed"))
+    out += [Untrusted(doc_id, file, "damaged") for file, doc_id in files.items() if doc_id not in docs]
+    out += [Untrusted(str(doc_id), "", "orphan") for doc_id in by_doc if doc_id not in docs]
+    return out
+
+
+def _live_segments(chroma_dir: Path, collection: str) -> set[str] | None:
+    """Ids of the segments Chroma's catalogue still lists; None when the live collection has no folder named
+    after one of its segments (empty, or another Chroma layout): then no folder is removed."""
+    db = sqlite3.connect(f"file:{chroma_dir / 'chroma.sqlite3'}?mode=ro", uri=True, timeout=10)
+    try:
+        live = {row[0] for row in db.execute("SELECT id FROM segments")}
+        current = {row[0] for row in db.execute("SELECT s.id FROM segments s JOIN collections c ON "
+                                                "s.collection = c.id WHERE c.name = ?", (collection,))}
+    finally:
+        db.close()
+    return live if any((chroma_dir / segment).is_dir() for segment in current) else None
+
+
 class Ingestor:
     """Builds a new index generation from the corpus, reusing embeddings of unchanged files."""
 
@@ -141,6 +261,9 @@ class Ingestor:
             previous = None
         fingerprint = _fingerprint(self.settings, self.embedder.name)
         if previous and previous.get("fingerprint") != fingerprint:
+            if previous.get("version") != STATE_VERSION:
+                self.log(f"The index was built by an older version (format {previous.get('version')}); "
+                         "re-indexing everything.")
             previous = None
 
         files, report.skipped = discover(corpus_dir, self.settings.max_file_mb)
@@ -150,16 +273,20 @@ class Ingestor:
             name, _, reason = str(exc).partition(": ")
             report.skipped.append(SkippedFile(name, f"{reason}; metadata is derived from the files instead"))
             manifest = {}
-        keys = {}
+        keys, digests = {}, {}
         for path in files:
             rel = path.relative_to(corpus_dir).as_posix()
             meta = manifest.get(rel)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            keys[rel] = f"{digest}|{json.dumps(asdict(meta), sort_keys=True) if meta else ''}"
+            digests[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+            keys[rel] = f"{digests[rel]}|{json.dumps(asdict(meta), sort_keys=True) if meta else ''}"
 
         prev_files = (previous or {}).get("files", {})
         prev_keys = {rel: info["key"] for rel, info in prev_files.items()} | (previous or {}).get("unreadable", {})
-        if previous and prev_keys == keys and self._intact(previous):
+        prev_chunks, prev_docs, untrusted = {}, {}, {}
+        if previous:
+            prev_chunks, prev_docs, untrusted = self._load_checked(previous, prev_files, digests,
+                                                                   {s.path for s in report.skipped})
+        if previous and prev_keys == keys and not untrusted and self._intact(previous, prev_chunks):
             report.up_to_date = True
             report.unchanged = sorted(prev_files)
             report.chunks = previous.get("chunk_count", 0)
@@ -167,8 +294,6 @@ class Ingestor:
                                [asdict(x) for x in report.skipped]]
             report.seconds = time.perf_counter() - started
             return report
-
-        prev_chunks, prev_vectors, prev_docs = self._load_generation(previous) if previous else ({}, None, {})
 
         generation = time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
         gen_dir = self.index_dir / "gens" / generation
@@ -185,7 +310,8 @@ class Ingestor:
         for path in files:
             rel = path.relative_to(corpus_dir).as_posix()
             old = prev_files.get(rel)
-            if old and old["key"] == keys[rel] and old["doc_id"] in prev_docs and old["doc_id"] not in used_ids:
+            if old and old["key"] == keys[rel] and old["doc_id"] in prev_docs and old["doc_id"] not in used_ids \
+                    and old["doc_id"] not in untrusted:
                 doc_id = old["doc_id"]
                 docs[doc_id] = prev_docs[doc_id]
                 for chunk, vector in prev_chunks.get(doc_id, []):
@@ -208,12 +334,14 @@ class Ingestor:
                 if doc_id != doc.meta.doc_id:
                     doc.meta.doc_id = doc_id
                     doc_chunks = chunk_document(doc, self.embedder.count_tokens, self.settings.chunk_max_tokens)
-                docs[doc_id] = {"meta": asdict(doc.meta), "text": doc.text, "pages": doc.pages, "sha256": doc.sha256}
+                docs[doc_id] = stored_copy(doc, doc_chunks)
                 for chunk in doc_chunks:
                     all_chunks.append(chunk)
                     vectors.append(None)
                     to_embed.append(chunk)
                 (report.updated if old else report.added).append(rel)
+                if old and untrusted.get(old["doc_id"]) == "damaged":
+                    report.repaired.append(rel)
             used_ids.add(doc_id)
             files_state[rel] = {"key": keys[rel], "doc_id": doc_id}
         report.removed = sorted(set(prev_files) - set(files_state) - {s.path for s in report.skipped})
@@ -253,25 +381,42 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _intact(self, state: dict) -> bool:
+    def _intact(self, state: dict, chunks_by_doc: dict) -> bool:
         gen_dir = self.index_dir / "gens" / state["generation"]
-        if not (gen_dir / "chunks.jsonl").exists():
+        if not (gen_dir / "chunks.jsonl").exists() or sum(map(len, chunks_by_doc.values())) != state["chunk_count"]:
             return False
         try:
             return chroma_client(self.settings).get_collection(state["collection"]).count() == state["chunk_count"]
         except Exception:
             return False
 
-    def _load_generation(self, state: dict):
+    def _load_checked(self, state: dict, files: dict, digests: dict[str, str], skipped: set[str]):
+        """The previous generation's (chunk, vector) pairs by doc_id, its stored copies, and the doc_ids of copies
+        not to reuse (by kind); logs each, unless its file is skipped now (the report says why)."""
         try:
             chunks, matrix, docs = load_generation(self.index_dir / "gens" / state["generation"])
-        except (OSError, ValueError, KeyError) as exc:
+            if not isinstance(docs, dict):
+                raise ValueError("docs.json holds no documents")
+            doc_files = {rel: info["doc_id"] for rel, info in files.items()}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             self.log(f"Previous index generation unreadable ({exc}); re-embedding everything.")
-            return {}, None, {}
+            return {}, {}, {}
         by_doc: dict[str, list] = {}
         for chunk, vector in zip(chunks, matrix):
             by_doc.setdefault(chunk.doc_id, []).append((chunk, vector))
-        return by_doc, matrix, docs
+        label = Path(self.settings.corpus_dir).name
+        untrusted = {}
+        for problem in untrusted_copies(docs, chunks, doc_files, self.settings.corpus_dir, digests):
+            if problem.kind == "changed" and problem.file in digests and \
+                    files.get(problem.file, {}).get("key", "").startswith(digests[problem.file]):
+                problem.kind = "damaged"  # state.json recorded the current file, the copy another one
+            untrusted.setdefault(problem.doc_id, problem.kind)
+            if problem.kind == "missing" and problem.file in skipped:
+                continue
+            action = {"missing": "removing it from the index", "orphan": "dropping them"}.get(problem.kind,
+                                                                                           "re-indexing it")
+            self.log(f"{problem.describe(label)}; {action}")
+        return by_doc, docs, untrusted
 
     def _embed(self, chunks: list[Chunk]) -> list[np.ndarray]:
         out: list[np.ndarray] = []
@@ -286,7 +431,8 @@ class Ingestor:
         return out
 
     def _collect_garbage(self, client, state: dict) -> None:
-        """Remove generations and collections no longer referenced (including those of interrupted runs)."""
+        """Remove generations and collections no longer referenced (including those of interrupted runs), and
+        the HNSW folders of deleted collections, which Chroma leaves on disk."""
         gens = self.index_dir / "gens"
         for path in gens.iterdir():
             if path.name != state["generation"]:
@@ -298,6 +444,19 @@ class Ingestor:
                     client.delete_collection(name)
         except Exception as exc:  # garbage collection must never fail an ingest
             self.log(f"note: could not remove old collections ({exc})")
+        if not self.settings.chroma_url:
+            self._remove_segment_folders(self.index_dir / "chroma", state["collection"])
+
+    def _remove_segment_folders(self, chroma_dir: Path, collection: str) -> None:
+        try:
+            live = _live_segments(chroma_dir, collection)
+            if live is None:
+                return
+            for path in chroma_dir.iterdir():
+                if path.is_dir() and not path.is_symlink() and _SEGMENT_DIR.match(path.name) and path.name not in live:
+                    shutil.rmtree(path, ignore_errors=True)
+        except Exception as exc:
+            self.log(f"note: could not remove old collection folders ({exc})")
 
 
 def _unique_id(doc_id: str, used: set[str]) -> str:
@@ -310,6 +469,10 @@ def _unique_id(doc_id: str, used: set[str]) -> str:
 def load_generation(gen_dir: Path) -> tuple[list[Chunk], np.ndarray, dict]:
     with open(gen_dir / "chunks.jsonl", encoding="utf-8") as handle:
         chunks = [Chunk(**json.loads(line)) for line in handle if line.strip()]
+    for chunk in chunks:
+        if not (isinstance(chunk.doc_id, str) and isinstance(chunk.chunk_id, str) and isinstance(chunk.text, str)
+                and type(chunk.start) is int and type(chunk.end) is int):
+            raise ValueError(f"malformed chunk {str(chunk.chunk_id)[:80]!r}")
     matrix = np.load(gen_dir / "embeddings.npy")
     docs = json.loads((gen_dir / "docs.json").read_text(encoding="utf-8"))
     if len(chunks) != len(matrix):
@@ -318,20 +481,32 @@ def load_generation(gen_dir: Path) -> tuple[list[Chunk], np.ndarray, dict]:
 
 
 class Index:
-    """A committed generation, opened read-only for retrieval."""
+    """A committed generation, opened read-only for retrieval.
 
-    def __init__(self, settings: Settings):
+    Raises IndexStale when a stored copy does not match its corpus file (verify=False skips that check, for
+    synthetic benchmark indexes only)."""
+
+    def __init__(self, settings: Settings, verify: bool = True):
         self.settings = settings
         index_dir = Path(settings.index_dir)
         state = read_state(index_dir)
         if state is None:
             raise IndexMissing(f"no index at {index_dir}; run `assistant ingest`")
         self.state = state
+        if verify and state.get("version") != STATE_VERSION:
+            raise IndexStale([f"the index was built by an older version (format {state.get('version')})"])
         gen_dir = index_dir / "gens" / state["generation"]
+        untrusted: list[Untrusted] = []
         try:
             self.chunks, self.matrix, docs = load_generation(gen_dir)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            if verify:
+                files = {rel: info["doc_id"] for rel, info in state["files"].items()}
+                untrusted = untrusted_copies(docs, self.chunks, files, Path(settings.corpus_dir))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise IndexCorrupt(f"index generation {state['generation']} is damaged ({exc})") from exc
+        if untrusted:
+            label = Path(settings.corpus_dir).name
+            raise IndexStale([problem.describe(label) for problem in untrusted])
         self.docs = {doc_id: (DocMeta(**d["meta"]), d["text"]) for doc_id, d in docs.items()}
         self.pages = {doc_id: [tuple(p) for p in d.get("pages") or []] for doc_id, d in docs.items()}
         try:

@@ -36,6 +36,7 @@ def _vectors(n: int, pool: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def build_index(settings, texts: list[str], vectors: np.ndarray) -> dict:
     """Write a committed index generation of these chunks; returns timings."""
+    from assistant import jsonl
     from assistant.chunking import Chunk
     from assistant.corpus import DocMeta
     from assistant.store import COLLECTION_PREFIX, STATE_VERSION, _atomic_write, chroma_client
@@ -57,9 +58,7 @@ def build_index(settings, texts: list[str], vectors: np.ndarray) -> dict:
             cursor += len(text) + 2
         docs[doc_id] = {"meta": asdict(DocMeta(doc_id=doc_id, title=title, file=f"{doc_id}.txt")),
                         "text": "\n\n".join(parts), "pages": [], "sha256": ""}
-    with open(gen_dir / "chunks.jsonl", "w", encoding="utf-8") as handle:
-        for chunk in chunks:
-            handle.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+    jsonl.write(gen_dir / "chunks.jsonl", (asdict(chunk) for chunk in chunks))
     np.save(gen_dir / "embeddings.npy", vectors)
     (gen_dir / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
 
@@ -84,7 +83,7 @@ def measure(settings, embedder, questions: list[str], rounds: int = 1) -> dict:
     from assistant.store import Index
 
     with Timer() as t:
-        index = Index(settings)
+        index = Index(settings, verify=False)  # synthetic documents: no corpus files to check
     retriever = HybridRetriever(index, embedder, settings.candidates, settings.rrf_k)
     for q in questions[:5]:
         retriever.retrieve(q, settings.top_k)
