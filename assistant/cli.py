@@ -8,6 +8,8 @@ import textwrap
 import threading
 
 from .progress import terminal_progress
+from .textutil import for_display
+from .validation import top_k_arg
 
 
 def _settings(args):
@@ -36,16 +38,16 @@ def cmd_ingest(args) -> int:
 
 def _print_answer(answer, out=sys.stdout) -> None:
     for notice in answer.notices:
-        print(f"note: {notice}", file=out)
-    print(textwrap.fill(answer.text, 100, replace_whitespace=False) if "\n" not in answer.text else answer.text,
-          file=out)
+        print(f"note: {for_display(notice)}", file=out)
+    text = for_display(answer.text)
+    print(textwrap.fill(text, 100, replace_whitespace=False) if "\n" not in text else text, file=out)
     if answer.citations:
         print("\nSources:", file=out)
         for c in answer.citations:
             where = f", p. {c.page}" if c.page else ""
             section = f" — {c.section}" if c.section and c.section != c.title else ""
-            print(f"  [{c.n}] {c.title}{section}{where} (chars {c.start}-{c.end})", file=out)
-            print(textwrap.indent(textwrap.fill(f"“{c.quote}”", 96), "      "), file=out)
+            print(for_display(f"  [{c.n}] {c.title}{section}{where} (chars {c.start}-{c.end})"), file=out)
+            print(textwrap.indent(textwrap.fill(for_display(f"“{c.quote}”"), 96), "      "), file=out)
 
 
 def cmd_ask(args) -> int:
@@ -55,11 +57,11 @@ def cmd_ask(args) -> int:
     engine = Engine(_settings(args).replace(llm_corpus_chars=0), log=_log)
     try:
         if args.json:
-            answer = engine.ask(args.question, doc_ids=args.doc)
+            answer = engine.ask(args.question, top_k=args.top_k, doc_ids=args.doc)
             print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
             return 0
         answer = None
-        for event in engine.session().ask_stream(args.question, doc_ids=args.doc):
+        for event in engine.session().ask_stream(args.question, top_k=args.top_k, doc_ids=args.doc):
             if event.kind == "status":
                 print(f"({event.text})", file=sys.stderr)
             elif event.kind == "final":
@@ -93,13 +95,13 @@ def cmd_chat(args) -> int:
             continue
         try:
             streamed = False
-            for event in session.ask_stream(question):
+            for event in session.ask_stream(question, top_k=args.top_k):
                 if event.kind == "status":
                     print(f"({event.text})", file=sys.stderr)
                 elif event.kind == "token" and engine.backend_name != "extractive":
                     if not streamed:
                         print("assistant> ", end="")
-                    print(event.text, end="", flush=True)
+                    print(for_display(event.text), end="", flush=True)
                     streamed = True
                 elif event.kind == "final":
                     if streamed:
@@ -166,7 +168,7 @@ def _print_sources(rows) -> None:
     width = max([len(r.doc_id) for r in rows] + [2])
     print(f"{'id':<{width}}  {'kind':<8}  {'chunks':>6}  {'added':<10}  title")
     for r in rows:
-        print(f"{r.doc_id:<{width}}  {r.kind:<8}  {r.chunks:>6}  {r.added:<10}  {r.title}")
+        print(f"{r.doc_id:<{width}}  {r.kind:<8}  {r.chunks:>6}  {r.added:<10}  {for_display(r.title)}")
     print(f"{len(rows)} documents, {sum(r.chunks for r in rows)} chunks")
 
 
@@ -193,12 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", parents=[common], help="answer one question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--top-k", type=int)
+    p.add_argument("--top-k", type=top_k_arg, help="passages to read, 1 to 20 (default: settings.top_k)")
     p.add_argument("--doc", action="append", help="restrict to this document id (repeatable)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("chat", parents=[common], help="chat in the terminal")
-    p.add_argument("--top-k", type=int)
+    p.add_argument("--top-k", type=top_k_arg, help="passages to read, 1 to 20 (default: settings.top_k)")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("serve", parents=[common], help="start the web app")

@@ -66,8 +66,8 @@ def test_streaming_ends_with_final_answer(extractive_engine):
 def test_document_filter_restricts_retrieval(extractive_engine):
     answer = extractive_engine.ask(PLOTS_Q, doc_ids=["next-afghan-jihad"])
     assert {p.doc_id for p in answer.passages} == {"next-afghan-jihad"}
-    unknown = extractive_engine.ask(PLOTS_Q, doc_ids=["no-such-doc"])  # unknown ids are ignored
-    assert unknown.passages
+    with pytest.raises(QuestionError, match="Unknown document id: 'no-such-doc'"):  # named, not ignored
+        extractive_engine.ask(PLOTS_Q, doc_ids=["no-such-doc"])
 
 
 def test_top_k_limits_context(extractive_engine):

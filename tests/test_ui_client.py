@@ -54,12 +54,12 @@ def test_ask_can_be_restricted_to_documents(client):
     docs = client.predict(api_name="/documents")
     assert [d["doc_id"] for d in docs] == ["next-afghan-jihad"]
     assert docs[0]["title"] == "The Next Afghan Jihad? Taliban Efforts to Contain ISKP"
-    result = client.predict(QUESTION, 0, ["next-afghan-jihad"], api_name="/ask")
+    result = client.predict(QUESTION, None, ["next-afghan-jihad"], api_name="/ask")
     assert result["citations"] and {c["doc_id"] for c in result["citations"]} == {"next-afghan-jihad"}
 
 
 def test_unanswerable_question_abstains_without_sources(client):
-    result = client.predict("What is the capital of France?", 0, None, api_name="/ask")
+    result = client.predict("What is the capital of France?", None, None, api_name="/ask")
     assert result["abstained"] is True
     assert result["citations"] == []
     assert "do not cover" in result["answer"]
@@ -69,7 +69,7 @@ def test_unanswerable_question_abstains_without_sources(client):
                                                ("x" * 2001, "limit is 2,000")])
 def test_bad_questions_get_a_clear_error(client, question, message):
     with pytest.raises(Exception, match=message):
-        client.predict(question, 0, None, api_name="/ask")
+        client.predict(question, None, None, api_name="/ask")
 
 
 def test_login_is_required_when_auth_is_set(app):
@@ -110,7 +110,7 @@ def test_binds_to_loopback_only(app):
 def test_a_long_answer_does_not_block_other_users(slow_app):
     first, second = Client(slow_app.url, verbose=False), Client(slow_app.url, verbose=False)
     started_at = time.monotonic()
-    job = first.submit(QUESTION, 0, None, api_name="/ask")
+    job = first.submit(QUESTION, None, None, api_name="/ask")
     time.sleep(1.0)
     t0 = time.monotonic()
     docs = second.predict(api_name="/documents")
@@ -121,7 +121,7 @@ def test_a_long_answer_does_not_block_other_users(slow_app):
     # A second question queues behind the first (the model answers one at a time) and both complete.
     results = {}
     thread = threading.Thread(target=lambda: results.update(
-        second=second.predict("What role have Tajik nationals played in ISKP's external attacks?", 0, None,
+        second=second.predict("What role have Tajik nationals played in ISKP's external attacks?", None, None,
                               api_name="/ask")))
     thread.start()
     answer = job.result(timeout=120)

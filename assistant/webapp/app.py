@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
+import json
+import re
 import shutil
 import sys
 import tempfile
@@ -12,6 +14,10 @@ import uuid
 from pathlib import Path
 
 import gradio as gr
+from gradio.route_utils import FnIndexInferError
+from starlette.middleware import Middleware
+from starlette.requests import cookie_parser
+from starlette.responses import JSONResponse
 
 from .. import feedback
 from ..corpus import SUPPORTED, Collection, load_collection
@@ -20,12 +26,15 @@ from ..progress import terminal_progress
 from ..settings import Settings
 from ..sources import manage
 from ..sources.jobs import BackgroundIngest, JobStatus
+from ..textutil import for_display
+from ..validation import TOP_K_MAX
 from . import assets
 from .render import (STOPPED, Turn, esc, chat_messages, document_html, documents_table_html,
                      export_markdown, feedback_values, header_html, index_line, ingest_status_html, intro_html,
                      lead_sentences, no_document_html, notices_html, pending_html, reading_order, sources_html)
 
 UPLOAD_TYPES = tuple(sorted(SUPPORTED))
+BAD_INPUT = "Invalid input"  # title of the gr.Error for a refused question or option
 LIGHT_CONCURRENCY = 16  # viewer, feedback, settings: never stuck behind a long answer
 STREAM_INTERVAL_S = 0.08
 
@@ -121,7 +130,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     threading.Thread(target=engine.warm_up, daemon=True).start()  # load the model, read the corpus prompt
     collection: Collection = load_collection(settings.corpus_dir)
     docs = reading_order(engine.documents())
-    doc_choices = [(d.title, d.doc_id) for d in docs]
+    doc_choices = [(for_display(d.title), d.doc_id) for d in docs]
     ingest_job = BackgroundIngest(engine)
 
     def doc_text_of(doc_id: str) -> str | None:
@@ -194,8 +203,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     def stream_answer(conv, turn, top_k, doc_ids):
         status, draft, shown_at = "Searching the corpus…", "", 0.0
         yield chat_update(conv, pending_html(status)), gr.skip(), conv, gr.skip(), gr.skip()
-        stream = conv.session.ask_stream(turn.question, top_k=int(top_k or settings.top_k),
-                                         doc_ids=list(doc_ids or []) or None)
+        stream = conv.session.ask_stream(turn.question, top_k=top_k, doc_ids=doc_ids)  # the engine checks them
         try:
             for event in stream:
                 if conv.stop.is_set():
@@ -212,8 +220,9 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
                     continue
                 shown_at = time.monotonic()
                 yield chat_update(conv, pending_html(status, draft)), gr.skip(), conv, gr.skip(), gr.skip()
-        except QuestionError as exc:
+        except QuestionError as exc:  # e.g. a top_k or doc_ids sent by hand: shown in the chat, which goes on
             turn.error = str(exc)
+            gr.Warning(turn.error)
         except Exception as exc:  # shown in the chat; the app keeps running
             engine.log(f"answer failed: {type(exc).__name__}: {exc}")
             turn.error = f"Something went wrong while answering ({type(exc).__name__}). Please try again."
@@ -292,12 +301,12 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         return manage.list_sources(settings, engine.ensure_index())
 
     def removable(rows) -> list[tuple[str, str]]:
-        return [(f"{r.title} ({r.doc_id})", r.doc_id) for r in rows if r.file.split("/")[0] in manage.MANAGED_DIRS]
+        return [(for_display(f"{r.title} ({r.doc_id})"), r.doc_id) for r in rows if r.file.split("/")[0] in manage.MANAGED_DIRS]
 
     def doc_lists():
         """Everything that lists documents, after an ingest: table, both pickers, removable ones, header."""
         rows = source_rows()
-        choices = [(r.title, r.doc_id) for r in rows]
+        choices = [(for_display(r.title), r.doc_id) for r in rows]
         return (documents_table_html(rows), gr.Dropdown(choices=choices), gr.Dropdown(choices=choices),
                 gr.Dropdown(choices=removable(rows), value=None), header())
 
@@ -339,14 +348,18 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         return ingest_status_html(status), gr.Timer(active=False), *doc_lists()
 
     # ----- API for gradio_client -----
-    def ask(question: str, top_k: int = 0, doc_ids: list[str] | None = None) -> dict:
+    def ask(question: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> dict:
         """Answer one question from the corpus. Returns the answer, its verified citations and the retrieved
-        passages (Answer.to_json()). top_k 0 uses the server default; doc_ids restricts the search."""
+        passages (Answer.to_json()). top_k: passages to read, 1 to 20 (null: the server default); doc_ids:
+        restrict the search to these documents (see /documents)."""
         try:
-            answer = engine.session().ask(question, top_k=int(top_k) or None,
-                                          doc_ids=list(doc_ids or []) or None)
+            answer = engine.session().ask(question, top_k=top_k, doc_ids=doc_ids)  # the engine checks all three
         except QuestionError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise gr.Error(str(exc), title=BAD_INPUT, print_exception=False) from exc
+        except Exception as exc:
+            engine.log(f"ask failed: {type(exc).__name__}: {exc}")
+            raise gr.Error(f"Something went wrong while answering ({type(exc).__name__}). Please try again.",
+                           print_exception=False) from exc
         return answer.to_json()
 
     def documents() -> list[dict]:
@@ -356,7 +369,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
 
     # ----- layout -----
     backend_now = engine.backend_name
-    with gr.Blocks(title=collection.title, analytics_enabled=False, fill_width=True,
+    with gr.Blocks(title=for_display(collection.title), analytics_enabled=False, fill_width=True,
                    delete_cache=(3600, 3600)) as demo:  # gradio's copies of exported files: kept an hour
         conv_state = gr.State(None, delete_callback=lambda conv: conv and conv.close())
         header_box = gr.HTML(header(), elem_id="app-header")
@@ -368,8 +381,8 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
                                   label="Backend", info="Server-wide: applies to every user of this app.",
                                   elem_id="backend")
             model_box = gr.HTML(model_line(), elem_id="model-line")
-            top_k = gr.Slider(1, max(10, settings.top_k), value=settings.top_k, step=1,
-                              label="Passages to read (top-k)", elem_id="top-k")
+            top_k = gr.Slider(1, min(max(10, settings.top_k), TOP_K_MAX), value=min(settings.top_k, TOP_K_MAX),
+                              step=1, label="Passages to read (top-k)", elem_id="top-k")
             only_docs = gr.Dropdown(choices=doc_choices, value=[], multiselect=True, label="Search only in",
                                     info="Empty: the whole corpus.", elem_id="only-docs")
             gr.Markdown("### Conversation")
@@ -422,9 +435,11 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
 
         answer_limits = dict(concurrency_limit=settings.concurrency_limit, concurrency_id="answer")
         outputs_head = [chatbot, sources, conv_state, question]
+        # preprocess=False: top_k and doc_ids reach answer() as sent, and the engine's checks answer a bad one
+        # in the chat (a component's own check would fail the event and leave the question pending).
         answer_args = dict(fn=answer, inputs=[conv_state, top_k, only_docs],
                            outputs=[*outputs_head, export_btn], api_visibility="private", show_progress="hidden",
-                           **answer_limits)
+                           preprocess=False, **answer_limits)
         # Two steps: the question shows at once (light queue), the answer waits for an answer slot.
         question.submit(enqueue_typed, [question, conv_state], outputs_head, api_visibility="private",
                         show_progress="hidden").then(**answer_args)
@@ -455,6 +470,154 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     return demo
 
 
+_ROUTED = re.compile(r"/gradio_api/(?:(?P<verb>call/v2|call|run|api)/(?P<name>[^/]+)(?:/[^/]*)?|"
+                     r"(?P<join>queue/join)|(?P<upload>upload))/?")
+
+
+class EndpointGuard:
+    """ASGI middleware over gradio's routes: an unknown API endpoint (api_name or fn_index) answers 404, not
+    gradio's 500; a direct run/ call refused for bad input answers 422, not 500; /upload is refused (403) to
+    whoever may not add documents. Unauthenticated requests pass through untouched, so that gradio's login
+    check answers them (401) and endpoint names stay hidden."""
+
+    def __init__(self, app, blocks: gr.Blocks, settings: Settings):
+        self.app, self.blocks, self.settings = app, blocks, settings
+
+    async def __call__(self, scope, receive, send):
+        path, root = scope.get("path", ""), scope.get("root_path", "")
+        match = _ROUTED.fullmatch(path[len(root):] if root and path.startswith(root) else path) \
+            if scope["type"] == "http" else None
+        if match is None:
+            return await self.app(scope, receive, send)
+        signed_in, user = self._user(scope)
+        if not signed_in:
+            return await self.app(scope, receive, send)
+        method = scope.get("method")
+        if match["upload"]:
+            if method == "POST" and not may_edit(self.settings, user):
+                return await _refuse(scope, send, 403, "Uploads are not enabled for you on this server.")
+            return await self.app(scope, receive, send)
+        # The browser posts events that skip the queue to run/predict, naming the function by fn_index.
+        names = {fn.api_name for fn in self.blocks.fns.values() if fn.api_name} | {"predict"}
+        if match["name"] and match["name"] not in names:
+            return await _refuse(scope, send, 404, f"There is no API endpoint named {match['name'][:80]!r}.")
+        if method == "POST" and (match["join"] or match["name"]):
+            body, receive = await _read_body(receive)
+            problem = self._unknown_function(body, names, match["join"] is not None)
+            if problem:
+                return await _refuse(scope, send, 404, problem)
+        if method == "POST" and match["verb"] in ("run", "api"):
+            send = _bad_input_as_422(send)
+        return await self.app(scope, receive, send)
+
+    def _user(self, scope) -> tuple[bool, str | None]:
+        """(signed in or no login needed, username), as gradio's login check reads the session cookie."""
+        app = scope.get("app")
+        if getattr(app, "auth_dependency", None) is not None:
+            return False, None  # not used by this app: gradio alone decides
+        if getattr(app, "auth", None) is None:
+            return True, None
+        cookies = _cookies(scope)
+        token = cookies.get(f"access-token-{app.cookie_id}") or cookies.get(f"access-token-unsecure-{app.cookie_id}")
+        user = app.tokens.get(token)
+        return user is not None, user
+
+    def _unknown_function(self, body: bytes, names: set[str], join: bool) -> str | None:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return None  # gradio answers malformed JSON itself (422)
+        if not isinstance(data, dict):
+            return None
+        index = data.get("fn_index")
+        if index is None:
+            name = data.get("api_name")
+            if join and isinstance(name, str) and name.lstrip("/") not in names:
+                return f"There is no API endpoint named {name[:80]!r}."
+            return None
+        if isinstance(index, str) and index.strip().isdigit():
+            index = int(index)
+        if isinstance(index, float) and index.is_integer():
+            index = int(index)
+        if isinstance(index, int) and not isinstance(index, bool) and index not in self.blocks.fns:
+            return f"There is no API function with fn_index {index}."
+        return None
+
+
+async def _read_body(receive):
+    """The whole request body, and a receive() that replays it to the app."""
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
+
+
+def _bad_input_as_422(send):
+    """gradio answers every error of a direct run/ call with 500; a refused input is the caller's (422)."""
+    held = None
+
+    async def wrapped(message):
+        nonlocal held
+        if message["type"] == "http.response.start" and message.get("status") == 500:
+            held = message
+            return
+        if held is not None and message["type"] == "http.response.body":
+            start, held = held, None
+            try:
+                if json.loads(message.get("body") or b"{}").get("title") == BAD_INPUT:
+                    start = {**start, "status": 422}
+            except (ValueError, AttributeError):
+                pass
+            await send(start)
+        await send(message)
+
+    return wrapped
+
+
+def _cookies(scope) -> dict[str, str]:
+    found = {}
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            found.update(cookie_parser(value.decode("latin-1")))
+    return found
+
+
+async def _refuse(scope, send, status: int, message: str) -> None:
+    await JSONResponse({"detail": message, "error": message}, status_code=status)(scope, _no_body, send)
+
+
+async def _no_body():
+    return {"type": "http.disconnect"}
+
+
+async def _unknown_endpoint(request, exc):
+    message = "There is no API endpoint with that name."
+    return JSONResponse({"detail": message, "error": message}, status_code=404)
+
+
+def app_kwargs(blocks: gr.Blocks, settings: Settings, extra: dict | None = None) -> dict:
+    """FastAPI arguments for launch(): the endpoint guard, and 404 for whatever unknown endpoint slips past it."""
+    kwargs = dict(extra or {})
+    guard = Middleware(EndpointGuard, blocks=blocks, settings=settings)
+    kwargs["middleware"] = [*kwargs.get("middleware", []), guard]
+    kwargs["exception_handlers"] = {FnIndexInferError: _unknown_endpoint, **kwargs.get("exception_handlers", {})}
+    return kwargs
+
+
 def main(settings: Settings | None = None, host: str | None = None, port: int | None = None) -> None:
     settings = settings or Settings.load()
     serve(Engine(settings, log=_log), settings, host=host, port=port)
@@ -479,8 +642,9 @@ def serve(engine: Engine, settings: Settings, host: str | None = None, port: int
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
         _log(f"warning: listening on {host} without a login; set ASSISTANT_AUTH='user:password' to require one.")
     demo = build_app(engine, settings)
+    launch_kwargs["app_kwargs"] = app_kwargs(demo, settings, launch_kwargs.get("app_kwargs"))
     demo.launch(server_name=host, server_port=port, auth=auth,
-                auth_message=f"Sign in to the {load_collection(settings.corpus_dir).title}." if auth else None,
-                max_file_size=f"{settings.max_file_mb:g}mb",
+                auth_message=for_display(f"Sign in to the {load_collection(settings.corpus_dir).title}.") if auth else None,
+                max_file_size=max(1, int(settings.max_file_mb * 1024 * 1024)),  # bytes; also caps /upload
                 theme=assets.theme(), css=assets.CSS, head=assets.HEAD, footer_links=["api"],
                 show_error=False, **launch_kwargs)

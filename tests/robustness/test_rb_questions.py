@@ -94,13 +94,19 @@ def test_non_text_question_is_refused(clean_engine, value):
         clean_engine.ask(value)
 
 
-@pytest.mark.parametrize("top_k, doc_ids", [(0, None), (-5, None), (10_000, None), (1, []),
-                                             (3, ["../../etc/passwd", "' OR 1=1 --", "next-afghan-jihad/.."]),
-                                             (3, ["next-afghan-jihad", "next-afghan-jihad"])])
+@pytest.mark.parametrize("top_k, doc_ids", [(1, []), (3, ["next-afghan-jihad", "next-afghan-jihad"])])
 def test_odd_search_options_do_not_crash(clean_engine, top_k, doc_ids):
     answer = clean_engine.session().ask(PLOTS_Q, top_k=top_k, doc_ids=doc_ids)
     assert not answer.abstained
     assert_citations_verified(answer, clean_engine)
+
+
+@pytest.mark.parametrize("top_k, doc_ids, message", [
+    (0, None, "top_k must be"), (-5, None, "top_k must be"), (10_000, None, "top_k must be"),
+    (3, ["../../etc/passwd", "' OR 1=1 --", "next-afghan-jihad/.."], "Unknown document ids: '../../etc/passwd'")])
+def test_out_of_range_search_options_are_refused(clean_engine, top_k, doc_ids, message):
+    with pytest.raises(QuestionError, match=message):  # more in test_rb_api_input.py
+        clean_engine.session().ask(PLOTS_Q, top_k=top_k, doc_ids=doc_ids)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -96,7 +96,7 @@ def test_other_scripts_and_binary_get_an_answer_or_an_abstention(plain_app):
 def test_api_rejects_bad_questions_with_a_clear_error(plain_app, question, expected):
     client = Client(plain_app.url, verbose=False)
     with pytest.raises(Exception, match=expected) as raised:
-        client.predict(question, 0, None, api_name="/ask")
+        client.predict(question, None, None, api_name="/ask")
     assert_no_traceback(str(raised.value))
 
 
@@ -113,7 +113,7 @@ def test_api_survives_malformed_requests(plain_app):
         assert http.post("gradio_api/call/ask", content=b"\xff\xfe not json",
                          headers={"content-type": "application/json"}).status_code in (400, 422)
     # ... and the app still answers.
-    result = Client(plain_app.url, verbose=False).predict(PLOTS_Q, 0, None, api_name="/ask")
+    result = Client(plain_app.url, verbose=False).predict(PLOTS_Q, None, None, api_name="/ask")
     assert not result["abstained"]
 
 
@@ -248,11 +248,11 @@ def test_login_is_enforced_for_clients_and_raw_http(hostile_app):
     with httpx.Client(base_url=hostile_app.url, timeout=30) as http:
         calls = [
             ("GET", "config", None), ("GET", "gradio_api/info", None), ("GET", "gradio_api/config", None),
-            ("POST", "gradio_api/call/ask", {"data": [PLOTS_Q, 0, None]}),
-            ("POST", "gradio_api/run/ask", {"data": [PLOTS_Q, 0, None]}),
-            ("POST", "gradio_api/api/ask", {"data": [PLOTS_Q, 0, None]}),
+            ("POST", "gradio_api/call/ask", {"data": [PLOTS_Q, None, None]}),
+            ("POST", "gradio_api/run/ask", {"data": [PLOTS_Q, None, None]}),
+            ("POST", "gradio_api/api/ask", {"data": [PLOTS_Q, None, None]}),
             ("POST", "gradio_api/queue/join", {"data": [PLOTS_Q, None], "fn_index": 0, "session_hash": "abc"}),
-            ("POST", "gradio_api/queue/join", {"data": [PLOTS_Q, 0, None], "fn_index": 18, "session_hash": "abc"}),
+            ("POST", "gradio_api/queue/join", {"data": [PLOTS_Q, None, None], "fn_index": 18, "session_hash": "abc"}),
             ("GET", "gradio_api/queue/data?session_hash=abc", None),
             ("GET", f"gradio_api/file={REPORT}", None), ("POST", "gradio_api/upload", None),
         ]
