@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import conversation, keyfacts
+from . import conflicts, conversation, keyfacts, validation
 from .answer import ABSTAIN_TEXT, Answer, Event
 from .backends import BackendError, create_llm
 from .backends.extractive import ExtractiveAnswerer, expected_answer_type
@@ -25,22 +25,19 @@ from .citations import strip_markers
 from .corpus import DocMeta
 from .embedder import get_embedder
 from .grounding import ground
-from .guard import for_prompt
+from .guard import for_prompt, redact
 from .prompts import render
 from .retrieval import HybridRetriever, Passage
 from .settings import Settings
-from .store import (Index, IndexCorrupt, IndexError_, IndexMissing, IngestReport, Ingestor,
+from .store import (Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, IngestReport, Ingestor,
                     release_chroma)
-from .textutil import clean_question
+from .textutil import fold_digits
+from .validation import QuestionError  # noqa: F401  (re-exported: callers import it from here)
 
 SENTINEL = "NOT_IN_SOURCES"
 _REFUSAL = re.compile(r"\b(?:do(?:es)? not (?:contain|mention|provide|include|say|specify|cover)|"
                       r"no (?:information|mention)|not (?:mentioned|provided|specified|stated|covered|found) in|"
                       r"not in (?:the )?(?:sources|passages|context))\b", re.I)
-
-
-class QuestionError(ValueError):
-    """A question the engine will not process; the message is for the user."""
 
 
 class Engine:
@@ -82,6 +79,9 @@ class Engine:
             except IndexMissing:
                 self.log("No index yet: building it from the corpus...")
                 release_chroma(self.settings)
+                self.ingest(progress=progress)
+                self._open()
+            except IndexStale:  # stored copies that no longer match the corpus: the ingest re-indexes and names them
                 self.ingest(progress=progress)
                 self._open()
             except IndexCorrupt as exc:
@@ -155,17 +155,7 @@ class Engine:
 
     # ----- the pipeline -----
     def validate(self, question) -> str:
-        if not isinstance(question, str):
-            raise QuestionError("The question must be text.")
-        cleaned = clean_question(question)
-        if not cleaned:
-            raise QuestionError("Please type a question.")
-        if len(cleaned) > self.settings.max_question_chars:
-            raise QuestionError(f"That question is {len(cleaned):,} characters long; the limit is "
-                                f"{self.settings.max_question_chars:,}. Please shorten it.")
-        if not any(ch.isalnum() for ch in cleaned):
-            raise QuestionError("Please ask a question in words.")
-        return cleaned
+        return validation.question(question, self.settings.max_question_chars)
 
     def condense(self, question: str, history: list[conversation.Turn]) -> tuple[str, str]:
         """(standalone question, method)."""
@@ -198,7 +188,9 @@ class Engine:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         question = self.validate(question)
+        top_k = validation.top_k(top_k)
         index = self.ensure_index()
+        doc_ids = validation.doc_ids(doc_ids, index.docs)
         llm = self.llm
         notices = list(self.notices)
         t = time.perf_counter()
@@ -206,7 +198,6 @@ class Engine:
         timings["condense"] = (time.perf_counter() - t) * 1e3
         if method != "none":
             yield Event("status", f"Searching for: {standalone}")
-        doc_ids = [d for d in (doc_ids or []) if d in index.docs] or None
         t = time.perf_counter()
         retrieval = self._retriever.retrieve(standalone, top_k or self.settings.top_k, doc_ids)
         timings["retrieve"] = (time.perf_counter() - t) * 1e3
@@ -276,6 +267,13 @@ class Engine:
                            "name) as stated in its sources, so it is not shown.")
             yield final(ABSTAIN_TEXT, [], True)
             return
+        all_texts = {**doc_texts, **{p.doc_id: index.doc_text(p.doc_id) for p in passages if p.doc_id not in doc_texts}}
+        all_metas = {p.doc_id: index.doc_meta(p.doc_id) for p in passages}
+        disagreement = conflicts.find(standalone, citations, passages, all_texts, all_metas, index.page_at)
+        if disagreement is not None:
+            notices.append(f"The sources give different values for the {disagreement.unit}s asked about; "
+                           "both are shown.")
+            text, citations = conflicts.reconcile(text, citations, disagreement)
         yield final(text, citations, False)
 
     def _prompt(self, question: str, passages: list[Passage], doc_texts, metas,
@@ -309,7 +307,7 @@ class Engine:
         blocks, seen_docs = [], set()
         for p in passages:
             heading = _heading(p, self._index.doc_meta(p.doc_id), byline=p.doc_id not in seen_docs)
-            blocks.append(f"[{p.n}] {heading}\n{for_prompt(p.text)}")
+            blocks.append(f"[{p.n}] {heading}\n{for_prompt(redact(p.text))}")
             seen_docs.add(p.doc_id)
         return "\n\n".join(blocks)
 
@@ -384,7 +382,8 @@ def _answers_the_kind_asked(question: str, text: str, citations) -> bool:
     required = expected_answer_type(question)
     if required is None:
         return True
-    return bool(required.search(strip_markers(text))) and any(required.search(c.quote) for c in citations)
+    return bool(required.search(fold_digits(strip_markers(text)))) and any(required.search(fold_digits(c.quote))
+                                                                           for c in citations)
 
 
 def _signature(path: Path):

@@ -5,10 +5,10 @@ import re
 
 from .citations import (_QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims,
                         strip_markers, verify)
-from .guard import looks_like_instruction
+from .guard import instruction_spans, is_instruction_span
 from .keyfacts import unsupported as unsupported_facts
 from .retrieval import Passage
-from .textutil import sentence_spans, words
+from .textutil import words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
@@ -58,13 +58,13 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
                 if not _numbers(body, claim=True) <= _numbers(text[best[0]:best[1]]):
                     continue  # the sentence does not state the claim's numbers ("99 plots" is not "three")
                 if strict:
-                    if looks_like_instruction(text[best[0]:best[1]]):
+                    if is_instruction_span(text, best[0], best[1]) or unsupported_facts(body, [text[best[0]:best[1]]]):
                         continue
                     if best_unmarked is None or best[2] > best_unmarked[0]:
                         best_unmarked = (best[2], passage, best[0], best[1])
                     continue
                 span = best[:2]
-            if looks_like_instruction(text[span[0]:span[1]]):
+            if is_instruction_span(text, span[0], span[1]):
                 continue  # an injected instruction is never evidence
             if unsupported_facts(body, [text[span[0]:span[1]]]):
                 continue  # a genuine quote that does not state the claim's numbers, dates and names supports nothing
@@ -96,6 +96,8 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
                 found = attach(body, quoted, [p for p in passages if p not in targets], strict=True)
         else:
             found = attach(body, quoted, passages, strict=True)
+        if not found and unsupported_facts(body, []):
+            continue  # a claim of numbers, dates or names that no source passage states is not shown
         sentences_out.append(_with_markers(body, found))
     return " ".join(sentences_out).strip(), citations
 
@@ -117,8 +119,7 @@ def _genuine(quote: str, passages: list[Passage], doc_texts: dict[str, str]) -> 
     for passage in passages:
         text = doc_texts.get(passage.doc_id) or ""
         span = locate(quote, text, passage.start, passage.end)
-        if span and not any(looks_like_instruction(text[s:e]) for s, e in sentence_spans(text, passage.start, passage.end)
-                            if s < span[1] and span[0] < e):
+        if span and not any(s < span[1] and span[0] < e for s, e in instruction_spans(text, passage.start, passage.end)):
             return True
     return False
 

@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 
 from .focus import DocumentNames
-from .guard import looks_like_instruction
+from .guard import instruction_spans
 from .store import Index
 from .textutil import sentence_spans, terms
 
@@ -139,7 +139,7 @@ class HybridRetriever:
 
 def _mostly_instructions(text: str) -> bool:
     spans = sentence_spans(text)
-    flagged = sum(looks_like_instruction(text[s:e]) for s, e in spans)
+    flagged = len(instruction_spans(text))
     return flagged > 0 and 2 * flagged >= len(spans)
 
 

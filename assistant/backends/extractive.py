@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from ..focus import DocumentNames
-from ..guard import for_prompt, looks_like_instruction
+from ..guard import for_prompt, instruction_spans
 from ..retrieval import Passage
-from ..textutil import sentence_spans, terms
+from ..textutil import fold_digits, sentence_spans, terms
 
 _NUMBER = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                      r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b", re.IGNORECASE)
@@ -59,13 +59,14 @@ class ExtractiveAnswerer:
         for passage in passages:
             text = doc_texts.get(passage.doc_id, "")
             meta = (metas or {}).get(passage.doc_id)
+            flagged = instruction_spans(text, passage.start, passage.end)
             for s, e in sentence_spans(text, passage.start, passage.end):
                 sentence = text[s:e]
-                if len(sentence) < 12 or looks_like_instruction(sentence):
+                if len(sentence) < 12 or (s, e) in flagged:
                     continue
                 if meta is not None and sentence.strip(" ?") in meta.title:
                     continue  # a title line restates the question; it answers nothing
-                if required is not None and not required.search(sentence):
+                if required is not None and not required.search(fold_digits(sentence)):
                     continue
                 candidates.append((passage, s, e, sentence, _describe(sentence, meta)))
         if not candidates:
@@ -135,8 +136,8 @@ class ExtractiveAnswerer:
         passage, start = item[1], item[2]
         text = doc_texts.get(passage.doc_id, "")
         before = [(s, e) for s, e in sentence_spans(text, passage.start, passage.end) if e <= start][-1:]
-        return [(item[0], passage, s, e, text[s:e], set()) for s, e in before
-                if not looks_like_instruction(text[s:e])]
+        flagged = instruction_spans(text, passage.start, passage.end)
+        return [(item[0], passage, s, e, text[s:e], set()) for s, e in before if (s, e) not in flagged]
 
     @staticmethod
     def _continuation(item, doc_texts, limit: int = 5) -> list:
@@ -144,8 +145,8 @@ class ExtractiveAnswerer:
         passage, _, end = item[1], item[2], item[3]
         text = doc_texts.get(passage.doc_id, "")
         following = [(s, e) for s, e in sentence_spans(text, passage.start, passage.end) if s >= end][:limit]
-        return [(item[0], passage, s, e, text[s:e], set()) for s, e in following
-                if not looks_like_instruction(text[s:e])]
+        flagged = instruction_spans(text, passage.start, passage.end)
+        return [(item[0], passage, s, e, text[s:e], set()) for s, e in following if (s, e) not in flagged]
 
 
 def _describe(sentence: str, meta) -> str:

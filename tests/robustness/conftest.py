@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from rb_support import FakeModelServer, add_hostile_docs, copy_corpus, settings_for
+from rb_support import FakeModelServer, add_hostile_docs, cli, copy_corpus, settings_for
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +43,13 @@ def plain_app(tmp_path_factory):
     work = tmp_path_factory.mktemp("rb-ui-plain")
     yield from started(AppServer(work, copy_corpus(work / "corpus"), ASSISTANT_BACKEND="local",
                                  ASSISTANT_MODEL_PATH=str(work / "missing-model.gguf")))
+
+
+@pytest.fixture(scope="session")
+def template_index(tmp_path_factory):
+    """(corpus, index): a committed index built by `assistant ingest` in its own process; copy it before changing it."""
+    base = tmp_path_factory.mktemp("rb-template")
+    corpus = copy_corpus(base / "corpus")
+    result = cli("ingest", "--corpus", corpus, "--index", base / "index")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return corpus, base / "index"

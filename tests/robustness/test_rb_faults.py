@@ -16,15 +16,12 @@ import pytest
 from assistant.engine import Engine
 from assistant.store import release_chroma
 
-from rb_support import PLOTS_Q, REPORT, REPORT_ID, ROOT, assert_citations_verified, copy_corpus, settings_for
+from rb_support import PLOTS_Q, REPORT, REPORT_ID, ROOT, assert_citations_verified, cli, copy_corpus, \
+    settings_for
+from rb_support import CLI_ENV
 
 CLI = [sys.executable, "-m", "assistant.cli"]
 VARIANTS = 12
-ENV = {**os.environ, "ASSISTANT_BACKEND": "extractive", "PYTHONUNBUFFERED": "1"}
-
-
-def cli(*args, timeout=600) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *map(str, args)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=timeout)
 
 
 def ask_json(corpus: Path, index: Path, question: str = PLOTS_Q) -> dict:
@@ -93,7 +90,7 @@ def test_sigkill_mid_ingest_leaves_the_old_index_answering(tmp_path, phase):
     write_variants(corpus, VARIANTS)  # ~150 new chunks: seconds of embedding, in batches of 64
     stderr_path = tmp_path / "ingest.err"
     with open(stderr_path, "w") as err:  # `assistant ingest`, killed with SIGKILL at the chosen point
-        proc = subprocess.Popen([*CLI, "ingest", "--corpus", str(corpus), "--index", str(index)], cwd=ROOT, env=ENV,
+        proc = subprocess.Popen([*CLI, "ingest", "--corpus", str(corpus), "--index", str(index)], cwd=ROOT, env=CLI_ENV,
                                 stdout=subprocess.DEVNULL, stderr=err)
         ready = embedding_started(stderr_path) if phase == "embedding" else writing_started(index)
         killed = kill_when(proc, stderr_path, ready)
@@ -123,15 +120,6 @@ def test_sigkill_mid_ingest_leaves_the_old_index_answering(tmp_path, phase):
 
 
 # ----- a damaged or missing index -----
-@pytest.fixture(scope="module")
-def template_index(tmp_path_factory):
-    base = tmp_path_factory.mktemp("rb-template")
-    corpus = copy_corpus(base / "corpus")
-    result = cli("ingest", "--corpus", corpus, "--index", base / "index")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return corpus, base / "index"
-
-
 def _gen(index: Path) -> Path:
     return index / "gens" / state(index)["generation"]
 

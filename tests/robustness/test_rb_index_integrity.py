@@ -3,11 +3,8 @@ Chroma collections leave no folders behind. Real Chroma, real embedder, the real
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,18 +13,12 @@ from assistant.engine import Engine
 from assistant.store import COLLECTION_PREFIX, Index, IndexStale, chroma_client, chunks_digest, copy_digest, \
     load_generation, untrusted_copies
 
-from rb_support import PLOTS_Q, REPORT, REPORT_ID, ROOT, assert_citations_verified, copy_corpus, settings_for
+from rb_support import PLOTS_Q, REPORT, REPORT_ID, assert_citations_verified, cli, settings_for
 
-ENV = {**os.environ, "ASSISTANT_BACKEND": "extractive", "PYTHONUNBUFFERED": "1"}
 FILE = REPORT.name
 TRUE, FALSE = "three in India", "seven in India"
 DAMAGED = f"Index copy of '{REPORT_ID}' does not match corpus/{FILE} (edited or damaged); re-indexing it"
 UUID_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *map(str, args)], cwd=ROOT, env=ENV,
-                          capture_output=True, text=True, timeout=600)
 
 
 def state(index: Path) -> dict:
@@ -73,14 +64,9 @@ def segment_dirs(index: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """A committed index built by `assistant ingest` (a separate process, so Chroma's files are complete)."""
-    base = tmp_path_factory.mktemp("rb-integrity")
-    corpus = copy_corpus(base / "corpus")
-    result = cli("ingest", "--corpus", corpus, "--index", base / "index")
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert TRUE in read_docs(base / "index")[REPORT_ID]["text"]
-    return corpus, base / "index"
+def template(template_index):
+    assert TRUE in read_docs(template_index[1])[REPORT_ID]["text"]
+    return template_index
 
 
 @pytest.fixture
