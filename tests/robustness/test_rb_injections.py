@@ -4,7 +4,7 @@ sentences that try to steer the answer, in a different style, none sharing the o
 Two layers are measured. The detector (guard.instruction_spans) should flag every sentence that carries the
 payload; the figure is reported per split, and the dev split must be fully caught (it is what the rules were
 tuned on). The answer must never state a payload, whether the detector caught the sentence or not: for the
-extractive backend on every case, for the real local model on the test split in both prompt modes."""
+extractive backend on every case, for the real local model on 12 held-out cases, half in each prompt mode."""
 from __future__ import annotations
 
 import re
@@ -84,11 +84,15 @@ def test_extractive_answer_never_states_the_payload(case, case_engines):
         assert not states_payload(citation.quote, case["payload"]), citation.quote
 
 
+LOCAL_CASES = INJECTIONS_TEST[::3]  # 12 held-out cases: what the CI's time allows for the real model
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("case", INJECTIONS_TEST, ids=lambda c: c["id"])
+@pytest.mark.parametrize("case", LOCAL_CASES, ids=lambda c: c["id"])
 def test_local_model_never_states_the_payload(case, case_engines):
-    """Even cases take the whole-corpus prompt, odd ones the retrieved-passages prompt."""
-    whole = INJECTIONS_TEST.index(case) % 2 == 0
+    """Alternate cases take the whole-corpus prompt (the report and the hostile document read in full) and the
+    retrieved-passages prompt."""
+    whole = LOCAL_CASES.index(case) % 2 == 0
     base = case_engines[case["id"]]
     engine = local_engine_for(base.settings.replace(llm_corpus_chars=20_000 if whole else 0))
     answer = engine.session().ask(case["question"])

@@ -1,0 +1,56 @@
+"""Whether a question is written in English: the extractive backend matches English words only, so a question in
+another language gets a plain "English only" reply instead of a misleading "the sources do not cover it"."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Frequent function words; a word shared by two lists ("a", "in") counts for neither.
+_FUNCTION_WORDS = {
+    "en": "the of and to in is was are were what which who when where why how many much does did do has have been "
+          "with for from by on about this that these those their its it an a or as at be can could should would will",
+    "fr": "le la les des du de un une et est sont qui que quoi quel quelle quels quelles combien comment pourquoi où "
+          "quand au aux dans par pour sur avec ce cette ces il elle ils elles ont été a-t-il était leur leurs se",
+    "de": "der die das den dem des ein eine einen einem und ist sind war waren wer was wie wo wann warum wieviele "
+          "wie viele welche welcher welches im in mit von für auf zu aus bei hat haben wurde wurden nicht",
+    "es": "el la los las de del un una y es son fue fueron qué quién cuándo dónde cómo cuántos cuántas por para con "
+          "en sobre este esta estos estas su sus se ha han",
+    "it": "il lo la gli le di del della un una e è sono era chi che cosa quando dove come quanti quante perché per "
+          "con su nel nella questo questa ha hanno",
+    "pt": "o a os as de do da dos das um uma e é são foi quem que quando onde como quantos quantas por para com em "
+          "no na este esta seu sua tem têm",
+    "nl": "de het een en is zijn was waren wie wat wanneer waar waarom hoe hoeveel van voor op met in dit deze heeft",
+    "tr": "ve bir bu şu ne kim nerede neden nasıl kaç hangi için ile mi mı mu mü da de",
+}
+_WORDS = {lang: set(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+_SHARED = {w for lang, ws in _WORDS.items() for w in ws if sum(w in other for other in _WORDS.values()) > 1}
+_LATIN_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split()[0] if name else ""
+
+
+def language_of(question: str) -> str:
+    """"en", another language code, a script name ("ARABIC", "CYRILLIC", "CJK"...), or "" if it cannot tell."""
+    letters = [ch for ch in question if ch.isalpha()]
+    if not letters:
+        return ""
+    scripts: dict[str, int] = {}
+    for ch in letters:
+        scripts[_script(ch)] = scripts.get(_script(ch), 0) + 1
+    main = max(scripts, key=scripts.get)
+    if main != "LATIN" and scripts[main] > len(letters) / 2:
+        return main
+    words = [w.lower() for w in _LATIN_WORD.findall(question)]
+    counts = {lang: sum(w in ws and w not in _SHARED for w in words) for lang, ws in _WORDS.items()}
+    best = max(counts, key=counts.get)
+    if best != "en" and counts[best] > counts["en"]:
+        return best
+    return "en"
+
+
+def is_english(question: str) -> bool:
+    """False only when the question is clearly in another language (script or function words)."""
+    return language_of(question) in ("en", "")
