@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .textutil import sentence_spans, terms
+from .textutil import QUOTE_FOLD, sentence_spans, strip_markers, terms
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")
@@ -37,14 +37,11 @@ def verify(citation: Citation, doc_text: str | None) -> bool:
             and bool(citation.quote.strip()) and doc_text[citation.start:citation.end] == citation.quote)
 
 
-_FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "\u00a0": " "})
-
-
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
     """Lower-cased, quote/dash-folded, whitespace-collapsed text and, per char, its offset in text."""
     out, positions, last_space = [], [], False
     for i, original in enumerate(text):
-        for ch in original.translate(_FOLD).lower():  # per char: "İ".lower() is two chars
+        for ch in original.translate(QUOTE_FOLD).lower():  # per char: "İ".lower() is two chars
             if ch.isspace():
                 if last_space:
                     continue
@@ -109,7 +106,3 @@ def split_claims(answer: str) -> list[tuple[int, int]]:
 
 def marker_numbers(text: str) -> list[int]:
     return [int(n) for m in MARKER.finditer(text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
-
-
-def strip_markers(text: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import re
 
-from .citations import (_QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims,
-                        strip_markers, verify)
+from .citations import _QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims, verify
 from .guard import instruction_spans, is_instruction_span
 from .keyfacts import unsupported as unsupported_facts
 from .retrieval import Passage
-from .textutil import words
+from .textutil import strip_markers, words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .textutil import fold_digits
+from .textutil import QUOTE_FOLD, fold_digits, strip_markers
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -25,7 +25,6 @@ _MONTH = re.compile(r"\b(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\b
 _PARTICLE = r"(?:al-|bin |ibn |de |van |von )?"
 _NAME = re.compile(rf"\b{_PARTICLE}[A-Z][\w’'-]*[A-Za-z](?:\s+{_PARTICLE}[A-Z][\w’'-]*[A-Za-z])*")
 _LIST_NUMERAL = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
-_MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]")
 # Capitalised only because a sentence starts with them; not names.
 _FUNCTION_WORDS = frozenset("""a an the this that these those it its in on at by for from of to with and or but as
 if when while where which who whom whose what why how there here they we he she i you our their his her some
@@ -36,8 +35,7 @@ according however although because though""".split())
 def fold(text: str) -> str:
     """Numbers as ASCII digits (textutil.fold_digits), then NFKC; curly quotes and dashes folded."""
     text = unicodedata.normalize("NFKC", fold_digits(text))
-    return text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
-                                         "\u00a0": " "}))
+    return text.translate(QUOTE_FOLD)
 
 
 def words_value(phrase: str) -> float | None:
@@ -129,7 +127,7 @@ def months(sentence: str) -> set[str]:
 
 def unsupported(sentence: str, quotes: list[str]) -> list[str]:
     """The key facts of an answer sentence that none of its quotes states (empty: supported)."""
-    sentence = _MARKERS.sub("", sentence)
+    sentence = strip_markers(sentence)
     quoted = " ".join(fold(q) for q in quotes)
     quoted_lower = quoted.lower()
     quoted_numbers = numbers(quoted)

@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 
 from .. import jsonl
+from ..textutil import strip_markers
 from .golden import load_golden
-from .metrics import normalise, strip_markers
+from .metrics import normalise
 
 _NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
                  "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
