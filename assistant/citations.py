@@ -4,13 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from .keyfacts import is_number_word
 from .textutil import QUOTE_FOLD, sentence_spans, strip_markers, terms
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")
-_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-                 "twenty"}
 
 
 @dataclass
@@ -77,7 +75,7 @@ def support_score(claim: str, sentence: str) -> float:
     if not claim_terms:
         return 0.0
     sentence_terms = set(terms(sentence))
-    weight = lambda t: 2.0 if (t.isdigit() or t in _NUMBER_WORDS) else 1.0
+    weight = lambda t: 2.0 if (t.isdigit() or is_number_word(t)) else 1.0
     total = sum(weight(t) for t in claim_terms)
     return sum(weight(t) for t in claim_terms & sentence_terms) / total
 

@@ -61,6 +61,28 @@ def words_value(phrase: str) -> float | None:
     return float(total + current) if seen else None
 
 
+# One-word numbers below a hundred: "zero" .. "nineteen", "twenty" .. "ninety".
+SMALL_NUMBER_WORDS = {**_UNITS, **_TENS}
+_SMALL_NUMBER_NAMES = {value: word for word, value in SMALL_NUMBER_WORDS.items()}
+
+
+def number_word_value(word: str) -> int | None:
+    """The value of one number word ("seven" 7, "thirty" 30, "hundred" 100, "million", "dozen" 12), else None."""
+    word = word.lower()
+    if word == "dozen":
+        return 12
+    return SMALL_NUMBER_WORDS.get(word, _SCALES.get(word))
+
+
+def is_number_word(word: str) -> bool:
+    return number_word_value(word) is not None
+
+
+def number_name(value: int) -> str | None:
+    """The one word for a number below a hundred that has one ("twelve", "forty"), else None."""
+    return _SMALL_NUMBER_NAMES.get(value)
+
+
 def _digits_value(token: str) -> float:
     return float(token.replace(",", ""))
 
