@@ -29,6 +29,17 @@ class Citation:
         return asdict(self)
 
 
+def section_and_page(title: str, section: str, page: int | None, section_label: str = "") -> list[str]:
+    """Where in its document: the section (left out when it repeats the title) and "p. N", those known."""
+    return ([f"{section_label}{section}"] if section and section != title else []) + ([f"p. {page}"] if page else [])
+
+
+def where(title: str, section: str, page: int | None) -> str:
+    """"Title — Section, p. N", with what is unknown or repeats the title left out."""
+    shown = section_and_page(title, section, None)
+    return title + "".join(f" — {s}" for s in shown) + (f", p. {page}" if page else "")
+
+
 def verify(citation: Citation, doc_text: str | None) -> bool:
     """The one check every shown quote passes: it is exactly the cited span of the cited document."""
     return (doc_text is not None and 0 <= citation.start < citation.end <= len(doc_text)
