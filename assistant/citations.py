@@ -4,13 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .textutil import sentence_spans, terms
+from .keyfacts import is_number_word
+from .textutil import QUOTE_FOLD, sentence_spans, strip_markers, terms
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")
-_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-                 "twenty"}
 
 
 @dataclass
@@ -31,20 +29,28 @@ class Citation:
         return asdict(self)
 
 
+def section_and_page(title: str, section: str, page: int | None, section_label: str = "") -> list[str]:
+    """Where in its document: the section (left out when it repeats the title) and "p. N", those known."""
+    return ([f"{section_label}{section}"] if section and section != title else []) + ([f"p. {page}"] if page else [])
+
+
+def where(title: str, section: str, page: int | None) -> str:
+    """"Title — Section, p. N", with what is unknown or repeats the title left out."""
+    shown = section_and_page(title, section, None)
+    return title + "".join(f" — {s}" for s in shown) + (f", p. {page}" if page else "")
+
+
 def verify(citation: Citation, doc_text: str | None) -> bool:
     """The one check every shown quote passes: it is exactly the cited span of the cited document."""
     return (doc_text is not None and 0 <= citation.start < citation.end <= len(doc_text)
             and bool(citation.quote.strip()) and doc_text[citation.start:citation.end] == citation.quote)
 
 
-_FOLD = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "\u00a0": " "})
-
-
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
     """Lower-cased, quote/dash-folded, whitespace-collapsed text and, per char, its offset in text."""
     out, positions, last_space = [], [], False
     for i, original in enumerate(text):
-        for ch in original.translate(_FOLD).lower():  # per char: "İ".lower() is two chars
+        for ch in original.translate(QUOTE_FOLD).lower():  # per char: "İ".lower() is two chars
             if ch.isspace():
                 if last_space:
                     continue
@@ -80,7 +86,7 @@ def support_score(claim: str, sentence: str) -> float:
     if not claim_terms:
         return 0.0
     sentence_terms = set(terms(sentence))
-    weight = lambda t: 2.0 if (t.isdigit() or t in _NUMBER_WORDS) else 1.0
+    weight = lambda t: 2.0 if (t.isdigit() or is_number_word(t)) else 1.0
     total = sum(weight(t) for t in claim_terms)
     return sum(weight(t) for t in claim_terms & sentence_terms) / total
 
@@ -109,7 +115,3 @@ def split_claims(answer: str) -> list[tuple[int, int]]:
 
 def marker_numbers(text: str) -> list[int]:
     return [int(n) for m in MARKER.finditer(text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
-
-
-def strip_markers(text: str) -> str:
-    return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()

@@ -7,6 +7,7 @@ import sys
 import textwrap
 import threading
 
+from .citations import where
 from .progress import terminal_progress
 from .textutil import for_display
 from .validation import top_k_arg
@@ -44,9 +45,7 @@ def _print_answer(answer, out=sys.stdout) -> None:
     if answer.citations:
         print("\nSources:", file=out)
         for c in answer.citations:
-            where = f", p. {c.page}" if c.page else ""
-            section = f" — {c.section}" if c.section and c.section != c.title else ""
-            print(for_display(f"  [{c.n}] {c.title}{section}{where} (chars {c.start}-{c.end})"), file=out)
+            print(for_display(f"  [{c.n}] {where(c.title, c.section, c.page)} (chars {c.start}-{c.end})"), file=out)
             print(textwrap.indent(textwrap.fill(for_display(f"“{c.quote}”"), 96), "      "), file=out)
 
 

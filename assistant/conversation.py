@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .prompts import NOT_IN_SOURCES
 from .textutil import terms
 
 _LEAD = re.compile(r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)*(?:what|how)\s+about\s+|"
@@ -61,6 +62,6 @@ def clean_llm_rewrite(text: str, original: str) -> str | None:
     line = next((l.strip() for l in text.strip().splitlines() if l.strip()), "")
     line = re.sub(r"^(?:standalone question|question|rewritten question)\s*:\s*", "", line, flags=re.I)
     line = line.strip().strip("\"'“”")
-    if not (3 <= len(line) <= 400) or "NOT_IN_SOURCES" in line:
+    if not (3 <= len(line) <= 400) or NOT_IN_SOURCES in line:
         return None
     return line

@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import re
 
-from .citations import (_QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims,
-                        strip_markers, verify)
+from .citations import _QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims, verify
 from .guard import instruction_spans, is_instruction_span
+from .keyfacts import SMALL_NUMBER_WORDS
 from .keyfacts import unsupported as unsupported_facts
 from .retrieval import Passage
-from .textutil import words
+from .textutil import strip_markers, words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
-                                                 "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
-                                                 "twenty".split())}
 
 
 def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
@@ -110,8 +107,8 @@ def _outer_quotation(body: str) -> str | None:
 
 def _numbers(text: str, claim: bool = False) -> set[str]:
     """Numbers stated in text, digits and words alike; in a claim, "one" is too often not a number to count."""
-    return {_NUMBER_WORDS.get(w, w.lstrip("0") or "0") for w in words(text)
-            if w.isdigit() or (w in _NUMBER_WORDS and not (claim and w == "one"))}
+    return {str(SMALL_NUMBER_WORDS[w]) if w in SMALL_NUMBER_WORDS else w.lstrip("0") or "0" for w in words(text)
+            if w.isdigit() or (w in SMALL_NUMBER_WORDS and not (claim and w == "one"))}
 
 
 def _genuine(quote: str, passages: list[Passage], doc_texts: dict[str, str]) -> bool:

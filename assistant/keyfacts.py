@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .textutil import fold_digits
+from .textutil import QUOTE_FOLD, fold_digits, strip_markers
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -25,7 +25,6 @@ _MONTH = re.compile(r"\b(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\b
 _PARTICLE = r"(?:al-|bin |ibn |de |van |von )?"
 _NAME = re.compile(rf"\b{_PARTICLE}[A-Z][\w’'-]*[A-Za-z](?:\s+{_PARTICLE}[A-Z][\w’'-]*[A-Za-z])*")
 _LIST_NUMERAL = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
-_MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]")
 # Capitalised only because a sentence starts with them; not names.
 _FUNCTION_WORDS = frozenset("""a an the this that these those it its in on at by for from of to with and or but as
 if when while where which who whom whose what why how there here they we he she i you our their his her some
@@ -36,8 +35,7 @@ according however although because though""".split())
 def fold(text: str) -> str:
     """Numbers as ASCII digits (textutil.fold_digits), then NFKC; curly quotes and dashes folded."""
     text = unicodedata.normalize("NFKC", fold_digits(text))
-    return text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
-                                         "\u00a0": " "}))
+    return text.translate(QUOTE_FOLD)
 
 
 def words_value(phrase: str) -> float | None:
@@ -61,6 +59,28 @@ def words_value(phrase: str) -> float | None:
             return None
         seen = True
     return float(total + current) if seen else None
+
+
+# One-word numbers below a hundred: "zero" .. "nineteen", "twenty" .. "ninety".
+SMALL_NUMBER_WORDS = {**_UNITS, **_TENS}
+_SMALL_NUMBER_NAMES = {value: word for word, value in SMALL_NUMBER_WORDS.items()}
+
+
+def number_word_value(word: str) -> int | None:
+    """The value of one number word ("seven" 7, "thirty" 30, "hundred" 100, "million", "dozen" 12), else None."""
+    word = word.lower()
+    if word == "dozen":
+        return 12
+    return SMALL_NUMBER_WORDS.get(word, _SCALES.get(word))
+
+
+def is_number_word(word: str) -> bool:
+    return number_word_value(word) is not None
+
+
+def number_name(value: int) -> str | None:
+    """The one word for a number below a hundred that has one ("twelve", "forty"), else None."""
+    return _SMALL_NUMBER_NAMES.get(value)
 
 
 def _digits_value(token: str) -> float:
@@ -129,7 +149,7 @@ def months(sentence: str) -> set[str]:
 
 def unsupported(sentence: str, quotes: list[str]) -> list[str]:
     """The key facts of an answer sentence that none of its quotes states (empty: supported)."""
-    sentence = _MARKERS.sub("", sentence)
+    sentence = strip_markers(sentence)
     quoted = " ".join(fold(q) for q in quotes)
     quoted_lower = quoted.lower()
     quoted_numbers = numbers(quoted)

@@ -61,6 +61,17 @@ def terms(text: str) -> list[str]:
     return [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
+# Curly quotes, low quotes, dashes, non-breaking hyphen and space as their plain forms (one char for one).
+QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "—": "-", "–": "-",
+                            "‐": "-", "‑": "-", "\u00a0": " "})
+_MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]")
+
+
+def strip_markers(text: str | None) -> str:
+    """Text without its [n] citation markers and the space before them; no space left before punctuation."""
+    return re.sub(r"\s+([.,;:!?])", r"\1", _MARKERS.sub("", text or "")).strip()
+
+
 _ANSI_ESCAPE = re.compile(
     r"(?:\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?)"  # OSC ... BEL/ST (window titles, hyperlinks)
     r"|(?:(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~])"  # CSI: colours, cursor moves

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from assistant.reporting import md_table, ratio
+
 
 def _get(d, *keys):
     for key in keys:
@@ -26,14 +28,6 @@ def _fmt(value, unit: str = "") -> str:
     return text + unit
 
 
-def _ratio(ours, base):
-    if ours is None or base is None:
-        return None
-    if base == 0:
-        return None if ours == 0 else float("inf")
-    return round(ours / base, 3)
-
-
 def _fmt_ratio(r) -> str:
     if r is None:
         return "n/a"
@@ -48,7 +42,7 @@ def comparison(results: dict) -> list[dict]:
     rows = []
 
     def add(metric, ours, base, better="higher", note=""):
-        rows.append({"metric": metric, "ours": ours, "baseline": base, "ratio": _ratio(ours, base),
+        rows.append({"metric": metric, "ours": ours, "baseline": base, "ratio": ratio(ours, base),
                      "better": better, "note": note})
 
     add("hit@5 (gold quote in top-5 passages)", _get(q, "retrieval", "ours", "hit_at_k"),
@@ -222,8 +216,9 @@ def markdown(results: dict) -> str:
     ]
     rows = results.get("targets") or []
     if rows:
-        lines += ["## Targets", "", "| Target | Goal | Measured | Result | What bounds it |", "|---|---|---|---|---|"]
-        lines += [f"| {r['target']} | {r['goal']} | {r['measured']} | {_met(r['met'])} | {r['bound']} |" for r in rows]
+        lines += ["## Targets", ""]
+        lines += md_table(["Target", "Goal", "Measured", "Result", "What bounds it"],
+                          [[r["target"], r["goal"], r["measured"], _met(r["met"]), r["bound"]] for r in rows])
         lines.append("")
     rows = results.get("comparison") or []
     q = results.get("quality") or {}
@@ -235,9 +230,10 @@ def markdown(results: dict) -> str:
                   f"({_get(q, 'extractive', 'ours', 'counts', 'answerable_turns')} answerable, "
                   f"{_get(q, 'extractive', 'ours', 'counts', 'unanswerable_turns')} unanswerable); ratios are "
                   "ours / baseline.",
-                  "", "| Metric | Ours | Baseline | Ratio | Better | Note |", "|---|---|---|---|---|---|"]
-        lines += [f"| {r['metric']} | {_fmt(r['ours'])} | {_fmt(r['baseline'])} | {_fmt_ratio(r['ratio'])} | "
-                  f"{r['better']} | {r['note']} |" for r in rows]
+                  ""]
+        lines += md_table(["Metric", "Ours", "Baseline", "Ratio", "Better", "Note"],
+                          [[r["metric"], _fmt(r["ours"]), _fmt(r["baseline"]), _fmt_ratio(r["ratio"]), r["better"],
+                            r["note"]] for r in rows])
         lines.append("")
         ex = q.get("extractive") or {}
         lines += [
@@ -278,18 +274,18 @@ def markdown(results: dict) -> str:
                 text = " ".join(str(text or "").split())
                 return (text[:110] + "…" if len(text) > 110 else text).replace("|", "\\|")
 
-            lines += ["### Local-model answers, case by case", "",
-                      "| Case | Ours | Baseline | TTFT ours / baseline (ms) | Ours said | Baseline said |",
-                      "|---|---|---|---|---|---|"]
-            lines += [f"| {r['id']} | {r['ours']} | {r['baseline']} | {_fmt(r['ours_ttft_ms'])} / "
-                      f"{_fmt(r['baseline_ttft_ms'])} | {cell(r['ours_answer'])} | {cell(r['baseline_answer'])} |"
-                      for r in loc["rows"]]
+            lines += ["### Local-model answers, case by case", ""]
+            lines += md_table(["Case", "Ours", "Baseline", "TTFT ours / baseline (ms)", "Ours said", "Baseline said"],
+                              [[r["id"], r["ours"], r["baseline"],
+                                f"{_fmt(r['ours_ttft_ms'])} / {_fmt(r['baseline_ttft_ms'])}",
+                                cell(r["ours_answer"]), cell(r["baseline_answer"])] for r in loc["rows"]])
             lines.append("")
     ing = results.get("ingest") or {}
     if ing:
-        lines += ["## Ingest", "", "| Corpus | Docs | Chunks | Wall (s) | Chunks/s | Embedding (chunks/s) | "
-                  "Index on disk (MB) | Peak RSS (MB) | Re-ingest unchanged (s) | Re-ingest, 1 file changed (s) |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += ["## Ingest", ""]
+        lines += md_table(["Corpus", "Docs", "Chunks", "Wall (s)", "Chunks/s", "Embedding (chunks/s)",
+                           "Index on disk (MB)", "Peak RSS (MB)", "Re-ingest unchanged (s)",
+                           "Re-ingest, 1 file changed (s)"])
         for name in ("bundled", "large"):
             r = ing.get(name)
             if r:
@@ -318,9 +314,9 @@ def markdown(results: dict) -> str:
                   f"{scale['queries']} golden-set questions × {scale['rounds']} round(s), top-5, after warm-up. "
                   f"Synthetic chunks: varied paragraphs of the report; vectors are real embeddings of "
                   f"{scale['pool']} of them, reused beyond that with Gaussian noise (σ={scale['sigma']}) and "
-                  "renormalised. Same Index/HybridRetriever code as the app.", "",
-                  "| Chunks | Chroma | p50 (ms) | p95 (ms) | dense p95 | BM25 p95 | query embed p95 | fuse p95 | "
-                  "Insert (chunks/s) | Open index (s) | Disk (MB) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "renormalised. Same Index/HybridRetriever code as the app.", ""]
+        lines += md_table(["Chunks", "Chroma", "p50 (ms)", "p95 (ms)", "dense p95", "BM25 p95", "query embed p95",
+                           "fuse p95", "Insert (chunks/s)", "Open index (s)", "Disk (MB)"])
         for n in scale["sizes"]:
             for mode in ("embedded", "server"):
                 r = _get(scale, mode, str(n))
@@ -337,9 +333,9 @@ def markdown(results: dict) -> str:
         lines += ["## Load: concurrent chat users against the Gradio app", "",
                   "`python ui.py` in a subprocess; each simulated user has its own gradio_client session and asks "
                   "golden-set questions through the `ask` API back to back; in-flight requests finish after the "
-                  "deadline.", "",
-                  "| Backend | Users | Duration (s) | Completed | Requests/s | p50 (ms) | p95 (ms) | Errors | "
-                  "Server peak RSS (MB) |", "|---|---|---|---|---|---|---|---|---|"]
+                  "deadline.", ""]
+        lines += md_table(["Backend", "Users", "Duration (s)", "Completed", "Requests/s", "p50 (ms)", "p95 (ms)",
+                           "Errors", "Server peak RSS (MB)"])
         for backend, r in load.items():
             if "error" in r:
                 lines.append(f"| {backend} | — | — | — | — | — | — | run failed: {r['error']} | — |")

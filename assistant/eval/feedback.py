@@ -13,12 +13,12 @@ import re
 from pathlib import Path
 
 from .. import jsonl
+from ..keyfacts import SMALL_NUMBER_WORDS, number_name
+from ..textutil import strip_markers
 from .golden import load_golden
-from .metrics import normalise, strip_markers
+from .metrics import normalise
 
-_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
-_NUMBER = re.compile(r"\b(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_NUMBER = re.compile(r"\b(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(SMALL_NUMBER_WORDS) + r")\b", re.I)
 _STOP = set("""a about after again against all also an and any are as at be because been before being between both but
 by can could did do does during each few for from further had has have having he her here hers him his how i if in
 into is it its itself just more most my no nor not now of off on once only or other our out over own same she should
@@ -83,10 +83,10 @@ def suggest_must_include(answer: str, question: str = "", limit: int = 3) -> lis
             continue
         seen.add(token)
         group = [token]
-        if token in _NUMBER_WORDS:
-            group.append(str(_NUMBER_WORDS.index(token)))
-        elif token.isdigit() and int(token) < len(_NUMBER_WORDS):
-            group.insert(0, _NUMBER_WORDS[int(token)])
+        if token in SMALL_NUMBER_WORDS:
+            group.append(str(SMALL_NUMBER_WORDS[token]))
+        elif token.isdigit() and number_name(int(token)):
+            group.insert(0, number_name(int(token)))
         seen.update(group)
         groups.append(group)
         if len(groups) >= limit:

@@ -11,6 +11,8 @@ import math
 import re
 import unicodedata
 
+from ..textutil import QUOTE_FOLD, strip_markers
+
 # Higher is better for all of these; --fail-under and baseline deltas use these names.
 METRICS = ("hit_at_k", "mrr", "answer_correctness", "citation_validity", "claim_support",
            "abstention_precision", "abstention_recall", "pass_rate")
@@ -23,18 +25,10 @@ LABELS = {
     "latency_mean_ms": "Latency mean",
 }
 
-_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "—": "-", "–": "-",
-                       "‐": "-", "‑": "-", "\u00a0": " "})
-_MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]")
-
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").translate(_FOLD).lower()
+    text = unicodedata.normalize("NFKC", text or "").translate(QUOTE_FOLD).lower()
     return re.sub(r"\s+", " ", text).strip()
-
-
-def strip_markers(text: str) -> str:
-    return _MARKERS.sub("", text or "")
 
 
 def find_alternative(alternative: str, text: str) -> bool:

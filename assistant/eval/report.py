@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..reporting import md_cell as _cell
+from ..reporting import md_row, md_table, pct
 from .metrics import LABELS, LATENCY, METRICS
 
 
@@ -16,7 +18,7 @@ def fmt(name: str, value) -> str:
         return "n/a"
     if name in LATENCY:
         return f"{value:,.0f} ms"
-    return f"{100 * value:.1f}%"
+    return pct(value)
 
 
 def fmt_delta(name: str, delta) -> str:
@@ -63,13 +65,9 @@ def _ranks_text(ranks: list) -> str:
     return ",".join(str(r) if r else "miss" for r in ranks)
 
 
-def _cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def _ratio_text(values) -> str:
     values = [v for v in values if v is not None]
-    return f"{100 * sum(values) / len(values):.0f}%" if values else "–"
+    return pct(sum(values) / len(values), 0) if values else "–"
 
 
 # ----- terminal -----
@@ -136,15 +134,15 @@ def to_markdown(results: dict, comparison: dict | None = None, problems: list[st
         base = comparison["baseline"]
         out += [f"Baseline: {base.get('backend')} run of {base.get('created')}"
                 + (f" (commit {base['git_commit']})" if base.get("git_commit") else "") + ".", ""]
-        out += ["| Metric | Value | Baseline | Δ |", "|---|---:|---:|---:|"]
+        out += md_table(["Metric", "Value", "Baseline", "Δ"], align="lrrr")
     else:
-        out += ["| Metric | Value |", "|---|---:|"]
+        out += md_table(["Metric", "Value"], align="lr")
     for row in _rows(results, comparison):
         cells = [label(row["name"], k), fmt(row["name"], row["current"])]
         if comparison:
             cells += [fmt(row["name"], row["baseline"]),
                       fmt_delta(row["name"], row["delta"]) + (" ▼" if row["regressed"] else "")]
-        out.append("| " + " | ".join(cells) + " |")
+        out.append(md_row(cells))
     counts = results["metrics"]["counts"]
     out += ["", f"{counts['passed']} of {counts['cases']} cases passed; {counts['answerable_turns']} answerable and "
             f"{counts['unanswerable_turns']} unanswerable questions; {counts['citations']} citations checked, "
@@ -172,17 +170,18 @@ def to_markdown(results: dict, comparison: dict | None = None, problems: list[st
     failing = [c for c in results["cases"] if not c["passed"]]
     out += [f"## Failing cases ({len(failing)})", ""]
     if failing:
-        out += ["| Case | Why | Question | Answer |", "|---|---|---|---|"]
-        out += [f"| `{c['id']}` | {_cell('; '.join(c['failures']))} | {_cell(_failing_turn(c)['question'])} | "
-                f"{_cell(_answer_line(c))} |" for c in failing]
+        out += md_table(["Case", "Why", "Question", "Answer"],
+                        [[f"`{c['id']}`", _cell("; ".join(c["failures"])), _cell(_failing_turn(c)["question"]),
+                          _cell(_answer_line(c))] for c in failing])
     else:
         out.append("None.")
-    out += ["", "## By tag", "", "| Tag | Cases | Passed | Pass rate |", "|---|---:|---:|---:|"]
-    out += [f"| {tag} | {s['cases']} | {s['passed']} | {100 * s['pass_rate']:.0f}% |"
-            for tag, s in results["metrics"]["by_tag"].items()]
-    out += ["", "## All cases", "",
-            "| Case | Result | Correct | Retrieval rank | Citations valid | Claims supported | Latency |",
-            "|---|---|---|---|---:|---:|---:|"]
+    out += ["", "## By tag", ""]
+    out += md_table(["Tag", "Cases", "Passed", "Pass rate"],
+                    [[tag, s["cases"], s["passed"], pct(s["pass_rate"], 0)]
+                     for tag, s in results["metrics"]["by_tag"].items()], align="lrrr")
+    out += ["", "## All cases", ""]
+    out += md_table(["Case", "Result", "Correct", "Retrieval rank", "Citations valid", "Claims supported", "Latency"],
+                    align="llllrrr")
     for c in results["cases"]:
         correct = [t["correct"] for t in c["turns"] if t["correct"] is not None]
         out.append(

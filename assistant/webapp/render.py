@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..answer import Answer
-from ..citations import MARKER, Citation, verify
+from ..citations import MARKER, Citation, section_and_page, verify
 from ..corpus import Collection, DocMeta
 from ..textutil import for_display
 
@@ -246,10 +246,7 @@ def where_line(citation: Citation) -> str:
         parts.append(citation.authors)
     if citation.date:
         parts.append(citation.date)
-    if citation.section and citation.section != citation.title:
-        parts.append(f"Section: {citation.section}")
-    if citation.page:
-        parts.append(f"p. {citation.page}")
+    parts += section_and_page(citation.title, citation.section, citation.page, section_label="Section: ")
     parts.append(f"chars {citation.start:,}–{citation.end:,}")
     return " · ".join(parts)
 
@@ -353,11 +350,7 @@ def _source_line(c: Citation) -> str:
         where.append(c.authors)
     if c.date:
         where.append(c.date)
-    if c.section and c.section != c.title:
-        where.append(c.section)
-    if c.page:
-        where.append(f"p. {c.page}")
-    return ", ".join(where)
+    return ", ".join(where + section_and_page(c.title, c.section, c.page))
 
 
 def plain_text(answer: Answer) -> str:
