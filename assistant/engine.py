@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 
 from . import conflicts, conversation, keyfacts, validation
 from .answer import ABSTAIN_TEXT, Answer, Event
-from .backends import BackendError, create_llm
+from .backends import BackendError, PreparesPrefix, create_llm
 from .backends.extractive import ExtractiveAnswerer, expected_answer_type
 from .citations import strip_markers
 from .corpus import DocMeta
@@ -225,8 +225,7 @@ class Engine:
             try:
                 draft, shown = "", 0
                 messages, grounding = self._prompt(standalone, passages, doc_texts, metas, whole=doc_ids is None)
-                will_prepare = getattr(llm, "will_prepare", None)
-                if will_prepare is not None and will_prepare(messages[0]["content"]):
+                if isinstance(llm, PreparesPrefix) and llm.will_prepare(messages[0]["content"]):
                     yield Event("status", "The model is reading the corpus (once after start-up, about 20 s)…")
                 doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})
                 metas.update({p.doc_id: index.doc_meta(p.doc_id) for p in grounding if p.doc_id not in metas})
@@ -316,7 +315,7 @@ class Engine:
         started = time.perf_counter()
         self.ensure_index()
         llm = self.llm
-        if llm is not None and self._corpus and hasattr(llm, "prefill"):
+        if isinstance(llm, PreparesPrefix) and self._corpus:
             try:
                 llm.prefill(self._corpus.system)
             except Exception as exc:  # the first question then reads the corpus itself, or reports the fault
