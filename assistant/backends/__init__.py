@@ -1,25 +1,18 @@
 """Answer generators. LLM backends stream text from chat messages; `extractive` needs no model."""
 from __future__ import annotations
 
-from typing import Iterator, Protocol
+from .base import Backend, BackendError, PreparesPrefix
 
+LLM = Backend  # the former name
 
-class BackendError(Exception):
-    """A model that failed to answer; the message is shown to the user."""
-
-
-class LLM(Protocol):
-    name: str
-    model: str
-
-    def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]: ...
+__all__ = ["Backend", "BackendError", "LLM", "PreparesPrefix", "complete", "create_llm"]
 
 
 def complete(llm: LLM, messages: list[dict], max_tokens: int) -> str:
     return "".join(llm.stream(messages, max_tokens))
 
 
-def create_llm(settings, log=print) -> tuple[LLM | None, list[str]]:
+def create_llm(settings, log=print) -> tuple[Backend | None, list[str]]:
     """The configured LLM, or None for extractive; notices explain any fallback."""
     choice = settings.backend
     if choice == "extractive":

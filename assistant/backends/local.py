@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-from . import BackendError
+from .base import BackendError
 
 MODEL_NAME = "Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"

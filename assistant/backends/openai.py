@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from . import BackendError
+from .base import BackendError
 
 
 class OpenAICompatible:

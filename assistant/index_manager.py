@@ -1,0 +1,91 @@
+"""The index's life-cycle: open the committed generation, build it when missing, rebuild it when damaged, re-index
+stale copies, and notice (by a stat of state.json) when an ingest has committed a newer generation."""
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .backends.extractive import ExtractiveAnswerer
+from .pipeline.prompt import CorpusPrompt, corpus_prompt
+from .retrieval import HybridRetriever
+from .settings import Settings
+from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, IngestReport, Ingestor, release_chroma
+
+
+@dataclass
+class OpenIndex:
+    """One opened generation and what answering needs from it."""
+    index: Index
+    retriever: HybridRetriever
+    extractive: ExtractiveAnswerer
+    corpus: CorpusPrompt | None  # the whole corpus as the LLM's prompt, when it is small
+
+
+class IndexManager:
+    def __init__(self, settings: Settings, embedder, log: Callable[[str], None] = print):
+        self.settings, self.embedder, self.log = settings, embedder, log
+        self.opened: OpenIndex | None = None  # the last generation opened (kept after an ingest until reopened)
+        self._current = False
+        self._signature = None
+        self._lock = threading.RLock()
+        self._ingest_lock = threading.Lock()  # one ingest at a time; answering does not wait for it
+
+    def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
+        """Builds a new generation while questions keep using the current one; the switch is atomic."""
+        with self._ingest_lock:
+            report = Ingestor(self.settings, self.embedder, progress=progress, log=self.log).run(rebuild=rebuild)
+        with self._lock:
+            self._current = False
+        return report
+
+    def current(self, progress=None) -> OpenIndex:
+        """The committed generation, opened; built when missing, rebuilt when damaged."""
+        with self._lock:
+            state_file = Path(self.settings.index_dir) / "state.json"
+            if self._current and signature(state_file) == self._signature:
+                return self.opened  # state.json is replaced atomically by each ingest: a stat tells
+            self._current = False
+            try:
+                self._open()
+            except IndexMissing:
+                self.log("No index yet: building it from the corpus...")
+                release_chroma(self.settings)
+                self.ingest(progress=progress)
+                self._open()
+            except IndexStale:  # stored copies that no longer match the corpus: the ingest re-indexes and names them
+                self.ingest(progress=progress)
+                self._open()
+            except IndexCorrupt as exc:
+                self.log(f"The index is damaged ({exc}); rebuilding it from the corpus...")
+                release_chroma(self.settings)
+                if not self.settings.chroma_url:
+                    shutil.rmtree(self.settings.index_dir, ignore_errors=True)
+                else:
+                    state_file.unlink(missing_ok=True)
+                self.ingest(rebuild=True, progress=progress)
+                self._open()
+            return self.opened
+
+    def _open(self) -> None:
+        stamp = signature(Path(self.settings.index_dir) / "state.json")  # before reading: a later ingest shows
+        try:
+            index = Index(self.settings)
+        except IndexError_:
+            raise
+        except Exception as exc:  # e.g. an unreadable Chroma database
+            raise IndexCorrupt(f"{type(exc).__name__}: {exc}") from exc
+        retriever = HybridRetriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
+        extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf, names=retriever.names)
+        corpus = corpus_prompt(index, retriever.injected, self.settings.llm_corpus_chars, self.settings.prompts_dir)
+        self.opened, self._signature, self._current = OpenIndex(index, retriever, extractive, corpus), stamp, True
+
+
+def signature(path: Path):
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size

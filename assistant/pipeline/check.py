@@ -1,0 +1,54 @@
+"""Stage 7: a grounded answer checked against the question: every name asked about is in the passages (else the
+answer is about something else), and an LLM's answer gives the kind asked for (a number, a date, a name)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import keyfacts
+from ..backends.extractive import expected_answer_type
+from ..citations import Citation, strip_markers
+from ..retrieval import Passage
+from ..textutil import fold_digits
+
+WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
+              "in its sources, so it is not shown.")
+_DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
+
+
+@dataclass
+class Checked:
+    notice: str | None = None  # why the answer is not shown; None: it passes
+
+
+def run(question: str, text: str, citations: list[Citation], passages: list[Passage], metas: dict, *,
+        kind_asked: bool) -> Checked:
+    """metas: doc_id -> DocMeta for the passages; kind_asked: check the kind of answer (LLM drafts only)."""
+    unaddressed = unaddressed_names(question, passages, metas)
+    if unaddressed:
+        return Checked(f"The passages found do not mention {', '.join(unaddressed)}, so no answer is shown.")
+    if kind_asked and not answers_the_kind_asked(question, text, citations):
+        return Checked(WRONG_KIND)
+    return Checked()
+
+
+def unaddressed_names(question: str, passages: list[Passage], metas: dict) -> list[str]:
+    """Names the question asks about that no passage, nor its document's title, section or authors, mentions:
+    whatever is answered then is about something else ("plots in France" from other countries' plots)."""
+    evidence = []
+    for p in passages:
+        meta = metas.get(p.doc_id)
+        evidence += [p.text, p.title, p.section or ""] + (list(meta.authors) if meta else [])
+    text = "\n".join(evidence)
+    return [name for name in sorted(keyfacts.names(question))
+            if not _DESCRIBES.search(name) and not keyfacts.mentions(name, text)]
+
+
+def answers_the_kind_asked(question: str, text: str, citations: list[Citation]) -> bool:
+    """An LLM's answer to "how many" states a number, to "when" a date, to "who" a name, and a quote it cites
+    states one too (the extractive backend only ever picks such sentences)."""
+    required = expected_answer_type(question)
+    if required is None:
+        return True
+    return bool(required.search(fold_digits(strip_markers(text)))) and any(required.search(fold_digits(c.quote))
+                                                                           for c in citations)

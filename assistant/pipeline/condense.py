@@ -1,0 +1,40 @@
+"""Stage 2: a follow-up made standalone: by rule, else by the LLM, else with the previous question as context."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .. import conversation
+from ..backends import Backend, BackendError
+from ..guard import for_prompt
+from ..prompts import render
+
+
+@dataclass
+class Condensed:
+    standalone: str
+    method: str  # "none" (not a follow-up), "rule", "llm" or "context"
+
+
+def run(question: str, history: list[conversation.Turn], llm: Backend | None, *, prompts_dir, history_turns: int,
+        log: Callable[[str], None] = print) -> Condensed:
+    if not conversation.is_followup(question, history):
+        return Condensed(question, "none")
+    previous = history[-1].standalone
+    rewrite = conversation.substitute(question, previous)
+    if rewrite:
+        return Condensed(rewrite, "rule")
+    if llm is not None:
+        turns = "\n".join(f"User: {t.standalone}\nAssistant: {t.answer[:300]}" for t in history[-history_turns:])
+        messages = [
+            {"role": "system", "content": render(prompts_dir, "condense_system")},
+            {"role": "user", "content": render(prompts_dir, "condense_user", history=for_prompt(turns),
+                                               question=question)},
+        ]
+        try:
+            rewrite = conversation.clean_llm_rewrite("".join(llm.stream(messages, 80)), question)
+            if rewrite:
+                return Condensed(rewrite, "llm")
+        except BackendError as exc:
+            log(f"condense failed: {exc}")
+    return Condensed(conversation.with_context(question, previous), "context")

@@ -1,0 +1,21 @@
+"""Stage 4: abstain before any drafting when nothing relevant was found (no passages, or an off-topic question:
+low similarity and under half of its terms in the best lexical hit)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..retrieval import Retrieval
+
+
+@dataclass
+class Gate:
+    abstain: bool
+    reason: str = ""  # "no passages" or "off topic" when abstaining
+
+
+def run(retrieval: Retrieval, min_relevance: float) -> Gate:
+    if not retrieval.passages:
+        return Gate(True, "no passages")
+    if retrieval.best_similarity < min_relevance and retrieval.lexical_coverage < 0.5:
+        return Gate(True, "off topic")
+    return Gate(False)

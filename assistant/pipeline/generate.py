@@ -1,0 +1,70 @@
+"""Stage 5: the draft answer. An LLM backend drafts from the prompt (streaming its tokens, holding back what may be
+the abstention sentinel); extractive answering (no LLM, or an LLM that failed) quotes the best sentences."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Generator
+
+from ..answer import Event
+from ..backends import Backend, BackendError, PreparesPrefix
+from ..backends.extractive import ExtractiveAnswerer
+from ..retrieval import Passage
+from . import prompt
+
+SENTINEL = "NOT_IN_SOURCES"
+PREPARING = "The model is reading the corpus (once after start-up, about 20 s)…"
+
+
+@dataclass
+class Draft:
+    text: str | None  # None or "": nothing to show
+    grounding: list[Passage]  # the numbered passages the draft's [n] markers refer to
+    doc_texts: dict[str, str]  # of every document in grounding and the retrieved passages
+    metas: dict
+    backend: str
+    model: str
+    by_llm: bool
+    notices: list[str] = field(default_factory=list)  # e.g. the LLM failed: an extractive answer instead
+
+
+def run(llm: Backend | None, question: str, passages: list[Passage], opened: Any, settings, *, whole: bool,
+        timings: dict[str, float], started: float) -> Generator[Event, None, Draft]:
+    """Yields status and token events; returns the Draft. opened: an index_manager.OpenIndex; whole: no document
+    filter (the whole corpus may go in the prompt); timings gets first_token (ms after started) from an LLM."""
+    index = opened.index
+    doc_texts = {p.doc_id: index.doc_text(p.doc_id) for p in passages}
+    metas = {p.doc_id: index.doc_meta(p.doc_id) for p in passages}
+    notices = []
+    if llm is not None:
+        try:
+            messages, grounding = prompt.messages(
+                question, passages, doc_texts, metas, extractive=opened.extractive,
+                corpus=opened.corpus if whole else None, prompts_dir=settings.prompts_dir,
+                context_chars=settings.llm_context_chars, doc_meta=index.doc_meta)
+            if isinstance(llm, PreparesPrefix) and llm.will_prepare(messages[0]["content"]):
+                yield Event("status", PREPARING)
+            doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})
+            metas.update({p.doc_id: index.doc_meta(p.doc_id) for p in grounding if p.doc_id not in metas})
+            text = yield from _stream(llm, messages, settings.max_tokens, timings, started)
+            return Draft(text, grounding, doc_texts, metas, llm.name, llm.model, True)
+        except BackendError as exc:
+            notices.append(f"{str(exc).rstrip('.')}. Showing an extractive answer instead.")
+    text = opened.extractive.draft(question, passages, doc_texts, metas)
+    if text:
+        yield Event("token", text)
+    return Draft(text, passages, doc_texts, metas, "extractive", ExtractiveAnswerer.model, False, notices)
+
+
+def _stream(llm: Backend, messages: list[dict], max_tokens: int, timings: dict,
+            started: float) -> Generator[Event, None, str]:
+    draft, shown = "", 0
+    for piece in llm.stream(messages, max_tokens):
+        if not draft and "first_token" not in timings:
+            timings["first_token"] = (time.perf_counter() - started) * 1e3
+        draft += piece
+        if SENTINEL.startswith(draft.lstrip()[:len(SENTINEL)]):
+            continue  # may be the abstention sentinel: hold it back
+        yield Event("token", draft[shown:])
+        shown = len(draft)
+    return draft

@@ -1,0 +1,31 @@
+"""Stage check: names asked about must be in the passages; an LLM's answer must give the kind of answer asked."""
+from assistant.citations import Citation
+from assistant.corpus import DocMeta
+from assistant.pipeline import check
+from assistant.retrieval import Passage
+
+TEXT = "Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots, three in India."
+PASSAGES = [Passage(doc_id="report", title="The Next Afghan Jihad", section="", page=None, start=0, end=len(TEXT),
+                    text=TEXT, chunk_ids=["c1"], score=1.0, similarity=0.8, n=1)]
+METAS = {"report": DocMeta("report", "The Next Afghan Jihad", authors=["Amira Jadoon"])}
+QUOTE = Citation(n=1, doc_id="report", title="The Next Afghan Jihad", section="", page=None,
+                 quote="at least sixteen ISKP plots", start=50, end=77)
+HOW_MANY = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
+
+
+def test_an_answer_of_the_kind_asked_about_what_the_passages_mention_passes():
+    assert check.run(HOW_MANY, "At least sixteen [1].", [QUOTE], PASSAGES, METAS, kind_asked=True) == check.Checked()
+
+
+def test_a_name_no_passage_mentions_is_refused_with_a_notice():
+    result = check.run("How many ISKP plots were foiled in France?", "Three [1].", [QUOTE], PASSAGES, METAS,
+                       kind_asked=False)
+    assert result.notice and "France" in result.notice and "ISKP" not in result.notice
+    assert check.unaddressed_names("What did Amira Jadoon write about ISKP?", PASSAGES, METAS) == []  # an author
+
+
+def test_an_llm_answer_without_the_number_asked_for_is_refused():
+    result = check.run(HOW_MANY, "Many plots were stopped [1].", [QUOTE], PASSAGES, METAS, kind_asked=True)
+    assert result.notice == check.WRONG_KIND
+    assert check.run(HOW_MANY, "Many plots were stopped [1].", [QUOTE], PASSAGES, METAS,
+                     kind_asked=False).notice is None  # extractive drafts only pick such sentences anyway

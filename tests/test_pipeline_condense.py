@@ -1,0 +1,51 @@
+"""Stage condense: a follow-up made standalone by rule, by a (scripted) LLM, or with the previous question."""
+from assistant.backends import BackendError
+from assistant.conversation import Turn
+from assistant.pipeline import condense
+from assistant.settings import Settings
+
+PROMPTS = Settings.load().prompts_dir
+INDIA = "How many ISKP plots were foiled in India?"
+HISTORY = [Turn(INDIA, INDIA, "Three [1].")]
+
+
+class Rewriter:
+    name, model = "scripted", "scripted-1"
+
+    def __init__(self, reply=None, error=None):
+        self.reply, self.error, self.prompts = reply, error, []
+
+    def stream(self, messages, max_tokens):
+        self.prompts.append(messages)
+        if self.error:
+            raise self.error
+        yield self.reply
+
+
+def run(question, llm=None, history=HISTORY, log=print):
+    return condense.run(question, history, llm, prompts_dir=PROMPTS, history_turns=3, log=log)
+
+
+def test_a_first_question_is_left_alone():
+    assert run(INDIA, history=[]) == condense.Condensed(INDIA, "none")
+
+
+def test_a_follow_up_by_rule_needs_no_llm():
+    llm = Rewriter("unused")
+    assert run("And in Iran?", llm) == condense.Condensed("How many ISKP plots were foiled in Iran?", "rule")
+    assert llm.prompts == []
+
+
+def test_the_llm_rewrites_what_the_rules_cannot():
+    llm = Rewriter("What did the Taliban do next about ISKP plots in India?")
+    result = run("What did they do next?", llm)
+    assert result.method == "llm" and "Taliban" in result.standalone
+    assert INDIA in llm.prompts[0][1]["content"]
+
+
+def test_without_an_llm_or_when_it_fails_the_previous_question_is_context():
+    logged = []
+    failed = run("What did they do next?", Rewriter(error=BackendError("down")), log=logged.append)
+    assert failed == run("What did they do next?") == condense.Condensed(
+        "What did they do next? (ISKP plots foiled India)", "context")
+    assert logged and "down" in logged[0]

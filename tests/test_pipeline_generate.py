@@ -1,0 +1,111 @@
+"""Stages retrieve, generate and ground on the real shared index: extractive and scripted-LLM drafts."""
+import pytest
+
+from assistant.backends import BackendError
+from assistant.pipeline import generate, ground, retrieve
+
+PLOTS_Q = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
+
+
+class Scripted:
+    name, model = "scripted", "scripted-1"
+
+    def __init__(self, reply, fail_after=None):
+        self.reply, self.fail_after, self.prompts = reply, fail_after, []
+
+    def stream(self, messages, max_tokens):
+        self.prompts.append(messages)
+        for i in range(0, len(self.reply), 7):
+            if self.fail_after is not None and i >= self.fail_after:
+                raise BackendError("The model server at http://x failed: it could not be reached.")
+            yield self.reply[i:i + 7]
+
+
+class Preparing(Scripted):
+    def will_prepare(self, system):
+        return True
+
+    def prefill(self, system):
+        pass
+
+
+@pytest.fixture(scope="module")
+def opened(extractive_engine):
+    return extractive_engine._indexes.current()
+
+
+@pytest.fixture(scope="module")
+def passages(opened):
+    return retrieve.run(opened.retriever, PLOTS_Q, 5, None).passages
+
+
+def drive(llm, passages, opened, settings, whole=False):
+    """(events, Draft, timings) of the generate stage."""
+    timings, events = {}, []
+    stage = generate.run(llm, PLOTS_Q, passages, opened, settings, whole=whole, timings=timings, started=0.0)
+    try:
+        while True:
+            events.append(next(stage))
+    except StopIteration as stop:
+        return events, stop.value, timings
+
+
+def report_n(passages):
+    return next(p.n for p in passages if "at least sixteen ISKP plots" in p.text)
+
+
+def test_retrieve_keeps_to_top_k_and_the_chosen_documents(opened, passages):
+    assert 1 <= len(passages) and all(p.doc_id == "next-afghan-jihad" for p in passages)
+    chosen = retrieve.run(opened.retriever, PLOTS_Q, 2, ["next-afghan-jihad"]).passages
+    assert sum(len(p.chunk_ids) for p in chosen) <= 2
+
+
+def test_extractive_draft_is_one_token_event_quoting_the_passages(opened, passages, shared_settings):
+    events, draft, timings = drive(None, passages, opened, shared_settings)
+    assert [e.kind for e in events] == ["token"] and events[0].text == draft.text
+    assert "sixteen" in draft.text and not draft.by_llm and draft.backend == "extractive"
+    assert draft.grounding == passages and timings == {}
+
+
+def test_llm_draft_streams_tokens_and_grounds_to_a_verbatim_quote(opened, passages, shared_settings):
+    reply = f"Foreign law enforcement has interdicted at least sixteen ISKP plots since 2015 [{report_n(passages)}]."
+    llm = Scripted(reply)
+    events, draft, timings = drive(llm, passages, opened, shared_settings)
+    assert "".join(e.text for e in events if e.kind == "token") == reply == draft.text
+    assert draft.by_llm and (draft.backend, draft.model) == ("scripted", "scripted-1") and "first_token" in timings
+    assert not ground.declines(draft.text)
+    grounded = ground.run(draft.text, draft.grounding, draft.doc_texts, draft.metas, opened.index.page_at)
+    assert grounded.notice is None and "at least sixteen ISKP plots" in grounded.citations[0].quote
+
+
+def test_the_abstention_sentinel_is_never_streamed(opened, passages, shared_settings):
+    events, draft, _ = drive(Scripted("NOT_IN_SOURCES"), passages, opened, shared_settings)
+    assert events == [] and ground.declines(draft.text)
+
+
+def test_a_failing_llm_falls_back_to_an_extractive_draft_with_a_notice(opened, passages, shared_settings):
+    events, draft, _ = drive(Scripted("Some partial answer text here.", fail_after=14), passages, opened,
+                             shared_settings)
+    assert draft.backend == "extractive" and not draft.by_llm and "sixteen" in draft.text
+    assert draft.notices == ["The model server at http://x failed: it could not be reached. "
+                             "Showing an extractive answer instead."]
+    assert events[-1].text == draft.text  # after the tokens already shown
+
+
+def test_a_model_that_must_read_the_corpus_first_says_so(opened, passages, shared_settings):
+    events, _, _ = drive(Preparing("NOT_IN_SOURCES"), passages, opened, shared_settings)
+    assert [(e.kind, e.text) for e in events] == [("status", generate.PREPARING)]
+
+
+def test_a_draft_that_matches_no_passage_is_not_shown(opened, passages):
+    doc_texts = {p.doc_id: opened.index.doc_text(p.doc_id) for p in passages}
+    grounded = ground.run("Mickey Mouse wrote the report [1].", passages, doc_texts, {}, opened.index.page_at)
+    assert grounded.citations == [] and grounded.notice == ground.UNMATCHED
+
+
+@pytest.mark.parametrize("draft, declined", [(None, True), ("", True), ("NOT_IN_SOURCES", True),
+                                             ("The sources do not mention it.", True),
+                                             ("The sources do not mention France, but sixteen [1].", False),
+                                             ("Sixteen [1].", False)])
+def test_declining_drafts(draft, declined):
+    assert ground.declines(draft) is declined
