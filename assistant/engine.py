@@ -142,6 +142,10 @@ class Engine:
         if gate.run(found, settings.min_relevance).abstain:
             yield reply.abstain()
             return
+        unreadable = gate.english_only(request.question, by_llm=llm is not None)
+        if unreadable:
+            yield reply.abstain(text=unreadable)
+            return
         with timed(timings, "generate") as t0:
             draft = yield from generate.run(llm, standalone, found.passages, opened, settings,
                                             whole=request.doc_ids is None, timings=timings, started=t0)

@@ -28,3 +28,20 @@ def test_english_questions(question):
 ])
 def test_other_languages(question, language):
     assert language_of(question) == language and not is_english(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Combien de complots de l'EI-K ont été déjoués en Iran depuis 2015 ?",
+    "Wer hat den Bericht über ISKP geschrieben?",
+    "ما هو عدد مؤامرات داعش خراسان في إيران؟",
+])
+def test_extractive_backend_says_it_reads_english_only(extractive_engine, question):
+    from assistant.pipeline.gate import ENGLISH_ONLY
+
+    answer = extractive_engine.ask(question)
+    assert answer.abstained and answer.text == ENGLISH_ONLY and not answer.citations
+
+
+def test_english_question_is_still_answered(extractive_engine):
+    answer = extractive_engine.ask("How many ISKP plots were foiled in Iran?")
+    assert not answer.abstained and "four" in answer.text.lower()

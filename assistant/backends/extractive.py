@@ -5,16 +5,14 @@ import re
 
 from ..focus import DocumentNames
 from ..guard import for_prompt, instruction_spans
+from ..keyfacts import SMALL_NUMBER_WORDS
 from ..retrieval import Passage
 from ..textutil import fold_digits, sentence_spans, terms
 
-_NUMBER = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-                     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b", re.IGNORECASE)
-
-
-_COUNT = re.compile(r"\b(?!(?:1[89]|20)\d\d\b)\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|dozens?|"
-                    r"hundreds?|thousands?)\b", re.IGNORECASE)
+_NUMBER_WORDS = "|".join(sorted(SMALL_NUMBER_WORDS, key=len, reverse=True))
+_NUMBER = re.compile(rf"\b(?:\d+|{_NUMBER_WORDS})\b", re.IGNORECASE)
+_COUNT = re.compile(rf"\b(?!(?:1[89]|20)\d\d\b)\d+\b|\b(?!zero\b)(?:{_NUMBER_WORDS}|dozens?|hundreds?|thousands?)\b",
+                    re.IGNORECASE)
 _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b(?:January|February|March|April|May|June|July|August|"
                            r"September|October|November|December)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+")

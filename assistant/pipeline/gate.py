@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..language import is_english
 from ..retrieval import Retrieval
+
+ENGLISH_ONLY = ("The extractive backend reads English questions only, so it cannot answer this one. Please ask in "
+                "English, or choose the local model.")
 
 
 @dataclass
@@ -19,3 +23,8 @@ def run(retrieval: Retrieval, min_relevance: float) -> Gate:
     if retrieval.best_similarity < min_relevance and retrieval.lexical_coverage < 0.5:
         return Gate(True, "off topic")
     return Gate(False)
+
+
+def english_only(question: str, by_llm: bool) -> str | None:
+    """The reply for a question the extractive backend cannot read (another language or script); None if it can."""
+    return None if by_llm or is_english(question) else ENGLISH_ONLY

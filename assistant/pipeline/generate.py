@@ -9,10 +9,10 @@ from typing import Any, Generator
 from ..answer import Event
 from ..backends import Backend, BackendError, PreparesPrefix
 from ..backends.extractive import ExtractiveAnswerer
+from ..prompts import NOT_IN_SOURCES as SENTINEL
 from ..retrieval import Passage
 from . import prompt
 
-SENTINEL = "NOT_IN_SOURCES"
 PREPARING = "The model is reading the corpus (once after start-up, about 20 s)…"
 
 

@@ -6,6 +6,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Callable
 
+from ..citations import section_and_page
 from ..guard import for_prompt, redact
 from ..prompts import render
 from ..retrieval import Passage
@@ -102,8 +103,5 @@ def heading(passage: Passage, meta, byline: bool = True) -> str:
         parts.append("by " + ", ".join(meta.authors))
     if byline and meta is not None and meta.date:
         parts.append(meta.date)
-    if passage.section and passage.section != passage.title:
-        parts.append(passage.section)
-    if passage.page:
-        parts.append(f"p. {passage.page}")
+    parts += section_and_page(passage.title, passage.section, passage.page)
     return "(" + "; ".join(for_prompt(x) for x in parts) + ")"

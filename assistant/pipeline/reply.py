@@ -23,8 +23,8 @@ class Reply:
     def final(self, text: str, citations: list[Citation], notice: str | None = None) -> Event:
         return self._event(text, citations, False, notice)
 
-    def abstain(self, notice: str | None = None) -> Event:
-        return self._event(ABSTAIN_TEXT, [], True, notice)
+    def abstain(self, notice: str | None = None, text: str = ABSTAIN_TEXT) -> Event:
+        return self._event(text, [], True, notice)
 
     def _event(self, text: str, citations: list[Citation], abstained: bool, notice: str | None) -> Event:
         if notice:
