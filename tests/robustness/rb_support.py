@@ -114,14 +114,6 @@ def sse_chunks(text: str, size: int = 6) -> bytes:
     return out + b"data: [DONE]\n\n"
 
 
-def passage_number(prompt: str, contains: str) -> int:
-    """The [n] of the prompt passage whose text contains `contains` (for fakes that cite like a model)."""
-    for match in re.finditer(r"^\[(\d+)\] \(.*?\)\n(.*?)(?=^\[\d+\] \(|\Z)", prompt, re.S | re.M):
-        if contains in match.group(2):
-            return int(match.group(1))
-    return 1
-
-
 class FakeModelServer:
     """modes: ok (streams .reply, a string or a function of the prompt), slow (answers after .delay_s),
     garbage (non-JSON bytes), json (a JSON body that is no chat stream), bad_sse (a malformed event),

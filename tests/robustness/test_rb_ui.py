@@ -12,8 +12,9 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from fixtures.llm import passage_number
 from rb_gradio import Tab, login, text_of
-from rb_support import PLOTS_Q, REPORT, FakeModelServer, add_hostile_docs, copy_corpus, passage_number
+from rb_support import PLOTS_Q, REPORT, FakeModelServer, add_hostile_docs, copy_corpus
 
 from conftest_ui import AppServer, started
 
