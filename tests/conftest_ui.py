@@ -6,7 +6,6 @@ concurrency tests): `python tests/conftest_ui.py` with the same ASSISTANT_* envi
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -16,11 +15,10 @@ from pathlib import Path
 
 import httpx
 
+from fixtures.corpus import CORPUS, REPORT  # noqa: F401 (re-exported to the UI tests)
 from fixtures.llm import ScriptedLLM, passages_in
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "corpus"
-REPORT = CORPUS / "the-next-afghan-jihad.txt"
 OUTPUT = REPO / "test-output" / "ui"  # gitignored; CI keeps it as an artifact
 START_TIMEOUT_S = 240
 
@@ -29,12 +27,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def copy_corpus(dest: Path) -> Path:
-    """The bundled report alone (generated related sources and uploads left out: tests that need them add them)."""
-    shutil.copytree(CORPUS, dest, ignore=shutil.ignore_patterns("related", "added"))
-    return dest
 
 
 class AppServer:

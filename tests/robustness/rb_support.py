@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -14,10 +13,8 @@ from pathlib import Path
 
 from assistant.citations import verify
 from assistant.settings import Settings
+from fixtures.corpus import REPORT, ROOT  # noqa: F401 (REPORT re-exported to the suite)
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus"
-REPORT = CORPUS / "the-next-afghan-jihad.txt"
 REPORT_ID = "next-afghan-jihad"
 PLOTS_Q = "How many ISKP plots were foiled in India?"
 
@@ -71,13 +68,6 @@ def cli(*args, timeout=600) -> subprocess.CompletedProcess:
     """`assistant ARGS...` in a separate process, on the extractive backend."""
     return subprocess.run([sys.executable, "-m", "assistant.cli", *map(str, args)], cwd=ROOT, env=CLI_ENV,
                           capture_output=True, text=True, timeout=timeout)
-
-
-def copy_corpus(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("the-next-afghan-jihad.txt", "manifest.yaml"):
-        shutil.copy(CORPUS / name, dest / name)
-    return dest
 
 
 def add_hostile_docs(corpus: Path) -> Path:
