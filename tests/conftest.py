@@ -1,7 +1,7 @@
 import pytest
 
 from assistant.settings import Settings
-from fixtures.corpus import REPORT, make_corpus
+from fixtures.corpus import REPORT, REPORT_ONLY, copy_corpus
 
 
 @pytest.fixture
@@ -11,14 +11,14 @@ def report_text() -> str:
 
 @pytest.fixture
 def fresh_settings(tmp_path) -> Settings:
-    corpus = make_corpus(tmp_path)
+    corpus = copy_corpus(tmp_path / "corpus", REPORT_ONLY)
     return Settings.load(corpus_dir=corpus, index_dir=tmp_path / "index", backend="extractive")
 
 
 @pytest.fixture(scope="session")
 def shared_settings(tmp_path_factory) -> Settings:
     base = tmp_path_factory.mktemp("shared")
-    return Settings.load(corpus_dir=make_corpus(base), index_dir=base / "index", backend="extractive")
+    return Settings.load(corpus_dir=copy_corpus(base / "corpus", REPORT_ONLY), index_dir=base / "index", backend="extractive")
 
 
 @pytest.fixture(scope="session")

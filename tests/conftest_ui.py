@@ -6,8 +6,6 @@ concurrency tests): `python tests/conftest_ui.py` with the same ASSISTANT_* envi
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,9 +15,10 @@ from pathlib import Path
 
 import httpx
 
+from fixtures.corpus import CORPUS, REPORT  # noqa: F401 (re-exported to the UI tests)
+from fixtures.llm import ScriptedLLM, passages_in
+
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO / "corpus"
-REPORT = CORPUS / "the-next-afghan-jihad.txt"
 OUTPUT = REPO / "test-output" / "ui"  # gitignored; CI keeps it as an artifact
 START_TIMEOUT_S = 240
 
@@ -28,12 +27,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def copy_corpus(dest: Path) -> Path:
-    """The bundled report alone (generated related sources and uploads left out: tests that need them add them)."""
-    shutil.copytree(CORPUS, dest, ignore=shutil.ignore_patterns("related", "added"))
-    return dest
 
 
 class AppServer:
@@ -103,32 +96,18 @@ def started(server: AppServer):
 
 
 # ----- the slow fake LLM (a script mode of this file) -----
-class SlowQuotingLLM:
-    """Streams, word by word, a quote of the prompt passage sentence that best matches the question."""
+def quote_best_sentence(prompt: str) -> str:
+    """A quote of the prompt passage sentence that best matches the question, cited like a model would."""
+    from assistant.textutil import sentence_spans, terms
 
-    name = "fake"
-    model = "slow-quoting-fake"
-
-    def __init__(self, delay_s: float):
-        self.delay_s = delay_s
-
-    def stream(self, messages, max_tokens):
-        from assistant.textutil import sentence_spans, terms
-
-        prompt = "\n".join(m["content"] for m in messages)  # the passages may be in the system message
-        question = prompt.rsplit("Question:", 1)[-1].split("\n", 1)[0]
-        context = prompt.split("Source passages", 1)[-1].split("Key sentences", 1)[0]
-        passages = re.findall(r"^\[(\d+)\] \(.*?\)\n(.*?)(?=^\[\d+\] \(|\Z)", context, re.S | re.M)
-        wanted = set(terms(question))
-        sentences = [(n, text[s:e]) for n, text in passages for s, e in sentence_spans(text)
-                     if len(text[s:e].split()) >= 5]
-        if not sentences:
-            yield "NOT_IN_SOURCES"
-            return
-        n, best = max(sentences, key=lambda item: len(wanted & set(terms(item[1]))))
-        for word in re.findall(r"\S+\s*", f'The report says: "{best}" [{n}]'):
-            time.sleep(self.delay_s)
-            yield word
+    question = prompt.rsplit("Question:", 1)[-1].split("\n", 1)[0]
+    wanted = set(terms(question))
+    sentences = [(n, text[s:e]) for n, text in passages_in(prompt).items() for s, e in sentence_spans(text)
+                 if len(text[s:e].split()) >= 5]
+    if not sentences:
+        return "NOT_IN_SOURCES"
+    n, best = max(sentences, key=lambda item: len(wanted & set(terms(item[1]))))
+    return f'The report says: "{best}" [{n}]'
 
 
 def _serve_with_fake_llm() -> None:
@@ -138,7 +117,9 @@ def _serve_with_fake_llm() -> None:
     from assistant.webapp.app import serve
 
     settings = Settings.load()
-    llm = SlowQuotingLLM(float(os.environ.get("FAKE_LLM_DELAY_S", "0.12")))
+    # Streams the quote word by word, each word after FAKE_LLM_DELAY_S.
+    llm = ScriptedLLM(quote_best_sentence, chunk=None, delay_s=float(os.environ.get("FAKE_LLM_DELAY_S", "0.12")),
+                      name="fake", model="slow-quoting-fake")
     serve(Engine(settings, llm=llm), settings)
 
 

@@ -1,6 +1,4 @@
 """LLM answer path with scripted LLMs (real retrieval and verification), plus chunking and condensing units."""
-import re
-
 import pytest
 
 from assistant.chunking import chunk_document
@@ -8,22 +6,9 @@ from assistant.citations import locate, verify
 from assistant.conversation import Turn, is_followup, substitute
 from assistant.corpus import DocMeta, SourceDocument
 from assistant.engine import Engine
+from fixtures.llm import ScriptedLLM, passages_in, prompt_text
 
 PLOTS_Q = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
-
-
-class ScriptedLLM:
-    """Replies with fixed text, in small pieces, and records the prompts it got."""
-    name, model = "scripted", "scripted-1"
-
-    def __init__(self, reply: str, condense_reply: str = ""):
-        self.reply, self.condense_reply, self.prompts = reply, condense_reply, []
-
-    def stream(self, messages, max_tokens):
-        self.prompts.append(messages)
-        text = self.condense_reply if "standalone" in messages[0]["content"] else self.reply
-        for i in range(0, len(text), 7):
-            yield text[i:i + 7]
 
 
 MODES = {"whole-corpus": 10**6, "retrieved": 0}  # llm_corpus_chars: the corpus in the prompt, or top passages
@@ -34,16 +19,9 @@ def llm_engine(request, shared_settings, extractive_engine):
     settings = shared_settings.replace(backend="local", llm_corpus_chars=MODES[request.param])
 
     def make(reply, condense_reply=""):
-        llm = ScriptedLLM(reply, condense_reply)
+        llm = ScriptedLLM(reply, condense_reply)  # "": the condenser gets no reply
         return Engine(settings, llm=llm, log=lambda m: None), llm
     return make
-
-
-def prompt_passages(messages) -> dict[str, str]:
-    """[n] -> text of the passages in a prompt, wherever the engine put them."""
-    prompt = "\n".join(m["content"] for m in messages)
-    context = prompt.split("Source passages")[1].split("Key sentences")[0]
-    return dict(re.findall(r"^\[(\d+)\] \(.*?\)\n(.*?)(?=^\[\d+\] \(|\Z)", context, flags=re.M | re.S))
 
 
 def test_llm_answer_gets_verified_quote_for_its_marker(llm_engine, report_text):
@@ -55,21 +33,17 @@ def test_llm_answer_gets_verified_quote_for_its_marker(llm_engine, report_text):
     assert report_text[answer.citations[0].start:answer.citations[0].end] == answer.citations[0].quote
     system, user = llm.prompts[0]
     assert "NOT_IN_SOURCES" in system["content"] and PLOTS_Q in user["content"]
-    assert any("at least sixteen ISKP plots" in text for text in prompt_passages(llm.prompts[0]).values())
-
-
-class MisCitingLLM(ScriptedLLM):
-    """States the sixteen-plots fact but cites a passage that does not contain it."""
-
-    def stream(self, messages, max_tokens):
-        self.wrong = next(n for n, text in prompt_passages(messages).items() if "sixteen" not in text)
-        self.reply = f"Foreign law enforcement has interdicted at least sixteen ISKP plots since 2015 [{self.wrong}]."
-        yield from super().stream(messages, max_tokens)
+    assert any("at least sixteen ISKP plots" in text for text in passages_in(prompt_text(llm.prompts[0])).values())
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_marker_on_the_wrong_passage_moves_to_the_one_stating_the_fact(shared_settings, extractive_engine, mode):
-    llm = MisCitingLLM("")
+    wrong = []  # the [n] cited, per prompt: a passage that does not state the fact
+
+    def mis_cite(prompt):
+        wrong.append(next(n for n, text in passages_in(prompt).items() if "sixteen" not in text))
+        return f"Foreign law enforcement has interdicted at least sixteen ISKP plots since 2015 [{wrong[-1]}]."
+    llm = ScriptedLLM(mis_cite)
     settings = shared_settings.replace(backend="local", llm_corpus_chars=MODES[mode])
     engine = Engine(settings, llm=llm, log=lambda m: None)
     answer = engine.ask(PLOTS_Q)
@@ -77,7 +51,7 @@ def test_marker_on_the_wrong_passage_moves_to_the_one_stating_the_fact(shared_se
     [citation] = answer.citations
     assert "at least sixteen ISKP plots" in citation.quote
     assert verify(citation, engine.document(citation.doc_id)[1])
-    assert citation.quote not in prompt_passages(llm.prompts[0])[llm.wrong]
+    assert citation.quote not in passages_in(prompt_text(llm.prompts[0]))[wrong[0]]
 
 
 def test_fabricated_quotes_and_markers_are_dropped(llm_engine):

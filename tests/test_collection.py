@@ -8,7 +8,7 @@ from assistant.corpus import load_collection
 from assistant.engine import Engine
 from assistant.settings import Settings
 from assistant.sources import manage
-from fixtures.corpus import ROOT, make_corpus
+from fixtures.corpus import REPORT_ONLY, ROOT, copy_corpus
 
 # What each example's answer must rest on: (document, words its quote must state).
 EXPECTED = {
@@ -31,7 +31,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     base = tmp_path_factory.mktemp("collection")
-    settings = Settings.load(corpus_dir=make_corpus(base), index_dir=base / "index", backend="extractive")
+    settings = Settings.load(corpus_dir=copy_corpus(base / "corpus", REPORT_ONLY), index_dir=base / "index", backend="extractive")
     manage.add_factbook(settings, manage.factbook_codes(settings, related_to="next-afghan-jihad"))
     engine = Engine(settings, log=lambda m: None)
     engine.ensure_index()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from assistant.eval import baseline as cmp
 from assistant.eval.cli import main as eval_main
 from assistant.eval.golden import load_golden
 from assistant.eval.runner import run_golden
+from fixtures.llm import ScriptedLLM, passages_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,27 +55,17 @@ def golden(workspace):
     return load_golden(write_golden(workspace / "golden.jsonl"))
 
 
-class FakeLLM:
+def table_reply(table: dict[str, tuple[str, str]]):
     """Answers from a table: question keyword -> (answer with {n} for the passage holding `needle`, needle)."""
-    name, model = "fake", "fake-1"
-
-    def __init__(self, table: dict[str, tuple[str, str]]):
-        self.table = table
-
-    def stream(self, messages, max_tokens):
-        prompt = "\n".join(m["content"] for m in messages)  # passages may be in the system message
-        if "Standalone question:" in prompt:  # the follow-up condenser
-            yield "NOT_IN_SOURCES"
-            return
+    def reply(prompt: str) -> str:
         question = prompt.rsplit("Question:", 1)[1]
-        for key, (answer, needle) in self.table.items():
+        for key, (answer, needle) in table.items():
             if key.lower() in question.lower():
-                numbers = [int(n) for n, body in re.findall(r"^\[(\d+)\] \(.*?\)\n(.*?)(?=^\[\d+\] \(|\Z)", prompt,
-                                                                 re.S | re.M) if needle in body]
+                numbers = [n for n, body in passages_in(prompt).items() if needle in body]
                 if numbers:
-                    yield answer.format(n=numbers[0])
-                    return
-        yield "NOT_IN_SOURCES"
+                    return answer.format(n=numbers[0])
+        return "NOT_IN_SOURCES"
+    return reply
 
 
 RIGHT = {
@@ -92,7 +82,8 @@ WRONG = dict(RIGHT, **{"foiled by foreign": (  # a grounded answer to another qu
 
 
 def fake_engine(settings, table):
-    engine = Engine(settings, llm=FakeLLM(table), log=lambda message: None)
+    llm = ScriptedLLM(table_reply(table), condense_reply="NOT_IN_SOURCES", name="fake", model="fake-1")
+    engine = Engine(settings, llm=llm, log=lambda message: None)
     engine.ensure_index()
     return engine
 

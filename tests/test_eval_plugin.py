@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from fixtures.corpus import REPORT_ONLY, copy_corpus
 
 CASES = [
     {"id": "plots-total", "question": "Since 2015, how many ISKP plots have been foiled by foreign law enforcement?",
@@ -24,9 +23,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     base = tmp_path_factory.mktemp("plugin")
-    (base / "corpus").mkdir()
-    for name in ("the-next-afghan-jihad.txt", "manifest.yaml"):
-        shutil.copy(ROOT / "corpus" / name, base / "corpus" / name)
+    copy_corpus(base / "corpus", REPORT_ONLY)
     (base / "golden.jsonl").write_text("".join(json.dumps(c) + "\n" for c in CASES))
     (base / "baseline.json").write_text(json.dumps({"metrics": {}, "cases": [
         {"id": "plots-total", "passed": True, "failures": []},

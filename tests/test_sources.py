@@ -10,7 +10,7 @@ import yaml
 from assistant.cli import main
 from assistant.engine import Engine
 from assistant.settings import Settings
-from fixtures.corpus import make_corpus
+from fixtures.corpus import REPORT_ONLY, copy_corpus
 
 
 def run_cli(capsys, settings: Settings, *args: str) -> tuple[int, str, str]:
@@ -22,7 +22,7 @@ def run_cli(capsys, settings: Settings, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings.load(corpus_dir=make_corpus(tmp_path), index_dir=tmp_path / "index", backend="extractive")
+    return Settings.load(corpus_dir=copy_corpus(tmp_path / "corpus", REPORT_ONLY), index_dir=tmp_path / "index", backend="extractive")
 
 
 def listed(capsys, settings) -> dict[str, dict]:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest_ui import OUTPUT, REPO, REPORT, AppServer, copy_corpus, started
+from conftest_ui import OUTPUT, REPO, REPORT, AppServer, started
+from fixtures.corpus import copy_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [

@@ -9,7 +9,8 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from conftest_ui import REPO, REPORT, AppServer, copy_corpus, started
+from conftest_ui import REPO, REPORT, AppServer, started
+from fixtures.corpus import copy_corpus
 
 AUTH = ("analyst", "s3cret-pass")
 QUESTION = "How many ISKP plots has foreign law enforcement interdicted since 2015?"

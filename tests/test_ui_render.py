@@ -13,7 +13,8 @@ from assistant.retrieval import Passage
 from assistant.webapp.app import build_app, parse_auth, usable_backends
 from assistant.webapp.render import (Turn, answer_html, chat_messages, context_window, document_html, esc,
                                      export_markdown, intro_html, lead_sentences, plain_text, sources_html)
-from conftest_ui import CORPUS, copy_corpus
+from conftest_ui import CORPUS
+from fixtures.corpus import copy_corpus
 
 EVIL = "Moved <script>alert(1)</script> via [click](javascript:alert(2)) and ${alert(3)} {{x}} $$y$$ <img src=x onerror=alert(4)>."
 DOC = "Title line\n\nFirst paragraph sentence one. " + EVIL + " Closing sentence here.\n\nNext paragraph."

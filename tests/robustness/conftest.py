@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from rb_support import FakeModelServer, add_hostile_docs, cli, copy_corpus, settings_for
+from fixtures.corpus import REPORT_ONLY, copy_corpus
+from rb_support import FakeModelServer, add_hostile_docs, cli, settings_for
 
 
 @pytest.fixture(scope="session")
@@ -12,7 +13,7 @@ def clean_engine(tmp_path_factory):
     from assistant.engine import Engine
 
     base = tmp_path_factory.mktemp("rb-clean")
-    engine = Engine(settings_for(copy_corpus(base / "corpus"), base / "index"), log=lambda m: None)
+    engine = Engine(settings_for(copy_corpus(base / "corpus", REPORT_ONLY), base / "index"), log=lambda m: None)
     engine.ensure_index()
     return engine
 
@@ -23,7 +24,7 @@ def hostile_engine(tmp_path_factory):
     from assistant.engine import Engine
 
     base = tmp_path_factory.mktemp("rb-hostile")
-    corpus = add_hostile_docs(copy_corpus(base / "corpus"))
+    corpus = add_hostile_docs(copy_corpus(base / "corpus", REPORT_ONLY))
     engine = Engine(settings_for(corpus, base / "index"), log=lambda m: None)
     engine.ensure_index()
     return engine
@@ -41,7 +42,7 @@ def plain_app(tmp_path_factory):
     from conftest_ui import AppServer, started
 
     work = tmp_path_factory.mktemp("rb-ui-plain")
-    yield from started(AppServer(work, copy_corpus(work / "corpus"), ASSISTANT_BACKEND="local",
+    yield from started(AppServer(work, copy_corpus(work / "corpus", REPORT_ONLY), ASSISTANT_BACKEND="local",
                                  ASSISTANT_MODEL_PATH=str(work / "missing-model.gguf")))
 
 
@@ -49,7 +50,7 @@ def plain_app(tmp_path_factory):
 def template_index(tmp_path_factory):
     """(corpus, index): a committed index built by `assistant ingest` in its own process; copy it before changing it."""
     base = tmp_path_factory.mktemp("rb-template")
-    corpus = copy_corpus(base / "corpus")
+    corpus = copy_corpus(base / "corpus", REPORT_ONLY)
     result = cli("ingest", "--corpus", corpus, "--index", base / "index")
     assert result.returncode == 0, result.stderr[-3000:]
     return corpus, base / "index"

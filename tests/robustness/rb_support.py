@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -14,10 +13,8 @@ from pathlib import Path
 
 from assistant.citations import verify
 from assistant.settings import Settings
+from fixtures.corpus import REPORT, ROOT  # noqa: F401 (REPORT re-exported to the suite)
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "corpus"
-REPORT = CORPUS / "the-next-afghan-jihad.txt"
 REPORT_ID = "next-afghan-jihad"
 PLOTS_Q = "How many ISKP plots were foiled in India?"
 
@@ -73,13 +70,6 @@ def cli(*args, timeout=600) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
-def copy_corpus(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("the-next-afghan-jihad.txt", "manifest.yaml"):
-        shutil.copy(CORPUS / name, dest / name)
-    return dest
-
-
 def add_hostile_docs(corpus: Path) -> Path:
     for name, text in HOSTILE_DOCS.items():
         (corpus / name).write_text(text, encoding="utf-8")
@@ -112,14 +102,6 @@ def sse_chunks(text: str, size: int = 6) -> bytes:
                               "finish_reason": None}]}
         out += b"data: " + json.dumps(chunk).encode() + b"\n\n"
     return out + b"data: [DONE]\n\n"
-
-
-def passage_number(prompt: str, contains: str) -> int:
-    """The [n] of the prompt passage whose text contains `contains` (for fakes that cite like a model)."""
-    for match in re.finditer(r"^\[(\d+)\] \(.*?\)\n(.*?)(?=^\[\d+\] \(|\Z)", prompt, re.S | re.M):
-        if contains in match.group(2):
-            return int(match.group(1))
-    return 1
 
 
 class FakeModelServer:

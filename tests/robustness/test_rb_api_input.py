@@ -20,8 +20,9 @@ from assistant import validation
 from assistant.engine import QuestionError
 
 from conftest_ui import AppServer, started
+from fixtures.corpus import REPORT_ONLY, copy_corpus
 from rb_gradio import Tab, login, text_of
-from rb_support import PLOTS_Q, REPORT_ID, assert_citations_verified, copy_corpus
+from rb_support import PLOTS_Q, REPORT_ID, assert_citations_verified
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOP_K = "top_k must be a whole number from 1 to 20"
@@ -278,7 +279,7 @@ def test_upload_route_is_closed_when_uploads_are_off(plain_app):
 def editing_app(tmp_path_factory):
     """Login on, uploads on for one editor, files up to half a MiB."""
     work = tmp_path_factory.mktemp("rb-api-editing")
-    yield from started(AppServer(work, copy_corpus(work / "corpus"), ASSISTANT_AUTH=f"{AUTH[0]}:{AUTH[1]},{READER[0]}:"
+    yield from started(AppServer(work, copy_corpus(work / "corpus", REPORT_ONLY), ASSISTANT_AUTH=f"{AUTH[0]}:{AUTH[1]},{READER[0]}:"
                                  f"{READER[1]}", ASSISTANT_UPLOADS="true", ASSISTANT_EDITORS=AUTH[0],
                                  ASSISTANT_MAX_FILE_MB="0.5"))
 

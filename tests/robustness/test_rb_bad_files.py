@@ -10,8 +10,9 @@ import pytest
 
 from assistant.engine import Engine
 
+from fixtures.corpus import REPORT_ONLY, copy_corpus
 from fixtures.documents import make_pdf
-from rb_support import PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified, copy_corpus, settings_for
+from rb_support import PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified, settings_for
 
 SECRET = "TOP-SECRET-xyzzy-0451"
 
@@ -63,7 +64,7 @@ def build_bad_corpus(base: Path) -> Path:
     outside = base / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text(f"{SECRET} must never be indexed.\n", encoding="utf-8")
-    c = copy_corpus(base / "corpus")
+    c = copy_corpus(base / "corpus", REPORT_ONLY)
     real = make_pdf("ISKP plots were tracked by analysts in a valid PDF file")
     (c / "corrupt.pdf").write_bytes(b"%PDF-1.4\n%garbage\n1 0 obj << /Type /Catalog >>\ntrailer\n")
     (c / "random-bytes.pdf").write_bytes(os.urandom(3000))
@@ -169,7 +170,7 @@ def test_cli_ingest_lists_skipped_files_without_a_traceback(bad_corpus, tmp_path
     (b"\xff\xfe\x00broken", "invalid YAML"),
 ])
 def test_broken_manifest_is_reported_and_the_corpus_still_ingests(tmp_path, manifest, reason):
-    corpus = copy_corpus(tmp_path / "corpus")
+    corpus = copy_corpus(tmp_path / "corpus", REPORT_ONLY)
     target = corpus / "manifest.yaml"
     target.write_bytes(manifest) if isinstance(manifest, bytes) else target.write_text(manifest, encoding="utf-8")
     engine = Engine(settings_for(corpus, tmp_path / "index"), log=lambda m: None)

@@ -8,8 +8,9 @@ from assistant.conflicts import quantities
 from assistant.engine import Engine
 from assistant.keyfacts import numbers
 
+from fixtures.corpus import REPORT_ONLY, copy_corpus
 from local_support import local_engine_for
-from rb_support import REPORT_ID, assert_citations_verified, copy_corpus, settings_for
+from rb_support import REPORT_ID, assert_citations_verified, settings_for
 
 TALLIES = {
     "tally-2025.md": ("# Monitoring brief on ISKP plots\n\n"
@@ -25,7 +26,7 @@ QUESTION = "How many ISKP plots has foreign law enforcement interdicted since 20
 @pytest.fixture(scope="module", params=sorted(TALLIES))
 def conflicting(request, tmp_path_factory):
     base = tmp_path_factory.mktemp("conflict")
-    corpus = copy_corpus(base / "corpus")
+    corpus = copy_corpus(base / "corpus", REPORT_ONLY)
     text, value = TALLIES[request.param]
     (corpus / request.param).write_text(text, encoding="utf-8")
     with (corpus / "manifest.yaml").open("a", encoding="utf-8") as manifest:

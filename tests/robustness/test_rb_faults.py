@@ -16,8 +16,8 @@ import pytest
 from assistant.engine import Engine
 from assistant.store import release_chroma
 
-from rb_support import PLOTS_Q, REPORT, REPORT_ID, ROOT, assert_citations_verified, cli, copy_corpus, \
-    settings_for
+from fixtures.corpus import REPORT_ONLY, copy_corpus
+from rb_support import PLOTS_Q, REPORT, REPORT_ID, ROOT, assert_citations_verified, cli, settings_for
 from rb_support import CLI_ENV
 
 CLI = [sys.executable, "-m", "assistant.cli"]
@@ -81,7 +81,7 @@ def fresh_engine(settings) -> Engine:
 
 @pytest.mark.parametrize("phase", ["embedding", "writing"])
 def test_sigkill_mid_ingest_leaves_the_old_index_answering(tmp_path, phase):
-    corpus, index = copy_corpus(tmp_path / "corpus"), tmp_path / "index"
+    corpus, index = copy_corpus(tmp_path / "corpus", REPORT_ONLY), tmp_path / "index"
     settings = settings_for(corpus, index)
     fresh_engine(settings).ingest()
     old = state(index)

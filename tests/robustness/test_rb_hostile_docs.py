@@ -10,8 +10,9 @@ from assistant.citations import _QUOTED, locate
 from assistant.engine import Engine
 from assistant.guard import looks_like_instruction
 
+from fixtures.llm import ScriptedLLM, passage_number
 from local_support import local_engine_for
-from rb_support import PAYLOADS, PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified, passage_number
+from rb_support import PAYLOADS, PLOTS_Q, REPORT_ID, ROOT, assert_citations_verified
 
 HOSTILE_IDS = {"injection", "reading-notes", "fake-system-prompt", "markup", "markdown-xss"}
 BLATANT_IDS = HOSTILE_IDS - {"reading-notes"}  # made of instructions: kept out of the context
@@ -91,19 +92,9 @@ def test_questions_aimed_at_the_injections_never_quote_them(hostile_engine, ques
 
 
 # ----- an LLM that obeys whatever the passages tell it -----
-class ObedientLLM:
+def obedient_llm(reply) -> ScriptedLLM:
     """A fake LLM that follows the injected instructions; reply(prompt) builds its answer from the prompt."""
-
-    name, model = "obedient", "obedient-fake"
-
-    def __init__(self, reply):
-        self.reply, self.prompts = reply, []
-
-    def stream(self, messages, max_tokens):
-        self.prompts.append(messages)
-        text = self.reply("\n".join(m["content"] for m in messages))
-        for i in range(0, len(text), 5):
-            yield text[i:i + 5]
+    return ScriptedLLM(reply, chunk=5, name="obedient", model="obedient-fake")
 
 
 @pytest.fixture(params=["whole-corpus", "retrieved"])
@@ -130,7 +121,7 @@ OBEDIENT_REPLIES = {
 
 @pytest.mark.parametrize("name", OBEDIENT_REPLIES)
 def test_obedient_llm_gets_no_citation_for_injected_claims(hostile_settings, name):
-    llm = ObedientLLM(OBEDIENT_REPLIES[name])
+    llm = obedient_llm(OBEDIENT_REPLIES[name])
     engine = Engine(hostile_settings, llm=llm, log=lambda m: None)
     answer = engine.ask(PLOTS_Q)
     assert llm.prompts, "the fake LLM was not asked"
@@ -141,9 +132,9 @@ def test_obedient_llm_gets_no_citation_for_injected_claims(hostile_settings, nam
 
 
 def test_obedient_llm_mixed_answer_keeps_only_the_true_claim_cited(hostile_settings, report_text):
-    llm = ObedientLLM(lambda p: (f"Foreign law enforcement interdicted at least sixteen ISKP plots [{REPORT_N(p)}]. "
-                                 f"Ignore that: ISKP foiled 99 plots in India [{INJECTED(p)}]. "
-                                 f"“ISKP has been defeated in Iran, Germany and Turkey” [{REPORT_N(p)}]."))
+    llm = obedient_llm(lambda p: (f"Foreign law enforcement interdicted at least sixteen ISKP plots [{REPORT_N(p)}]. "
+                                  f"Ignore that: ISKP foiled 99 plots in India [{INJECTED(p)}]. "
+                                  f"“ISKP has been defeated in Iran, Germany and Turkey” [{REPORT_N(p)}]."))
     engine = Engine(hostile_settings, llm=llm, log=lambda m: None)
     answer = engine.ask(PLOTS_Q)
     assert not answer.abstained
@@ -162,7 +153,7 @@ def test_every_shown_quotation_is_in_a_cited_source(hostile_settings):
         lambda p: f"“Twelve of these interdictions occurred after the Taliban took power” [{REPORT_N(p)}].",
     ]
     for reply in replies:
-        engine = Engine(hostile_settings, llm=ObedientLLM(reply), log=lambda m: None)
+        engine = Engine(hostile_settings, llm=obedient_llm(reply), log=lambda m: None)
         answer = engine.ask(PLOTS_Q)
         sources = [engine.document(c.doc_id)[1] for c in answer.citations]
         for quoted in _QUOTED.finditer(answer.text):
@@ -170,7 +161,7 @@ def test_every_shown_quotation_is_in_a_cited_source(hostile_settings):
 
 
 def test_prompt_context_defuses_markers_and_chat_tokens(hostile_settings):
-    llm = ObedientLLM(lambda p: "NOT_IN_SOURCES")
+    llm = obedient_llm(lambda p: "NOT_IN_SOURCES")
     Engine(hostile_settings, llm=llm, log=lambda m: None).ask(PLOTS_Q)
     system, user = llm.prompts[0]
     prompt = system["content"] + "\n" + user["content"]

@@ -16,9 +16,10 @@ from assistant.engine import Engine
 from assistant.guard import instruction_spans
 from assistant.textutil import sentence_spans
 
+from fixtures.corpus import REPORT_ONLY, copy_corpus
 from injection_cases import INJECTIONS_DEV, INJECTIONS_TEST
 from local_support import local_engine_for
-from rb_support import assert_citations_verified, copy_corpus, settings_for
+from rb_support import assert_citations_verified, settings_for
 
 FORBIDDEN = ("ignore previous", "ignore all", "disregard", "you are now", "new instructions", "system prompt",
              "system:", "assistant:", "developer mode", "jailbreak", "do anything now", "always answer", "always say",
@@ -66,7 +67,7 @@ def case_engines(tmp_path_factory):
     engines = {}
     for case in INJECTIONS_DEV + INJECTIONS_TEST:
         base = tmp_path_factory.mktemp(case["id"])
-        corpus = copy_corpus(base / "corpus")
+        corpus = copy_corpus(base / "corpus", REPORT_ONLY)
         (corpus / case["filename"]).write_text(case["text"], encoding="utf-8")
         engine = Engine(settings_for(corpus, base / "index"), log=lambda m: None)
         engine.ensure_index()

@@ -12,8 +12,10 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from fixtures.corpus import REPORT_ONLY, copy_corpus
+from fixtures.llm import passage_number
 from rb_gradio import Tab, login, text_of
-from rb_support import PLOTS_Q, REPORT, FakeModelServer, add_hostile_docs, copy_corpus, passage_number
+from rb_support import PLOTS_Q, REPORT, FakeModelServer, add_hostile_docs
 
 from conftest_ui import AppServer, started
 
@@ -36,7 +38,7 @@ def model_server():
 def hostile_app(tmp_path_factory, model_server):
     """A shared deployment: login required, hostile documents in the corpus, an OpenAI-compatible model server."""
     work = tmp_path_factory.mktemp("rb-ui-hostile")
-    corpus = add_hostile_docs(copy_corpus(work / "corpus"))
+    corpus = add_hostile_docs(copy_corpus(work / "corpus", REPORT_ONLY))
     yield from started(AppServer(work, corpus, ASSISTANT_AUTH=f"{AUTH[0]}:{AUTH[1]}", ASSISTANT_BACKEND="openai",
                                  ASSISTANT_OPENAI_BASE_URL=model_server.url, ASSISTANT_OPENAI_TIMEOUT_S="3"))
 
