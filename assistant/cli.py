@@ -1,4 +1,4 @@
-"""Command line: a thin shell over the Engine (ingest, ask, chat, serve, eval)."""
+"""Command line: a thin shell over the Engine (ingest, ask, chat, serve, sources, config, eval)."""
 from __future__ import annotations
 
 import argparse
@@ -171,6 +171,12 @@ def _print_sources(rows) -> None:
     print(f"{len(rows)} documents, {sum(r.chunks for r in rows)} chunks")
 
 
+def cmd_config(args) -> int:
+    settings = _settings(args)
+    print(json.dumps(settings.explain(), indent=2) if args.json else settings.explain_text())
+    return 0
+
+
 def cmd_eval(args, rest) -> int:
     from .eval.cli import main as eval_main
 
@@ -223,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="list: as JSON")
     p.set_defaults(func=cmd_sources)
 
+    p = sub.add_parser("config", parents=[common], help="show the effective settings and where each came from")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(func=cmd_config)
+
     sub.add_parser("eval", help="run a golden set (see `assistant eval --help`)", add_help=False)
     return parser
 
@@ -232,7 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "eval":
         return cmd_eval(None, argv[1:])
     args = build_parser().parse_args(argv)
-    return args.func(args) or 0
+    from .settings import SettingsError
+
+    try:
+        return args.func(args) or 0
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
