@@ -5,7 +5,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .keyfacts import is_number_word
-from .textutil import QUOTE_FOLD, sentence_spans, strip_markers, terms
+from .textutil import QUOTE_FOLD, sentence_spans, terms
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")

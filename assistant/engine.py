@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from . import conversation, validation
 from .answer import Answer, Event
@@ -107,7 +107,7 @@ class Engine:
                 self.log(f"could not prepare the model's corpus cache: {exc}")
         return time.perf_counter() - started
 
-    def session(self) -> "ChatSession":
+    def session(self) -> ChatSession:
         return ChatSession(self)
 
     def ask(self, question: str, **kwargs) -> Answer:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .backends.extractive import ExtractiveAnswerer
 from .pipeline.prompt import CorpusPrompt, corpus_prompt
 from .retrieval import HybridRetriever
 from .settings import Settings
-from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, IngestReport, Ingestor, release_chroma
+from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, Ingestor, IngestReport, release_chroma
 
 
 @dataclass

@@ -20,9 +20,9 @@ import shutil
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import urlparse
 
 import numpy as np

@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from typing import Any, Collection
+from collections.abc import Collection
+from typing import Any
 
 from .textutil import clean_question
 

@@ -11,8 +11,20 @@ from assistant.citations import Citation
 from assistant.corpus import DocMeta
 from assistant.retrieval import Passage
 from assistant.webapp.app import build_app, parse_auth, usable_backends
-from assistant.webapp.render import (Turn, answer_html, chat_messages, context_window, document_html, esc,
-                                     export_markdown, intro_html, lead_sentences, plain_text, sources_html)
+from assistant.webapp.render import (
+    Turn,
+    answer_html,
+    chat_messages,
+    context_window,
+    document_html,
+    esc,
+    export_markdown,
+    intro_html,
+    lead_sentences,
+    plain_text,
+    sources_html,
+)
+
 from conftest_ui import CORPUS
 from fixtures.corpus import copy_corpus
 

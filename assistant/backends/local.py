@@ -5,8 +5,8 @@ import hashlib
 import importlib.util
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .base import BackendError
 
@@ -108,7 +108,7 @@ class LocalLlama:
             if list(self.llm.input_ids[:len(tokens)]) != tokens:
                 self.llm.load_state(state)
             return
-        tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode("utf-8"), special=True)
+        tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode(), special=True)
         self.preparing.set()
         try:
             self.llm.reset()

@@ -3,8 +3,8 @@ passages) and the key sentences selected before generation."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..citations import section_and_page
 from ..guard import for_prompt, redact

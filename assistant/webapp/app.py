@@ -29,9 +29,26 @@ from ..sources.jobs import BackgroundIngest, JobStatus
 from ..textutil import for_display
 from ..validation import TOP_K_MAX
 from . import assets
-from .render import (STOPPED, Turn, esc, chat_messages, document_html, documents_table_html,
-                     export_markdown, feedback_values, header_html, index_line, ingest_status_html, intro_html,
-                     lead_sentences, no_document_html, notices_html, pending_html, reading_order, sources_html)
+from .render import (
+    STOPPED,
+    Turn,
+    chat_messages,
+    document_html,
+    documents_table_html,
+    esc,
+    export_markdown,
+    feedback_values,
+    header_html,
+    index_line,
+    ingest_status_html,
+    intro_html,
+    lead_sentences,
+    no_document_html,
+    notices_html,
+    pending_html,
+    reading_order,
+    sources_html,
+)
 
 UPLOAD_TYPES = tuple(sorted(SUPPORTED))
 BAD_INPUT = "Invalid input"  # title of the gr.Error for a refused question or option
