@@ -62,8 +62,8 @@ def _split_lines(text: str, start: int, end: int, out: list[_Block]) -> None:
     for line in segment.split("\n"):
         lines.append((pos, pos + len(line), line))
         pos += len(line) + 1
-    lines = [(s, e, l) for s, e, l in lines if l.strip()]
-    has_bullets = any(_BULLET.match(l) for _, _, l in lines)
+    lines = [(s, e, text) for s, e, text in lines if text.strip()]
+    has_bullets = any(_BULLET.match(text) for _, _, text in lines)
     if has_bullets:
         out.append(_Block(lines[0][0], lines[-1][1], "list"))
     elif len(lines) == 1 and _is_heading(lines[0][2]):

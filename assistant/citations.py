@@ -86,7 +86,8 @@ def support_score(claim: str, sentence: str) -> float:
     if not claim_terms:
         return 0.0
     sentence_terms = set(terms(sentence))
-    weight = lambda t: 2.0 if (t.isdigit() or is_number_word(t)) else 1.0
+    def weight(t):
+        return 2.0 if (t.isdigit() or is_number_word(t)) else 1.0
     total = sum(weight(t) for t in claim_terms)
     return sum(weight(t) for t in claim_terms & sentence_terms) / total
 

@@ -227,7 +227,8 @@ def read_text(path: Path, raw: bytes):
 
 
 class _HTMLText(HTMLParser):
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "ul", "ol", "table", "title"}
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "ul", "ol",
+             "table", "title"}
     SKIP = {"script", "style", "noscript", "template"}
 
     def __init__(self):

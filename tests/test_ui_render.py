@@ -154,7 +154,8 @@ def test_build_app_shows_index_status_and_backend_notices(engine_with_missing_mo
     engine = engine_with_missing_model
     demo = build_app(engine, engine.settings)
     blocks = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
-    text = lambda elem_id: html.unescape(blocks[elem_id].value)
+    def text(elem_id):
+        return html.unescape(blocks[elem_id].value)
     assert "Index: 1 document" in text("app-header")
     assert "Backend: extractive" in text("app-header")
     assert blocks["notices"].visible and "Local model unavailable" in text("notices")

@@ -32,7 +32,8 @@ def expected_answer_type(question: str) -> re.Pattern | None:
                  r"\bpublication date\b|\bdate of (?:publication|the report)\b", q):
         return _YEAR_OR_DATE
     if re.search(r"^\s*who (?:is|was|are|were|wrote|authored|leads|led|heads|headed|founded|commands)\b|"
-                 r"^\s*(?:which|what)\s+(?:[\w’'-]+\s+){0,2}(?:official|person|leader|commander|individual|emir)\b|\bname of\b", q):
+                 r"^\s*(?:which|what)\s+(?:[\w’'-]+\s+){0,2}(?:official|person|leader|commander|individual|emir)\b|"
+                 r"\bname of\b", q):
         return _NAME
     return None
 

@@ -318,7 +318,8 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         return manage.list_sources(settings, engine.ensure_index())
 
     def removable(rows) -> list[tuple[str, str]]:
-        return [(for_display(f"{r.title} ({r.doc_id})"), r.doc_id) for r in rows if r.file.split("/")[0] in manage.MANAGED_DIRS]
+        return [(for_display(f"{r.title} ({r.doc_id})"), r.doc_id) for r in rows
+                if r.file.split("/")[0] in manage.MANAGED_DIRS]
 
     def doc_lists():
         """Everything that lists documents, after an ingest: table, both pickers, removable ones, header."""
@@ -415,7 +416,8 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
                     with gr.Column(scale=3, min_width=420):
                         chatbot = gr.Chatbot(
                             value=[], elem_id="chat", height="calc(100vh - 440px)", min_height=340,
-                            show_label=False, layout="bubble", placeholder=intro_html(docs, summaries, collection.intro),
+                            show_label=False, layout="bubble",
+                            placeholder=intro_html(docs, summaries, collection.intro),
                             latex_delimiters=[], sanitize_html=True, render_markdown=True, buttons=[],
                             feedback_options=("Like", "Dislike"), autoscroll=True)
                         question = gr.Textbox(
@@ -661,7 +663,8 @@ def serve(engine: Engine, settings: Settings, host: str | None = None, port: int
     demo = build_app(engine, settings)
     launch_kwargs["app_kwargs"] = app_kwargs(demo, settings, launch_kwargs.get("app_kwargs"))
     demo.launch(server_name=host, server_port=port, auth=auth,
-                auth_message=for_display(f"Sign in to the {load_collection(settings.corpus_dir).title}.") if auth else None,
+                auth_message=(for_display(f"Sign in to the {load_collection(settings.corpus_dir).title}.")
+                              if auth else None),
                 max_file_size=max(1, int(settings.max_file_mb * 1024 * 1024)),  # bytes; also caps /upload
                 theme=assets.theme(), css=assets.CSS, head=assets.HEAD, footer_links=["api"],
                 show_error=False, **launch_kwargs)
