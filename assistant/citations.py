@@ -105,7 +105,7 @@ def best_supporting_span(claim: str, doc_text: str, start: int, end: int) -> tup
 def split_claims(answer: str) -> list[tuple[int, int]]:
     """Sentence spans of the answer, each with its trailing markers attached."""
     spans = sentence_spans(answer)
-    merged = []
+    merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and MARKER.fullmatch(answer[s:e].strip()):
             merged[-1] = (merged[-1][0], e)

@@ -65,7 +65,7 @@ def find(question: str, citations: list[Citation], passages: list[Passage], doc_
     asked_names = names(question)
     asked_terms = set(terms(question))
     for citation in citations:
-        stated = {}
+        stated: dict[str, set[float]] = {}
         for q in quantities(citation.quote):
             stated.setdefault(q.unit, set()).add(q.value)
         if not stated:

@@ -123,7 +123,7 @@ def _entry_meta(item: dict, rel: str) -> DocMeta:
 def load_collection(corpus_dir: Path) -> Collection:
     """The corpus's `collection:` block; defaults for whatever it leaves out (or a missing/broken manifest)."""
     path = manifest_path(Path(corpus_dir))
-    block = {}
+    block: dict = {}
     if path is not None:
         try:
             block = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("collection") or {}
@@ -177,7 +177,8 @@ def discover(corpus_dir: Path, max_file_mb: float = 50.0) -> tuple[list[Path], l
 def _drop_linked_duplicates(files: list[Path], corpus_dir: Path, skipped: list[SkippedFile]) -> list[Path]:
     """A symlink to a file that is ingested anyway (or a second link to one file) would index it twice."""
     real_files = {path.resolve(): path for path in files if not path.is_symlink()}
-    kept, seen = [], {}
+    kept: list[Path] = []
+    seen: dict[Path, Path] = {}
     for path in files:
         real = path.resolve()
         if path.is_symlink() and real in real_files:
@@ -275,7 +276,9 @@ def read_pdf(path: Path, raw: bytes):
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(raw))
-        parts, pages, offset = [], [], 0
+        parts: list[str] = []
+        pages: list[tuple[int, int, int]] = []
+        offset = 0
         for number, page in enumerate(reader.pages, start=1):
             page_text = (page.extract_text() or "").strip()
             if parts:

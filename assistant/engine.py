@@ -126,7 +126,8 @@ class Engine:
     def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,
                       doc_ids: list[str] | None = None) -> Iterator[Event]:
         """Events: status (text), token (text), then one final (answer)."""
-        timings, started, settings = {}, time.perf_counter(), self.settings
+        timings: dict[str, float] = {}
+        started, settings = time.perf_counter(), self.settings
         request = validate.run(question, top_k, doc_ids, max_chars=settings.max_question_chars,
                                open_index=self._indexes.current)
         opened, llm = request.opened, self.llm

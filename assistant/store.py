@@ -405,7 +405,7 @@ class Ingestor:
         for chunk, vector in zip(chunks, matrix):
             by_doc.setdefault(chunk.doc_id, []).append((chunk, vector))
         label = Path(self.settings.corpus_dir).name
-        untrusted = {}
+        untrusted: dict[str, str] = {}
         for problem in untrusted_copies(docs, chunks, doc_files, self.settings.corpus_dir, digests):
             if problem.kind == "changed" and problem.file in digests and \
                     files.get(problem.file, {}).get("key", "").startswith(digests[problem.file]):

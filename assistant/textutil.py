@@ -23,7 +23,8 @@ STOPWORDS = frozenset(
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of text[start:end], trimmed of surrounding whitespace."""
     end = len(text) if end is None else end
-    spans, cursor = [], start
+    spans: list[tuple[int, int]] = []
+    cursor = start
     for match in _SENTENCE_END.finditer(text, start, end):
         candidate = text[cursor:match.start()]
         if match.group(0).strip() == "" and _ABBREV.search(candidate.rstrip()) and "\n" not in match.group(0):

@@ -67,7 +67,8 @@ def load_golden(path: str | Path) -> list[Case]:
         raise GoldenError(path, None, "file not found") from None
     except UnicodeDecodeError as exc:
         raise GoldenError(path, None, f"not UTF-8 text ({exc.reason})") from None
-    cases, seen = [], {}
+    cases: list[Case] = []
+    seen: dict[str, int] = {}
     for number, raw in lines:
         try:
             data = json.loads(raw)
