@@ -301,7 +301,7 @@ class Ingestor:
         partial.mkdir(parents=True)
 
         all_chunks: list[Chunk] = []
-        vectors: list[np.ndarray] = []
+        vectors: list[np.ndarray | None] = []  # None: a chunk still to embed, filled in below
         docs: dict[str, dict] = {}
         files_state: dict[str, dict] = {}
         to_embed: list[Chunk] = []
