@@ -67,12 +67,12 @@ class Engine:
 
     def documents(self) -> list[DocMeta]:
         index = self.ensure_index()
-        return [index.doc_meta(d) for d in sorted(index.docs)]
+        return [meta for _, (meta, _) in sorted(index.docs.items())]
 
     def document(self, doc_id: str) -> tuple[DocMeta, str] | None:
         index = self.ensure_index()
         meta, text = index.doc_meta(doc_id), index.doc_text(doc_id)
-        return (meta, text) if meta is not None else None
+        return (meta, text) if meta is not None and text is not None else None  # both or neither
 
     # ----- backend -----
     @property
@@ -152,7 +152,7 @@ class Engine:
                                             whole=request.doc_ids is None, timings=timings, started=t0)
         reply.backend, reply.model = draft.backend, draft.model
         notices += draft.notices
-        if ground.declines(draft.text):
+        if draft.text is None or ground.declines(draft.text):  # declines() is True for None too
             yield reply.abstain()
             return
         with timed(timings, "verify"):
@@ -182,6 +182,7 @@ class ChatSession:
         for event in self.engine.answer_stream(question, self.history, top_k=top_k, doc_ids=doc_ids):
             if event.kind == "final":
                 answer = event.answer
+                assert answer is not None  # a final event always carries its answer (Reply._event)
                 self.history.append(conversation.Turn(answer.question, answer.standalone_question, answer.text))
                 del self.history[:-self.engine.settings.history_turns]
             yield event
@@ -191,4 +192,5 @@ class ChatSession:
         for event in self.ask_stream(question, top_k=top_k, doc_ids=doc_ids):
             if event.kind == "final":
                 answer = event.answer
+        assert answer is not None  # answer_stream ends with a final event, or raises
         return answer

@@ -46,6 +46,7 @@ class IndexManager:
         with self._lock:
             state_file = Path(self.settings.index_dir) / "state.json"
             if self._current and signature(state_file) == self._signature:
+                assert self.opened is not None  # _open() sets _current and opened together
                 return self.opened  # state.json is replaced atomically by each ingest: a stat tells
             self._current = False
             try:
@@ -67,6 +68,7 @@ class IndexManager:
                     state_file.unlink(missing_ok=True)
                 self.ingest(rebuild=True, progress=progress)
                 self._open()
+            assert self.opened is not None  # _open() returned, so it set opened
             return self.opened
 
     def _open(self) -> None:

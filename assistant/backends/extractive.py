@@ -80,7 +80,7 @@ class ExtractiveAnswerer:
         total = sum(weights.values()) or 1.0
         scored = []
         for (passage, s, e, sentence, described), cos in zip(candidates, cosine):
-            in_named_doc = self.names.context_terms(passage.doc_id, names) if names else set()
+            in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
             covered = set(weights) & (set(terms(described)) | in_named_doc)
             coverage = sum(weights[t] for t in covered) / total
             scored.append((0.55 * float(cos) + 0.45 * coverage, passage, s, e, sentence, covered))

@@ -217,7 +217,8 @@ def chat_messages(turns: list[Turn], pending: str | None = None) -> list[dict]:
 
 def feedback_values(turns: list[Turn]) -> list[str | None]:
     """One entry per assistant message, as gr.Chatbot(feedback_value=...) expects."""
-    return [{"up": "Like", "down": "Dislike"}.get(t.rating) for t in turns]
+    labels: dict[str | None, str] = {"up": "Like", "down": "Dislike"}
+    return [labels.get(t.rating) for t in turns]
 
 
 # ----- sources panel -----
@@ -254,6 +255,7 @@ def where_line(citation: Citation) -> str:
 def source_card(turn_no: int, citation: Citation, doc_text: str | None, passages) -> str:
     verified = verify(citation, doc_text)
     if verified:
+        assert doc_text is not None  # verify() is False without the document's text
         start, end = context_window(doc_text, citation, passages)
         before, after = doc_text[start:citation.start], doc_text[citation.end:end]
         lead = "… " if start > 0 and not doc_text[start - 1] == "\n" else ""
