@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -135,7 +137,8 @@ def load_collection(corpus_dir: Path) -> Collection:
     values = {k: v for k, v in block.items() if k in known}
     if "examples" in values:
         values["examples"] = [str(q) for q in values["examples"] or [] if str(q).strip()]
-    return Collection(**{k: (v if k == "examples" else str(v)) for k, v in values.items()})
+    kwargs: dict[str, Any] = {k: (v if k == "examples" else str(v)) for k, v in values.items()}
+    return Collection(**kwargs)
 
 
 def discover(corpus_dir: Path, max_file_mb: float = 50.0) -> tuple[list[Path], list[SkippedFile]]:
@@ -325,7 +328,7 @@ READERS = {
 }
 
 
-def update_manifest(folder: Path, upsert: list[dict] = (), remove_ids: set[str] = frozenset(),
+def update_manifest(folder: Path, upsert: Iterable[dict] = (), remove_ids: Iterable[str] = frozenset(),
                     header: str = "", new_defaults: dict | None = None) -> list[dict]:
     """Add or replace entries (by id) and drop others in folder/manifest.yaml, written atomically; new_defaults
     are set on entries that were not there before (e.g. the date they were added).
