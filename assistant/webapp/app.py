@@ -175,7 +175,9 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         return gr.DownloadButton(value=str(path), interactive=True)
 
     def chat_update(conv: Conversation, pending: str | None = None):
-        return gr.Chatbot(value=chat_messages(conv.turns, pending), feedback_value=feedback_values(conv.turns))
+        # gradio types `value` as an invariant list[MessageDict | Message]; a list[MessageDict] is what it accepts
+        return gr.Chatbot(value=chat_messages(conv.turns, pending),  # type: ignore[arg-type]
+                          feedback_value=feedback_values(conv.turns))
 
     # ----- events -----
     busy_box = dict(submit_btn=False, stop_btn=True)

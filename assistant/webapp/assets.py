@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import gradio as gr
 
-SYSTEM_FONTS = [gr.themes.Font("ui-sans-serif"), gr.themes.Font("system-ui"), gr.themes.Font("Segoe UI"),
-                gr.themes.Font("Helvetica Neue"), gr.themes.Font("Arial"), "sans-serif"]
-MONO_FONTS = [gr.themes.Font("ui-monospace"), gr.themes.Font("SFMono-Regular"), gr.themes.Font("Menlo"), "monospace"]
+SYSTEM_FONTS: list[gr.themes.Font | str] = [
+    gr.themes.Font("ui-sans-serif"), gr.themes.Font("system-ui"), gr.themes.Font("Segoe UI"),
+    gr.themes.Font("Helvetica Neue"), gr.themes.Font("Arial"), "sans-serif"]
+MONO_FONTS: list[gr.themes.Font | str] = [
+    gr.themes.Font("ui-monospace"), gr.themes.Font("SFMono-Regular"), gr.themes.Font("Menlo"), "monospace"]
 
 
 def theme() -> gr.themes.Base:

@@ -6,11 +6,15 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..answer import Answer
 from ..citations import MARKER, Citation, section_and_page, verify
 from ..corpus import Collection, DocMeta
 from ..textutil import for_display
+
+if TYPE_CHECKING:
+    from gradio import MessageDict
 
 # Besides HTML, neutralise what Markdown, LaTeX or a template could act on, so text stays text anywhere.
 _ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in "[]()*_`~$\\{}|#!:"}
@@ -200,9 +204,9 @@ def error_html(message: str) -> str:
     return f'<div class="answer error"><div class="answer-text">⚠ {esc_line(message)}</div></div>'
 
 
-def chat_messages(turns: list[Turn], pending: str | None = None) -> list[dict]:
+def chat_messages(turns: list[Turn], pending: str | None = None) -> list[MessageDict]:
     """Two messages per turn for gr.Chatbot; `pending` stands in for the last turn's answer while it streams."""
-    messages = []
+    messages: list[MessageDict] = []
     for i, turn in enumerate(turns, start=1):
         messages.append({"role": "user", "content": question_html(turn.question)})
         if turn.answer is not None:
