@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from .backends import Backend, create_llm
 from .backends.extractive import ExtractiveAnswerer

@@ -31,9 +31,9 @@ class BM25:
         self._weights: dict[str, np.ndarray] = {}
         for term, plist in postings.items():
             docs = np.fromiter((i for i, _ in plist), dtype=np.int64, count=len(plist))
-            tf = np.fromiter((f for _, f in plist), dtype=np.float64, count=len(plist))
+            freqs = np.fromiter((f for _, f in plist), dtype=np.float64, count=len(plist))
             self._docs[term] = docs
-            self._weights[term] = self.idf[term] * tf * (k1 + 1) / (tf + norm[docs])
+            self._weights[term] = self.idf[term] * freqs * (k1 + 1) / (freqs + norm[docs])
 
     def search(self, query: str, k: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         """The k best (chunk index, score), best first; equal scores in index order."""

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .corpus import SourceDocument
 from .textutil import sentence_spans
@@ -45,7 +45,8 @@ class _Block:
 
 
 def _blocks(text: str) -> list[_Block]:
-    blocks, cursor = [], 0
+    blocks: list[_Block] = []
+    cursor = 0
     for match in list(_BLOCK_SPLIT.finditer(text)) + [None]:
         stop = match.start() if match else len(text)
         _split_lines(text, cursor, stop, blocks)
@@ -62,8 +63,8 @@ def _split_lines(text: str, start: int, end: int, out: list[_Block]) -> None:
     for line in segment.split("\n"):
         lines.append((pos, pos + len(line), line))
         pos += len(line) + 1
-    lines = [(s, e, l) for s, e, l in lines if l.strip()]
-    has_bullets = any(_BULLET.match(l) for _, _, l in lines)
+    lines = [(s, e, text) for s, e, text in lines if text.strip()]
+    has_bullets = any(_BULLET.match(text) for _, _, text in lines)
     if has_bullets:
         out.append(_Block(lines[0][0], lines[-1][1], "list"))
     elif len(lines) == 1 and _is_heading(lines[0][2]):
@@ -157,14 +158,15 @@ def _fit_block(text, block, count_tokens, max_tokens) -> list[tuple[int, int, st
         return [(block.start, block.end, "")]
     if block.kind == "list":
         items, intro = _list_items(text, block)
-        pieces, group = [], []
+        pieces: list[list[tuple[int, int]]] = []
+        group: list[tuple[int, int]] = []
         for item in items:
             if group and count_tokens(text[group[0][0]:item[1]]) > max_tokens:
                 pieces.append(group)
                 group = []
             group.append(item)
         pieces.append(group)
-        out = []
+        out: list[tuple[int, int, str]] = []
         for i, group in enumerate(pieces):
             start, end = group[0][0], group[-1][1]
             context = intro if (intro and (i > 0 or not text[start:end].startswith(intro))) else ""
@@ -174,7 +176,8 @@ def _fit_block(text, block, count_tokens, max_tokens) -> list[tuple[int, int, st
 
 
 def _list_items(text, block) -> tuple[list[tuple[int, int]], str]:
-    items, intro = [], ""
+    items: list[tuple[int, int]] = []
+    intro = ""
     pos = block.start
     for line in text[block.start:block.end].split("\n"):
         start, end = pos, pos + len(line)
@@ -191,7 +194,8 @@ def _list_items(text, block) -> tuple[list[tuple[int, int]], str]:
 
 
 def _split_by_sentences(text, start, end, count_tokens, max_tokens) -> list[tuple[int, int, str]]:
-    out, group = [], None
+    out: list[tuple[int, int, str]] = []
+    group: tuple[int, int] | None = None
     for s, e in sentence_spans(text, start, end):
         if count_tokens(text[s:e]) > max_tokens:
             if group:

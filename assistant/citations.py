@@ -5,7 +5,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .keyfacts import is_number_word
-from .textutil import QUOTE_FOLD, sentence_spans, strip_markers, terms
+from .textutil import QUOTE_FOLD, sentence_spans, terms
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")
@@ -86,7 +86,8 @@ def support_score(claim: str, sentence: str) -> float:
     if not claim_terms:
         return 0.0
     sentence_terms = set(terms(sentence))
-    weight = lambda t: 2.0 if (t.isdigit() or is_number_word(t)) else 1.0
+    def weight(t):
+        return 2.0 if (t.isdigit() or is_number_word(t)) else 1.0
     total = sum(weight(t) for t in claim_terms)
     return sum(weight(t) for t in claim_terms & sentence_terms) / total
 
@@ -104,7 +105,7 @@ def best_supporting_span(claim: str, doc_text: str, start: int, end: int) -> tup
 def split_claims(answer: str) -> list[tuple[int, int]]:
     """Sentence spans of the answer, each with its trailing markers attached."""
     spans = sentence_spans(answer)
-    merged = []
+    merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and MARKER.fullmatch(answer[s:e].strip()):
             merged[-1] = (merged[-1][0], e)

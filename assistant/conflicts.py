@@ -41,7 +41,8 @@ def quantities(sentence: str) -> list[Quantity]:
             if seen >= 3 or re.search(r"[,;:.()\[\]%$]", text[match.end():word.start()]):
                 break
             lowered = word.group(0).lower()
-            if word.group(0)[0].isupper() or lowered in STOPWORDS or lowered in _QUALIFIERS or _NUMBER.fullmatch(lowered):
+            if (word.group(0)[0].isupper() or lowered in STOPWORDS or lowered in _QUALIFIERS
+                    or _NUMBER.fullmatch(lowered)):
                 continue
             found.append(Quantity(value, terms(lowered)[0] if terms(lowered) else lowered))
             break
@@ -64,7 +65,7 @@ def find(question: str, citations: list[Citation], passages: list[Passage], doc_
     asked_names = names(question)
     asked_terms = set(terms(question))
     for citation in citations:
-        stated = {}
+        stated: dict[str, set[float]] = {}
         for q in quantities(citation.quote):
             stated.setdefault(q.unit, set()).add(q.value)
         if not stated:

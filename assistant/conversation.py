@@ -59,7 +59,7 @@ def with_context(question: str, previous: str) -> str:
 
 
 def clean_llm_rewrite(text: str, original: str) -> str | None:
-    line = next((l.strip() for l in text.strip().splitlines() if l.strip()), "")
+    line = next((row.strip() for row in text.strip().splitlines() if row.strip()), "")
     line = re.sub(r"^(?:standalone question|question|rewritten question)\s*:\s*", "", line, flags=re.I)
     line = line.strip().strip("\"'“”")
     if not (3 <= len(line) <= 400) or NOT_IN_SOURCES in line:

@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -123,7 +125,7 @@ def _entry_meta(item: dict, rel: str) -> DocMeta:
 def load_collection(corpus_dir: Path) -> Collection:
     """The corpus's `collection:` block; defaults for whatever it leaves out (or a missing/broken manifest)."""
     path = manifest_path(Path(corpus_dir))
-    block = {}
+    block: dict = {}
     if path is not None:
         try:
             block = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("collection") or {}
@@ -135,7 +137,8 @@ def load_collection(corpus_dir: Path) -> Collection:
     values = {k: v for k, v in block.items() if k in known}
     if "examples" in values:
         values["examples"] = [str(q) for q in values["examples"] or [] if str(q).strip()]
-    return Collection(**{k: (v if k == "examples" else str(v)) for k, v in values.items()})
+    kwargs: dict[str, Any] = {k: (v if k == "examples" else str(v)) for k, v in values.items()}
+    return Collection(**kwargs)
 
 
 def discover(corpus_dir: Path, max_file_mb: float = 50.0) -> tuple[list[Path], list[SkippedFile]]:
@@ -177,7 +180,8 @@ def discover(corpus_dir: Path, max_file_mb: float = 50.0) -> tuple[list[Path], l
 def _drop_linked_duplicates(files: list[Path], corpus_dir: Path, skipped: list[SkippedFile]) -> list[Path]:
     """A symlink to a file that is ingested anyway (or a second link to one file) would index it twice."""
     real_files = {path.resolve(): path for path in files if not path.is_symlink()}
-    kept, seen = [], {}
+    kept: list[Path] = []
+    seen: dict[Path, Path] = {}
     for path in files:
         real = path.resolve()
         if path.is_symlink() and real in real_files:
@@ -227,7 +231,8 @@ def read_text(path: Path, raw: bytes):
 
 
 class _HTMLText(HTMLParser):
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "ul", "ol", "table", "title"}
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "ul", "ol",
+             "table", "title"}
     SKIP = {"script", "style", "noscript", "template"}
 
     def __init__(self):
@@ -274,7 +279,9 @@ def read_pdf(path: Path, raw: bytes):
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(raw))
-        parts, pages, offset = [], [], 0
+        parts: list[str] = []
+        pages: list[tuple[int, int, int]] = []
+        offset = 0
         for number, page in enumerate(reader.pages, start=1):
             page_text = (page.extract_text() or "").strip()
             if parts:
@@ -321,7 +328,7 @@ READERS = {
 }
 
 
-def update_manifest(folder: Path, upsert: list[dict] = (), remove_ids: set[str] = frozenset(),
+def update_manifest(folder: Path, upsert: Iterable[dict] = (), remove_ids: Iterable[str] = frozenset(),
                     header: str = "", new_defaults: dict | None = None) -> list[dict]:
     """Add or replace entries (by id) and drop others in folder/manifest.yaml, written atomically; new_defaults
     are set on entries that were not there before (e.g. the date they were added).

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from . import conversation, validation
 from .answer import Answer, Event
@@ -67,12 +67,12 @@ class Engine:
 
     def documents(self) -> list[DocMeta]:
         index = self.ensure_index()
-        return [index.doc_meta(d) for d in sorted(index.docs)]
+        return [meta for _, (meta, _) in sorted(index.docs.items())]
 
     def document(self, doc_id: str) -> tuple[DocMeta, str] | None:
         index = self.ensure_index()
         meta, text = index.doc_meta(doc_id), index.doc_text(doc_id)
-        return (meta, text) if meta is not None else None
+        return (meta, text) if meta is not None and text is not None else None  # both or neither
 
     # ----- backend -----
     @property
@@ -107,7 +107,7 @@ class Engine:
                 self.log(f"could not prepare the model's corpus cache: {exc}")
         return time.perf_counter() - started
 
-    def session(self) -> "ChatSession":
+    def session(self) -> ChatSession:
         return ChatSession(self)
 
     def ask(self, question: str, **kwargs) -> Answer:
@@ -126,7 +126,8 @@ class Engine:
     def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,
                       doc_ids: list[str] | None = None) -> Iterator[Event]:
         """Events: status (text), token (text), then one final (answer)."""
-        timings, started, settings = {}, time.perf_counter(), self.settings
+        timings: dict[str, float] = {}
+        started, settings = time.perf_counter(), self.settings
         request = validate.run(question, top_k, doc_ids, max_chars=settings.max_question_chars,
                                open_index=self._indexes.current)
         opened, llm = request.opened, self.llm
@@ -151,7 +152,7 @@ class Engine:
                                             whole=request.doc_ids is None, timings=timings, started=t0)
         reply.backend, reply.model = draft.backend, draft.model
         notices += draft.notices
-        if ground.declines(draft.text):
+        if draft.text is None or ground.declines(draft.text):  # declines() is True for None too
             yield reply.abstain()
             return
         with timed(timings, "verify"):
@@ -181,6 +182,7 @@ class ChatSession:
         for event in self.engine.answer_stream(question, self.history, top_k=top_k, doc_ids=doc_ids):
             if event.kind == "final":
                 answer = event.answer
+                assert answer is not None  # a final event always carries its answer (Reply._event)
                 self.history.append(conversation.Turn(answer.question, answer.standalone_question, answer.text))
                 del self.history[:-self.engine.settings.history_turns]
             yield event
@@ -190,4 +192,5 @@ class ChatSession:
         for event in self.ask_stream(question, top_k=top_k, doc_ids=doc_ids):
             if event.kind == "final":
                 answer = event.answer
+        assert answer is not None  # answer_stream ends with a final event, or raises
         return answer

@@ -28,7 +28,8 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
             text = doc_texts.get(passage.doc_id)
             citation = Citation(
                 n=len(citations) + 1, doc_id=passage.doc_id, title=passage.title, section=passage.section,
-                page=page_at(passage.doc_id, start) or passage.page, quote=text[start:end] if text else "", start=start, end=end,
+                page=page_at(passage.doc_id, start) or passage.page, quote=text[start:end] if text else "",
+                start=start, end=end,
                 url=getattr(meta, "url", ""), authors=", ".join(getattr(meta, "authors", []) or []),
                 date=getattr(meta, "date", ""),
             )
@@ -116,7 +117,8 @@ def _genuine(quote: str, passages: list[Passage], doc_texts: dict[str, str]) -> 
     for passage in passages:
         text = doc_texts.get(passage.doc_id) or ""
         span = locate(quote, text, passage.start, passage.end)
-        if span and not any(s < span[1] and span[0] < e for s, e in instruction_spans(text, passage.start, passage.end)):
+        if span and not any(s < span[1] and span[0] < e
+                            for s, e in instruction_spans(text, passage.start, passage.end)):
             return True
     return False
 

@@ -175,7 +175,7 @@ def instruction_spans(text: str, start: int = 0, end: int | None = None) -> set[
             paragraph, addressed = this_paragraph, False
         sentence = text[s:e]
         instruction = looks_like_instruction(sentence)
-        addressed = addressed or addresses_machines(sentence) or (instruction and _AUTOMATED_RE.search(sentence))
+        addressed = addressed or addresses_machines(sentence) or (instruction and _AUTOMATED_RE.search(sentence) is not None)
         if addressed or instruction:
             flagged.add((s, e))
     return {(s, e) for s, e in flagged if e > start}

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .backends.extractive import ExtractiveAnswerer
 from .pipeline.prompt import CorpusPrompt, corpus_prompt
 from .retrieval import HybridRetriever
 from .settings import Settings
-from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, IngestReport, Ingestor, release_chroma
+from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, Ingestor, IngestReport, release_chroma
 
 
 @dataclass
@@ -46,6 +46,7 @@ class IndexManager:
         with self._lock:
             state_file = Path(self.settings.index_dir) / "state.json"
             if self._current and signature(state_file) == self._signature:
+                assert self.opened is not None  # _open() sets _current and opened together
                 return self.opened  # state.json is replaced atomically by each ingest: a stat tells
             self._current = False
             try:
@@ -67,6 +68,7 @@ class IndexManager:
                     state_file.unlink(missing_ok=True)
                 self.ingest(rebuild=True, progress=progress)
                 self._open()
+            assert self.opened is not None  # _open() returned, so it set opened
             return self.opened
 
     def _open(self) -> None:

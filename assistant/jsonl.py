@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 # C0 controls (\x0b, \x0c, \x1c-\x1e, \r) are always escaped by json.dumps; lone surrogates would not encode.
 _RAW_IN_JSON = re.compile("[\u0085\u2028\u2029\ud800-\udfff]")

@@ -40,12 +40,12 @@ def language_of(question: str) -> str:
     scripts: dict[str, int] = {}
     for ch in letters:
         scripts[_script(ch)] = scripts.get(_script(ch), 0) + 1
-    main = max(scripts, key=scripts.get)
+    main = max(scripts, key=scripts.__getitem__)
     if main != "LATIN" and scripts[main] > len(letters) / 2:
         return main
     words = [w.lower() for w in _LATIN_WORD.findall(question)]
     counts = {lang: sum(w in ws and w not in _SHARED for w in words) for lang, ws in _WORDS.items()}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     if best != "en" and counts[best] > counts["en"]:
         return best
     return "en"

@@ -50,7 +50,7 @@ class HybridRetriever:
         self.names = DocumentNames({doc_id: meta for doc_id, (meta, _) in index.docs.items()})
 
     def retrieve(self, query: str, top_k: int = 5, doc_ids: list[str] | None = None) -> Retrieval:
-        timings = {}
+        timings: dict[str, float] = {}
         t0 = time.perf_counter()
         vector = self.embedder.embed([query])[0]
         t1 = time.perf_counter()

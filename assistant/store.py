@@ -20,9 +20,9 @@ import shutil
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import urlparse
 
 import numpy as np
@@ -301,7 +301,7 @@ class Ingestor:
         partial.mkdir(parents=True)
 
         all_chunks: list[Chunk] = []
-        vectors: list[np.ndarray] = []
+        vectors: list[np.ndarray | None] = []  # None: a chunk still to embed, filled in below
         docs: dict[str, dict] = {}
         files_state: dict[str, dict] = {}
         to_embed: list[Chunk] = []
@@ -405,7 +405,7 @@ class Ingestor:
         for chunk, vector in zip(chunks, matrix):
             by_doc.setdefault(chunk.doc_id, []).append((chunk, vector))
         label = Path(self.settings.corpus_dir).name
-        untrusted = {}
+        untrusted: dict[str, str] = {}
         for problem in untrusted_copies(docs, chunks, doc_files, self.settings.corpus_dir, digests):
             if problem.kind == "changed" and problem.file in digests and \
                     files.get(problem.file, {}).get("key", "").startswith(digests[problem.file]):

@@ -5,7 +5,8 @@ import re
 import unicodedata
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9•])|\n\s*\n|\n(?=\s*[•\-*]\s)")
-_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|No|Vol|vs|etc|e\.g|i\.e|U\.S|U\.K|U\.N|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
+_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|No|Vol|vs|etc|e\.g|i\.e|U\.S|U\.K|U\.N|"
+                     r"approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
 _WORD = re.compile(r"[\w’']+", re.UNICODE)
 
 STOPWORDS = frozenset(
@@ -22,7 +23,8 @@ STOPWORDS = frozenset(
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of text[start:end], trimmed of surrounding whitespace."""
     end = len(text) if end is None else end
-    spans, cursor = [], start
+    spans: list[tuple[int, int]] = []
+    cursor = start
     for match in _SENTENCE_END.finditer(text, start, end):
         candidate = text[cursor:match.start()]
         if match.group(0).strip() == "" and _ABBREV.search(candidate.rstrip()) and "\n" not in match.group(0):

@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from typing import Any, Collection
+from collections.abc import Collection
+from typing import Any
 
 from .textutil import clean_question
 
@@ -88,10 +89,12 @@ def top_k_arg(text: str) -> int:
     import argparse
 
     try:
-        return top_k(text)
+        number = top_k(text)
     except QuestionError:
         plain = text if text.isprintable() and len(text) <= 40 else _show(text)
         raise argparse.ArgumentTypeError(_top_k_refused(plain or "nothing")) from None
+    assert number is not None  # top_k() gives None only for None, and text is a str
+    return number
 
 
 def _show(value: Any, limit: int = 40) -> str:

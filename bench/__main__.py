@@ -73,10 +73,10 @@ def main(argv=None) -> int:
 
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from assistant.eval import load_golden
+
     from . import report
     from .common import GOLDEN_PATH, ForeignCpu, loadavg, log, machine
-
-    from assistant.eval import load_golden
 
     questions = [t.question for c in load_golden(GOLDEN_PATH) for t in c.turns]
     if args.wait_quiet > 0:

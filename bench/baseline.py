@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from assistant.retrieval import Passage
 
@@ -34,8 +35,7 @@ def quoted_spans(text: str) -> list[str]:
 
 def make_llm(local_llm, max_tokens: int, context_window: int):
     """Wrap the project's LocalLlama (same GGUF, same lock, same settings) as a llama-index LLM."""
-    from llama_index.core.base.llms.types import (ChatMessage, ChatResponse, CompletionResponse,
-                                                  LLMMetadata, MessageRole)
+    from llama_index.core.base.llms.types import ChatMessage, ChatResponse, CompletionResponse, LLMMetadata, MessageRole
     from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
     from llama_index.core.llms.custom import CustomLLM
     from pydantic import PrivateAttr

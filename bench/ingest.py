@@ -73,7 +73,8 @@ def worker(corpus_dir: Path, index_dir: Path, touch_one: bool) -> dict:
 
 
 def run_worker(corpus_dir: Path, index_dir: Path, touch_one: bool, timeout: float) -> dict:
-    cmd = [sys.executable, "-m", "bench.ingest", str(corpus_dir), str(index_dir)] + (["--touch-one"] if touch_one else [])
+    cmd = [sys.executable, "-m", "bench.ingest", str(corpus_dir), str(index_dir)]
+    cmd += ["--touch-one"] if touch_one else []
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=timeout)
     if proc.returncode != 0:

@@ -159,7 +159,8 @@ def run(work: Path, local_cases: int = 12, retrieval_rounds: int = 3, with_local
         base_retrieval.append(_case_result(case, rturns))
         small_retrieval.append(_case_result(case, sturns))
     single_ids = {c.id for c in single}
-    pick = lambda results, ids: [r for r in results if r["id"] in ids]
+    def pick(results, ids):
+        return [r for r in results if r["id"] in ids]
     multi_ids = {c.id for c in multi}
     out["extractive"] = {
         "ours": _metrics(pick(ours_results, single_ids), doc_texts),

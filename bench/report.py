@@ -246,7 +246,8 @@ def markdown(results: dict) -> str:
             f"- Multi-turn follow-ups (10 cases, 20 turns; the default query engine has no chat memory, each turn is "
             f"asked alone): answer correctness ours {_fmt(_get(ex, 'ours_multi_turn', 'answer_correctness'))} vs. "
             f"baseline {_fmt(_get(ex, 'baseline_multi_turn', 'answer_correctness'))}; pass rate "
-            f"{_fmt(_get(ex, 'ours_multi_turn', 'pass_rate'))} vs. {_fmt(_get(ex, 'baseline_multi_turn', 'pass_rate'))}.",
+            f"{_fmt(_get(ex, 'ours_multi_turn', 'pass_rate'))} vs. "
+            f"{_fmt(_get(ex, 'baseline_multi_turn', 'pass_rate'))}.",
             f"- Ours (extractive), abstention precision/recall: {_fmt(_get(ex, 'ours', 'abstention_precision'))} / "
             f"{_fmt(_get(ex, 'ours', 'abstention_recall'))}; the baseline never abstains without an LLM.",
             "- Answer correctness is the harness's must_include rule (every group matched, case-insensitive; digit "
@@ -256,8 +257,9 @@ def markdown(results: dict) -> str:
         loc = q.get("local") or {}
         if loc.get("available"):
             lines.append(f"- Local model: {loc.get('model')}, loaded once ({_fmt(loc.get('load_s'))} s) and shared by "
-                         f"both pipelines, max_tokens {loc.get('max_tokens')}, temperature 0; each pipeline answers all its cases in "
-                         f"a row, as one app would (llama.cpp reuses the KV cache of a shared prompt prefix). "
+                         f"both pipelines, max_tokens {loc.get('max_tokens')}, temperature 0; each pipeline answers "
+                         f"all its cases in a row, as one app would (llama.cpp reuses the KV cache of a shared "
+                         f"prompt prefix). "
                          + (f"Ours puts the whole corpus in a fixed system prompt, read into the model's cache once "
                             f"at start-up ({_fmt(loc.get('warm_up_s'))} s, model load included, not counted in "
                             f"any answer's time); each question then costs only the key sentences and the question. "
@@ -289,8 +291,9 @@ def markdown(results: dict) -> str:
         for name in ("bundled", "large"):
             r = ing.get(name)
             if r:
-                lines.append(f"| {name} | {_fmt(r.get('documents'))} | {_fmt(r.get('chunks'))} | {_fmt(r.get('wall_s'))} "
-                             f"| {_fmt(r.get('chunks_per_s'))} | {_fmt(r.get('embed_chunks_per_s'))} | "
+                lines.append(f"| {name} | {_fmt(r.get('documents'))} | {_fmt(r.get('chunks'))} | "
+                             f"{_fmt(r.get('wall_s'))} | {_fmt(r.get('chunks_per_s'))} | "
+                             f"{_fmt(r.get('embed_chunks_per_s'))} | "
                              f"{_fmt(r.get('index_size_mb'))} | {_fmt(r.get('peak_rss_mb'))} | "
                              f"{_fmt(r.get('reingest_unchanged_s'))} | {_fmt(r.get('reingest_one_changed_s'))} |")
         large = ing.get("large")
@@ -323,9 +326,10 @@ def markdown(results: dict) -> str:
                 if not r:
                     continue
                 p = r.get("parts_p95_ms", {})
-                lines.append(f"| {n:,} | {mode} | {_fmt(_get(r, 'hybrid', 'p50_ms'))} | {_fmt(_get(r, 'hybrid', 'p95_ms'))} "
-                             f"| {_fmt(p.get('dense'))} | {_fmt(p.get('bm25'))} | {_fmt(p.get('embed_query'))} | "
-                             f"{_fmt(p.get('fuse'))} | {_fmt(r.get('insert_chunks_per_s'))} | {_fmt(r.get('open_s'))} | "
+                lines.append(f"| {n:,} | {mode} | {_fmt(_get(r, 'hybrid', 'p50_ms'))} | "
+                             f"{_fmt(_get(r, 'hybrid', 'p95_ms'))} | {_fmt(p.get('dense'))} | {_fmt(p.get('bm25'))} | "
+                             f"{_fmt(p.get('embed_query'))} | {_fmt(p.get('fuse'))} | "
+                             f"{_fmt(r.get('insert_chunks_per_s'))} | {_fmt(r.get('open_s'))} | "
                              f"{_fmt(r.get('index_size_mb'))} |")
         lines += ["", scale_advice(scale), ""]
     load = results.get("load") or {}
@@ -342,7 +346,8 @@ def markdown(results: dict) -> str:
                 continue
             lines.append(f"| {backend} | {r['users']} | {_fmt(r['elapsed_s'])} | {r['completed']} | "
                          f"{_fmt(r['requests_per_s'])} | {_fmt(_get(r, 'latency', 'p50_ms'))} | "
-                         f"{_fmt(_get(r, 'latency', 'p95_ms'))} | {r['errors']} | {_fmt(r.get('server_peak_rss_mb'))} |")
+                         f"{_fmt(_get(r, 'latency', 'p95_ms'))} | {r['errors']} | "
+                         f"{_fmt(r.get('server_peak_rss_mb'))} |")
         lines += ["", "- Answers run one at a time per app (settings.concurrency_limit, default 1; the embedder and "
                   "the local model each take a lock), so throughput is one answer's cost and latency grows with "
                   "the number of users waiting in the queue.", ""]

@@ -121,9 +121,9 @@ class ChromaServer:
                 chromadb.HttpClient(host="127.0.0.1", port=self.port,
                                     settings=ChromaSettings(anonymized_telemetry=False)).heartbeat()
                 return self
-            except Exception:
+            except Exception as exc:
                 if self.proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"chroma server did not start (see {self.log.name})")
+                    raise RuntimeError(f"chroma server did not start (see {self.log.name})") from exc
                 time.sleep(0.3)
 
     def __exit__(self, *exc):

@@ -1,6 +1,7 @@
 import pytest
 
 from assistant.settings import Settings
+
 from fixtures.corpus import REPORT, REPORT_ONLY, copy_corpus
 
 

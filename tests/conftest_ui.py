@@ -54,7 +54,7 @@ class AppServer:
         self.script = script
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> "AppServer":
+    def start(self) -> AppServer:
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen([sys.executable, self.script], cwd=REPO, env=self.env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)

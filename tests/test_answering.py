@@ -6,6 +6,7 @@ from assistant.citations import locate, verify
 from assistant.conversation import Turn, is_followup, substitute
 from assistant.corpus import DocMeta, SourceDocument
 from assistant.engine import Engine
+
 from fixtures.llm import ScriptedLLM, passages_in, prompt_text
 
 PLOTS_Q = "How many ISKP plots has foreign law enforcement interdicted since 2015?"

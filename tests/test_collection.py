@@ -8,6 +8,7 @@ from assistant.corpus import load_collection
 from assistant.engine import Engine
 from assistant.settings import Settings
 from assistant.sources import manage
+
 from fixtures.corpus import REPORT_ONLY, ROOT, copy_corpus
 
 # What each example's answer must rest on: (document, words its quote must state).

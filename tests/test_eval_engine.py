@@ -11,6 +11,7 @@ from assistant.eval import baseline as cmp
 from assistant.eval.cli import main as eval_main
 from assistant.eval.golden import load_golden
 from assistant.eval.runner import run_golden
+
 from fixtures.llm import ScriptedLLM, passages_in
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def write(tmp_path, *lines, name="golden.jsonl") -> Path:
     path = tmp_path / name
-    path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(row if isinstance(row, str) else json.dumps(row) for row in lines) + "\n", encoding="utf-8")
     return path
 
 
@@ -318,7 +318,7 @@ def test_import_feedback_builds_reviewable_candidates(tmp_path):
     summary = fb.import_feedback(feedback, out, golden)
     assert summary["candidates"] == 5 and summary["already_golden"] == 1 and len(summary["warnings"]) == 2
     assert f"{feedback}:3:" in summary["warnings"][0]
-    candidates = [json.loads(l) for l in out.read_text().splitlines()]
+    candidates = [json.loads(line) for line in out.read_text().splitlines()]
     by_q = {c["question"]: c for c in candidates}
     iran = by_q["How many plots in Iran?"]
     assert iran["must_include"][0] == ["four", "4"] and iran["sources"] == ["next-afghan-jihad"]

@@ -147,7 +147,8 @@ def test_related_codes_on_the_report(report_text):
 
 
 def test_mentions_are_whole_capitalised_names():
-    names = lambda text: [fb.country_name(c) for c in fb.mentioned_codes(text)]
+    def names(text):
+        return [fb.country_name(c) for c in fb.mentioned_codes(text)]
     assert names("Chadian officials and a turkey dinner in china.") == []
     assert names("Envoys from the United States and Georgia met; the U.S.-led talks went on.") == [
         "United States", "Georgia"]

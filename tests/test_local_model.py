@@ -2,6 +2,7 @@
 import pytest
 
 from assistant.citations import verify
+
 from local_support import local_engine_for
 
 pytestmark = pytest.mark.slow

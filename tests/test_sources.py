@@ -10,6 +10,7 @@ import yaml
 from assistant.cli import main
 from assistant.engine import Engine
 from assistant.settings import Settings
+
 from fixtures.corpus import REPORT_ONLY, copy_corpus
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from assistant.corpus import read_pdf
 from assistant.sources.fetch import FetchError, SourceMeta, fetch_url, read_metadata
+
 from fixtures.documents import make_pdf
 
 PDF_TEXT = "Hello from the ISKP test report"

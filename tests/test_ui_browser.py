@@ -396,6 +396,7 @@ def test_documents_view_lists_the_report_and_related_sources(editor_app, page):
 
 def test_an_uploaded_pdf_is_indexed_in_the_background_then_answers(editor_app, page, tmp_path):
     from assistant.corpus import read_pdf
+
     from fixtures.documents import make_pdf
 
     pdf = tmp_path / "wakhan-survey.pdf"

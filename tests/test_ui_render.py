@@ -11,8 +11,20 @@ from assistant.citations import Citation
 from assistant.corpus import DocMeta
 from assistant.retrieval import Passage
 from assistant.webapp.app import build_app, parse_auth, usable_backends
-from assistant.webapp.render import (Turn, answer_html, chat_messages, context_window, document_html, esc,
-                                     export_markdown, intro_html, lead_sentences, plain_text, sources_html)
+from assistant.webapp.render import (
+    Turn,
+    answer_html,
+    chat_messages,
+    context_window,
+    document_html,
+    esc,
+    export_markdown,
+    intro_html,
+    lead_sentences,
+    plain_text,
+    sources_html,
+)
+
 from conftest_ui import CORPUS
 from fixtures.corpus import copy_corpus
 
@@ -142,7 +154,8 @@ def test_build_app_shows_index_status_and_backend_notices(engine_with_missing_mo
     engine = engine_with_missing_model
     demo = build_app(engine, engine.settings)
     blocks = {getattr(b, "elem_id", None): b for b in demo.blocks.values()}
-    text = lambda elem_id: html.unescape(blocks[elem_id].value)
+    def text(elem_id):
+        return html.unescape(blocks[elem_id].value)
     assert "Index: 1 document" in text("app-header")
     assert "Backend: extractive" in text("app-header")
     assert blocks["notices"].visible and "Local model unavailable" in text("notices")

@@ -3,7 +3,8 @@
 Capabilities are Protocols too, checked with isinstance, not probed with getattr/hasattr."""
 from __future__ import annotations
 
-from typing import Iterator, Protocol, runtime_checkable
+from collections.abc import Iterator
+from typing import Protocol, runtime_checkable
 
 
 class BackendError(Exception):

@@ -32,7 +32,8 @@ def expected_answer_type(question: str) -> re.Pattern | None:
                  r"\bpublication date\b|\bdate of (?:publication|the report)\b", q):
         return _YEAR_OR_DATE
     if re.search(r"^\s*who (?:is|was|are|were|wrote|authored|leads|led|heads|headed|founded|commands)\b|"
-                 r"^\s*(?:which|what)\s+(?:[\w’'-]+\s+){0,2}(?:official|person|leader|commander|individual|emir)\b|\bname of\b", q):
+                 r"^\s*(?:which|what)\s+(?:[\w’'-]+\s+){0,2}(?:official|person|leader|commander|individual|emir)\b|"
+                 r"\bname of\b", q):
         return _NAME
     return None
 
@@ -79,7 +80,7 @@ class ExtractiveAnswerer:
         total = sum(weights.values()) or 1.0
         scored = []
         for (passage, s, e, sentence, described), cos in zip(candidates, cosine):
-            in_named_doc = self.names.context_terms(passage.doc_id, names) if names else set()
+            in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
             covered = set(weights) & (set(terms(described)) | in_named_doc)
             coverage = sum(weights[t] for t in covered) / total
             scored.append((0.55 * float(cos) + 0.45 * coverage, passage, s, e, sentence, covered))

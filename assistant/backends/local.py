@@ -5,10 +5,15 @@ import hashlib
 import importlib.util
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from .base import BackendError
+
+if TYPE_CHECKING:
+    from llama_cpp.llama import LlamaState
+    from llama_cpp.llama_types import ChatCompletionRequestMessage
 
 MODEL_NAME = "Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -85,7 +90,7 @@ class LocalLlama:
         self.llm = Llama(model_path=str(path), n_ctx=settings.n_ctx, n_threads=settings.n_threads or os.cpu_count(),
                          chat_format="chatml", verbose=False, seed=0)
         self.lock = threading.Lock()  # one generation at a time per loaded model
-        self._prefix: tuple[str, list[int], object] | None = None  # a long system prompt, its tokens, KV state
+        self._prefix: tuple[str, list[int], LlamaState] | None = None  # a long system prompt, its tokens, KV state
         self.preparing = threading.Event()  # set while a long system prompt is being read the first time
 
     def will_prepare(self, system: str) -> bool:
@@ -108,7 +113,7 @@ class LocalLlama:
             if list(self.llm.input_ids[:len(tokens)]) != tokens:
                 self.llm.load_state(state)
             return
-        tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode("utf-8"), special=True)
+        tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode(), special=True)
         self.preparing.set()
         try:
             self.llm.reset()
@@ -122,9 +127,12 @@ class LocalLlama:
             try:
                 if messages and messages[0]["role"] == "system":
                     self._restore_prefix(messages[0]["content"])
-                for part in self.llm.create_chat_completion(messages=messages, max_tokens=max_tokens,
-                                                            temperature=self.temperature, stream=True,
-                                                            stop=["<|im_end|>", "<|endoftext|>"]):
+                # messages are ChatML role/content dicts; with stream=True llama_cpp yields chunk dicts (its
+                # annotation also allows the whole non-streamed response)
+                chunks = self.llm.create_chat_completion(messages=cast("list[ChatCompletionRequestMessage]", messages),
+                                                         max_tokens=max_tokens, temperature=self.temperature,
+                                                         stream=True, stop=["<|im_end|>", "<|endoftext|>"])
+                for part in cast("Iterator[dict[str, Any]]", chunks):
                     delta = part["choices"][0].get("delta", {}).get("content")
                     if delta:
                         yield delta

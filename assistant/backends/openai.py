@@ -1,7 +1,7 @@
 """Any OpenAI-compatible chat server (vLLM, Ollama, llama.cpp server) through llama-index's OpenAILike."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .base import BackendError
 

@@ -15,6 +15,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from .. import jsonl
 from .metrics import METRICS, parse_threshold
@@ -277,7 +278,7 @@ def _index_progress(disabled: bool):
         return None
     from tqdm import tqdm
 
-    state = {"bar": None}
+    state: dict[str, Any] = {"bar": None}  # the tqdm bar, made on the first call
 
     def update(done: int, total: int):
         if state["bar"] is None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from .. import jsonl
 from ..keyfacts import SMALL_NUMBER_WORDS, number_name
@@ -85,14 +86,14 @@ def suggest_must_include(answer: str, question: str = "", limit: int = 3) -> lis
         group = [token]
         if token in SMALL_NUMBER_WORDS:
             group.append(str(SMALL_NUMBER_WORDS[token]))
-        elif token.isdigit() and number_name(int(token)):
-            group.insert(0, number_name(int(token)))
+        elif token.isdigit() and (name := number_name(int(token))):
+            group.insert(0, name)
         seen.update(group)
         groups.append(group)
         if len(groups) >= limit:
             return groups
     words = re.findall(r"[A-Za-z][\w’'-]+", text)
-    scored = {}
+    scored: dict[str, float] = {}
     for position, word in enumerate(words):
         low = word.lower().strip("’'-")
         if low in _STOP or low in q_words or len(low) < 4 or low in seen:
@@ -134,7 +135,7 @@ def _candidate(group: list[dict]) -> dict:
         "comments": [e["comment"] for e in group if e.get("comment")],
         "backends": sorted({f"{e.get('backend', '')}/{e.get('model', '')}" for e in group}),
     }
-    candidate = {"id": f"fb-{slug}-{digest}", "question": question}
+    candidate: dict[str, Any] = {"id": f"fb-{slug}-{digest}", "question": question}
     if downs:
         bad = downs[-1]
         candidate.update({

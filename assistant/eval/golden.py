@@ -10,8 +10,10 @@ A turn inherits the case's `sources`, `quote`, `answerable` unless it sets its o
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from .. import jsonl
 
@@ -67,7 +69,8 @@ def load_golden(path: str | Path) -> list[Case]:
         raise GoldenError(path, None, "file not found") from None
     except UnicodeDecodeError as exc:
         raise GoldenError(path, None, f"not UTF-8 text ({exc.reason})") from None
-    cases, seen = [], {}
+    cases: list[Case] = []
+    seen: dict[str, int] = {}
     for number, raw in lines:
         try:
             data = json.loads(raw)
@@ -84,7 +87,7 @@ def load_golden(path: str | Path) -> list[Case]:
 
 
 def parse_case(data, path: str | Path = "<golden>", line: int = 0) -> Case:
-    def fail(message: str):
+    def fail(message: str) -> NoReturn:
         raise GoldenError(path, line, message)
 
     if not isinstance(data, dict):
@@ -122,7 +125,7 @@ def parse_case(data, path: str | Path = "<golden>", line: int = 0) -> Case:
                 answer=answer, tags=tags, extra=extra, line=line, path=str(path))
 
 
-def _turn(raw: dict, where: str, fail, sources, quote, answerable) -> Turn:
+def _turn(raw: dict, where: str, fail: Callable[[str], NoReturn], sources, quote, answerable) -> Turn:
     question = raw.get("question")
     if not isinstance(question, str) or not question.strip():
         fail(where + '"question" must be a non-empty string')

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from typing import Any
 
 from ..textutil import QUOTE_FOLD, strip_markers
 
@@ -132,7 +133,7 @@ def aggregate(cases: list[dict]) -> dict:
     citations = [c for t in turns for c in t["citations"]]
     claims = [c for t in turns if not t["abstained"] for c in t.get("claims", [])]
     latencies = [t["latency_ms"] for t in turns if t.get("latency_ms") is not None]
-    metrics = {
+    metrics: dict[str, Any] = {
         "hit_at_k": _mean(1.0 if r["hit"] else 0.0 for r in retrieval),
         "mrr": _mean(r["rr"] for r in retrieval),
         "answer_correctness": _mean(1.0 if t["correct"] else 0.0 for t in answerable),

@@ -184,9 +184,9 @@ def to_markdown(results: dict, comparison: dict | None = None, problems: list[st
                     align="llllrrr")
     for c in results["cases"]:
         correct = [t["correct"] for t in c["turns"] if t["correct"] is not None]
+        score = "abstain ok" if not correct and c["passed"] else (f"{sum(correct)}/{len(correct)}" if correct else "–")
         out.append(
-            f"| `{c['id']}` | {'pass' if c['passed'] else '**FAIL**'} | "
-            f"{'abstain ok' if not correct and c['passed'] else (f'{sum(correct)}/{len(correct)}' if correct else '–')} | "
+            f"| `{c['id']}` | {'pass' if c['passed'] else '**FAIL**'} | {score} | "
             f"{_rank(c)} | {_ratio_text(t['citation_validity'] for t in c['turns'])} | "
             f"{_ratio_text(t.get('claim_support') for t in c['turns'])} | {c['latency_ms']:,.0f} ms |")
     out.append("")
@@ -277,7 +277,8 @@ def _turn_html(turn: dict, index: int | None) -> str:
         out.append(f'<div><b>Retrieval</b> (by {r["target"]}): '
                    f'{"rank %d" % r["rank"] if r["rank"] else "<span class=bad>not in top %d</span>" % r["k"]}</div>')
     for c in turn["citations"]:
-        status = '<span class="ok">verbatim</span>' if c["valid"] else f'<span class="bad">{e(c["problem"] or "invalid")}</span>'
+        status = ('<span class="ok">verbatim</span>' if c["valid"]
+                  else f'<span class="bad">{e(c["problem"] or "invalid")}</span>')
         out.append(f'<div>[{c["n"]}] <code>{e(c["doc_id"])}</code> {c["start"]}-{c["end"]} {status}'
                    f'<blockquote>{e(c["quote"])}</blockquote></div>')
     if turn["failures"]:

@@ -9,8 +9,8 @@ import hashlib
 import platform
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import metrics as m
 from .golden import Case, Turn

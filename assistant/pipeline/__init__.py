@@ -4,8 +4,8 @@ dataclass: validate -> condense -> retrieve -> gate -> generate -> ground -> che
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from .. import keyfacts
 from ..backends.extractive import expected_answer_type
-from ..citations import Citation, strip_markers
+from ..citations import Citation
 from ..retrieval import Passage
-from ..textutil import fold_digits
+from ..textutil import fold_digits, strip_markers
 
 WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
               "in its sources, so it is not shown.")

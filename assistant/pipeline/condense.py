@@ -1,8 +1,8 @@
 """Stage 2: a follow-up made standalone: by rule, else by the LLM, else with the previous question as context."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .. import conversation
 from ..backends import Backend, BackendError

@@ -3,8 +3,9 @@ the abstention sentinel); extractive answering (no LLM, or an LLM that failed) q
 from __future__ import annotations
 
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any, Generator
+from typing import Any
 
 from ..answer import Event
 from ..backends import Backend, BackendError, PreparesPrefix

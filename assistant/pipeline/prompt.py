@@ -3,8 +3,8 @@ passages) and the key sentences selected before generation."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..citations import section_and_page
 from ..guard import for_prompt, redact
@@ -86,7 +86,8 @@ def context(passages: list[Passage], doc_meta: Callable) -> str:
 
 def within_budget(passages: list[Passage], budget: int) -> list[Passage]:
     """The best-ranked passages that fit the LLM context budget (always at least one)."""
-    kept, used = [], 0
+    kept: list[Passage] = []
+    used = 0
     for passage in passages:
         if kept and used + len(passage.text) > budget:
             continue

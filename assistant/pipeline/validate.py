@@ -1,8 +1,9 @@
 """Stage 1: the request checked (question, top_k) before the index opens, then doc_ids against the open index."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .. import validation
 

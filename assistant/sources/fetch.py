@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import httpx
@@ -50,7 +51,7 @@ def fetch_url(url: str, dest_dir: Path, *, timeout_s: float = 20.0, max_bytes: i
     dest_dir = Path(dest_dir)
     current = _checked_url(url, url)
     own_client = client is None
-    if own_client:
+    if client is None:
         client = httpx.Client(timeout=httpx.Timeout(timeout_s), follow_redirects=False,
                               headers={"User-Agent": "research-assistant/1.0"})
     try:
@@ -265,7 +266,7 @@ def _pdf_meta(path: Path) -> SourceMeta:
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    info = PdfReader(path).metadata or {}
+    info: dict[str, Any] = PdfReader(path).metadata or {}
     title = _pdf_str(info.get("/Title"))
     if title.lower().startswith("microsoft word - "):
         title = title[len("microsoft word - "):]

@@ -13,8 +13,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..corpus import (SUPPORTED, DocMeta, ReadError, derive_meta, load_manifest, manifest_path,
-                      read_document, read_manifest_file, update_manifest)
+from ..corpus import (
+    SUPPORTED,
+    DocMeta,
+    ReadError,
+    derive_meta,
+    load_manifest,
+    manifest_path,
+    read_document,
+    read_manifest_file,
+    update_manifest,
+)
 from ..settings import Settings
 from .factbook import MANIFEST_HEADER as RELATED_HEADER
 

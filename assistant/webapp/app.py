@@ -29,9 +29,26 @@ from ..sources.jobs import BackgroundIngest, JobStatus
 from ..textutil import for_display
 from ..validation import TOP_K_MAX
 from . import assets
-from .render import (STOPPED, Turn, esc, chat_messages, document_html, documents_table_html,
-                     export_markdown, feedback_values, header_html, index_line, ingest_status_html, intro_html,
-                     lead_sentences, no_document_html, notices_html, pending_html, reading_order, sources_html)
+from .render import (
+    STOPPED,
+    Turn,
+    chat_messages,
+    document_html,
+    documents_table_html,
+    esc,
+    export_markdown,
+    feedback_values,
+    header_html,
+    index_line,
+    ingest_status_html,
+    intro_html,
+    lead_sentences,
+    no_document_html,
+    notices_html,
+    pending_html,
+    reading_order,
+    sources_html,
+)
 
 UPLOAD_TYPES = tuple(sorted(SUPPORTED))
 BAD_INPUT = "Invalid input"  # title of the gr.Error for a refused question or option
@@ -158,7 +175,9 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         return gr.DownloadButton(value=str(path), interactive=True)
 
     def chat_update(conv: Conversation, pending: str | None = None):
-        return gr.Chatbot(value=chat_messages(conv.turns, pending), feedback_value=feedback_values(conv.turns))
+        # gradio types `value` as an invariant list[MessageDict | Message]; a list[MessageDict] is what it accepts
+        return gr.Chatbot(value=chat_messages(conv.turns, pending),  # type: ignore[arg-type]
+                          feedback_value=feedback_values(conv.turns))
 
     # ----- events -----
     busy_box = dict(submit_btn=False, stop_btn=True)
@@ -301,7 +320,8 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         return manage.list_sources(settings, engine.ensure_index())
 
     def removable(rows) -> list[tuple[str, str]]:
-        return [(for_display(f"{r.title} ({r.doc_id})"), r.doc_id) for r in rows if r.file.split("/")[0] in manage.MANAGED_DIRS]
+        return [(for_display(f"{r.title} ({r.doc_id})"), r.doc_id) for r in rows
+                if r.file.split("/")[0] in manage.MANAGED_DIRS]
 
     def doc_lists():
         """Everything that lists documents, after an ingest: table, both pickers, removable ones, header."""
@@ -398,7 +418,8 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
                     with gr.Column(scale=3, min_width=420):
                         chatbot = gr.Chatbot(
                             value=[], elem_id="chat", height="calc(100vh - 440px)", min_height=340,
-                            show_label=False, layout="bubble", placeholder=intro_html(docs, summaries, collection.intro),
+                            show_label=False, layout="bubble",
+                            placeholder=intro_html(docs, summaries, collection.intro),
                             latex_delimiters=[], sanitize_html=True, render_markdown=True, buttons=[],
                             feedback_options=("Like", "Dislike"), autoscroll=True)
                         question = gr.Textbox(
@@ -644,7 +665,8 @@ def serve(engine: Engine, settings: Settings, host: str | None = None, port: int
     demo = build_app(engine, settings)
     launch_kwargs["app_kwargs"] = app_kwargs(demo, settings, launch_kwargs.get("app_kwargs"))
     demo.launch(server_name=host, server_port=port, auth=auth,
-                auth_message=for_display(f"Sign in to the {load_collection(settings.corpus_dir).title}.") if auth else None,
+                auth_message=(for_display(f"Sign in to the {load_collection(settings.corpus_dir).title}.")
+                              if auth else None),
                 max_file_size=max(1, int(settings.max_file_mb * 1024 * 1024)),  # bytes; also caps /upload
                 theme=assets.theme(), css=assets.CSS, head=assets.HEAD, footer_links=["api"],
                 show_error=False, **launch_kwargs)

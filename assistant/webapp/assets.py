@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import gradio as gr
 
-SYSTEM_FONTS = [gr.themes.Font("ui-sans-serif"), gr.themes.Font("system-ui"), gr.themes.Font("Segoe UI"),
-                gr.themes.Font("Helvetica Neue"), gr.themes.Font("Arial"), "sans-serif"]
-MONO_FONTS = [gr.themes.Font("ui-monospace"), gr.themes.Font("SFMono-Regular"), gr.themes.Font("Menlo"), "monospace"]
+SYSTEM_FONTS: list[gr.themes.Font | str] = [
+    gr.themes.Font("ui-sans-serif"), gr.themes.Font("system-ui"), gr.themes.Font("Segoe UI"),
+    gr.themes.Font("Helvetica Neue"), gr.themes.Font("Arial"), "sans-serif"]
+MONO_FONTS: list[gr.themes.Font | str] = [
+    gr.themes.Font("ui-monospace"), gr.themes.Font("SFMono-Regular"), gr.themes.Font("Menlo"), "monospace"]
 
 
 def theme() -> gr.themes.Base:
@@ -100,7 +102,8 @@ mark.cited.active { background: #fbbf24; outline: 2px solid #f59e0b; }
 .src-actions .verified { color: #067647; }
 .src-actions .unverified { color: #b42318; }
 .src-actions button.open-doc { font-size: 0.8rem; padding: 2px 10px; border-radius: 6px; cursor: pointer;
-                               border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
+                               border: 1px solid var(--border-color-primary);
+                               background: var(--background-fill-primary); }
 .src-actions button.open-doc:hover { border-color: var(--color-accent); color: var(--color-accent); }
 a.ext-link { color: var(--color-accent); text-decoration: none; }
 a.ext-link:hover { text-decoration: underline; }
@@ -113,8 +116,8 @@ a.ext-link:hover { text-decoration: underline; }
 .doc-meta { color: var(--body-text-color-subdued); font-size: 0.85rem; margin-top: 2px; }
 .doc-links { display: flex; gap: 14px; font-size: 0.85rem; margin-top: 4px; }
 .doc-size, .doc-hint { color: var(--body-text-color-subdued); font-size: 0.85rem; }
-.doc-text { position: relative; white-space: pre-wrap; line-height: 1.65; padding: 14px 18px; max-height: calc(100vh - 260px);
-            overflow-y: auto; font-size: 0.95rem; }
+.doc-text { position: relative; white-space: pre-wrap; line-height: 1.65; padding: 14px 18px;
+            max-height: calc(100vh - 260px); overflow-y: auto; font-size: 0.95rem; }
 .doc-empty { padding: 24px; color: var(--body-text-color-subdued); }
 
 /* documents table, upload progress */

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 from ..answer import Answer
 from ..citations import MARKER, Citation, section_and_page, verify
 from ..corpus import Collection, DocMeta
 from ..textutil import for_display
+
+if TYPE_CHECKING:
+    from gradio import MessageDict
 
 # Besides HTML, neutralise what Markdown, LaTeX or a template could act on, so text stays text anywhere.
 _ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in "[]()*_`~$\\{}|#!:"}
@@ -200,9 +204,9 @@ def error_html(message: str) -> str:
     return f'<div class="answer error"><div class="answer-text">⚠ {esc_line(message)}</div></div>'
 
 
-def chat_messages(turns: list[Turn], pending: str | None = None) -> list[dict]:
+def chat_messages(turns: list[Turn], pending: str | None = None) -> list[MessageDict]:
     """Two messages per turn for gr.Chatbot; `pending` stands in for the last turn's answer while it streams."""
-    messages = []
+    messages: list[MessageDict] = []
     for i, turn in enumerate(turns, start=1):
         messages.append({"role": "user", "content": question_html(turn.question)})
         if turn.answer is not None:
@@ -217,7 +221,8 @@ def chat_messages(turns: list[Turn], pending: str | None = None) -> list[dict]:
 
 def feedback_values(turns: list[Turn]) -> list[str | None]:
     """One entry per assistant message, as gr.Chatbot(feedback_value=...) expects."""
-    return [{"up": "Like", "down": "Dislike"}.get(t.rating) for t in turns]
+    labels: dict[str | None, str] = {"up": "Like", "down": "Dislike"}
+    return [labels.get(t.rating) for t in turns]
 
 
 # ----- sources panel -----
@@ -254,6 +259,7 @@ def where_line(citation: Citation) -> str:
 def source_card(turn_no: int, citation: Citation, doc_text: str | None, passages) -> str:
     verified = verify(citation, doc_text)
     if verified:
+        assert doc_text is not None  # verify() is False without the document's text
         start, end = context_window(doc_text, citation, passages)
         before, after = doc_text[start:citation.start], doc_text[citation.end:end]
         lead = "… " if start > 0 and not doc_text[start - 1] == "\n" else ""

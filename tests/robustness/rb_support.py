@@ -13,6 +13,7 @@ from pathlib import Path
 
 from assistant.citations import verify
 from assistant.settings import Settings
+
 from fixtures.corpus import REPORT, ROOT  # noqa: F401 (REPORT re-exported to the suite)
 
 REPORT_ID = "next-afghan-jihad"

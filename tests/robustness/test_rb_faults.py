@@ -17,8 +17,7 @@ from assistant.engine import Engine
 from assistant.store import release_chroma
 
 from fixtures.corpus import REPORT_ONLY, copy_corpus
-from rb_support import PLOTS_Q, REPORT, REPORT_ID, ROOT, assert_citations_verified, cli, settings_for
-from rb_support import CLI_ENV
+from rb_support import CLI_ENV, PLOTS_Q, REPORT, REPORT_ID, ROOT, assert_citations_verified, cli, settings_for
 
 CLI = [sys.executable, "-m", "assistant.cli"]
 VARIANTS = 12

@@ -7,7 +7,8 @@ import os
 import signal
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from assistant import jsonl
@@ -17,8 +18,7 @@ from assistant.corpus import DocMeta
 from assistant.keyfacts import numbers, unsupported
 from assistant.retrieval import Passage
 from assistant.textutil import fold_digits, for_display, words
-from assistant.webapp.render import (Turn, answer_html, document_html, export_markdown, md_text, plain_text,
-                                     sources_html)
+from assistant.webapp.render import Turn, answer_html, document_html, export_markdown, md_text, plain_text, sources_html
 
 # ----- 1. JSONL: every line separator escaped on write; lines split on "\n" only on read -----
 SEPARATORS = {"LF": "\n", "CR": "\r", "CRLF": "\r\n", "VT": "\x0b", "FF": "\x0c", "FS": "\x1c", "GS": "\x1d",
@@ -262,6 +262,7 @@ def test_joiners_stay_where_a_script_needs_them_and_breaks_become_newlines(text,
 def display_engine(tmp_path_factory):
     """A real extractive engine over one document full of display tricks."""
     from assistant.engine import Engine
+
     from rb_support import settings_for
 
     base = tmp_path_factory.mktemp("rb-files")

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
 
 from assistant.chunking import EMBED_TOKEN_LIMIT, chunk_document
 from assistant.citations import Citation, _normalised_with_map, locate, verify
@@ -125,7 +126,7 @@ def test_retyped_quotes_from_the_report_are_found_at_their_offsets(start, length
     end = start + length
     original = REPORT_TEXT[start:end]
     assume(len(stripped(original)) >= 3 and not original[0].isspace() and not original[-1].isspace())
-    assume(not original[0] in "\"“”'‘’" and not original[-1] in "\"“”'‘’")
+    assume(original[0] not in "\"“”'‘’" and original[-1] not in "\"“”'‘’")
     retyped = (original.replace("“", '"').replace("”", '"').replace("’", "'").replace("—", "-")
                .replace(" ", space))
     retyped = retyped.upper() if upper else retyped

@@ -10,8 +10,16 @@ from pathlib import Path
 import pytest
 
 from assistant.engine import Engine
-from assistant.store import COLLECTION_PREFIX, Index, IndexStale, chroma_client, chunks_digest, copy_digest, \
-    load_generation, untrusted_copies
+from assistant.store import (
+    COLLECTION_PREFIX,
+    Index,
+    IndexStale,
+    chroma_client,
+    chunks_digest,
+    copy_digest,
+    load_generation,
+    untrusted_copies,
+)
 
 from rb_support import PLOTS_Q, REPORT, REPORT_ID, assert_citations_verified, cli, settings_for
 

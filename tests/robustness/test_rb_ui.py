@@ -12,12 +12,11 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from conftest_ui import AppServer, started
 from fixtures.corpus import REPORT_ONLY, copy_corpus
 from fixtures.llm import passage_number
 from rb_gradio import Tab, login, text_of
 from rb_support import PLOTS_Q, REPORT, FakeModelServer, add_hostile_docs
-
-from conftest_ui import AppServer, started
 
 AUTH = ("analyst", "s3cret-Pass!")
 SECRETS = ("root:x:0:0", "[build-system]", "foreign law enforcement", '"generation"', "ASSISTANT_", "import gradio")
