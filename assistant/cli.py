@@ -56,8 +56,8 @@ def cmd_ask(args) -> int:
     engine = Engine(_settings(args).replace(llm_corpus_chars=0), log=_log)
     try:
         if args.json:
-            answer = engine.ask(args.question, top_k=args.top_k, doc_ids=args.doc)
-            print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+            print(json.dumps(engine.ask(args.question, top_k=args.top_k, doc_ids=args.doc).to_json(),
+                             ensure_ascii=False, indent=2))
             return 0
         answer = None
         for event in engine.session().ask_stream(args.question, top_k=args.top_k, doc_ids=args.doc):
@@ -65,6 +65,7 @@ def cmd_ask(args) -> int:
                 print(f"({event.text})", file=sys.stderr)
             elif event.kind == "final":
                 answer = event.answer
+        assert answer is not None  # every stream ends with its final event
         _print_answer(answer)
     except QuestionError as exc:
         print(f"error: {exc}", file=sys.stderr)
