@@ -18,7 +18,7 @@ _NUMBER = re.compile(
     r"sixteen|seventeen|eighteen|nineteen|hundred|dozen)\b", re.I)
 _UNIT_WORD = re.compile(r"[A-Za-z][\w'-]*")
 _QUALIFIERS = frozenset("least most about around roughly nearly almost over more than some approximately".split())
-MIN_SHARED_TERMS = 0.4  # share of the other sentence's content terms that the cited quote also has
+MIN_SHARED_TERMS = 0.4  # share of the shorter sentence's content terms that the other one also has
 
 
 @dataclass
@@ -70,7 +70,7 @@ def find(question: str, citations: list[Citation], passages: list[Passage], doc_
             stated.setdefault(q.unit, set()).add(q.value)
         if not stated:
             continue
-        quote_terms = set(terms(citation.quote))
+        quote_terms = {t for t in terms(citation.quote) if not t.isdigit()}
         for passage in passages:
             if passage.doc_id == citation.doc_id:
                 continue
@@ -81,7 +81,8 @@ def find(question: str, citations: list[Citation], passages: list[Passage], doc_
                     continue
                 sentence = text[s:e]
                 other_terms = {t for t in terms(sentence) if not t.isdigit()}
-                if not other_terms or len(other_terms & quote_terms) < max(2, MIN_SHARED_TERMS * len(other_terms)):
+                if not other_terms or len(other_terms & quote_terms) < max(
+                        2, MIN_SHARED_TERMS * min(len(other_terms), len(quote_terms))):
                     continue
                 if asked_terms and len(asked_terms & set(terms(sentence))) * 2 < len(asked_terms):
                     continue

@@ -9,6 +9,7 @@ from assistant.engine import Engine
 from assistant.keyfacts import numbers
 
 from fixtures.corpus import REPORT_ONLY, copy_corpus
+from fixtures.llm import ScriptedLLM, passage_number
 from local_support import local_engine_for
 from rb_support import REPORT_ID, assert_citations_verified, settings_for
 
@@ -59,6 +60,16 @@ def test_quantities_pair_each_number_with_the_thing_counted():
 def test_extractive_answer_gives_both_values(conflicting):
     engine, other_id, value = conflicting
     assert_both_sides(engine.ask(QUESTION), engine, other_id, value)
+
+
+def test_an_llm_answer_from_the_other_document_gets_the_report_beside_it(conflicting):
+    """An LLM that answers from the other document alone: the report's value is added with its own citation."""
+    engine, other_id, value = conflicting
+    said = "twenty" if value == 20.0 else "23"
+    llm = ScriptedLLM(lambda p: f"{said.capitalize()} ISKP plots were interdicted since 2015 "
+                                f"[{passage_number(p, f' {said} ISKP plots')}].")
+    answer = Engine(engine.settings, llm=llm, log=lambda m: None).ask(QUESTION)
+    assert_both_sides(answer, engine, other_id, value)
 
 
 def test_a_question_the_other_document_does_not_address_is_not_a_conflict(conflicting):
