@@ -29,7 +29,8 @@ class Quantity:
 
 def quantities(sentence: str) -> list[Quantity]:
     """Counted things: each number with the first lower-case content word after it, within three words and before
-    any punctuation ("sixteen ISKP plots" -> 16 plot). Years and bare numbers have no unit and are left out."""
+    any punctuation ("sixteen ISKP plots" -> 16 plot). Years, bare numbers and rates ("6.2 deaths/1,000 live
+    births") are left out."""
     text = fold(sentence)
     found = []
     for match in _NUMBER.finditer(text):
@@ -37,6 +38,8 @@ def quantities(sentence: str) -> list[Quantity]:
         value = words_value(token) if token[0].isalpha() else float(token.replace(",", ""))
         if value is None or (token.isdigit() and len(token) == 4 and 1800 <= value <= 2100):
             continue
+        if re.search(r"(?:/|\bper)\s*$", text[:match.start()]):
+            continue  # a rate's denominator ("deaths/1,000 live births") counts nothing
         for seen, word in enumerate(_UNIT_WORD.finditer(text, match.end())):
             if seen >= 3 or re.search(r"[,;:.()\[\]%$]", text[match.end():word.start()]):
                 break
@@ -44,7 +47,8 @@ def quantities(sentence: str) -> list[Quantity]:
             if (word.group(0)[0].isupper() or lowered in STOPWORDS or lowered in _QUALIFIERS
                     or _NUMBER.fullmatch(lowered)):
                 continue
-            found.append(Quantity(value, terms(lowered)[0] if terms(lowered) else lowered))
+            if not re.match(r"\s*(?:/|per\b)", text[word.end():]):  # "6.2 deaths/1,000": a rate, not a count
+                found.append(Quantity(value, terms(lowered)[0] if terms(lowered) else lowered))
             break
     return found
 

@@ -55,6 +55,8 @@ def test_quantities_pair_each_number_with_the_thing_counted():
     assert [(q.value, q.unit) for q in quantities("Police counted 23 ISKP plots and 1,200 arrests in 2025.")] == \
         [(23.0, "plot"), (1200.0, "arrest")]
     assert quantities("In 2015, the group was founded.") == []
+    assert quantities("Infant mortality rate, total: 6.2 deaths/1,000 live births (2025 est.).") == []
+    assert quantities("Maternal mortality ratio: 26 deaths per 100,000 live births.") == []
 
 
 def test_extractive_answer_gives_both_values(conflicting):
