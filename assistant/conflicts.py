@@ -115,11 +115,11 @@ def _dated(citation: Citation) -> str:
 
 
 def reconcile(text: str, citations: list[Citation], disagreement: Disagreement) -> tuple[str, list[Citation]]:
-    """The answer restated as the sources' disagreement: what the answer's source says, then the other, each cited."""
+    """The answer restated as the sources' disagreement: what the answer's source says, then the other's quote, each
+    cited; the documents and their dates come after the last marker, so no cited claim carries them."""
     other = disagreement.other
     other.n = len(citations) + 1
-    mine = disagreement.answer_citation
     quote = " ".join(other.quote.split())
-    restated = (f"The sources differ on this. {_dated(mine)}: {text} "
-                f"{_dated(other)} gives a different figure: “{quote}” [{other.n}].")
+    restated = (f"The sources differ on this. {text} “{quote}” [{other.n}]. "
+                f"({_dated(disagreement.answer_citation)} and {_dated(other)} give different figures.)")
     return restated, [*citations, other]

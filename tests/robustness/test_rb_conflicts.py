@@ -6,6 +6,7 @@ import pytest
 
 from assistant.conflicts import quantities
 from assistant.engine import Engine
+from assistant.eval.metrics import claim_checks
 from assistant.keyfacts import numbers
 
 from fixtures.corpus import REPORT_ONLY, copy_corpus
@@ -47,6 +48,8 @@ def assert_both_sides(answer, engine, other_id: str, other_value: float):
     assert 16.0 in numbers(by_doc[REPORT_ID].quote) and other_value in numbers(by_doc[other_id].quote)
     assert "2024-04-02" in answer.text and "2025-03-01" in answer.text  # each document's date
     assert f"[{by_doc[REPORT_ID].n}]" in answer.text and f"[{by_doc[other_id].n}]" in answer.text
+    shown = [{"n": c.n, "quote": c.quote, "valid": True} for c in answer.citations]
+    assert all(not check["missing"] for check in claim_checks(answer.text, shown)), claim_checks(answer.text, shown)
 
 
 def test_quantities_pair_each_number_with_the_thing_counted():
