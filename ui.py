@@ -33,10 +33,15 @@ def _cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", help="TOML settings file")
     parser.add_argument("--backend", choices=["auto", "local", "openai", "extractive"])
     args = parser.parse_args(argv)
-    from assistant.settings import Settings
+    from assistant.settings import Settings, SettingsError
 
     try:
-        main(Settings.load(args.config, backend=args.backend), host=args.host, port=args.port)
+        settings = Settings.load(args.config, backend=args.backend)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        main(settings, host=args.host, port=args.port)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the server was up
         return 130
     return 0

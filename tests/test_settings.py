@@ -218,3 +218,11 @@ def test_assistant_config_rejects_unknown_env_cleanly(tmp_path):
     assert done.returncode == 2
     assert "error: unknown setting in the environment: ASSISTANT_TOPK; did you mean ASSISTANT_TOP_K?" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_app_refuses_a_bad_setting_cleanly(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    done = subprocess.run([sys.executable, "ui.py"], cwd=ROOT, env={**env, "ASSISTANT_TOP_K": "99"},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "error: bad setting top_k" in done.stderr and "Traceback" not in done.stderr
