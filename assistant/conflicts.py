@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .citations import Citation, verify
+from .citations import Citation
+from .grounding import citation_at
 from .guard import instruction_spans
 from .keyfacts import fold, mentions, names, words_value
 from .retrieval import Passage
@@ -68,6 +69,12 @@ def find(question: str, citations: list[Citation], passages: list[Passage], doc_
     names, shared terms, the same counted thing) but gives that thing a different value."""
     asked_names = names(question)
     asked_terms = set(terms(question))
+    candidates = []  # (passage, start, end, text): the passages' sentences, instruction-like ones left out
+    for passage in passages:
+        text = doc_texts.get(passage.doc_id) or ""
+        flagged = instruction_spans(text, passage.start, passage.end)
+        candidates += [(passage, s, e, text) for s, e in sentence_spans(text, passage.start, passage.end)
+                       if (s, e) not in flagged]
     for citation in citations:
         stated: dict[str, set[float]] = {}
         for q in quantities(citation.quote):
@@ -75,39 +82,24 @@ def find(question: str, citations: list[Citation], passages: list[Passage], doc_
         if not stated:
             continue
         quote_terms = {t for t in terms(citation.quote) if not t.isdigit()}
-        for passage in passages:
+        for passage, s, e, text in candidates:
             if passage.doc_id == citation.doc_id:
                 continue
-            text = doc_texts.get(passage.doc_id) or ""
-            flagged = instruction_spans(text, passage.start, passage.end)
-            for s, e in sentence_spans(text, passage.start, passage.end):
-                if (s, e) in flagged:
-                    continue
-                sentence = text[s:e]
-                other_terms = {t for t in terms(sentence) if not t.isdigit()}
-                if not other_terms or len(other_terms & quote_terms) < max(
-                        2, MIN_SHARED_TERMS * min(len(other_terms), len(quote_terms))):
-                    continue
-                if asked_terms and len(asked_terms & set(terms(sentence))) * 2 < len(asked_terms):
-                    continue
-                if not all(mentions(name, sentence) for name in asked_names):
-                    continue
-                for q in quantities(sentence):
-                    if q.unit in stated and q.unit in asked_terms and q.value not in stated[q.unit]:
-                        other = _citation(passage, s, e, text, metas, page_at)
-                        if other is not None:
-                            return Disagreement(citation, other, q.unit, min(stated[q.unit]), q.value)
+            sentence = text[s:e]
+            other_terms = {t for t in terms(sentence) if not t.isdigit()}
+            if not other_terms or len(other_terms & quote_terms) < max(
+                    2, MIN_SHARED_TERMS * min(len(other_terms), len(quote_terms))):
+                continue
+            if asked_terms and len(asked_terms & set(terms(sentence))) * 2 < len(asked_terms):
+                continue
+            if not all(mentions(name, sentence) for name in asked_names):
+                continue
+            for q in quantities(sentence):
+                if q.unit in stated and q.unit in asked_terms and q.value not in stated[q.unit]:
+                    other = citation_at(passage, s, e, text, metas.get(passage.doc_id), page_at)
+                    if other is not None:
+                        return Disagreement(citation, other, q.unit, min(stated[q.unit]), q.value)
     return None
-
-
-def _citation(passage: Passage, start: int, end: int, text: str, metas: dict, page_at) -> Citation | None:
-    meta = metas.get(passage.doc_id)
-    citation = Citation(
-        n=0, doc_id=passage.doc_id, title=passage.title, section=passage.section,
-        page=page_at(passage.doc_id, start) or passage.page, quote=text[start:end], start=start, end=end,
-        url=getattr(meta, "url", ""), authors=", ".join(getattr(meta, "authors", []) or []),
-        date=getattr(meta, "date", ""))
-    return citation if verify(citation, text) else None
 
 
 def _dated(citation: Citation) -> str:

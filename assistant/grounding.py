@@ -24,16 +24,9 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
     def cite(passage: Passage, start: int, end: int) -> int | None:
         key = (passage.doc_id, start, end)
         if key not in keyed:
-            meta = metas.get(passage.doc_id)
-            text = doc_texts.get(passage.doc_id)
-            citation = Citation(
-                n=len(citations) + 1, doc_id=passage.doc_id, title=passage.title, section=passage.section,
-                page=page_at(passage.doc_id, start) or passage.page, quote=text[start:end] if text else "",
-                start=start, end=end,
-                url=getattr(meta, "url", ""), authors=", ".join(getattr(meta, "authors", []) or []),
-                date=getattr(meta, "date", ""),
-            )
-            if not verify(citation, text):
+            citation = citation_at(passage, start, end, doc_texts.get(passage.doc_id), metas.get(passage.doc_id),
+                                   page_at, n=len(citations) + 1)
+            if citation is None:
                 return None
             keyed[key] = citation
             citations.append(citation)
@@ -98,6 +91,16 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
             continue  # a claim of numbers, dates or names that no source passage states is not shown
         sentences_out.append(_with_markers(body, found))
     return " ".join(sentences_out).strip(), citations
+
+
+def citation_at(passage: Passage, start: int, end: int, text: str | None, meta, page_at, n: int = 0) -> Citation | None:
+    """The citation of text[start:end] in passage's document, with its metadata; None unless it verifies."""
+    citation = Citation(
+        n=n, doc_id=passage.doc_id, title=passage.title, section=passage.section,
+        page=page_at(passage.doc_id, start) or passage.page, quote=text[start:end] if text else "",
+        start=start, end=end, url=getattr(meta, "url", ""),
+        authors=", ".join(getattr(meta, "authors", []) or []), date=getattr(meta, "date", ""))
+    return citation if verify(citation, text) else None
 
 
 def _outer_quotation(body: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 # Frequent function words; a word shared by two lists ("a", "in") counts for neither.
 _FUNCTION_WORDS = {
@@ -37,9 +38,7 @@ def language_of(question: str) -> str:
     letters = [ch for ch in question if ch.isalpha()]
     if not letters:
         return ""
-    scripts: dict[str, int] = {}
-    for ch in letters:
-        scripts[_script(ch)] = scripts.get(_script(ch), 0) + 1
+    scripts = Counter(_script(ch) for ch in letters)
     main = max(scripts, key=scripts.__getitem__)
     if main != "LATIN" and scripts[main] > len(letters) / 2:
         return main
