@@ -90,6 +90,8 @@ class LLMSettings(_Section):
     max_tokens: int = Field(320, ge=1, le=32768, description="longest generated answer, in tokens")
     llm_context_chars: int = Field(2600, ge=0,
                                    description="retrieved context sent to an LLM, in characters (~4 per token)")
+    llm_excerpt_chars: int = Field(750, ge=0, description="an LLM reads the retrieved passages' best sentences and "
+                                   "their neighbours up to this many characters; 0: the passages whole")
     llm_corpus_chars: int = Field(9000, ge=0,
                                   description="a corpus this small goes whole into the cached prompt; 0: never")
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="sampling temperature; 0: deterministic")

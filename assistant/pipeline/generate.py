@@ -42,7 +42,8 @@ def run(llm: Backend | None, question: str, passages: list[Passage], opened: Any
             messages, grounding = prompt.messages(
                 question, passages, doc_texts, metas, extractive=opened.extractive,
                 corpus=opened.corpus if whole else None, prompts_dir=settings.prompts_dir,
-                context_chars=settings.llm_context_chars, doc_meta=index.doc_meta)
+                context_chars=settings.llm_context_chars, doc_meta=index.doc_meta,
+                excerpt_chars=settings.llm_excerpt_chars)
             if isinstance(llm, PreparesPrefix) and llm.will_prepare(messages[0]["content"]):
                 yield Event("status", PREPARING)
             doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})

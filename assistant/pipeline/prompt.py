@@ -10,6 +10,7 @@ from ..citations import section_and_page
 from ..guard import for_prompt, redact
 from ..prompts import render
 from ..retrieval import Passage
+from . import excerpts
 
 
 @dataclass
@@ -48,18 +49,25 @@ def corpus_passages(index, excluded: set[int], budget: int) -> list[Passage] | N
 
 
 def messages(question: str, passages: list[Passage], doc_texts: dict, metas: dict, *, extractive,
-             corpus: CorpusPrompt | None, prompts_dir, context_chars: int,
-             doc_meta: Callable) -> tuple[list[dict], list[Passage]]:
+             corpus: CorpusPrompt | None, prompts_dir, context_chars: int, doc_meta: Callable,
+             excerpt_chars: int = 0) -> tuple[list[dict], list[Passage]]:
     """Chat messages for the LLM, and the numbered passages its [n] markers refer to.
 
     A corpus small enough (corpus given) goes whole into the system message, the same for every question, so
     the local model keeps it in its KV cache and reads only the question and the key sentences each time;
-    otherwise (a larger corpus, or a document filter) the retrieved passages within context_chars are sent."""
+    otherwise (a larger corpus, or a document filter) the retrieved passages' best sentences within excerpt_chars
+    are sent, or with excerpt_chars 0 the passages whole within context_chars."""
     if corpus:
         evidence = extractive.evidence(question, passages, doc_texts, metas, number=corpus.number)
         user = render(prompts_dir, "answer_user_corpus", question=for_prompt(question),
                       evidence="\n".join(evidence) or "(none)")
         return [{"role": "system", "content": corpus.system}, {"role": "user", "content": user}], corpus.passages
+    if excerpt_chars > 0:
+        chosen = excerpts.select(question, passages, doc_texts, metas, extractive, excerpt_chars)
+        shown = excerpts.render(chosen, doc_texts, lambda p: heading(p, doc_meta(p.doc_id), byline=False))
+        user = render(prompts_dir, "answer_user_excerpts", context=shown or "(none)", question=for_prompt(question))
+        rules = system(prompts_dir, doc_meta)
+        return [{"role": "system", "content": rules}, {"role": "user", "content": user}], passages
     passages = within_budget(passages, context_chars)
     evidence = extractive.evidence(question, passages, doc_texts, metas)
     user = render(prompts_dir, "answer_user", context=context(passages, doc_meta), question=for_prompt(question),
