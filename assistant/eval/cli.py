@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import jsonl
+from .. import jsonl, logs
 from .metrics import METRICS, parse_threshold
 
 USAGE = __doc__
@@ -46,6 +46,7 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-baseline", metavar="PATH", help="also save this run's results.json as PATH")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--quiet", action="store_true", help="no summary table")
+    logs.add_verbose_flag(p)
     return p
 
 
@@ -60,6 +61,7 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", help="JSON file {\"fail_under\": {METRIC: VALUE}, \"tolerance\": T}")
     p.add_argument("--tolerance", type=float)
     p.add_argument("--quiet", action="store_true")
+    logs.add_verbose_flag(p)
     return p
 
 
@@ -70,6 +72,7 @@ def _feedback_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="candidates.jsonl", help="candidates file (default: candidates.jsonl)")
     p.add_argument("--golden", default=None,
                    help="skip questions already in this golden set (default: eval/golden.jsonl when present)")
+    logs.add_verbose_flag(p)
     return p
 
 
@@ -85,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         return command(rest)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    logs.configure(verbose=args.verbose)
+    return args
 
 
 def _err(message: str) -> None:
@@ -132,7 +141,7 @@ def _finish(results: dict, baseline: dict | None, fail_under, tolerance, out: Pa
 
 
 def cmd_report(argv: list[str]) -> int:
-    args = _report_parser().parse_args(argv)
+    args = _parse(_report_parser(), argv)
     from .baseline import load_results
 
     try:
@@ -152,7 +161,7 @@ def cmd_report(argv: list[str]) -> int:
 
 
 def cmd_run(argv: list[str]) -> int:
-    args = _run_parser().parse_args(argv)
+    args = _parse(_run_parser(), argv)
     from .baseline import BaselineError, load_results
     from .golden import GoldenError, load_golden
 
@@ -197,7 +206,7 @@ def cmd_run(argv: list[str]) -> int:
     except (ValueError, OSError) as exc:
         _err(str(exc))
         return 2
-    engine = Engine(settings, log=lambda msg: print(msg, file=sys.stderr))
+    engine = Engine(settings)
     engine.ensure_index(progress=_index_progress(args.no_progress))
     print(f"Evaluating {len(cases)} cases from {args.golden} with the {engine.backend_name} backend "
           f"({engine.model_name})...", file=sys.stderr)
@@ -292,7 +301,7 @@ def _index_progress(disabled: bool):
 
 
 def cmd_import_feedback(argv: list[str]) -> int:
-    args = _feedback_parser().parse_args(argv)
+    args = _parse(_feedback_parser(), argv)
     from .feedback import FeedbackError, import_feedback
     from .golden import GoldenError
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import json
+import logging
 import re
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -54,6 +54,7 @@ UPLOAD_TYPES = tuple(sorted(SUPPORTED))
 BAD_INPUT = "Invalid input"  # title of the gr.Error for a refused question or option
 LIGHT_CONCURRENCY = 16  # viewer, feedback, settings: never stuck behind a long answer
 STREAM_INTERVAL_S = 0.08
+logger = logging.getLogger(__name__)
 
 
 class Conversation:
@@ -243,7 +244,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
             turn.error = str(exc)
             gr.Warning(turn.error)
         except Exception as exc:  # shown in the chat; the app keeps running
-            engine.log(f"answer failed: {type(exc).__name__}: {exc}")
+            logger.error("answer failed: %s: %s", type(exc).__name__, exc)
             turn.error = f"Something went wrong while answering ({type(exc).__name__}). Please try again."
         finally:
             stream.close()
@@ -377,7 +378,7 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         except QuestionError as exc:
             raise gr.Error(str(exc), title=BAD_INPUT, print_exception=False) from exc
         except Exception as exc:
-            engine.log(f"ask failed: {type(exc).__name__}: {exc}")
+            logger.error("ask failed: %s: %s", type(exc).__name__, exc)
             raise gr.Error(f"Something went wrong while answering ({type(exc).__name__}). Please try again.",
                            print_exception=False) from exc
         return answer.to_json()
@@ -641,11 +642,7 @@ def app_kwargs(blocks: gr.Blocks, settings: Settings, extra: dict | None = None)
 
 def main(settings: Settings | None = None, host: str | None = None, port: int | None = None) -> None:
     settings = settings or Settings.load()
-    serve(Engine(settings, log=_log), settings, host=host, port=port)
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    serve(Engine(settings), settings, host=host, port=port)
 
 
 def serve(engine: Engine, settings: Settings, host: str | None = None, port: int | None = None,
@@ -654,14 +651,15 @@ def serve(engine: Engine, settings: Settings, host: str | None = None, port: int
     host = host or settings.host
     port = int(port or settings.port)
     auth = parse_auth(settings.auth)
-    _log(f"Corpus: {settings.corpus_dir}\nIndex:  {settings.index_dir}")
+    logger.info("Corpus: %s\nIndex:  %s", settings.corpus_dir, settings.index_dir)
     index = engine.ensure_index(progress=terminal_progress("Building the index"))
-    _log(index_line(index))
-    _log(f"Backend: {engine.backend_name} ({engine.model_name})")
+    logger.info(index_line(index))
+    logger.info("Backend: %s (%s)", engine.backend_name, engine.model_name)
     for notice in engine.notices:
-        _log(f"note: {notice}")
+        logger.info("note: %s", notice)
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
-        _log(f"warning: listening on {host} without a login; set ASSISTANT_AUTH='user:password' to require one.")
+        logger.warning("warning: listening on %s without a login; set ASSISTANT_AUTH='user:password' to require one.",
+                       host)
     demo = build_app(engine, settings)
     launch_kwargs["app_kwargs"] = app_kwargs(demo, settings, launch_kwargs.get("app_kwargs"))
     demo.launch(server_name=host, server_port=port, auth=auth,
