@@ -77,3 +77,12 @@ def test_configure_writes_to_the_current_stderr_and_replaces_itself(restored, ca
     err = capsys.readouterr().err
     assert DEBUG_LINE.match(err) and err.endswith("DEBUG assistant.engine: retrieved 5 passages\n"), err
     assert err.count("\n") == 1
+
+
+def test_verbose_before_eval_reaches_the_eval_command(restored, tmp_path, capsys):
+    from assistant.cli import main
+
+    assert main(["-v", "eval", "report", str(tmp_path / "missing.json"), "--out", str(tmp_path / "out")]) == 2
+    assert restored.level == logging.DEBUG and "error:" in capsys.readouterr().err
+    assert main(["eval", "report", str(tmp_path / "missing.json"), "--out", str(tmp_path / "out")]) == 2
+    assert restored.level == logging.INFO
