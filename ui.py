@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 
+from assistant import logs
 from assistant.webapp.app import build_app, parse_auth, serve
 from assistant.webapp.app import main as _serve_main
 
@@ -32,7 +33,9 @@ def _cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="port (default: settings.port, 7860)")
     parser.add_argument("--config", help="TOML settings file")
     parser.add_argument("--backend", choices=["auto", "local", "openai", "extractive"])
+    logs.add_verbose_flag(parser)
     args = parser.parse_args(argv)
+    logs.configure(verbose=args.verbose)
     from assistant.settings import Settings, SettingsError
 
     try:

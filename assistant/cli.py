@@ -7,6 +7,7 @@ import sys
 import textwrap
 import threading
 
+from . import logs
 from .citations import where
 from .progress import terminal_progress
 from .textutil import for_display
@@ -24,14 +25,10 @@ def _settings(args):
     )
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 def cmd_ingest(args) -> int:
     from .engine import Engine
 
-    engine = Engine(_settings(args), log=_log)
+    engine = Engine(_settings(args))
     report = engine.ingest(rebuild=args.rebuild, progress=terminal_progress("Embedding"))
     print(report.summary())
     return 0
@@ -53,7 +50,7 @@ def cmd_ask(args) -> int:
     from .engine import Engine, QuestionError
 
     # One question per process: reading the whole corpus into the model's cache would cost more than it saves.
-    engine = Engine(_settings(args).replace(llm_corpus_chars=0), log=_log)
+    engine = Engine(_settings(args).replace(llm_corpus_chars=0))
     try:
         if args.json:
             print(json.dumps(engine.ask(args.question, top_k=args.top_k, doc_ids=args.doc).to_json(),
@@ -74,9 +71,10 @@ def cmd_ask(args) -> int:
 
 
 def cmd_chat(args) -> int:
+    from .backends import StreamsChat
     from .engine import Engine, QuestionError
 
-    engine = Engine(_settings(args), log=_log)
+    engine = Engine(_settings(args))
     session = engine.session()
     threading.Thread(target=engine.warm_up, daemon=True).start()  # while the user types
     print(f"Chatting with the corpus ({engine.backend_name}: {engine.model_name}). "
@@ -98,7 +96,7 @@ def cmd_chat(args) -> int:
             for event in session.ask_stream(question, top_k=args.top_k):
                 if event.kind == "status":
                     print(f"({event.text})", file=sys.stderr)
-                elif event.kind == "token" and engine.backend_name != "extractive":
+                elif event.kind == "token" and isinstance(engine.backend, StreamsChat):
                     if not streamed:
                         print("assistant> ", end="")
                     print(for_display(event.text), end="", flush=True)
@@ -146,7 +144,7 @@ def cmd_sources(args) -> int:
             rel = manage.remove(settings, args.target)
             print(f"Removed {args.target} ({rel})")
         elif args.action == "list":
-            engine = Engine(settings, log=_log)
+            engine = Engine(settings)
             rows = manage.list_sources(settings, engine.ensure_index(progress=terminal_progress("Building the index")))
             if args.json:
                 print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
@@ -159,7 +157,7 @@ def cmd_sources(args) -> int:
     if args.no_ingest:
         print("Not ingested (--no-ingest): run `assistant ingest` to update the index.")
         return 0
-    report = Engine(settings, log=_log).ingest(progress=terminal_progress("Embedding"))
+    report = Engine(settings).ingest(progress=terminal_progress("Embedding"))
     print(report.summary())
     return 0
 
@@ -192,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--index", help="index folder (default: index/)")
     common.add_argument("--backend", choices=["auto", "local", "openai", "extractive"])
     common.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8001")
+    logs.add_verbose_flag(common, default=argparse.SUPPRESS)  # `assistant -v ask` and `assistant ask -v` both work
+    logs.add_verbose_flag(parser)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", parents=[common], help="build or update the index")
@@ -240,9 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "eval":
-        return cmd_eval(None, argv[1:])
+    lead = 1 if argv[:1] in (["-v"], ["--verbose"]) else 0  # `assistant -v eval ...`
+    if argv[lead:lead + 1] == ["eval"]:
+        return cmd_eval(None, argv[lead + 1:] + argv[:lead])
     args = build_parser().parse_args(argv)
+    logs.configure(verbose=args.verbose)
     from .settings import SettingsError
 
     try:

@@ -10,15 +10,15 @@ IndexManager's, the choice of backend a BackendSelector's.
 """
 from __future__ import annotations
 
+import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from . import conversation, validation
 from .answer import Answer, Event
 from .backend_selector import BackendSelector
-from .backends import Backend, PreparesPrefix
-from .backends.extractive import ExtractiveAnswerer
+from .backends import Backend, PreparesPrefix, StreamsChat
 from .corpus import DocMeta
 from .embedder import get_embedder
 from .index_manager import IndexManager
@@ -30,15 +30,16 @@ from .settings import Settings
 from .store import Index, IngestReport
 from .validation import QuestionError  # noqa: F401  (re-exported: callers import it from here)
 
+logger = logging.getLogger(__name__)
+
 
 class Engine:
-    def __init__(self, settings: Settings | None = None, llm: Backend | None = None,
-                 log: Callable[[str], None] = print):
+    def __init__(self, settings: Settings | None = None, backend: Backend | None = None):
+        """backend: one to always answer with (e.g. a scripted LLM); None: the one settings.backend names."""
         self.settings = settings or Settings.load()
-        self.log = log
         self.embedder = get_embedder()
-        self._indexes = IndexManager(self.settings, self.embedder, log=log)
-        self._backends = BackendSelector(self.settings, llm, log=log)
+        self._indexes = IndexManager(self.settings, self.embedder)
+        self._backends = BackendSelector(self.settings, backend)
 
     # ----- index -----
     def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
@@ -76,9 +77,9 @@ class Engine:
 
     # ----- backend -----
     @property
-    def llm(self) -> Backend | None:
-        """The LLM backend, or None: extractive answers."""
-        return self._backends.llm
+    def backend(self) -> Backend:
+        """What answers: an LLM (StreamsChat) or the extractive backend (DraftsFromPassages)."""
+        return self._backends.backend
 
     @property
     def notices(self) -> list[str]:
@@ -99,12 +100,12 @@ class Engine:
         """Loads the LLM and reads the corpus prompt into its cache now, not on the first question; seconds."""
         started = time.perf_counter()
         corpus = self._indexes.current().corpus
-        llm = self.llm
-        if isinstance(llm, PreparesPrefix) and corpus:
+        backend = self.backend
+        if isinstance(backend, PreparesPrefix) and corpus:
             try:
-                llm.prefill(corpus.system)
+                backend.prefill(corpus.system)
             except Exception as exc:  # the first question then reads the corpus itself, or reports the fault
-                self.log(f"could not prepare the model's corpus cache: {exc}")
+                logger.warning("could not prepare the model's corpus cache: %s", exc)
         return time.perf_counter() - started
 
     def session(self) -> ChatSession:
@@ -119,8 +120,8 @@ class Engine:
 
     def condense(self, question: str, history: list[conversation.Turn]) -> tuple[str, str]:
         """(standalone question, method)."""
-        result = condense.run(question, history, self.llm, prompts_dir=self.settings.prompts_dir,
-                              history_turns=self.settings.history_turns, log=self.log)
+        result = condense.run(question, history, self.backend, prompts_dir=self.settings.prompts_dir,
+                              history_turns=self.settings.history_turns)
         return result.standalone, result.method
 
     def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,
@@ -130,7 +131,7 @@ class Engine:
         started, settings = time.perf_counter(), self.settings
         request = validate.run(question, top_k, doc_ids, max_chars=settings.max_question_chars,
                                open_index=self._indexes.current)
-        opened, llm = request.opened, self.llm
+        opened, backend = request.opened, self.backend
         notices = list(self.notices)
         with timed(timings, "condense"):
             standalone, method = self.condense(request.question, history)
@@ -138,17 +139,21 @@ class Engine:
             yield Event("status", f"Searching for: {standalone}")
         with timed(timings, "retrieve"):
             found = retrieve.run(opened.retriever, standalone, request.top_k or settings.top_k, request.doc_ids)
-        backend, model = (llm.name, llm.model) if llm else ("extractive", ExtractiveAnswerer.model)
-        reply = Reply(request.question, standalone, found.passages, backend, model, notices, timings, started)
-        if gate.run(found, settings.min_relevance).abstain:
+        reply = Reply(request.question, standalone, found.passages, backend.name, backend.model, notices, timings,
+                      started)
+        gated = gate.run(found, settings.min_relevance)
+        logger.debug("retrieved %d passages for %r (%s); best similarity %.2f, lexical coverage %.2f%s",
+                     len(found.passages), standalone, method, found.best_similarity, found.lexical_coverage,
+                     f"; abstaining: {gated.reason}" if gated.abstain else "")
+        if gated.abstain:
             yield reply.abstain()
             return
-        unreadable = gate.english_only(request.question, by_llm=llm is not None)
+        unreadable = gate.english_only(request.question, by_llm=isinstance(backend, StreamsChat))
         if unreadable:
             yield reply.abstain(text=unreadable)
             return
         with timed(timings, "generate") as t0:
-            draft = yield from generate.run(llm, standalone, found.passages, opened, settings,
+            draft = yield from generate.run(backend, standalone, found.passages, opened, settings,
                                             whole=request.doc_ids is None, timings=timings, started=t0)
         reply.backend, reply.model = draft.backend, draft.model
         notices += draft.notices

@@ -16,41 +16,65 @@ UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
 
 def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
            page_at=lambda doc_id, offset: None) -> tuple[str, list[Citation]]:
-    by_n = {p.n: p for p in passages}
-    citations: list[Citation] = []
-    keyed: dict[tuple, Citation] = {}
-    sentences_out = []
+    """The draft's claims that hold, each with markers for the verified quotes that state it, and the citations."""
+    grounding = _Grounding(passages, doc_texts, metas, page_at)
+    claims = [grounding.claim(draft[s:e]) for s, e in split_claims(draft)]
+    return " ".join(c for c in claims if c is not None).strip(), grounding.citations
 
-    def cite(passage: Passage, start: int, end: int) -> int | None:
-        key = (passage.doc_id, start, end)
-        if key not in keyed:
-            citation = citation_at(passage, start, end, doc_texts.get(passage.doc_id), metas.get(passage.doc_id),
-                                   page_at, n=len(citations) + 1)
-            if citation is None:
-                return None
-            keyed[key] = citation
-            citations.append(citation)
-        return keyed[key].n
 
-    def attach(body: str, quoted: list[str], targets: list[Passage], strict: bool) -> list[int]:
+class _Grounding:
+    """One draft's citations, made as its claims are checked: each verified span cited once, numbered in order."""
+
+    def __init__(self, passages: list[Passage], doc_texts: dict[str, str], metas: dict, page_at):
+        self.passages, self.doc_texts, self.metas, self.page_at = passages, doc_texts, metas, page_at
+        self.by_n = {p.n: p for p in passages}
+        self.citations: list[Citation] = []
+        self._keyed: dict[tuple, Citation] = {}
+
+    def claim(self, sentence: str) -> str | None:
+        """The sentence with markers for the passages that state it; None when it is not to be shown."""
+        numbers = marker_numbers(sentence)
+        body = strip_markers(sentence)
+        if not body:
+            return None
+        quoted = self._quotations(body)
+        if quoted is None:
+            return None
+        targets = [self.by_n[n] for n in dict.fromkeys(numbers) if n in self.by_n]
+        if numbers:
+            found = self._attach(body, quoted, targets, strict=False)
+            if not found:  # the model cited the wrong passage: cite the one that states it, under the strict bar
+                found = self._attach(body, quoted, [p for p in self.passages if p not in targets], strict=True)
+        else:
+            found = self._attach(body, quoted, self.passages, strict=True)
+        if not found and unsupported_facts(body, []):
+            return None  # a claim of numbers, dates or names that no source passage states is not shown
+        return _with_markers(body, found)
+
+    def _quotations(self, body: str) -> list[str] | None:
+        """The quotations in a claim, the outermost first; None when one is fabricated (no passage states it)."""
+        quoted = [m.group(1) for m in _QUOTED.finditer(body)]
+        if not all(_genuine(q, self.passages, self.doc_texts) for q in quoted):
+            return None
+        outer = _outer_quotation(body)
+        if outer and outer not in quoted and _genuine(outer, self.passages, self.doc_texts):
+            quoted.insert(0, outer)  # a quoted sentence that itself holds a quotation is cited whole
+        return quoted
+
+    def _attach(self, body: str, quoted: list[str], targets: list[Passage], strict: bool) -> list[int]:
         """Markers for the passages that state this claim; strict: only the best, and under a higher bar."""
         found: list[int] = []
         best_unmarked = None
         for passage in targets:
-            text = doc_texts.get(passage.doc_id)
+            text = self.doc_texts.get(passage.doc_id)
             if text is None:
                 continue
             span = next((loc for q in quoted if (loc := locate(q, text, passage.start, passage.end))), None)
             if span is None:
-                best = best_supporting_span(body, text, passage.start, passage.end)
-                threshold = UNMARKED_SUPPORT if strict else MIN_SUPPORT
-                if not best or best[2] < threshold:
+                best = _supporting_sentence(body, text, passage, strict)
+                if best is None:
                     continue
-                if not _numbers(body, claim=True) <= _numbers(text[best[0]:best[1]]):
-                    continue  # the sentence does not state the claim's numbers ("99 plots" is not "three")
                 if strict:
-                    if is_instruction_span(text, best[0], best[1]) or unsupported_facts(body, [text[best[0]:best[1]]]):
-                        continue
                     if best_unmarked is None or best[2] > best_unmarked[0]:
                         best_unmarked = (best[2], passage, best[0], best[1])
                     continue
@@ -59,38 +83,39 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
                 continue  # an injected instruction is never evidence
             if unsupported_facts(body, [text[span[0]:span[1]]]):
                 continue  # a genuine quote that does not state the claim's numbers, dates and names supports nothing
-            n = cite(passage, *span)
+            n = self._cite(passage, *span)
             if n is not None and n not in found:
                 found.append(n)
         if best_unmarked is not None:
-            n = cite(best_unmarked[1], best_unmarked[2], best_unmarked[3])
+            n = self._cite(best_unmarked[1], best_unmarked[2], best_unmarked[3])
             if n is not None:
                 found.append(n)
         return found
 
-    for s, e in split_claims(draft):
-        sentence = draft[s:e]
-        numbers = marker_numbers(sentence)
-        body = strip_markers(sentence)
-        if not body:
-            continue
-        quoted = [m.group(1) for m in _QUOTED.finditer(body)]
-        if not all(_genuine(q, passages, doc_texts) for q in quoted):
-            continue  # a quotation that no retrieved passage states is fabricated: never shown
-        outer = _outer_quotation(body)
-        if outer and outer not in quoted and _genuine(outer, passages, doc_texts):
-            quoted.insert(0, outer)  # a quoted sentence that itself holds a quotation is cited whole
-        targets = [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
-        if numbers:
-            found = attach(body, quoted, targets, strict=False)
-            if not found:  # the model cited the wrong passage: cite the one that states it, under the strict bar
-                found = attach(body, quoted, [p for p in passages if p not in targets], strict=True)
-        else:
-            found = attach(body, quoted, passages, strict=True)
-        if not found and unsupported_facts(body, []):
-            continue  # a claim of numbers, dates or names that no source passage states is not shown
-        sentences_out.append(_with_markers(body, found))
-    return " ".join(sentences_out).strip(), citations
+    def _cite(self, passage: Passage, start: int, end: int) -> int | None:
+        """The number of the citation of this span (made on first use); None when it does not verify."""
+        key = (passage.doc_id, start, end)
+        if key not in self._keyed:
+            citation = citation_at(passage, start, end, self.doc_texts.get(passage.doc_id),
+                                   self.metas.get(passage.doc_id), self.page_at, n=len(self.citations) + 1)
+            if citation is None:
+                return None
+            self._keyed[key] = citation
+            self.citations.append(citation)
+        return self._keyed[key].n
+
+
+def _supporting_sentence(body: str, text: str, passage: Passage, strict: bool):
+    """(start, end, score) of the passage sentence that best supports an unquoted claim, when it clears the bar
+    and states the claim's numbers (strict: also no instruction, and all the claim's facts); else None."""
+    best = best_supporting_span(body, text, passage.start, passage.end)
+    if not best or best[2] < (UNMARKED_SUPPORT if strict else MIN_SUPPORT):
+        return None
+    if not _numbers(body, claim=True) <= _numbers(text[best[0]:best[1]]):
+        return None  # the sentence does not state the claim's numbers ("99 plots" is not "three")
+    if strict and (is_instruction_span(text, best[0], best[1]) or unsupported_facts(body, [text[best[0]:best[1]]])):
+        return None
+    return best
 
 
 def citation_at(passage: Passage, start: int, end: int, text: str | None, meta, page_at, n: int = 0) -> Citation | None:

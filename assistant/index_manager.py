@@ -2,9 +2,9 @@
 stale copies, and notice (by a stat of state.json) when an ingest has committed a newer generation."""
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +13,9 @@ from .pipeline.prompt import CorpusPrompt, corpus_prompt
 from .retrieval import HybridRetriever
 from .settings import Settings
 from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, Ingestor, IngestReport, release_chroma
+
+logger = logging.getLogger(__name__)
+_store_logger = logging.getLogger("assistant.store")  # store.py reports through a log callable
 
 
 @dataclass
@@ -25,8 +28,8 @@ class OpenIndex:
 
 
 class IndexManager:
-    def __init__(self, settings: Settings, embedder, log: Callable[[str], None] = print):
-        self.settings, self.embedder, self.log = settings, embedder, log
+    def __init__(self, settings: Settings, embedder):
+        self.settings, self.embedder = settings, embedder
         self.opened: OpenIndex | None = None  # the last generation opened (kept after an ingest until reopened)
         self._current = False
         self._signature = None
@@ -36,7 +39,8 @@ class IndexManager:
     def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
         """Builds a new generation while questions keep using the current one; the switch is atomic."""
         with self._ingest_lock:
-            report = Ingestor(self.settings, self.embedder, progress=progress, log=self.log).run(rebuild=rebuild)
+            ingestor = Ingestor(self.settings, self.embedder, progress=progress, log=_store_logger.info)
+            report = ingestor.run(rebuild=rebuild)
         with self._lock:
             self._current = False
         return report
@@ -52,7 +56,7 @@ class IndexManager:
             try:
                 self._open()
             except IndexMissing:
-                self.log("No index yet: building it from the corpus...")
+                logger.info("No index yet: building it from the corpus...")
                 release_chroma(self.settings)
                 self.ingest(progress=progress)
                 self._open()
@@ -60,7 +64,7 @@ class IndexManager:
                 self.ingest(progress=progress)
                 self._open()
             except IndexCorrupt as exc:
-                self.log(f"The index is damaged ({exc}); rebuilding it from the corpus...")
+                logger.warning("The index is damaged (%s); rebuilding it from the corpus...", exc)
                 release_chroma(self.settings)
                 if not self.settings.chroma_url:
                     shutil.rmtree(self.settings.index_dir, ignore_errors=True)
@@ -83,6 +87,8 @@ class IndexManager:
         extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf, names=retriever.names)
         corpus = corpus_prompt(index, retriever.injected, self.settings.llm_corpus_chars, self.settings.prompts_dir)
         self.opened, self._signature, self._current = OpenIndex(index, retriever, extractive, corpus), stamp, True
+        logger.debug("opened index generation %s: %d documents%s", index.generation, len(index.docs),
+                     "; the whole corpus fits the LLM's prompt" if corpus else "")
 
 
 def signature(path: Path):

@@ -20,7 +20,7 @@ def worker(corpus_dir: Path, index_dir: Path, touch_one: bool) -> dict:
     from assistant.settings import Settings
 
     settings = Settings.load(config_file=None, corpus_dir=corpus_dir, index_dir=index_dir, backend="extractive")
-    engine = Engine(settings, log=lambda m: None)
+    engine = Engine(settings)
     load_s = time.perf_counter() - started
     rss_after_load = peak_rss_mb()
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from assistant.answer import Answer
+from assistant.backends import StreamsChat
 from assistant.engine import Engine
 from assistant.eval import load_golden
 from assistant.eval.metrics import aggregate
@@ -101,7 +102,7 @@ def run(work: Path, local_cases: int = 12, retrieval_rounds: int = 3, with_local
     corpus = copy_corpus(work / "corpus")
     settings = Settings.load(config_file=None, corpus_dir=corpus, index_dir=work / "index", backend="extractive",
                              feedback_path=work / "feedback.jsonl")
-    engine = Engine(settings, log=lambda m: None)
+    engine = Engine(settings)
     with Timer() as t:
         engine.ensure_index()
     out["ours_build_s"] = round(t.seconds, 2)
@@ -191,8 +192,8 @@ def run(work: Path, local_cases: int = 12, retrieval_rounds: int = 3, with_local
 def _local_pair(engine: Engine, base: Baseline, subset, docs, doc_texts) -> dict:
     engine.set_backend("local")
     with Timer() as t:
-        llm = engine.llm
-    if llm is None or engine.backend_name != "local":
+        llm = engine.backend
+    if not isinstance(llm, StreamsChat) or llm.name != "local":
         return {"available": False, "notices": list(engine.notices)}
     result = {"available": True, "model": engine.model_name, "load_s": round(t.seconds, 1),
               "cases_ids": [c.id for c in subset], "max_tokens": engine.settings.max_tokens}

@@ -3,6 +3,7 @@ import pytest
 from assistant.settings import Settings
 
 from fixtures.corpus import REPORT, REPORT_ONLY, copy_corpus
+from fixtures.logs import collected
 
 
 @pytest.fixture
@@ -26,6 +27,13 @@ def shared_settings(tmp_path_factory) -> Settings:
 def extractive_engine(shared_settings):
     from assistant.engine import Engine
 
-    engine = Engine(shared_settings, log=lambda m: None)
+    engine = Engine(shared_settings)
     engine.ensure_index()
     return engine
+
+
+@pytest.fixture
+def logged():
+    """The messages (INFO and up) the assistant logs during the test, in order."""
+    with collected() as messages:
+        yield messages

@@ -112,15 +112,17 @@ def quote_best_sentence(prompt: str) -> str:
 
 def _serve_with_fake_llm() -> None:
     sys.path.insert(0, str(REPO))
+    from assistant import logs
     from assistant.engine import Engine
     from assistant.settings import Settings
     from assistant.webapp.app import serve
 
+    logs.configure()
     settings = Settings.load()
     # Streams the quote word by word, each word after FAKE_LLM_DELAY_S.
     llm = ScriptedLLM(quote_best_sentence, chunk=None, delay_s=float(os.environ.get("FAKE_LLM_DELAY_S", "0.12")),
                       name="fake", model="slow-quoting-fake")
-    serve(Engine(settings, llm=llm), settings)
+    serve(Engine(settings, backend=llm), settings)
 
 
 if __name__ == "__main__":

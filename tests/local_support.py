@@ -14,6 +14,6 @@ def local_engine_for(settings: Settings):
         resolve_model_path(settings)
     except FileNotFoundError as exc:
         pytest.skip(f"local model not installed: {exc}")
-    engine = Engine(settings, log=lambda m: None)
+    engine = Engine(settings)
     assert engine.backend_name == "local", engine.notices
     return engine

@@ -21,7 +21,7 @@ def llm_engine(request, shared_settings, extractive_engine):
 
     def make(reply, condense_reply=""):
         llm = ScriptedLLM(reply, condense_reply)  # "": the condenser gets no reply
-        return Engine(settings, llm=llm, log=lambda m: None), llm
+        return Engine(settings, backend=llm), llm
     return make
 
 
@@ -46,7 +46,7 @@ def test_marker_on_the_wrong_passage_moves_to_the_one_stating_the_fact(shared_se
         return f"Foreign law enforcement has interdicted at least sixteen ISKP plots since 2015 [{wrong[-1]}]."
     llm = ScriptedLLM(mis_cite)
     settings = shared_settings.replace(backend="local", llm_corpus_chars=MODES[mode])
-    engine = Engine(settings, llm=llm, log=lambda m: None)
+    engine = Engine(settings, backend=llm)
     answer = engine.ask(PLOTS_Q)
     assert not answer.abstained and answer.text.endswith("[1].")
     [citation] = answer.citations

@@ -34,7 +34,7 @@ def engine(tmp_path_factory):
     base = tmp_path_factory.mktemp("collection")
     settings = Settings.load(corpus_dir=copy_corpus(base / "corpus", REPORT_ONLY), index_dir=base / "index", backend="extractive")
     manage.add_factbook(settings, manage.factbook_codes(settings, related_to="next-afghan-jihad"))
-    engine = Engine(settings, log=lambda m: None)
+    engine = Engine(settings)
     engine.ensure_index()
     return engine
 

@@ -84,7 +84,7 @@ WRONG = dict(RIGHT, **{"foiled by foreign": (  # a grounded answer to another qu
 
 def fake_engine(settings, table):
     llm = ScriptedLLM(table_reply(table), condense_reply="NOT_IN_SOURCES", name="fake", model="fake-1")
-    engine = Engine(settings, llm=llm, log=lambda message: None)
+    engine = Engine(settings, backend=llm)
     engine.ensure_index()
     return engine
 

@@ -38,7 +38,7 @@ def minimal_pdf(pages: list[str]) -> bytes:
 
 
 def test_incremental_ingest_reuses_unchanged_and_removes_deleted(fresh_settings):
-    engine = Engine(fresh_settings, log=lambda m: None)
+    engine = Engine(fresh_settings)
     first = engine.ingest()
     assert first.added == ["the-next-afghan-jihad.txt"] and first.chunks > 5
     again = engine.ingest()
@@ -74,7 +74,7 @@ def test_readers_md_html_pdf_docx_with_derived_metadata(fresh_settings):
     document.add_paragraph("Convoys switched to night travel after the ambush.")
     document.save(corpus / "memo.docx")
 
-    engine = Engine(fresh_settings, log=lambda m: None)
+    engine = Engine(fresh_settings)
     report = engine.ingest()
     assert report.skipped == []
     ids = {d.doc_id: d for d in engine.documents()}
@@ -99,7 +99,7 @@ def test_corrupt_and_unreadable_files_are_reported_and_skipped(fresh_settings):
     (corpus / "latin1.txt").write_bytes("caf\xe9 na\xefve".encode("latin-1"))
     (corpus / "fake.docx").write_text("this is not a zip file")
     (corpus / "program.exe").write_bytes(b"MZ\x90\x00")
-    engine = Engine(fresh_settings, log=lambda m: None)
+    engine = Engine(fresh_settings)
     report = engine.ingest()
     reasons = {s.path: s.reason for s in report.skipped}
     assert set(reasons) == {"broken.pdf", "empty.txt", "latin1.txt", "fake.docx", "program.exe"}
@@ -110,7 +110,7 @@ def test_corrupt_and_unreadable_files_are_reported_and_skipped(fresh_settings):
 
 
 def test_interrupted_ingest_leaves_previous_index_answering(fresh_settings):
-    engine = Engine(fresh_settings, log=lambda m: None)
+    engine = Engine(fresh_settings)
     engine.ingest()
     before = read_state(fresh_settings.index_dir)["generation"]
     corpus = Path(fresh_settings.corpus_dir)
@@ -124,7 +124,7 @@ def test_interrupted_ingest_leaves_previous_index_answering(fresh_settings):
     with pytest.raises(KeyboardInterrupt):
         engine.ingest(progress=interrupt)
     assert read_state(fresh_settings.index_dir)["generation"] == before
-    reopened = Engine(fresh_settings, log=lambda m: None)
+    reopened = Engine(fresh_settings)
     assert {d.doc_id for d in reopened.documents()} == {"next-afghan-jihad"}
     assert "sixteen" in reopened.ask(PLOTS_Q).text.lower()
     finished = reopened.ingest()
@@ -134,7 +134,7 @@ def test_interrupted_ingest_leaves_previous_index_answering(fresh_settings):
 
 
 def test_injection_document_is_treated_as_data(fresh_settings):
-    engine = Engine(fresh_settings, log=lambda m: None)
+    engine = Engine(fresh_settings)
     engine.ingest()
     clean = engine.ask(PLOTS_Q)
     (Path(fresh_settings.corpus_dir) / "hostile.txt").write_text(
@@ -170,7 +170,7 @@ def test_runs_against_a_chroma_server(fresh_settings, tmp_path):
             except OSError:
                 time.sleep(0.5)
         settings = fresh_settings.replace(chroma_url=f"http://127.0.0.1:{port}")
-        engine = Engine(settings, log=lambda m: None)
+        engine = Engine(settings)
         report = engine.ingest()
         assert report.chunks > 5
         assert not (Path(settings.index_dir) / "chroma").exists(), "no embedded store in server mode"

@@ -45,7 +45,7 @@ def test_corpus_prompt_is_read_once_and_survives_other_prompts(shared_settings, 
     statuses = [e.text for e in first if e.kind == "status"]
     assert any("reading the corpus" in s for s in statuses), statuses
     assert "three" in first[-1].answer.text.lower() or "3" in first[-1].answer.text
-    llm = engine.llm
+    llm = engine.backend
     prefix = list(llm.llm.input_ids[:llm.llm.n_tokens])[:200]
     "".join(llm.stream([{"role": "system", "content": "Reply OK."}, {"role": "user", "content": "Hi"}], 4))
     assert list(llm.llm.input_ids[:200]) != prefix  # another prompt took over the KV cache

@@ -1,7 +1,13 @@
-"""Backends are one Protocol; optional capabilities are Protocols checked with isinstance."""
-from assistant.backends import Backend, PreparesPrefix
+"""Backends are one Protocol; what each can do (stream chat text, draft from passages, prepare a prefix) is a
+capability Protocol checked with isinstance."""
+import pytest
+
+from assistant.backends import Backend, DraftsFromPassages, ExtractiveBackend, PreparesPrefix, StreamsChat
 from assistant.backends.local import LocalLlama
 from assistant.backends.openai import OpenAICompatible
+from assistant.pipeline import retrieve
+
+PLOTS_Q = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
 
 
 class Scripted:
@@ -17,14 +23,38 @@ def _bare(cls, **attrs):
     return obj
 
 
-def test_any_object_with_name_model_and_stream_is_a_backend():
-    assert isinstance(Scripted(), Backend)
-    assert not isinstance(Scripted(), PreparesPrefix)
+def test_any_object_with_name_model_and_stream_is_a_chat_backend():
+    assert isinstance(Scripted(), Backend) and isinstance(Scripted(), StreamsChat)
+    assert not isinstance(Scripted(), PreparesPrefix) and not isinstance(Scripted(), DraftsFromPassages)
     assert not isinstance(object(), Backend)
 
 
 def test_local_model_prepares_its_prefix_and_openai_does_not():
     local = _bare(LocalLlama, model="m")
     remote = _bare(OpenAICompatible, model="m", base_url="http://x")
-    assert isinstance(local, Backend) and isinstance(local, PreparesPrefix)
-    assert isinstance(remote, Backend) and not isinstance(remote, PreparesPrefix)
+    assert isinstance(local, StreamsChat) and isinstance(local, PreparesPrefix)
+    assert isinstance(remote, StreamsChat) and not isinstance(remote, PreparesPrefix)
+    assert (local.name, remote.name) == ("local", "openai")
+
+
+def test_extractive_is_a_backend_that_drafts_from_passages_not_from_chat():
+    extractive = ExtractiveBackend()
+    assert isinstance(extractive, Backend) and isinstance(extractive, DraftsFromPassages)
+    assert not isinstance(extractive, StreamsChat) and not isinstance(extractive, PreparesPrefix)
+    assert (extractive.name, extractive.model) == ("extractive", "none (extractive)")
+
+
+@pytest.fixture(scope="module")
+def opened(extractive_engine):
+    return extractive_engine._indexes.current()
+
+
+def test_the_extractive_backend_drafts_a_cited_quote_with_the_index_scorer(opened):
+    passages = retrieve.run(opened.retriever, PLOTS_Q, 5, None).passages
+    doc_texts = {p.doc_id: opened.index.doc_text(p.doc_id) for p in passages}
+    metas = {p.doc_id: opened.index.doc_meta(p.doc_id) for p in passages}
+    draft = ExtractiveBackend().draft(PLOTS_Q, passages, doc_texts, metas, opened.extractive)
+    n = next(p.n for p in passages if "at least sixteen ISKP plots" in p.text)
+    assert draft is not None and "at least sixteen ISKP plots" in draft and f"[{n}]" in draft
+    assert ExtractiveBackend().draft("What is the recipe for a baguette?", passages, doc_texts, metas,
+                                     opened.extractive) is None

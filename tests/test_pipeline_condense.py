@@ -1,5 +1,5 @@
 """Stage condense: a follow-up made standalone by rule, by a (scripted) LLM, or with the previous question."""
-from assistant.backends import BackendError
+from assistant.backends import BackendError, ExtractiveBackend
 from assistant.conversation import Turn
 from assistant.pipeline import condense
 from assistant.settings import Settings
@@ -22,8 +22,8 @@ class Rewriter:
         yield self.reply
 
 
-def run(question, llm=None, history=HISTORY, log=print):
-    return condense.run(question, history, llm, prompts_dir=PROMPTS, history_turns=3, log=log)
+def run(question, backend=None, history=HISTORY):
+    return condense.run(question, history, backend or ExtractiveBackend(), prompts_dir=PROMPTS, history_turns=3)
 
 
 def test_a_first_question_is_left_alone():
@@ -43,9 +43,8 @@ def test_the_llm_rewrites_what_the_rules_cannot():
     assert INDIA in llm.prompts[0][1]["content"]
 
 
-def test_without_an_llm_or_when_it_fails_the_previous_question_is_context():
-    logged = []
-    failed = run("What did they do next?", Rewriter(error=BackendError("down")), log=logged.append)
+def test_without_an_llm_or_when_it_fails_the_previous_question_is_context(logged):
+    failed = run("What did they do next?", Rewriter(error=BackendError("down")))
     assert failed == run("What did they do next?") == condense.Condensed(
         "What did they do next? (ISKP plots foiled India)", "context")
     assert logged and "down" in logged[0]

@@ -1,7 +1,7 @@
 """Stages retrieve, generate and ground on the real shared index: extractive and scripted-LLM drafts."""
 import pytest
 
-from assistant.backends import BackendError
+from assistant.backends import BackendError, ExtractiveBackend
 from assistant.pipeline import generate, ground, retrieve
 
 PLOTS_Q = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
@@ -61,7 +61,7 @@ def test_retrieve_keeps_to_top_k_and_the_chosen_documents(opened, passages):
 
 
 def test_extractive_draft_is_one_token_event_quoting_the_passages(opened, passages, shared_settings):
-    events, draft, timings = drive(None, passages, opened, shared_settings)
+    events, draft, timings = drive(ExtractiveBackend(), passages, opened, shared_settings)
     assert [e.kind for e in events] == ["token"] and events[0].text == draft.text
     assert "sixteen" in draft.text and not draft.by_llm and draft.backend == "extractive"
     assert draft.grounding == passages and timings == {}
@@ -109,3 +109,11 @@ def test_a_draft_that_matches_no_passage_is_not_shown(opened, passages):
                                              ("Sixteen [1].", False)])
 def test_declining_drafts(draft, declined):
     assert ground.declines(draft) is declined
+
+
+def test_a_backend_with_no_known_capability_is_refused(opened, passages, shared_settings):
+    class Nameless:
+        name, model = "nameless", "none"
+
+    with pytest.raises(TypeError, match="nameless backend neither streams chat text nor drafts from passages"):
+        drive(Nameless(), passages, opened, shared_settings)

@@ -49,7 +49,7 @@ def test_factbook_profiles_are_added_listed_answered_and_removed(capsys, setting
     assert ti["url"].startswith("https://www.cia.gov/the-world-factbook/countries/tajikistan")
     assert rows["next-afghan-jihad"]["kind"] == "report"
 
-    answer = Engine(settings, log=lambda m: None).ask("What is the capital of Tajikistan?")
+    answer = Engine(settings).ask("What is the capital of Tajikistan?")
     assert not answer.abstained and "Dushanbe" in answer.text
     cited = [c for c in answer.citations if "Dushanbe" in c.quote]
     assert cited and cited[0].doc_id == "factbook-ti" and cited[0].section == "Government"
@@ -96,7 +96,7 @@ def test_a_file_is_copied_with_its_metadata_then_removed(capsys, settings, tmp_p
     row = listed(capsys, settings)["field-report"]
     assert (row["title"], row["authors"], row["date"], row["kind"]) == (
         "Border crossings in 2023", ["Ann Lee"], "2023-05-06", "html")
-    answer = Engine(settings, log=lambda m: None).ask("How many days was the Torkham crossing closed?")
+    answer = Engine(settings).ask("How many days was the Torkham crossing closed?")
     assert [c.doc_id for c in answer.citations][:1] == ["field-report"] and "eleven" in answer.text
 
     code, out, _ = run_cli(capsys, settings, "remove", "field-report")
@@ -157,7 +157,7 @@ def test_a_url_is_downloaded_with_its_metadata_and_answers(capsys, settings, web
     row = listed(capsys, settings)["checkpoints"]
     assert (row["authors"], row["date"], row["url"], row["kind"]) == (
         ["Ann Lee", "Bo Chen"], "2024-03-05", f"{web}/studies/checkpoints", "html")
-    answer = Engine(settings, log=lambda m: None).ask("How many checkpoints are on the Kabul ring road?")
+    answer = Engine(settings).ask("How many checkpoints are on the Kabul ring road?")
     assert "forty-two" in answer.text and answer.citations[0].doc_id == "checkpoints"
 
 

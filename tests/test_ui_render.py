@@ -147,7 +147,7 @@ def engine_with_missing_model(tmp_path_factory):
     work = tmp_path_factory.mktemp("ui-render")
     settings = Settings.load(corpus_dir=copy_corpus(work / "corpus"), index_dir=work / "index", backend="local",
                              model_path=str(work / "missing.gguf"), feedback_path=work / "feedback.jsonl")
-    return Engine(settings, log=lambda message: None)
+    return Engine(settings)
 
 
 def test_build_app_shows_index_status_and_backend_notices(engine_with_missing_model):

@@ -1,22 +1,18 @@
 """Answer generators. LLM backends stream text from chat messages; `extractive` needs no model."""
 from __future__ import annotations
 
-from .base import Backend, BackendError, PreparesPrefix
+from .base import Backend, BackendError, DraftsFromPassages, PreparesPrefix, StreamsChat
+from .extractive import ExtractiveBackend
 
-LLM = Backend  # the former name
-
-__all__ = ["Backend", "BackendError", "LLM", "PreparesPrefix", "complete", "create_llm"]
-
-
-def complete(llm: LLM, messages: list[dict], max_tokens: int) -> str:
-    return "".join(llm.stream(messages, max_tokens))
+__all__ = ["Backend", "BackendError", "DraftsFromPassages", "ExtractiveBackend", "PreparesPrefix", "StreamsChat",
+           "create_backend"]
 
 
-def create_llm(settings, log=print) -> tuple[Backend | None, list[str]]:
-    """The configured LLM, or None for extractive; notices explain any fallback."""
+def create_backend(settings) -> tuple[Backend, list[str]]:
+    """The configured backend; notices explain a fallback to extractive."""
     choice = settings.backend
     if choice == "extractive":
-        return None, []
+        return ExtractiveBackend(), []
     if choice == "openai":
         from .openai import OpenAICompatible
 
@@ -24,13 +20,13 @@ def create_llm(settings, log=print) -> tuple[Backend | None, list[str]]:
     from .local import LocalLlama, resolve_model_path
 
     try:
-        path = resolve_model_path(settings, log=log)
+        path = resolve_model_path(settings)
     except FileNotFoundError as exc:
         if choice == "auto":
-            return None, []
-        return None, [f"Local model unavailable ({exc}); using the extractive backend instead."]
+            return ExtractiveBackend(), []
+        return ExtractiveBackend(), [f"Local model unavailable ({exc}); using the extractive backend instead."]
     try:
         return LocalLlama(settings, path), []
     except Exception as exc:  # a model that fails to load must not take the app down
-        return None, [f"Local model failed to load ({type(exc).__name__}: {exc}); "
-                      "using the extractive backend instead."]
+        return ExtractiveBackend(), [f"Local model failed to load ({type(exc).__name__}: {exc}); "
+                                     "using the extractive backend instead."]

@@ -1,10 +1,15 @@
-"""What a backend is: one Protocol every answer generator implements, and the optional capabilities some have.
+"""What a backend is: one Protocol every answer generator implements, and the capabilities that say what it can do.
 
-Capabilities are Protocols too, checked with isinstance, not probed with getattr/hasattr."""
+Capabilities are Protocols too, checked with isinstance, not probed with getattr/hasattr. A backend either streams
+chat text (an LLM: StreamsChat) or drafts from the retrieved passages itself (extractive: DraftsFromPassages)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from ..retrieval import Passage
+    from .extractive import ExtractiveAnswerer
 
 
 class BackendError(Exception):
@@ -13,11 +18,25 @@ class BackendError(Exception):
 
 @runtime_checkable
 class Backend(Protocol):
-    """Streams the text of a reply to chat messages."""
+    """What answers: its name (the `backend` setting and the answer's `backend` field) and its model."""
     name: str
     model: str
 
+
+@runtime_checkable
+class StreamsChat(Backend, Protocol):
+    """An LLM: streams the text of a reply to chat messages."""
+
     def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]: ...
+
+
+@runtime_checkable
+class DraftsFromPassages(Backend, Protocol):
+    """A backend with no prompt: it drafts the answer, with [n] markers, from the retrieved passages themselves."""
+
+    def draft(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
+              answerer: ExtractiveAnswerer) -> str | None:
+        """answerer: the opened index's sentence scorer (its terms' weights and document names)."""
 
 
 @runtime_checkable

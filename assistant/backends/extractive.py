@@ -38,9 +38,22 @@ def expected_answer_type(question: str) -> re.Pattern | None:
     return None
 
 
-class ExtractiveAnswerer:
+MODEL = "none (extractive)"
+
+
+class ExtractiveBackend:
+    """The `extractive` backend: no model; the best-supported sentences of the retrieved passages, quoted and cited."""
     name = "extractive"
-    model = "none (extractive)"
+    model = MODEL
+
+    def draft(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
+              answerer: ExtractiveAnswerer) -> str | None:
+        return answerer.draft(question, passages, doc_texts, metas)
+
+
+class ExtractiveAnswerer:
+    """Scores the sentences of passages against a question with one index's term weights and document names: the
+    extractive backend's drafts, and the evidence lines an LLM's prompt carries."""
 
     def __init__(self, embedder, idf: dict[str, float], min_score: float = 0.36, max_sentences: int = 2,
                  names: DocumentNames | None = None):

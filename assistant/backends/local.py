@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 PARTS = 22
 _JOIN_LOCK = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 def model_cache_dir() -> Path:
@@ -45,7 +47,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def resolve_model_path(settings, log=print) -> Path:
+def resolve_model_path(settings) -> Path:
     """The GGUF to load: settings.model_path if set, else the packaged parts joined (once) and verified."""
     if settings.model_path:
         path = Path(settings.model_path).expanduser()
@@ -59,7 +61,7 @@ def resolve_model_path(settings, log=print) -> Path:
     with _JOIN_LOCK:
         parts = _part_files()
         target.parent.mkdir(parents=True, exist_ok=True)
-        log(f"Joining {len(parts)} model parts into {target} (once)...")
+        logger.info("Joining %d model parts into %s (once)...", len(parts), target)
         tmp = target.with_suffix(".partial")
         with open(tmp, "wb") as out:
             for part in parts:

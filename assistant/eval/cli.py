@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import jsonl
+from .. import jsonl, logs
 from .metrics import METRICS, parse_threshold
 
 USAGE = __doc__
@@ -46,6 +46,7 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-baseline", metavar="PATH", help="also save this run's results.json as PATH")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--quiet", action="store_true", help="no summary table")
+    logs.add_verbose_flag(p)
     return p
 
 
@@ -60,6 +61,7 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", help="JSON file {\"fail_under\": {METRIC: VALUE}, \"tolerance\": T}")
     p.add_argument("--tolerance", type=float)
     p.add_argument("--quiet", action="store_true")
+    logs.add_verbose_flag(p)
     return p
 
 
@@ -70,6 +72,7 @@ def _feedback_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="candidates.jsonl", help="candidates file (default: candidates.jsonl)")
     p.add_argument("--golden", default=None,
                    help="skip questions already in this golden set (default: eval/golden.jsonl when present)")
+    logs.add_verbose_flag(p)
     return p
 
 
@@ -85,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         return command(rest)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    logs.configure(verbose=args.verbose)
+    return args
 
 
 def _err(message: str) -> None:
@@ -132,7 +141,7 @@ def _finish(results: dict, baseline: dict | None, fail_under, tolerance, out: Pa
 
 
 def cmd_report(argv: list[str]) -> int:
-    args = _report_parser().parse_args(argv)
+    args = _parse(_report_parser(), argv)
     from .baseline import load_results
 
     try:
@@ -151,62 +160,94 @@ def cmd_report(argv: list[str]) -> int:
     return code
 
 
+class _BadInput(Exception):
+    """Bad arguments or a malformed input file: `error: ...` and exit status 2."""
+
+
 def cmd_run(argv: list[str]) -> int:
-    args = _run_parser().parse_args(argv)
-    from .baseline import BaselineError, load_results
+    args = _parse(_run_parser(), argv)
+    try:
+        fail_under, tolerance = _run_thresholds(args)
+        cases = _selected_cases(args)
+        baseline = _run_baseline(args)
+        settings = _run_settings(args)
+    except _BadInput as exc:
+        _err(str(exc))
+        return 2
+    out = Path(args.out)
+    results = _evaluate(cases, settings, args, out)
+    code = _finish(results, baseline, fail_under, tolerance, out, args.baseline, args.quiet)
+    if args.write_baseline:
+        Path(args.write_baseline).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out / "results.json", args.write_baseline)
+    print(f"Wrote {out / 'results.json'}, {out / 'report.md'}, {out / 'report.html'}"
+          + (f"; baseline saved to {args.write_baseline}" if args.write_baseline else ""), file=sys.stderr)
+    return code
+
+
+def _run_thresholds(args) -> tuple[dict[str, float], float]:
+    try:
+        return _thresholds(args)
+    except (ValueError, OSError) as exc:
+        raise _BadInput(str(exc)) from exc
+
+
+def _selected_cases(args) -> list:
+    """The golden set's cases that --case and --tag select (all without them); warns of cases needing review."""
     from .golden import GoldenError, load_golden
 
     try:
-        fail_under, tolerance = _thresholds(args)
-    except (ValueError, OSError) as exc:
-        _err(str(exc))
-        return 2
-    try:
         cases = load_golden(args.golden)
     except GoldenError as exc:
-        _err(str(exc))
-        return 2
+        raise _BadInput(str(exc)) from exc
     if args.case or args.tag:
         wanted = set(args.case)
         unknown = wanted - {c.id for c in cases}
         if unknown:
-            _err(f"no such case(s): {', '.join(sorted(unknown))}")
-            return 2
+            raise _BadInput(f"no such case(s): {', '.join(sorted(unknown))}")
         cases = [c for c in cases if c.id in wanted or set(args.tag) & set(c.tags)]
         if not cases:
-            _err("no case matches --case/--tag")
-            return 2
+            raise _BadInput("no case matches --case/--tag")
     for case in cases:
         if case.extra.get("needs_review"):
             print(f"warning: {case.path}:{case.line}: case {case.id} is marked needs_review", file=sys.stderr)
-    baseline = None
-    if args.baseline:
-        try:
-            baseline = load_results(args.baseline)
-        except BaselineError as exc:
-            _err(str(exc))
-            return 2
+    return cases
 
-    from ..engine import Engine
-    from ..settings import Settings
-    from .runner import run_golden
+
+def _run_baseline(args) -> dict | None:
+    from .baseline import BaselineError, load_results
 
     try:
-        settings = Settings.load(args.config, corpus_dir=args.corpus, index_dir=args.index, backend=args.backend,
-                                 chroma_url=args.chroma_url, top_k=args.top_k)
+        return load_results(args.baseline) if args.baseline else None
+    except BaselineError as exc:
+        raise _BadInput(str(exc)) from exc
+
+
+def _run_settings(args):
+    from ..settings import Settings
+
+    try:
+        return Settings.load(args.config, corpus_dir=args.corpus, index_dir=args.index, backend=args.backend,
+                             chroma_url=args.chroma_url, top_k=args.top_k)
     except (ValueError, OSError) as exc:
-        _err(str(exc))
-        return 2
-    engine = Engine(settings, log=lambda msg: print(msg, file=sys.stderr))
+        raise _BadInput(str(exc)) from exc
+
+
+def _evaluate(cases: list, settings, args, out: Path) -> dict:
+    """Run the cases on an engine over settings, with progress; each case's result is also appended to
+    out/cases.partial.jsonl while the run lasts, so an interrupted run keeps what it did."""
+    from ..engine import Engine
+    from .runner import run_golden
+
+    engine = Engine(settings)
     engine.ensure_index(progress=_index_progress(args.no_progress))
     print(f"Evaluating {len(cases)} cases from {args.golden} with the {engine.backend_name} backend "
           f"({engine.model_name})...", file=sys.stderr)
     for notice in engine.notices:
         print(f"note: {notice}", file=sys.stderr)
     bar = _case_progress(len(cases), args.no_progress)
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    partial = out / "cases.partial.jsonl"  # survives an interrupted run (slow backends)
+    partial = out / "cases.partial.jsonl"
     partial.unlink(missing_ok=True)
 
     def progress(done, total, case):
@@ -216,14 +257,7 @@ def cmd_run(argv: list[str]) -> int:
     results = run_golden(cases, engine, top_k=args.top_k, golden_path=args.golden, progress=progress)
     bar.close()
     partial.unlink(missing_ok=True)
-
-    code = _finish(results, baseline, fail_under, tolerance, out, args.baseline, args.quiet)
-    if args.write_baseline:
-        Path(args.write_baseline).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(out / "results.json", args.write_baseline)
-    print(f"Wrote {out / 'results.json'}, {out / 'report.md'}, {out / 'report.html'}"
-          + (f"; baseline saved to {args.write_baseline}" if args.write_baseline else ""), file=sys.stderr)
-    return code
+    return results
 
 
 class _Quiet:
@@ -292,7 +326,7 @@ def _index_progress(disabled: bool):
 
 
 def cmd_import_feedback(argv: list[str]) -> int:
-    args = _feedback_parser().parse_args(argv)
+    args = _parse(_feedback_parser(), argv)
     from .feedback import FeedbackError, import_feedback
     from .golden import GoldenError
 

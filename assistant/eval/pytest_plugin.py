@@ -64,8 +64,7 @@ def build_engine(backend: str = "extractive", index_dir=None, corpus_dir=None, t
     from ..engine import Engine
     from ..settings import Settings
 
-    engine = Engine(Settings.load(backend=backend, index_dir=index_dir, corpus_dir=corpus_dir, top_k=top_k),
-                    log=lambda message: None)
+    engine = Engine(Settings.load(backend=backend, index_dir=index_dir, corpus_dir=corpus_dir, top_k=top_k))
     engine.ensure_index()
     return engine
 

@@ -288,8 +288,19 @@ def _turn_html(turn: dict, index: int | None) -> str:
 
 
 def to_html(results: dict, comparison: dict | None = None, problems: list[str] | None = None) -> str:
-    e = escape
     k = results["metrics"].get("k") or results["meta"].get("top_k")
+    out = _html_top(results, problems)
+    out += _html_summary(results, comparison, k)
+    if comparison:
+        out += _html_changes(comparison)
+    out += _html_cases(results)
+    out.append("</main></body></html>")
+    return "\n".join(out)
+
+
+def _html_top(results: dict, problems: list[str] | None) -> list[str]:
+    """The page head, title, run line, the gate's verdict and the run's notices."""
+    e = escape
     title = f"Evaluation report: {results['meta'].get('golden') or 'golden set'}"
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -306,8 +317,13 @@ def to_html(results: dict, comparison: dict | None = None, problems: list[str] |
         out.append("</div>")
     for notice in results["meta"].get("notices") or []:
         out.append(f'<p class="note">{e(notice)}</p>')
+    return out
 
-    out.append("<h2>Summary</h2>")
+
+def _html_summary(results: dict, comparison: dict | None, k) -> list[str]:
+    """The metrics table (against the baseline, if any), the counts and the chart."""
+    e = escape
+    out = ["<h2>Summary</h2>"]
     if comparison:
         base = comparison["baseline"]
         out.append(f'<p class="meta">Baseline: {e(str(base.get("backend")))} run of {e(str(base.get("created")))}'
@@ -329,40 +345,48 @@ def to_html(results: dict, comparison: dict | None = None, problems: list[str] |
                f'{counts["unanswerable_turns"]} unanswerable questions; {counts["citations"]} citations checked, '
                f'{counts["invalid_citations"]} invalid; {counts["errors"]} errors.</p>')
     out.append(f'<div class="chart">{_svg_chart(results, comparison, k)}</div>')
+    return out
 
-    if comparison:
-        out.append("<h2>Changes against the baseline</h2>")
-        for title_, key, why in (("Regressed", "regressed", "now"), ("Improved", "improved", "before")):
-            items = comparison[key]
-            out.append(f"<h3>{title_} ({len(items)})</h3>")
-            if items:
-                out.append("<ul>" + "".join(f"<li><code>{e(c['id'])}</code>: {e(c['question'])}: "
-                                            f"<i>{'was: ' if why == 'before' else ''}{e('; '.join(c[why]))}</i></li>"
-                                            for c in items) + "</ul>")
-            else:
-                out.append("<p>None.</p>")
-        for title_, key in (("Retrieval got worse", "retrieval_worse"), ("Retrieval got better", "retrieval_better")):
-            if comparison.get(key):
-                out.append(f"<p><b>{title_} ({len(comparison[key])})</b>: " + ", ".join(
-                    f"<code>{e(c['id'])}</code> {_ranks_text(c['before'])} → {_ranks_text(c['now'])}"
-                    for c in comparison[key]) + "</p>")
-        if comparison["added"]:
-            out.append(f"<p>New cases: {e(', '.join(comparison['added']))}</p>")
-        if comparison["removed"]:
-            out.append(f"<p>Removed cases: {e(', '.join(comparison['removed']))}</p>")
-        out += [f'<p class="note">{e(n)}</p>' for n in comparison["notes"]]
 
+def _html_changes(comparison: dict) -> list[str]:
+    """Cases that regressed or improved, retrieval that moved, cases added or removed."""
+    e = escape
+    out = ["<h2>Changes against the baseline</h2>"]
+    for title_, key, why in (("Regressed", "regressed", "now"), ("Improved", "improved", "before")):
+        items = comparison[key]
+        out.append(f"<h3>{title_} ({len(items)})</h3>")
+        if items:
+            out.append("<ul>" + "".join(f"<li><code>{e(c['id'])}</code>: {e(c['question'])}: "
+                                        f"<i>{'was: ' if why == 'before' else ''}{e('; '.join(c[why]))}</i></li>"
+                                        for c in items) + "</ul>")
+        else:
+            out.append("<p>None.</p>")
+    for title_, key in (("Retrieval got worse", "retrieval_worse"), ("Retrieval got better", "retrieval_better")):
+        if comparison.get(key):
+            out.append(f"<p><b>{title_} ({len(comparison[key])})</b>: " + ", ".join(
+                f"<code>{e(c['id'])}</code> {_ranks_text(c['before'])} → {_ranks_text(c['now'])}"
+                for c in comparison[key]) + "</p>")
+    if comparison["added"]:
+        out.append(f"<p>New cases: {e(', '.join(comparison['added']))}</p>")
+    if comparison["removed"]:
+        out.append(f"<p>Removed cases: {e(', '.join(comparison['removed']))}</p>")
+    out += [f'<p class="note">{e(n)}</p>' for n in comparison["notes"]]
+    return out
+
+
+def _html_cases(results: dict) -> list[str]:
+    """The failing cases, pass rates by tag, then every case."""
+    e = escape
     failing = [c for c in results["cases"] if not c["passed"]]
-    out.append(f"<h2>Failing cases ({len(failing)})</h2>")
-    out.append("".join(_case_html(c) for c in failing) or "<p>None.</p>")
-    out.append("<h2>By tag</h2><table><tr><th>Tag</th><th>Cases</th><th>Passed</th><th>Pass rate</th></tr>")
+    out = [f"<h2>Failing cases ({len(failing)})</h2>",
+           "".join(_case_html(c) for c in failing) or "<p>None.</p>",
+           "<h2>By tag</h2><table><tr><th>Tag</th><th>Cases</th><th>Passed</th><th>Pass rate</th></tr>"]
     out += [f'<tr><td>{e(t)}</td><td class="num">{s["cases"]}</td><td class="num">{s["passed"]}</td>'
             f'<td class="num">{100 * s["pass_rate"]:.0f}%</td></tr>' for t, s in results["metrics"]["by_tag"].items()]
     out.append("</table>")
     out.append("<h2>All cases</h2>")
     out.append("".join(_case_html(c) for c in results["cases"]))
-    out.append("</main></body></html>")
-    return "\n".join(out)
+    return out
 
 
 def _case_html(case: dict) -> str:

@@ -1,5 +1,6 @@
-"""Stage 5: the draft answer. An LLM backend drafts from the prompt (streaming its tokens, holding back what may be
-the abstention sentinel); extractive answering (no LLM, or an LLM that failed) quotes the best sentences."""
+"""Stage 5: the draft answer, by the backend's capability. One that streams chat text (an LLM) drafts from the prompt
+(its tokens streamed, holding back what may be the abstention sentinel); one that drafts from passages (extractive,
+also the fallback for an LLM that failed) quotes the best sentences."""
 from __future__ import annotations
 
 import time
@@ -8,12 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..answer import Event
-from ..backends import Backend, BackendError, PreparesPrefix
-from ..backends.extractive import ExtractiveAnswerer
+from ..backends import Backend, BackendError, DraftsFromPassages, ExtractiveBackend, PreparesPrefix, StreamsChat
 from ..prompts import NOT_IN_SOURCES as SENTINEL
 from ..retrieval import Passage
 from . import prompt
 
+FALLBACK = ExtractiveBackend()  # answers when an LLM fails
 PREPARING = "The model is reading the corpus (once after start-up, about 20 s)…"
 
 
@@ -29,7 +30,7 @@ class Draft:
     notices: list[str] = field(default_factory=list)  # e.g. the LLM failed: an extractive answer instead
 
 
-def run(llm: Backend | None, question: str, passages: list[Passage], opened: Any, settings, *, whole: bool,
+def run(backend: Backend, question: str, passages: list[Passage], opened: Any, settings, *, whole: bool,
         timings: dict[str, float], started: float) -> Generator[Event, None, Draft]:
     """Yields status and token events; returns the Draft. opened: an index_manager.OpenIndex; whole: no document
     filter (the whole corpus may go in the prompt); timings gets first_token (ms after started) from an LLM."""
@@ -37,28 +38,40 @@ def run(llm: Backend | None, question: str, passages: list[Passage], opened: Any
     doc_texts = {p.doc_id: index.doc_text(p.doc_id) for p in passages}
     metas = {p.doc_id: index.doc_meta(p.doc_id) for p in passages}
     notices = []
-    if llm is not None:
+    if isinstance(backend, StreamsChat):
         try:
-            messages, grounding = prompt.messages(
-                question, passages, doc_texts, metas, extractive=opened.extractive,
-                corpus=opened.corpus if whole else None, prompts_dir=settings.prompts_dir,
-                context_chars=settings.llm_context_chars, doc_meta=index.doc_meta,
-                excerpt_chars=settings.llm_excerpt_chars)
-            if isinstance(llm, PreparesPrefix) and llm.will_prepare(messages[0]["content"]):
-                yield Event("status", PREPARING)
-            doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})
-            metas.update({p.doc_id: index.doc_meta(p.doc_id) for p in grounding if p.doc_id not in metas})
-            text = yield from _stream(llm, messages, settings.max_tokens, timings, started)
-            return Draft(text, grounding, doc_texts, metas, llm.name, llm.model, True)
+            return (yield from _by_llm(backend, question, passages, opened, settings, doc_texts, metas,
+                                       whole=whole, timings=timings, started=started))
         except BackendError as exc:
             notices.append(f"{str(exc).rstrip('.')}. Showing an extractive answer instead.")
-    text = opened.extractive.draft(question, passages, doc_texts, metas)
+            backend = FALLBACK
+    if not isinstance(backend, DraftsFromPassages):
+        raise TypeError(f"the {backend.name} backend neither streams chat text nor drafts from passages")
+    text = backend.draft(question, passages, doc_texts, metas, opened.extractive)
     if text:
         yield Event("token", text)
-    return Draft(text, passages, doc_texts, metas, "extractive", ExtractiveAnswerer.model, False, notices)
+    return Draft(text, passages, doc_texts, metas, backend.name, backend.model, False, notices)
 
 
-def _stream(llm: Backend, messages: list[dict], max_tokens: int, timings: dict,
+def _by_llm(llm: StreamsChat, question: str, passages: list[Passage], opened: Any, settings,
+            doc_texts: dict[str, str], metas: dict, *, whole: bool, timings: dict[str, float],
+            started: float) -> Generator[Event, None, Draft]:
+    """The LLM's draft from the prompt; doc_texts and metas gain the documents of the prompt's passages."""
+    index = opened.index
+    messages, grounding = prompt.messages(
+        question, passages, doc_texts, metas, extractive=opened.extractive,
+        corpus=opened.corpus if whole else None, prompts_dir=settings.prompts_dir,
+        context_chars=settings.llm_context_chars, doc_meta=index.doc_meta,
+        excerpt_chars=settings.llm_excerpt_chars)
+    if isinstance(llm, PreparesPrefix) and llm.will_prepare(messages[0]["content"]):
+        yield Event("status", PREPARING)
+    doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})
+    metas.update({p.doc_id: index.doc_meta(p.doc_id) for p in grounding if p.doc_id not in metas})
+    text = yield from _stream(llm, messages, settings.max_tokens, timings, started)
+    return Draft(text, grounding, doc_texts, metas, llm.name, llm.model, True)
+
+
+def _stream(llm: StreamsChat, messages: list[dict], max_tokens: int, timings: dict,
             started: float) -> Generator[Event, None, str]:
     draft, shown = "", 0
     for piece in llm.stream(messages, max_tokens):

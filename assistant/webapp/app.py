@@ -4,14 +4,16 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import json
+import logging
 import re
 import shutil
-import sys
 import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 from gradio.route_utils import FnIndexInferError
@@ -54,6 +56,7 @@ UPLOAD_TYPES = tuple(sorted(SUPPORTED))
 BAD_INPUT = "Invalid input"  # title of the gr.Error for a refused question or option
 LIGHT_CONCURRENCY = 16  # viewer, feedback, settings: never stuck behind a long answer
 STREAM_INTERVAL_S = 0.08
+logger = logging.getLogger(__name__)
 
 
 class Conversation:
@@ -145,55 +148,79 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     settings = settings or engine.settings
     engine.ensure_index()
     threading.Thread(target=engine.warm_up, daemon=True).start()  # load the model, read the corpus prompt
-    collection: Collection = load_collection(settings.corpus_dir)
-    docs = reading_order(engine.documents())
-    doc_choices = [(for_display(d.title), d.doc_id) for d in docs]
-    ingest_job = BackgroundIngest(engine)
+    app = AppEvents(engine, settings, load_collection(settings.corpus_dir))
+    with gr.Blocks(title=for_display(app.collection.title), analytics_enabled=False, fill_width=True,
+                   delete_cache=(3600, 3600)) as demo:  # gradio's copies of exported files: kept an hour
+        top = _Top(gr.State(None, delete_callback=lambda conv: conv and conv.close()),
+                   gr.HTML(app.header(), elem_id="app-header"),
+                   gr.HTML(notices_html(engine.notices), elem_id="notices", visible=bool(engine.notices)))
+        side = _sidebar(app)
+        with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
+            ask = _ask_tab(app)
+            documents = _documents_tab(app)
+        _wire_events(app, demo, top, side, tabs, ask, documents)
+    demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY, max_size=256)
+    return demo
 
-    def doc_text_of(doc_id: str) -> str | None:
-        found = engine.document(doc_id)
+
+class AppEvents:
+    """What the app's events do, over one shared Engine; each browser tab's Conversation is its gr.State."""
+
+    busy_box = dict(submit_btn=False, stop_btn=True)
+    idle_box = dict(submit_btn="Ask", stop_btn=False)
+
+    def __init__(self, engine: Engine, settings: Settings, collection: Collection):
+        self.engine, self.settings, self.collection = engine, settings, collection
+        self.docs = reading_order(engine.documents())
+        self.doc_choices = [(for_display(d.title), d.doc_id) for d in self.docs]
+        self.ingest_job = BackgroundIngest(engine)
+        self.export_root = Path(tempfile.mkdtemp(prefix=f"{collection.cache_name}-exports-"))
+        atexit.register(shutil.rmtree, self.export_root, True)
+        self.summaries = {d.doc_id: lead_sentences(self.doc_text_of(d.doc_id) or "") for d in self.docs[:6]}
+
+    # ----- shared views -----
+    def doc_text_of(self, doc_id: str) -> str | None:
+        found = self.engine.document(doc_id)
         return found[1] if found else None
 
-    export_root = Path(tempfile.mkdtemp(prefix=f"{collection.cache_name}-exports-"))
-    atexit.register(shutil.rmtree, export_root, True)
-    summaries = {d.doc_id: lead_sentences(doc_text_of(d.doc_id) or "") for d in docs[:6]}
+    def header(self) -> str:
+        engine = self.engine
+        return header_html(engine.backend_name, engine.model_name, index_line(engine.ensure_index()), self.collection)
 
-    def header() -> str:
-        return header_html(engine.backend_name, engine.model_name, index_line(engine.ensure_index()), collection)
+    def notices(self):
+        return gr.HTML(notices_html(self.engine.notices), visible=bool(self.engine.notices))
 
-    def notices():
-        return gr.HTML(notices_html(engine.notices), visible=bool(engine.notices))
+    def model_line(self) -> str:
+        return f'<div class="side-note">Model: {esc(self.engine.model_name)}</div>'
 
-    def export_button(conv: Conversation):
+    def export_button(self, conv: Conversation):
         answered = [t for t in conv.turns if t.answer is not None]
         if not answered:
             return gr.DownloadButton(value=None, interactive=False)
         conv.export_dir.mkdir(parents=True, exist_ok=True)
-        path = conv.export_dir / f"{collection.export_name}.md"
-        path.write_text(export_markdown(conv.turns, engine.backend_name, engine.model_name, collection.title),
-                        encoding="utf-8")
+        path = conv.export_dir / f"{self.collection.export_name}.md"
+        path.write_text(export_markdown(conv.turns, self.engine.backend_name, self.engine.model_name,
+                                        self.collection.title), encoding="utf-8")
         return gr.DownloadButton(value=str(path), interactive=True)
 
+    @staticmethod
     def chat_update(conv: Conversation, pending: str | None = None):
         # gradio types `value` as an invariant list[MessageDict | Message]; a list[MessageDict] is what it accepts
         return gr.Chatbot(value=chat_messages(conv.turns, pending),  # type: ignore[arg-type]
                           feedback_value=feedback_values(conv.turns))
 
-    # ----- events -----
-    busy_box = dict(submit_btn=False, stop_btn=True)
-    idle_box = dict(submit_btn="Ask", stop_btn=False)
+    # ----- chat -----
+    def enqueue_typed(self, question, conv):
+        return self.enqueue(question, conv, gr.Textbox(value="", **self.busy_box))
 
-    def enqueue_typed(question, conv):
-        return enqueue(question, conv, gr.Textbox(value="", **busy_box))
+    def enqueue_example(self, question, conv):
+        return self.enqueue(question, conv, gr.Textbox(**self.busy_box))
 
-    def enqueue_example(question, conv):
-        return enqueue(question, conv, gr.Textbox(**busy_box))
-
-    def enqueue(question, conv, busy):
+    def enqueue(self, question, conv, busy):
         """First step: show the question at once; answer() then runs when an answer slot is free."""
-        conv = conv or Conversation(engine, export_root)
+        conv = conv or Conversation(self.engine, self.export_root)
         try:
-            question = engine.validate(question)
+            question = self.engine.validate(question)
         except QuestionError as exc:
             gr.Warning(str(exc))
             return gr.skip(), gr.skip(), conv, gr.skip()
@@ -204,24 +231,24 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
             conv.stop.clear()
             conv.turns.append(Turn(question))
         waiting = pending_html("Waiting for the assistant (answers are written one at a time)…")
-        return chat_update(conv, waiting), sources_html(conv.turns, doc_text_of), conv, busy
+        return self.chat_update(conv, waiting), sources_html(conv.turns, self.doc_text_of), conv, busy
 
-    def answer(conv, top_k, doc_ids):
+    def answer(self, conv, top_k, doc_ids):
         """Queued step: stream the pending turn's answer into the chat, then show its sources."""
         turn = conv.pending() if conv is not None else None
         if turn is None:
-            yield gr.skip(), gr.skip(), conv, gr.Textbox(**idle_box), gr.skip()
+            yield gr.skip(), gr.skip(), conv, gr.Textbox(**self.idle_box), gr.skip()
             return
         if not conv.stop.is_set():
-            yield from stream_answer(conv, turn, top_k, doc_ids)
+            yield from self.stream_answer(conv, turn, top_k, doc_ids)
         if turn.answer is None and turn.error is None:
             turn.error = STOPPED
-        yield (chat_update(conv), sources_html(conv.turns, doc_text_of), conv, gr.Textbox(**idle_box),
-               export_button(conv))
+        yield (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv,
+               gr.Textbox(**self.idle_box), self.export_button(conv))
 
-    def stream_answer(conv, turn, top_k, doc_ids):
+    def stream_answer(self, conv, turn, top_k, doc_ids):
         status, draft, shown_at = "Searching the corpus…", "", 0.0
-        yield chat_update(conv, pending_html(status)), gr.skip(), conv, gr.skip(), gr.skip()
+        yield self.chat_update(conv, pending_html(status)), gr.skip(), conv, gr.skip(), gr.skip()
         stream = conv.session.ask_stream(turn.question, top_k=top_k, doc_ids=doc_ids)  # the engine checks them
         try:
             for event in stream:
@@ -238,30 +265,31 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
                     turn.answer = event.answer
                     continue
                 shown_at = time.monotonic()
-                yield chat_update(conv, pending_html(status, draft)), gr.skip(), conv, gr.skip(), gr.skip()
+                yield self.chat_update(conv, pending_html(status, draft)), gr.skip(), conv, gr.skip(), gr.skip()
         except QuestionError as exc:  # e.g. a top_k or doc_ids sent by hand: shown in the chat, which goes on
             turn.error = str(exc)
             gr.Warning(turn.error)
         except Exception as exc:  # shown in the chat; the app keeps running
-            engine.log(f"answer failed: {type(exc).__name__}: {exc}")
+            logger.error("answer failed: %s: %s", type(exc).__name__, exc)
             turn.error = f"Something went wrong while answering ({type(exc).__name__}). Please try again."
         finally:
             stream.close()
             if turn.answer is None and turn.error is None:
                 turn.error = STOPPED
 
+    @staticmethod
     def stop(conv):
         """Asks the running answer to stop at its next step; it then ends normally and says so."""
         if conv is not None:
             conv.stop.set()
 
-    def clear(conv):
-        conv = conv or Conversation(engine, export_root)
+    def clear(self, conv):
+        conv = conv or Conversation(self.engine, self.export_root)
         conv.stop.set()
         conv.reset()
-        return chat_update(conv), sources_html([], doc_text_of), conv, export_button(conv)
+        return self.chat_update(conv), sources_html([], self.doc_text_of), conv, self.export_button(conv)
 
-    def on_like(conv, data: gr.LikeData):
+    def on_like(self, conv, data: gr.LikeData):
         if conv is None:
             return
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -273,12 +301,29 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
             return
         turn = conv.turns[turn_no]
         turn.rating = rating
-        feedback.record(settings.feedback_path, turn.answer, rating, session_id=conv.session.id)
+        feedback.record(self.settings.feedback_path, turn.answer, rating, session_id=conv.session.id)
         gr.Info("Thanks! Your feedback was saved for the evaluation team.", duration=3)
 
-    def open_document(conv, evt: gr.EventData):
+    # ----- settings -----
+    def change_backend(self, choice):
+        if choice:
+            self.engine.set_backend(choice)
+            name = self.engine.backend_name  # loads the model now, not on the next question
+            threading.Thread(target=self.engine.warm_up, daemon=True).start()
+            if name != choice:
+                gr.Warning(f"The {choice} backend is not available; answering with {name}.")
+        return self.header(), self.notices(), self.model_line()
+
+    def on_load(self, request: gr.Request):
+        """Every page load shows the current server-wide state (another user may have changed the backend)."""
+        name = self.engine.backend_name
+        return (self.header(), self.notices(), gr.Dropdown(choices=usable_backends(self.settings, name), value=name),
+                self.model_line(), gr.Column(visible=may_edit(self.settings, getattr(request, "username", None))))
+
+    # ----- documents view -----
+    def open_document(self, conv, evt: gr.EventData):
         doc_id = getattr(evt, "_data", {}).get("doc_id") if evt is not None else None
-        found = engine.document(doc_id) if isinstance(doc_id, str) else None
+        found = self.engine.document(doc_id) if isinstance(doc_id, str) else None
         if found is None:
             return gr.skip(), gr.skip(), gr.skip()
         meta, text = found
@@ -289,206 +334,240 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
         spans = (conv.cited_spans(doc_id) if conv else []) + ([active] if active else [])
         return gr.Tabs(selected="documents"), meta.doc_id, document_html(meta, text, spans, active)
 
-    def pick_document(doc_id, conv):
-        found = engine.document(doc_id) if doc_id else None
+    def pick_document(self, doc_id, conv):
+        found = self.engine.document(doc_id) if doc_id else None
         if found is None:
             return no_document_html()
         meta, text = found
         spans = conv.cited_spans(doc_id) if conv else []
         return document_html(meta, text, spans, spans[-1] if spans else None)
 
-    def change_backend(choice):
-        if choice:
-            engine.set_backend(choice)
-            name = engine.backend_name  # loads the model now, not on the next question
-            threading.Thread(target=engine.warm_up, daemon=True).start()
-            if name != choice:
-                gr.Warning(f"The {choice} backend is not available; answering with {name}.")
-        return header(), notices(), model_line()
+    def source_rows(self):
+        return manage.list_sources(self.settings, self.engine.ensure_index())
 
-    def model_line() -> str:
-        return f'<div class="side-note">Model: {esc(engine.model_name)}</div>'
-
-    def on_load(request: gr.Request):
-        """Every page load shows the current server-wide state (another user may have changed the backend)."""
-        name = engine.backend_name
-        return (header(), notices(), gr.Dropdown(choices=usable_backends(settings, name), value=name),
-                model_line(), gr.Column(visible=may_edit(settings, getattr(request, "username", None))))
-
-    # ----- documents view -----
-    def source_rows():
-        return manage.list_sources(settings, engine.ensure_index())
-
+    @staticmethod
     def removable(rows) -> list[tuple[str, str]]:
         return [(for_display(f"{r.title} ({r.doc_id})"), r.doc_id) for r in rows
                 if r.file.split("/")[0] in manage.MANAGED_DIRS]
 
-    def doc_lists():
+    def doc_lists(self):
         """Everything that lists documents, after an ingest: table, both pickers, removable ones, header."""
-        rows = source_rows()
+        rows = self.source_rows()
         choices = [(for_display(r.title), r.doc_id) for r in rows]
         return (documents_table_html(rows), gr.Dropdown(choices=choices), gr.Dropdown(choices=choices),
-                gr.Dropdown(choices=removable(rows), value=None), header())
+                gr.Dropdown(choices=self.removable(rows), value=None), self.header())
 
-    def editor_or_error(request: gr.Request | None) -> None:
-        if not may_edit(settings, getattr(request, "username", None)):
+    # ----- adding and removing documents -----
+    def editor_or_error(self, request: gr.Request | None) -> None:
+        if not may_edit(self.settings, getattr(request, "username", None)):
             raise gr.Error("Adding and removing documents is not enabled for you on this server.")
 
-    def upload(files, request: gr.Request):
-        editor_or_error(request)
+    def upload(self, files, request: gr.Request):
+        self.editor_or_error(request)
         problems, added = [], 0
         for item in files or []:
             path = Path(item if isinstance(item, str) else getattr(item, "name", ""))
             try:
-                manage.add_file(settings, path)
+                manage.add_file(self.settings, path)
                 added += 1
             except manage.SourceError as exc:
                 problems.append(str(exc))
         if added:
-            ingest_job.start(problems)
-            return None, ingest_status_html(ingest_job.status()), gr.Timer(active=True)
+            self.ingest_job.start(problems)
+            return None, ingest_status_html(self.ingest_job.status()), gr.Timer(active=True)
         message = ingest_status_html(JobStatus(phase="failed", message="Nothing was added.", problems=problems))
         return None, message, gr.skip()
 
-    def remove_document(doc_id, request: gr.Request):
-        editor_or_error(request)
+    def remove_document(self, doc_id, request: gr.Request):
+        self.editor_or_error(request)
         if not doc_id:
             return gr.skip(), gr.skip()
         try:
-            manage.remove(settings, doc_id)
+            manage.remove(self.settings, doc_id)
         except manage.SourceError as exc:
             raise gr.Error(str(exc)) from exc
-        ingest_job.start()
-        return ingest_status_html(ingest_job.status()), gr.Timer(active=True)
+        self.ingest_job.start()
+        return ingest_status_html(self.ingest_job.status()), gr.Timer(active=True)
 
-    def poll_ingest():
-        status = ingest_job.status()
+    def poll_ingest(self):
+        status = self.ingest_job.status()
         if status.running:
             return ingest_status_html(status), gr.skip(), *[gr.skip()] * 5
-        return ingest_status_html(status), gr.Timer(active=False), *doc_lists()
+        return ingest_status_html(status), gr.Timer(active=False), *self.doc_lists()
 
     # ----- API for gradio_client -----
-    def ask(question: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> dict:
+    def ask(self, question: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> dict:
         """Answer one question from the corpus. Returns the answer, its verified citations and the retrieved
         passages (Answer.to_json()). top_k: passages to read, 1 to 20 (null: the server default); doc_ids:
         restrict the search to these documents (see /documents)."""
         try:
-            answer = engine.session().ask(question, top_k=top_k, doc_ids=doc_ids)  # the engine checks all three
+            answer = self.engine.session().ask(question, top_k=top_k, doc_ids=doc_ids)  # the engine checks all three
         except QuestionError as exc:
             raise gr.Error(str(exc), title=BAD_INPUT, print_exception=False) from exc
         except Exception as exc:
-            engine.log(f"ask failed: {type(exc).__name__}: {exc}")
+            logger.error("ask failed: %s: %s", type(exc).__name__, exc)
             raise gr.Error(f"Something went wrong while answering ({type(exc).__name__}). Please try again.",
                            print_exception=False) from exc
         return answer.to_json()
 
-    def documents() -> list[dict]:
+    def documents(self) -> list[dict]:
         """The corpus documents: doc_id, title, authors, date, url."""
         return [{"doc_id": d.doc_id, "title": d.title, "authors": d.authors, "date": d.date, "url": d.url}
-                for d in engine.documents()]
+                for d in self.engine.documents()]
 
-    # ----- layout -----
-    backend_now = engine.backend_name
-    with gr.Blocks(title=for_display(collection.title), analytics_enabled=False, fill_width=True,
-                   delete_cache=(3600, 3600)) as demo:  # gradio's copies of exported files: kept an hour
-        conv_state = gr.State(None, delete_callback=lambda conv: conv and conv.close())
-        header_box = gr.HTML(header(), elem_id="app-header")
-        notice_box = gr.HTML(notices_html(engine.notices), elem_id="notices", visible=bool(engine.notices))
 
-        with gr.Sidebar(label="Settings", open=True, width=300, elem_id="sidebar"):
-            gr.Markdown("### Answering")
-            backend = gr.Dropdown(choices=usable_backends(settings, backend_now), value=backend_now,
-                                  label="Backend", info="Server-wide: applies to every user of this app.",
-                                  elem_id="backend")
-            model_box = gr.HTML(model_line(), elem_id="model-line")
-            top_k = gr.Slider(1, min(max(10, settings.top_k), TOP_K_MAX), value=min(settings.top_k, TOP_K_MAX),
-                              step=1, label="Passages to read (top-k)", elem_id="top-k")
-            only_docs = gr.Dropdown(choices=doc_choices, value=[], multiselect=True, label="Search only in",
-                                    info="Empty: the whole corpus.", elem_id="only-docs")
-            gr.Markdown("### Conversation")
-            clear_btn = gr.Button("Clear conversation", variant="secondary", size="sm", elem_id="clear")
-            export_btn = gr.DownloadButton("Export as Markdown", value=None, interactive=False, size="sm",
-                                           variant="secondary", elem_id="export")
-            gr.HTML('<div class="side-note">The thumbs up / down under each answer are saved for the evaluation '
-                    'team, who turn them into golden-set test cases.</div>')
+@dataclass
+class _Top:
+    conv_state: gr.State
+    header_box: gr.HTML
+    notice_box: gr.HTML
 
-        with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
-            with gr.Tab("Ask", id="chat", elem_id="tab-chat"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3, min_width=420):
-                        chatbot = gr.Chatbot(
-                            value=[], elem_id="chat", height="calc(100vh - 440px)", min_height=340,
-                            show_label=False, layout="bubble",
-                            placeholder=intro_html(docs, summaries, collection.intro),
-                            latex_delimiters=[], sanitize_html=True, render_markdown=True, buttons=[],
-                            feedback_options=("Like", "Dislike"), autoscroll=True)
-                        question = gr.Textbox(
-                            placeholder=collection.placeholder, show_label=False,
-                            lines=1, max_lines=5, max_length=settings.max_question_chars, submit_btn="Ask",
-                            stop_btn=False, autofocus=True, elem_id="question")
-                        gr.HTML('<div class="examples-label">Example questions</div>', container=False)
-                        with gr.Row(elem_id="examples-row"):
-                            example_btns = [gr.Button(q, size="sm", variant="secondary", elem_classes="example-q")
-                                            for q in collection.examples]
-                    with gr.Column(scale=2, min_width=340):
-                        sources = gr.HTML(sources_html([], doc_text_of), elem_id="sources-panel",
-                                          js_on_load=assets.SOURCES_JS)
-            with gr.Tab("Documents", id="documents", elem_id="tab-documents"):
-                rows_now = source_rows()
-                docs_table = gr.HTML(documents_table_html(rows_now), elem_id="docs-table",
-                                     js_on_load=assets.SOURCES_JS)
-                with gr.Column(visible=False, elem_id="doc-editing") as editing:
-                    with gr.Row(equal_height=False):
-                        upload_box = gr.File(label=f"Add documents ({', '.join(UPLOAD_TYPES)})",
-                                             file_count="multiple", file_types=list(UPLOAD_TYPES),
-                                             type="filepath", elem_id="upload")
-                        with gr.Column():
-                            remove_pick = gr.Dropdown(choices=removable(rows_now), value=None,
-                                                      label="Remove a document you added", elem_id="remove-pick")
-                            remove_btn = gr.Button("Remove document", variant="stop", size="sm", elem_id="remove")
-                ingest_box = gr.HTML("", elem_id="ingest-status")
-                ingest_timer = gr.Timer(1.0, active=False)
-                doc_picker = gr.Dropdown(choices=doc_choices, value=docs[0].doc_id if docs else None,
-                                         label="Document", elem_id="doc-picker")
-                first = engine.document(docs[0].doc_id) if docs else None
-                viewer = gr.HTML(document_html(first[0], first[1], [], None) if first else no_document_html(),
-                                 elem_id="doc-viewer", js_on_load=assets.VIEWER_JS)
 
-        answer_limits = dict(concurrency_limit=settings.concurrency_limit, concurrency_id="answer")
-        outputs_head = [chatbot, sources, conv_state, question]
-        # preprocess=False: top_k and doc_ids reach answer() as sent, and the engine's checks answer a bad one
-        # in the chat (a component's own check would fail the event and leave the question pending).
-        answer_args = dict(fn=answer, inputs=[conv_state, top_k, only_docs],
-                           outputs=[*outputs_head, export_btn], api_visibility="private", show_progress="hidden",
-                           preprocess=False, **answer_limits)
-        # Two steps: the question shows at once (light queue), the answer waits for an answer slot.
-        question.submit(enqueue_typed, [question, conv_state], outputs_head, api_visibility="private",
+@dataclass
+class _Sidebar:
+    backend: gr.Dropdown
+    model_box: gr.HTML
+    top_k: gr.Slider
+    only_docs: gr.Dropdown
+    clear_btn: gr.Button
+    export_btn: gr.DownloadButton
+
+
+@dataclass
+class _AskTab:
+    chatbot: gr.Chatbot
+    question: gr.Textbox
+    example_btns: list[gr.Button]
+    sources: gr.HTML
+
+
+@dataclass
+class _DocumentsTab:
+    docs_table: gr.HTML
+    editing: gr.Column
+    upload_box: gr.File
+    remove_pick: gr.Dropdown
+    remove_btn: gr.Button
+    ingest_box: gr.HTML
+    ingest_timer: gr.Timer
+    doc_picker: gr.Dropdown
+    viewer: gr.HTML
+
+
+def _sidebar(app: AppEvents) -> _Sidebar:
+    settings, backend_now = app.settings, app.engine.backend_name
+    with gr.Sidebar(label="Settings", open=True, width=300, elem_id="sidebar"):
+        gr.Markdown("### Answering")
+        backend = gr.Dropdown(choices=usable_backends(settings, backend_now), value=backend_now,
+                              label="Backend", info="Server-wide: applies to every user of this app.",
+                              elem_id="backend")
+        model_box = gr.HTML(app.model_line(), elem_id="model-line")
+        top_k = gr.Slider(1, min(max(10, settings.top_k), TOP_K_MAX), value=min(settings.top_k, TOP_K_MAX),
+                          step=1, label="Passages to read (top-k)", elem_id="top-k")
+        only_docs = gr.Dropdown(choices=app.doc_choices, value=[], multiselect=True, label="Search only in",
+                                info="Empty: the whole corpus.", elem_id="only-docs")
+        gr.Markdown("### Conversation")
+        clear_btn = gr.Button("Clear conversation", variant="secondary", size="sm", elem_id="clear")
+        export_btn = gr.DownloadButton("Export as Markdown", value=None, interactive=False, size="sm",
+                                       variant="secondary", elem_id="export")
+        gr.HTML('<div class="side-note">The thumbs up / down under each answer are saved for the evaluation '
+                'team, who turn them into golden-set test cases.</div>')
+    return _Sidebar(backend, model_box, top_k, only_docs, clear_btn, export_btn)
+
+
+def _ask_tab(app: AppEvents) -> _AskTab:
+    collection = app.collection
+    with gr.Tab("Ask", id="chat", elem_id="tab-chat"):
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=420):
+                chatbot = gr.Chatbot(
+                    value=[], elem_id="chat", height="calc(100vh - 440px)", min_height=340,
+                    show_label=False, layout="bubble",
+                    placeholder=intro_html(app.docs, app.summaries, collection.intro),
+                    latex_delimiters=[], sanitize_html=True, render_markdown=True, buttons=[],
+                    feedback_options=("Like", "Dislike"), autoscroll=True)
+                question = gr.Textbox(
+                    placeholder=collection.placeholder, show_label=False,
+                    lines=1, max_lines=5, max_length=app.settings.max_question_chars, submit_btn="Ask",
+                    stop_btn=False, autofocus=True, elem_id="question")
+                gr.HTML('<div class="examples-label">Example questions</div>', container=False)
+                with gr.Row(elem_id="examples-row"):
+                    example_btns = [gr.Button(q, size="sm", variant="secondary", elem_classes="example-q")
+                                    for q in collection.examples]
+            with gr.Column(scale=2, min_width=340):
+                sources = gr.HTML(sources_html([], app.doc_text_of), elem_id="sources-panel",
+                                  js_on_load=assets.SOURCES_JS)
+    return _AskTab(chatbot, question, example_btns, sources)
+
+
+def _documents_tab(app: AppEvents) -> _DocumentsTab:
+    docs = app.docs
+    with gr.Tab("Documents", id="documents", elem_id="tab-documents"):
+        rows_now = app.source_rows()
+        docs_table = gr.HTML(documents_table_html(rows_now), elem_id="docs-table", js_on_load=assets.SOURCES_JS)
+        with gr.Column(visible=False, elem_id="doc-editing") as editing:
+            with gr.Row(equal_height=False):
+                upload_box = gr.File(label=f"Add documents ({', '.join(UPLOAD_TYPES)})",
+                                     file_count="multiple", file_types=list(UPLOAD_TYPES),
+                                     type="filepath", elem_id="upload")
+                with gr.Column():
+                    remove_pick = gr.Dropdown(choices=app.removable(rows_now), value=None,
+                                              label="Remove a document you added", elem_id="remove-pick")
+                    remove_btn = gr.Button("Remove document", variant="stop", size="sm", elem_id="remove")
+        ingest_box = gr.HTML("", elem_id="ingest-status")
+        ingest_timer = gr.Timer(1.0, active=False)
+        doc_picker = gr.Dropdown(choices=app.doc_choices, value=docs[0].doc_id if docs else None,
+                                 label="Document", elem_id="doc-picker")
+        first = app.engine.document(docs[0].doc_id) if docs else None
+        viewer = gr.HTML(document_html(first[0], first[1], [], None) if first else no_document_html(),
+                         elem_id="doc-viewer", js_on_load=assets.VIEWER_JS)
+    return _DocumentsTab(docs_table, editing, upload_box, remove_pick, remove_btn, ingest_box, ingest_timer,
+                         doc_picker, viewer)
+
+
+def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tabs: gr.Tabs, ask: _AskTab,
+                 docs: _DocumentsTab) -> None:
+    """The events, in a fixed order: it numbers them (fn_index), which open pages and API callers use."""
+    conv_state = top.conv_state
+    private: dict[str, Any] = {"api_visibility": "private"}
+    # One bound method per handler: events of the same function share its default concurrency group.
+    enqueue_example, clear, open_document = app.enqueue_example, app.clear, app.open_document
+    answer_limits = dict(concurrency_limit=app.settings.concurrency_limit, concurrency_id="answer")
+    outputs_head = [ask.chatbot, ask.sources, conv_state, ask.question]
+    # preprocess=False: top_k and doc_ids reach answer() as sent, and the engine's checks answer a bad one
+    # in the chat (a component's own check would fail the event and leave the question pending).
+    answer_args = dict(fn=app.answer, inputs=[conv_state, side.top_k, side.only_docs],
+                       outputs=[*outputs_head, side.export_btn], api_visibility="private", show_progress="hidden",
+                       preprocess=False, **answer_limits)
+    # Two steps: the question shows at once (light queue), the answer waits for an answer slot.
+    ask.question.submit(app.enqueue_typed, [ask.question, conv_state], outputs_head, api_visibility="private",
                         show_progress="hidden").then(**answer_args)
-        for btn in example_btns:
-            btn.click(enqueue_example, [btn, conv_state], outputs_head, api_visibility="private",
-                      show_progress="hidden").then(**answer_args)
-        question.stop(stop, [conv_state], None, api_visibility="private", queue=False)
-        chatbot.clear(clear, [conv_state], [chatbot, sources, conv_state, export_btn], api_visibility="private")
-        clear_btn.click(clear, [conv_state], [chatbot, sources, conv_state, export_btn], api_visibility="private")
-        chatbot.like(on_like, [conv_state], None, api_visibility="private")
-        sources.click(open_document, [conv_state], [tabs, doc_picker, viewer], api_visibility="private")
-        doc_picker.input(pick_document, [doc_picker, conv_state], [viewer], api_visibility="private")
-        backend.input(change_backend, [backend], [header_box, notice_box, model_box], api_visibility="private")
-        demo.load(on_load, None, [header_box, notice_box, backend, model_box, editing], api_visibility="private")
-        upload_box.upload(upload, [upload_box], [upload_box, ingest_box, ingest_timer], api_visibility="private",
-                          concurrency_limit=1, concurrency_id="edit-corpus")
-        remove_btn.click(remove_document, [remove_pick], [ingest_box, ingest_timer], api_visibility="private",
-                         js="(id) => (id && confirm('Remove this document from the corpus?')) ? id : null",
-                         concurrency_limit=1, concurrency_id="edit-corpus")
-        ingest_timer.tick(poll_ingest, None, [ingest_box, ingest_timer, docs_table, only_docs, doc_picker,
-                                              remove_pick, header_box], api_visibility="private",
-                          show_progress="hidden")
-        docs_table.click(open_document, [conv_state], [tabs, doc_picker, viewer], api_visibility="private")
-        gr.api(ask, api_name="ask", **answer_limits)
-        gr.api(documents, api_name="documents")
-
-    demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY, max_size=256)
-    return demo
+    for btn in ask.example_btns:
+        btn.click(enqueue_example, [btn, conv_state], outputs_head, api_visibility="private",
+                  show_progress="hidden").then(**answer_args)
+    ask.question.stop(app.stop, [conv_state], None, api_visibility="private", queue=False)
+    cleared = [ask.chatbot, ask.sources, conv_state, side.export_btn]
+    ask.chatbot.clear(clear, [conv_state], cleared, **private)
+    side.clear_btn.click(clear, [conv_state], cleared, **private)
+    ask.chatbot.like(app.on_like, [conv_state], None, **private)
+    opened = [tabs, docs.doc_picker, docs.viewer]
+    ask.sources.click(open_document, [conv_state], opened, **private)
+    docs.doc_picker.input(app.pick_document, [docs.doc_picker, conv_state], [docs.viewer], **private)
+    side.backend.input(app.change_backend, [side.backend], [top.header_box, top.notice_box, side.model_box],
+                       **private)
+    demo.load(app.on_load, None, [top.header_box, top.notice_box, side.backend, side.model_box, docs.editing],
+              **private)
+    docs.upload_box.upload(app.upload, [docs.upload_box], [docs.upload_box, docs.ingest_box, docs.ingest_timer],
+                           concurrency_limit=1, concurrency_id="edit-corpus", **private)
+    docs.remove_btn.click(app.remove_document, [docs.remove_pick], [docs.ingest_box, docs.ingest_timer],
+                          js="(id) => (id && confirm('Remove this document from the corpus?')) ? id : null",
+                          concurrency_limit=1, concurrency_id="edit-corpus", **private)
+    docs.ingest_timer.tick(app.poll_ingest, None, [docs.ingest_box, docs.ingest_timer, docs.docs_table,
+                                                   side.only_docs, docs.doc_picker, docs.remove_pick,
+                                                   top.header_box], show_progress="hidden", **private)
+    docs.docs_table.click(open_document, [conv_state], opened, **private)
+    gr.api(app.ask, api_name="ask", **answer_limits)
+    gr.api(app.documents, api_name="documents")
 
 
 _ROUTED = re.compile(r"/gradio_api/(?:(?P<verb>call/v2|call|run|api)/(?P<name>[^/]+)(?:/[^/]*)?|"
@@ -641,11 +720,7 @@ def app_kwargs(blocks: gr.Blocks, settings: Settings, extra: dict | None = None)
 
 def main(settings: Settings | None = None, host: str | None = None, port: int | None = None) -> None:
     settings = settings or Settings.load()
-    serve(Engine(settings, log=_log), settings, host=host, port=port)
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    serve(Engine(settings), settings, host=host, port=port)
 
 
 def serve(engine: Engine, settings: Settings, host: str | None = None, port: int | None = None,
@@ -654,14 +729,15 @@ def serve(engine: Engine, settings: Settings, host: str | None = None, port: int
     host = host or settings.host
     port = int(port or settings.port)
     auth = parse_auth(settings.auth)
-    _log(f"Corpus: {settings.corpus_dir}\nIndex:  {settings.index_dir}")
+    logger.info("Corpus: %s\nIndex:  %s", settings.corpus_dir, settings.index_dir)
     index = engine.ensure_index(progress=terminal_progress("Building the index"))
-    _log(index_line(index))
-    _log(f"Backend: {engine.backend_name} ({engine.model_name})")
+    logger.info(index_line(index))
+    logger.info("Backend: %s (%s)", engine.backend_name, engine.model_name)
     for notice in engine.notices:
-        _log(f"note: {notice}")
+        logger.info("note: %s", notice)
     if host not in ("127.0.0.1", "localhost", "::1") and not auth:
-        _log(f"warning: listening on {host} without a login; set ASSISTANT_AUTH='user:password' to require one.")
+        logger.warning("warning: listening on %s without a login; set ASSISTANT_AUTH='user:password' to require one.",
+                       host)
     demo = build_app(engine, settings)
     launch_kwargs["app_kwargs"] = app_kwargs(demo, settings, launch_kwargs.get("app_kwargs"))
     demo.launch(server_name=host, server_port=port, auth=auth,

@@ -13,7 +13,7 @@ def clean_engine(tmp_path_factory):
     from assistant.engine import Engine
 
     base = tmp_path_factory.mktemp("rb-clean")
-    engine = Engine(settings_for(copy_corpus(base / "corpus", REPORT_ONLY), base / "index"), log=lambda m: None)
+    engine = Engine(settings_for(copy_corpus(base / "corpus", REPORT_ONLY), base / "index"))
     engine.ensure_index()
     return engine
 
@@ -25,7 +25,7 @@ def hostile_engine(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("rb-hostile")
     corpus = add_hostile_docs(copy_corpus(base / "corpus", REPORT_ONLY))
-    engine = Engine(settings_for(corpus, base / "index"), log=lambda m: None)
+    engine = Engine(settings_for(corpus, base / "index"))
     engine.ensure_index()
     return engine
 

@@ -103,7 +103,7 @@ def build_bad_corpus(base: Path) -> Path:
 @pytest.fixture(scope="module")
 def ingested(bad_corpus):
     corpus, index = bad_corpus
-    engine = Engine(settings_for(corpus, index), log=lambda m: None)
+    engine = Engine(settings_for(corpus, index))
     return engine, engine.ingest()
 
 
@@ -173,7 +173,7 @@ def test_broken_manifest_is_reported_and_the_corpus_still_ingests(tmp_path, mani
     corpus = copy_corpus(tmp_path / "corpus", REPORT_ONLY)
     target = corpus / "manifest.yaml"
     target.write_bytes(manifest) if isinstance(manifest, bytes) else target.write_text(manifest, encoding="utf-8")
-    engine = Engine(settings_for(corpus, tmp_path / "index"), log=lambda m: None)
+    engine = Engine(settings_for(corpus, tmp_path / "index"))
     report = engine.ingest()
     skipped = {s.path: s.reason for s in report.skipped}
     assert reason in skipped["manifest.yaml"]

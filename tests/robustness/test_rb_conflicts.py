@@ -34,7 +34,7 @@ def conflicting(request, tmp_path_factory):
     with (corpus / "manifest.yaml").open("a", encoding="utf-8") as manifest:
         manifest.write(f"  - id: {request.param.rsplit('.', 1)[0]}\n    file: {request.param}\n"
                        f"    title: \"A tally of ISKP plots\"\n    date: \"2025-03-01\"\n")
-    engine = Engine(settings_for(corpus, base / "index"), log=lambda m: None)
+    engine = Engine(settings_for(corpus, base / "index"))
     engine.ensure_index()
     return engine, request.param.rsplit(".", 1)[0], value
 
@@ -73,7 +73,7 @@ def test_an_llm_answer_from_the_other_document_gets_the_report_beside_it(conflic
     said = "twenty" if value == 20.0 else "23"
     llm = ScriptedLLM(lambda p: f"{said.capitalize()} ISKP plots were interdicted since 2015 "
                                 f"[{passage_number(p, f' {said} ISKP plots')}].")
-    answer = Engine(engine.settings, llm=llm, log=lambda m: None).ask(QUESTION)
+    answer = Engine(engine.settings, backend=llm).ask(QUESTION)
     assert_both_sides(answer, engine, other_id, value)
 
 

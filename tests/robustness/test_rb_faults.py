@@ -75,7 +75,7 @@ def writing_started(index: Path):
 def fresh_engine(settings) -> Engine:
     """An Engine that reopens the index from disk (another process wrote it)."""
     release_chroma(settings)
-    return Engine(settings, log=lambda m: None)
+    return Engine(settings)
 
 
 @pytest.mark.parametrize("phase", ["embedding", "writing"])
@@ -149,43 +149,40 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
-def test_damaged_index_is_detected_and_rebuilt_with_a_message(template_index, tmp_path, damage):
+def test_damaged_index_is_detected_and_rebuilt_with_a_message(template_index, tmp_path, damage, logged):
     corpus, template = template_index
     index = tmp_path / "index"
     shutil.copytree(template, index)
     damage(index)
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index))
     engine.ensure_index()
-    assert any("The index is damaged" in m and "rebuilding it from the corpus" in m for m in logs), logs
+    assert any("The index is damaged" in m and "rebuilding it from the corpus" in m for m in logged), logged
     answer = engine.session().ask(PLOTS_Q)
     assert not answer.abstained and "three in india" in answer.text.lower()
     assert_citations_verified(answer, engine)
     assert state(index)["generation"] == engine.ensure_index().generation
 
 
-def test_missing_index_is_built_with_a_message(template_index, tmp_path):
+def test_missing_index_is_built_with_a_message(template_index, tmp_path, logged):
     corpus, _ = template_index
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, tmp_path / "no-index-yet"), log=logs.append)
+    engine = Engine(settings_for(corpus, tmp_path / "no-index-yet"))
     assert not engine.session().ask(PLOTS_Q).abstained
-    assert "No index yet: building it from the corpus..." in logs
+    assert "No index yet: building it from the corpus..." in logged
 
 
-def test_index_deleted_or_damaged_while_the_app_runs_is_rebuilt(template_index, tmp_path):
+def test_index_deleted_or_damaged_while_the_app_runs_is_rebuilt(template_index, tmp_path, logged):
     corpus, template = template_index
     index = tmp_path / "index"
     shutil.copytree(template, index)
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index))
     session = engine.session()
     assert not session.ask(PLOTS_Q).abstained
     shutil.rmtree(index)
     assert not session.ask(PLOTS_Q).abstained
-    assert logs[-1] == "No index yet: building it from the corpus..."
+    assert logged[-1] == "No index yet: building it from the corpus..."
     (index / "state.json").write_text("{broken")
     assert not session.ask("And in Iran?").abstained
-    assert "The index is damaged" in logs[-1]
+    assert "The index is damaged" in logged[-1]
 
 
 def test_cli_reports_a_damaged_index_and_still_answers(template_index, tmp_path):
@@ -228,7 +225,7 @@ def test_broken_local_model_falls_back_to_extractive_with_a_notice(clean_engine,
     cases = _model_cases(tmp_path)
     for name, (model_path, notice) in cases.items():
         settings = clean_engine.settings.replace(backend="local", model_path=model_path)
-        engine = Engine(settings, log=lambda m: None)
+        engine = Engine(settings)
         assert engine.backend_name == "extractive", name
         assert any(notice in n and "using the extractive backend instead" in n for n in engine.notices), \
             (name, engine.notices)
@@ -252,7 +249,7 @@ FAILURES = {
 
 def openai_engine(clean_engine, url: str, timeout_s: float = 1.5) -> Engine:
     settings = clean_engine.settings.replace(backend="openai", openai_base_url=url, openai_timeout_s=timeout_s)
-    return Engine(settings, log=lambda m: None)
+    return Engine(settings)
 
 
 @pytest.mark.parametrize("mode", FAILURES)

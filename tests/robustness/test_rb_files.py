@@ -275,7 +275,7 @@ def display_engine(tmp_path_factory):
         "officers said.\n\n"
         "The rifles were moved\n1. by truck\n===\n# to <b>Kunduz</b> and [the depot](http://e.com) | in crates "
         "```x``` by night.\n", encoding="utf-8")
-    engine = Engine(settings_for(corpus, base / "index"), log=lambda m: None)
+    engine = Engine(settings_for(corpus, base / "index"))
     engine.ensure_index()
     return engine
 

@@ -21,6 +21,7 @@ from assistant.store import (
     untrusted_copies,
 )
 
+from fixtures.logs import collected
 from rb_support import PLOTS_Q, REPORT, REPORT_ID, assert_citations_verified, cli, settings_for
 
 FILE = REPORT.name
@@ -125,7 +126,7 @@ TAMPER = {
 
 
 @pytest.mark.parametrize("tamper", TAMPER.values(), ids=TAMPER.keys())
-def test_tampered_copy_is_named_reindexed_and_never_cited(copied, tamper):
+def test_tampered_copy_is_named_reindexed_and_never_cited(copied, tamper, logged):
     corpus, index = copied
     old_generation = state(index)["generation"]
     tamper(index)
@@ -134,25 +135,23 @@ def test_tampered_copy_is_named_reindexed_and_never_cited(copied, tamper):
         Index(settings)
     assert f"'{REPORT_ID}'" in str(refused.value), str(refused.value)
 
-    logs: list[str] = []
-    engine = Engine(settings, log=logs.append)
+    engine = Engine(settings)
     assert_answers_from_the_corpus_file(engine)
-    assert DAMAGED in logs, logs
-    assert not any("The index is damaged" in m for m in logs), logs  # only this document was re-indexed
+    assert DAMAGED in logged, logged
+    assert not any("The index is damaged" in m for m in logged), logged  # only this document was re-indexed
     assert_repaired(corpus, index, old_generation)
     assert engine.document(REPORT_ID)[0].url.startswith("https://www.washingtoninstitute.org/")
 
 
-def test_orphan_chunks_of_a_removed_copy_are_dropped(copied):
+def test_orphan_chunks_of_a_removed_copy_are_dropped(copied, logged):
     corpus, index = copied
     old_generation = state(index)["generation"]
     write_docs(index, {})
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index))
     assert_answers_from_the_corpus_file(engine)
-    assert DAMAGED in logs, logs
+    assert DAMAGED in logged, logged
     assert f"chunks.jsonl holds passages of '{REPORT_ID}', which has no index copy (edited or damaged); " \
-           "dropping them" in logs, logs
+           "dropping them" in logged, logged
     assert_repaired(corpus, index, old_generation)
 
 
@@ -169,7 +168,7 @@ def test_cli_ingest_after_tampering_reindexes_and_says_so(copied):
     assert DAMAGED in result.stderr, result.stderr[-3000:]
     assert_repaired(corpus, index, old["generation"])
 
-    again = Engine(settings_for(corpus, index), log=lambda m: None).ingest()
+    again = Engine(settings_for(corpus, index)).ingest()
     assert again.up_to_date and again.repaired == [] and again.summary().startswith("Index up to date")
 
 
@@ -177,12 +176,12 @@ def test_engine_ingest_reports_the_repair_and_reuses_untouched_documents(copied)
     corpus, index = copied
     (corpus / "notes.md").write_text("# Field notes\n\nThe workshop on regional cooperation met in Dushanbe.\n",
                                      encoding="utf-8")
-    engine = Engine(settings_for(corpus, index), log=lambda m: None)
+    engine = Engine(settings_for(corpus, index))
     assert engine.ingest().added == ["notes.md"]
     edit_chunks(index, TRUE, FALSE)
 
-    logs: list[str] = []
-    report = Engine(settings_for(corpus, index), log=logs.append).ingest()
+    with collected() as logs:
+        report = Engine(settings_for(corpus, index)).ingest()
     assert not report.up_to_date
     assert report.repaired == [FILE] and report.updated == [FILE] and report.unchanged == ["notes.md"]
     assert report.embedded_chunks == len([c for c in load_generation(gen_dir(index))[0] if c.doc_id == REPORT_ID])
@@ -190,36 +189,34 @@ def test_engine_ingest_reports_the_repair_and_reuses_untouched_documents(copied)
     assert f"re-indexed {FILE}" in report.summary()
 
 
-def test_corpus_file_changed_since_indexing_is_reindexed_on_open(copied):
+def test_corpus_file_changed_since_indexing_is_reindexed_on_open(copied, logged):
     corpus, index = copied
     report = corpus / FILE
     report.write_text(report.read_text(encoding="utf-8").replace(TRUE, "five in India"), encoding="utf-8")
     with pytest.raises(IndexStale, match=f"corpus/{re.escape(FILE)} changed since '{REPORT_ID}' was indexed"):
         Index(settings_for(corpus, index))
 
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index))
     answer = engine.session().ask(PLOTS_Q)
     assert "five in india" in answer.text.lower() and "three in india" not in answer.text.lower(), answer.text
     assert_citations_verified(answer, engine)
-    assert f"corpus/{FILE} changed since '{REPORT_ID}' was indexed; re-indexing it" in logs, logs
+    assert f"corpus/{FILE} changed since '{REPORT_ID}' was indexed; re-indexing it" in logged, logged
 
 
-def test_corpus_file_removed_since_indexing_is_dropped_on_open(copied):
+def test_corpus_file_removed_since_indexing_is_dropped_on_open(copied, logged):
     corpus, index = copied
     notes = corpus / "notes.md"
     notes.write_text("# Field notes\n\nThe workshop on regional cooperation met in Dushanbe.\n", encoding="utf-8")
-    Engine(settings_for(corpus, index), log=lambda m: None).ingest()
+    Engine(settings_for(corpus, index)).ingest()
     notes.unlink()
 
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index))
     assert {d.doc_id for d in engine.documents()} == {REPORT_ID}
-    assert "corpus/notes.md, indexed as 'notes', is no longer in the corpus; removing it from the index" in logs
+    assert "corpus/notes.md, indexed as 'notes', is no longer in the corpus; removing it from the index" in logged
     assert_answers_from_the_corpus_file(engine)
 
 
-def test_index_of_an_older_format_is_reindexed(copied):
+def test_index_of_an_older_format_is_reindexed(copied, logged):
     corpus, index = copied
     old = state(index)
     docs = read_docs(index)
@@ -228,10 +225,9 @@ def test_index_of_an_older_format_is_reindexed(copied):
     write_docs(index, docs)
     (index / "state.json").write_text(json.dumps({**old, "version": 2, "fingerprint": "v2" + old["fingerprint"][2:]}))
 
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index))
     assert_answers_from_the_corpus_file(engine)
-    assert "The index was built by an older version (format 2); re-indexing everything." in logs, logs
+    assert "The index was built by an older version (format 2); re-indexing everything." in logged, logged
     assert state(index)["version"] == old["version"]
     assert_repaired(corpus, index, old["generation"])
 
@@ -249,7 +245,7 @@ def test_old_collections_and_their_folders_are_removed(copied):
     keep = index / "chroma" / "not-a-segment"
     keep.mkdir()
 
-    engine = Engine(settings, log=lambda m: None)
+    engine = Engine(settings)
     ingests = 4
     for i in range(ingests):  # each adds a document: a new generation and a new collection each time
         (corpus / f"extra-{i}.md").write_text(f"# Extra {i}\n\nProvincial reconstruction note number {i}.\n",

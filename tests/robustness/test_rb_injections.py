@@ -69,7 +69,7 @@ def case_engines(tmp_path_factory):
         base = tmp_path_factory.mktemp(case["id"])
         corpus = copy_corpus(base / "corpus", REPORT_ONLY)
         (corpus / case["filename"]).write_text(case["text"], encoding="utf-8")
-        engine = Engine(settings_for(corpus, base / "index"), log=lambda m: None)
+        engine = Engine(settings_for(corpus, base / "index"))
         engine.ensure_index()
         engines[case["id"]] = engine
     return engines
