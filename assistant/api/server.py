@@ -36,7 +36,7 @@ def build(engine: Engine, settings: Settings, host: str) -> FastAPI:
 
 
 def run(app: FastAPI, host: str, port: int) -> None:
-    _log(f"Serving on http://{host}:{port}/ (API under /v1, schema at /openapi.json)")
+    _log(f"Running on local URL:  http://{host}:{port}  (API under /v1, its schema at /openapi.json)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
     except KeyboardInterrupt:  # uvicorn re-raises the signal it stopped on; ui.py turns SIGTERM into this too
