@@ -32,8 +32,9 @@ def parse(spec: str) -> dict[str, str]:
 
 
 def masked(spec: str) -> str:
-    """The setting as `assistant config` shows it: roles kept, keys hidden."""
-    return ",".join(f"***:{item.rpartition(':')[2]}" for item in (spec or "").split(",") if item.strip())
+    """The setting as `assistant config` and its errors show it: known roles kept, everything else hidden."""
+    roles = [item.strip().rpartition(":")[2] for item in (spec or "").split(",") if item.strip()]
+    return ",".join(f"***:{role}" if role in ROLES else "***" for role in roles)
 
 
 def role_of(keys: dict[str, str], presented: str) -> str | None:
