@@ -171,7 +171,7 @@ def create_app(engine: Engine, settings: Settings | None = None, *, open_access:
     # ----- documents -----
     def document_list() -> schema.DocumentList:
         rows = manage.list_sources(settings, engine.ensure_index())
-        return schema.DocumentList(data=[schema.DocumentOut(**row.to_json()) for row in rows])
+        return schema.DocumentList(data=rows)
 
     @v1("GET", "/documents", response_model=schema.DocumentList, openapi_extra=READER, summary="The corpus's documents")
     async def documents():

@@ -9,6 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from ..citations import Citation
+from ..sources.manage import SourceRow
 from ..validation import TOP_K_MAX, TOP_K_MIN
 
 TOP_K_SCHEMA: JsonDict = {"type": "integer", "minimum": TOP_K_MIN, "maximum": TOP_K_MAX}
@@ -50,21 +52,6 @@ class AskRequest(BaseModel):
     model: str | None = Field(None, description="an id from GET /v1/models; null: the server's backend")
 
 
-class CitationOut(BaseModel):
-    """A verified citation: quote == the document's text[start:end]."""
-    n: int
-    doc_id: str
-    title: str
-    section: str
-    page: int | None
-    quote: str
-    start: int
-    end: int
-    url: str = ""
-    authors: str = ""
-    date: str = ""
-
-
 class AssistantMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
     content: str
@@ -83,7 +70,7 @@ class ChatCompletion(BaseModel):
     created: int
     model: str
     choices: list[Choice]
-    citations: list[CitationOut]
+    citations: list[Citation] = Field(description="verified: each quote is its document's text[start:end]")
     abstained: bool
     standalone_question: str
     notices: list[str]
@@ -103,22 +90,9 @@ class ModelList(BaseModel):
     data: list[ModelOut]
 
 
-class DocumentOut(BaseModel):
-    doc_id: str
-    title: str
-    kind: str
-    chunks: int
-    added: str
-    authors: list[str]
-    date: str
-    licence: str
-    url: str
-    file: str
-
-
 class DocumentList(BaseModel):
     object: Literal["list"] = "list"
-    data: list[DocumentOut]
+    data: list[SourceRow]
 
 
 class IngestOut(BaseModel):
