@@ -1,4 +1,4 @@
-"""Command line: a thin shell over the Engine (ingest, ask, chat, serve, sources, config, eval)."""
+"""Command line: a thin shell over the Engine (ingest, ask, chat, serve, api, sources, config, eval)."""
 from __future__ import annotations
 
 import argparse
@@ -119,6 +119,13 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_api(args) -> int:
+    from .api.server import serve_api
+
+    serve_api(_settings(args), host=args.host, port=args.port)
+    return 0
+
+
 def cmd_sources(args) -> int:
     from .engine import Engine
     from .sources import manage
@@ -209,10 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=top_k_arg, help="passages to read, 1 to 20 (default: settings.top_k)")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("serve", parents=[common], help="start the web app")
+    p = sub.add_parser("serve", parents=[common], help="start the web app (with the HTTP API beside it)")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("api", parents=[common], help="start the HTTP API alone (OpenAI-compatible, see docs/api.md)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_api)
 
     p = sub.add_parser("sources", parents=[common], help="add, list or remove corpus sources",
                        description="assistant sources add factbook (--countries CODES | --related-to DOC_ID | --all)"

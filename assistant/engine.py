@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from . import conversation, validation
 from .answer import Answer, Event
 from .backend_selector import BackendSelector
-from .backends import Backend, PreparesPrefix, StreamsChat
+from .backends import Backend, ExtractiveBackend, PreparesPrefix, StreamsChat
 from .corpus import DocMeta
 from .embedder import get_embedder
 from .index_manager import IndexManager
@@ -40,6 +40,7 @@ class Engine:
         self.embedder = get_embedder()
         self._indexes = IndexManager(self.settings, self.embedder)
         self._backends = BackendSelector(self.settings, backend)
+        self.listeners: list[Callable[[Answer], None]] = []  # called with each final answer (e.g. metrics)
 
     # ----- index -----
     def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
@@ -118,23 +119,23 @@ class Engine:
     def validate(self, question) -> str:
         return validation.question(question, self.settings.max_question_chars)
 
-    def condense(self, question: str, history: list[conversation.Turn]) -> tuple[str, str]:
-        """(standalone question, method)."""
-        result = condense.run(question, history, self.backend, prompts_dir=self.settings.prompts_dir,
-                              history_turns=self.settings.history_turns)
+    def condense(self, question: str, history: list[conversation.Turn], extractive: bool = False) -> tuple[str, str]:
+        """(standalone question, method); extractive: by rule or context only, no LLM."""
+        result = condense.run(question, history, ExtractiveBackend() if extractive else self.backend,
+                              prompts_dir=self.settings.prompts_dir, history_turns=self.settings.history_turns)
         return result.standalone, result.method
 
     def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,
-                      doc_ids: list[str] | None = None) -> Iterator[Event]:
-        """Events: status (text), token (text), then one final (answer)."""
+                      doc_ids: list[str] | None = None, extractive: bool = False) -> Iterator[Event]:
+        """Events: status (text), token (text), then one final (answer). extractive: answer without the LLM."""
         timings: dict[str, float] = {}
         started, settings = time.perf_counter(), self.settings
         request = validate.run(question, top_k, doc_ids, max_chars=settings.max_question_chars,
                                open_index=self._indexes.current)
-        opened, backend = request.opened, self.backend
-        notices = list(self.notices)
+        opened, backend = request.opened, ExtractiveBackend() if extractive else self.backend
+        notices = [] if extractive else list(self.notices)
         with timed(timings, "condense"):
-            standalone, method = self.condense(request.question, history)
+            standalone, method = self.condense(request.question, history, extractive)
         if method != "none":
             yield Event("status", f"Searching for: {standalone}")
         with timed(timings, "retrieve"):
@@ -183,18 +184,23 @@ class ChatSession:
     def reset(self) -> None:
         self.history = []
 
-    def ask_stream(self, question: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> Iterator[Event]:
-        for event in self.engine.answer_stream(question, self.history, top_k=top_k, doc_ids=doc_ids):
+    def ask_stream(self, question: str, top_k: int | None = None, doc_ids: list[str] | None = None,
+                   extractive: bool = False) -> Iterator[Event]:
+        for event in self.engine.answer_stream(question, self.history, top_k=top_k, doc_ids=doc_ids,
+                                               extractive=extractive):
             if event.kind == "final":
                 answer = event.answer
                 assert answer is not None  # a final event always carries its answer (Reply._event)
                 self.history.append(conversation.Turn(answer.question, answer.standalone_question, answer.text))
                 del self.history[:-self.engine.settings.history_turns]
+                for listener in self.engine.listeners:
+                    listener(answer)
             yield event
 
-    def ask(self, question: str, top_k: int | None = None, doc_ids: list[str] | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, doc_ids: list[str] | None = None,
+            extractive: bool = False) -> Answer:
         answer = None
-        for event in self.ask_stream(question, top_k=top_k, doc_ids=doc_ids):
+        for event in self.ask_stream(question, top_k=top_k, doc_ids=doc_ids, extractive=extractive):
             if event.kind == "final":
                 answer = event.answer
         assert answer is not None  # answer_stream ends with a final event, or raises

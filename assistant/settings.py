@@ -20,6 +20,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from .api import keys as access_keys
 from .validation import TOP_K_MAX, TOP_K_MIN
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +110,7 @@ class ChatSettings(_Section):
 
 
 class ServerSettings(_Section):
-    """The web app."""
+    """The web app and the HTTP API."""
 
     host: str = Field("127.0.0.1", description="address the web app listens on")
     port: int = Field(7860, ge=1, le=65535, description="port the web app listens on")
@@ -117,6 +118,17 @@ class ServerSettings(_Section):
     concurrency_limit: int = Field(1, ge=1, le=256, description="answers generated at the same time")
     uploads: bool = Field(False, description="the Documents view may add and remove documents")
     editors: str = Field("", description="with login on, only these users ('a,b') may upload or remove")
+    api_keys: str = Field("", description="HTTP API keys, 'key:role[,key2:role2]' (roles: reader, editor, admin; "
+                                          f"keys of {access_keys.MIN_KEY_CHARS}+ characters); empty: the API is open "
+                                          "only when bound to localhost")
+    api_max_request_kb: int = Field(1024, ge=1, le=1048576,
+                                    description="largest HTTP API request body, in KB (uploads: max_file_mb)")
+
+    @field_validator("api_keys")
+    @classmethod
+    def _api_keys(cls, value: str) -> str:
+        access_keys.parse(value)
+        return value
 
 
 SECTIONS: dict[str, type[_Section]] = {
@@ -334,7 +346,7 @@ def _explain_errors(exc: ValidationError, values: dict[str, Any], sources: dict[
     for error in exc.errors(include_url=False):
         name = str(error["loc"][-1]) if error["loc"] else "?"
         field = SECTIONS[FLAT[name]].model_fields[name] if name in FLAT else None
-        value = values.get(name, error.get("input"))
+        value = _masked(name, values.get(name, error.get("input")))
         message = error["msg"].removeprefix("Value error, ")
         if field is not None and error["type"] != "value_error":
             message = f"expected {_expected(field)} ({message[:1].lower()}{message[1:]})"
@@ -368,6 +380,8 @@ def _masked(name: str, value: Any) -> Any:
         return "***"
     if name == "auth" and value:
         return ",".join(f"{pair.split(':', 1)[0]}:***" for pair in str(value).split(","))
+    if name == "api_keys" and value:
+        return access_keys.masked(str(value))
     return value
 
 

@@ -30,9 +30,12 @@ def free_port() -> int:
 
 
 class AppServer:
-    """The app in a subprocess: started by start(), reachable at .url, stopped by stop()."""
+    """The app in a subprocess: started by start(), reachable at .url, stopped by stop().
 
-    def __init__(self, workdir: Path, corpus_dir: Path, script: str = "ui.py", **env):
+    script and args: what python runs (e.g. "-m", ("assistant.cli", "api")); ready_path: polled until it answers."""
+
+    def __init__(self, workdir: Path, corpus_dir: Path, script: str = "ui.py", args: tuple[str, ...] = (),
+                 ready_path: str = "", **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.workdir = workdir
@@ -51,19 +54,19 @@ class AppServer:
             **{k: str(v) for k, v in env.items()},
         }
         self.env.pop("ASSISTANT_CONFIG", None)
-        self.script = script
+        self.script, self.args, self.ready_path = script, args, ready_path
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> AppServer:
         self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, self.script], cwd=REPO, env=self.env, stdout=self._log,
+        self.proc = subprocess.Popen([sys.executable, self.script, *self.args], cwd=REPO, env=self.env, stdout=self._log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the app exited with {self.proc.returncode}:\n{self.log()[-4000:]}")
             try:
-                if httpx.get(self.url, timeout=2).status_code in (200, 401):
+                if httpx.get(self.url + self.ready_path, timeout=2).status_code in (200, 401):
                     return self
             except httpx.HTTPError:
                 pass

@@ -22,6 +22,7 @@ from starlette.requests import cookie_parser
 from starlette.responses import JSONResponse
 
 from .. import feedback
+from ..api.keys import is_loopback as keys_loopback
 from ..corpus import SUPPORTED, Collection, load_collection
 from ..engine import Engine, QuestionError
 from ..progress import terminal_progress
@@ -723,9 +724,11 @@ def main(settings: Settings | None = None, host: str | None = None, port: int | 
     serve(Engine(settings), settings, host=host, port=port)
 
 
-def serve(engine: Engine, settings: Settings, host: str | None = None, port: int | None = None,
-          **launch_kwargs) -> None:
-    """Open (or build, with a progress bar) the index, load the backend, then serve until interrupted."""
+def serve(engine: Engine, settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Open (or build, with a progress bar) the index, load the backend, then serve the web app with the HTTP API
+    beside it (one server) until interrupted."""
+    from ..api import server as api_server
+
     host = host or settings.host
     port = int(port or settings.port)
     auth = parse_auth(settings.auth)
@@ -735,14 +738,16 @@ def serve(engine: Engine, settings: Settings, host: str | None = None, port: int
     logger.info("Backend: %s (%s)", engine.backend_name, engine.model_name)
     for notice in engine.notices:
         logger.info("note: %s", notice)
-    if host not in ("127.0.0.1", "localhost", "::1") and not auth:
+    if not keys_loopback(host) and not auth:
         logger.warning("warning: listening on %s without a login; set ASSISTANT_AUTH='user:password' to require one.",
                        host)
+    logger.info("%s", api_server.access_line(settings, host))
     demo = build_app(engine, settings)
-    launch_kwargs["app_kwargs"] = app_kwargs(demo, settings, launch_kwargs.get("app_kwargs"))
-    demo.launch(server_name=host, server_port=port, auth=auth,
-                auth_message=(for_display(f"Sign in to the {load_collection(settings.corpus_dir).title}.")
-                              if auth else None),
-                max_file_size=max(1, int(settings.max_file_mb * 1024 * 1024)),  # bytes; also caps /upload
-                theme=assets.theme(), css=assets.CSS, head=assets.HEAD, footer_links=["api"],
-                show_error=False, **launch_kwargs)
+    app = api_server.build(engine, settings, host)
+    gr.mount_gradio_app(app, demo, path="", server_name=host, server_port=port, auth=auth,
+                        auth_message=(for_display(f"Sign in to the {load_collection(settings.corpus_dir).title}.")
+                                      if auth else None),
+                        max_file_size=max(1, int(settings.max_file_mb * 1024 * 1024)),  # bytes; also caps /upload
+                        theme=assets.theme(), css=assets.CSS, head=assets.HEAD, footer_links=["api"],
+                        show_error=False, app_kwargs=app_kwargs(demo, settings))
+    api_server.run(app, host, port)
