@@ -22,10 +22,11 @@ from .backends import Backend, ExtractiveBackend, PreparesPrefix, StreamsChat
 from .corpus import DocMeta
 from .embedder import get_embedder
 from .index_manager import IndexManager
-from .pipeline import check, condense, gate, generate, ground, reconcile, retrieve, timed, validate
+from .pipeline import check, condense, gate, generate, ground, prompt, reconcile, retrieve, timed, validate
 from .pipeline.generate import SENTINEL  # noqa: F401  (re-exported)
 from .pipeline.prompt import CorpusPrompt  # noqa: F401  (re-exported)
 from .pipeline.reply import Reply
+from .prompts import render
 from .settings import Settings
 from .store import Index, IngestReport
 from .validation import QuestionError  # noqa: F401  (re-exported: callers import it from here)
@@ -98,15 +99,22 @@ class Engine:
         self.settings = self._backends.switch(backend)
 
     def warm_up(self) -> float:
-        """Loads the LLM and reads the corpus prompt into its cache now, not on the first question; seconds."""
+        """Loads the LLM and puts its fixed system prompts (condense rules, answer rules, a small corpus whole) in
+        its cache now, from saved states where it can, not on the first question; seconds."""
         started = time.perf_counter()
-        corpus = self._indexes.current().corpus
+        opened = self._indexes.current()
         backend = self.backend
-        if isinstance(backend, PreparesPrefix) and corpus:
-            try:
-                backend.prefill(corpus.system)
-            except Exception as exc:  # the first question then reads the corpus itself, or reports the fault
-                logger.warning("could not prepare the model's corpus cache: %s", exc)
+        if isinstance(backend, PreparesPrefix):
+            prompts_dir = self.settings.prompts_dir
+            systems = [render(prompts_dir, "condense_system"), prompt.system(prompts_dir, opened.index.doc_meta)]
+            if opened.corpus:
+                systems.append(opened.corpus.system)
+            for system in systems:
+                try:
+                    backend.prefill(system)
+                except Exception as exc:  # the first question then reads it itself, or reports the fault
+                    logger.warning("could not prepare the model's prompt cache: %s", exc)
+                    break
         return time.perf_counter() - started
 
     def session(self) -> ChatSession:

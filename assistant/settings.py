@@ -95,6 +95,8 @@ class LLMSettings(_Section):
                                    "their neighbours up to this many characters; 0: the passages whole")
     llm_corpus_chars: int = Field(9000, ge=0,
                                   description="a corpus this small goes whole into the cached prompt; 0: never")
+    prompt_cache_dir: str = Field("", description="where the local model's fixed prompts are saved as KV states; "
+                                  "empty: prompt-states/ in the model cache folder")
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="sampling temperature; 0: deterministic")
     openai_base_url: str = Field("http://127.0.0.1:8000/v1", description="OpenAI-compatible server (openai backend)")
     openai_model: str = Field("default", description="model name sent to the OpenAI-compatible server")

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from .base import BackendError
+from .prefix_cache import PrefixCache
 
 if TYPE_CHECKING:
-    from llama_cpp.llama import LlamaState
     from llama_cpp.llama_types import ChatCompletionRequestMessage
 
 MODEL_NAME = "Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
@@ -77,7 +77,7 @@ def resolve_model_path(settings) -> Path:
     return target
 
 
-PREFIX_CACHE_MIN_CHARS = 4000
+LONG_PROMPT_CHARS = 4000  # a system prompt this long takes seconds to read (a small corpus whole)
 
 
 class LocalLlama:
@@ -89,40 +89,38 @@ class LocalLlama:
         self.path = path
         self.model = MODEL_NAME if path.name == MODEL_FILE else path.name
         self.temperature = settings.temperature
-        self.llm = Llama(model_path=str(path), n_ctx=settings.n_ctx, n_threads=settings.n_threads or os.cpu_count(),
+        n_ctx = settings.n_ctx
+        self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=settings.n_threads or os.cpu_count(),
                          chat_format="chatml", verbose=False, seed=0)
         self.lock = threading.Lock()  # one generation at a time per loaded model
-        self._prefix: tuple[str, list[int], LlamaState] | None = None  # a long system prompt, its tokens, KV state
+        stat = path.stat()
+        identity = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|n_ctx={n_ctx}"
+        states = Path(settings.prompt_cache_dir).expanduser() if settings.prompt_cache_dir else None
+        self.prefixes = PrefixCache(self.llm, states or model_cache_dir() / "prompt-states", identity)
         self.preparing = threading.Event()  # set while a long system prompt is being read the first time
 
     def will_prepare(self, system: str) -> bool:
         """Whether answering with this system prompt first waits for it to be read (seconds, not milliseconds)."""
-        return self.preparing.is_set() or (len(system) >= PREFIX_CACHE_MIN_CHARS
-                                           and (self._prefix is None or self._prefix[0] != system))
+        return self.preparing.is_set() or (len(system) >= LONG_PROMPT_CHARS and not self.prefixes.has(system))
 
     def prefill(self, system: str) -> None:
-        """Read a long system prompt (the corpus) into the KV cache now and keep a snapshot of it."""
+        """Put a system prompt's KV state in the model now (from the saved states, or read and saved)."""
         with self.lock:
             self._restore_prefix(system)
 
     def _restore_prefix(self, system: str) -> None:
-        """Other prompts (condensing a follow-up) overwrite the KV cache; a saved snapshot of the long system
-        prompt puts it back in milliseconds, so llama.cpp only reads what follows it."""
-        if len(system) < PREFIX_CACHE_MIN_CHARS:
-            return
-        if self._prefix is not None and self._prefix[0] == system:
-            _, tokens, state = self._prefix
-            if list(self.llm.input_ids[:len(tokens)]) != tokens:
-                self.llm.load_state(state)
-            return
+        """The fixed system prompt's KV state, restored in milliseconds when saved (in memory or on disk), so
+        llama.cpp reads only what follows it: the passages and the question."""
         tokens = self.llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode(), special=True)
-        self.preparing.set()
+        long = len(system) >= LONG_PROMPT_CHARS and not self.prefixes.has(system)
+        if long:
+            self.preparing.set()
         try:
-            self.llm.reset()
-            self.llm.eval(tokens)
-            self._prefix = (system, tokens, self.llm.save_state())
+            how = self.prefixes.ensure(system, tokens)
+            logger.debug("system prompt of %d tokens: %s", len(tokens), how)
         finally:
-            self.preparing.clear()
+            if long:
+                self.preparing.clear()
 
     def stream(self, messages: list[dict], max_tokens: int) -> Iterator[str]:
         with self.lock:
