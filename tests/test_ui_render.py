@@ -164,3 +164,12 @@ def test_build_app_shows_index_status_and_backend_notices(engine_with_missing_mo
     config = demo.get_config_file()
     api_names = {d.get("api_name") for d in config["dependencies"] if d.get("api_visibility") == "public"}
     assert api_names == {"ask", "documents"}
+
+
+def test_the_latency_shown_counts_the_wait_for_a_turn():
+    answer, _ = evil_answer()
+    answer.timings_ms = {"total": 5700.0, "queue_wait": 2600.0}
+    assert esc("5.7 s (2.6 s waiting for a turn)") in answer_html(1, answer)
+    answer.timings_ms = {"total": 3100.0, "queue_wait": 20.0}
+    html = answer_html(1, answer)
+    assert "3.1 s" in html and "waiting" not in html

@@ -241,7 +241,11 @@ class AppEvents:
             yield gr.skip(), gr.skip(), conv, gr.Textbox(**self.idle_box), gr.skip()
             return
         if not conv.stop.is_set():
+            waited_ms = (time.monotonic() - turn.asked_at) * 1e3
             yield from self.stream_answer(conv, turn, top_k, doc_ids)
+            if turn.answer is not None:  # the latency shown is the user's: the wait for an answer slot included
+                turn.answer.timings_ms["queue_wait"] = waited_ms
+                turn.answer.timings_ms["total"] = turn.answer.timings_ms.get("total", 0.0) + waited_ms
         if turn.answer is None and turn.error is None:
             turn.error = STOPPED
         yield (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv,

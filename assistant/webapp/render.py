@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..answer import Answer
@@ -57,6 +57,11 @@ class Turn:
     answer: Answer | None = None  # None while the answer is being produced
     rating: str | None = None  # "up" | "down"
     error: str | None = None  # why there is no answer (failed or stopped)
+    asked_at: float = field(default_factory=time.monotonic)  # when it was asked: the wait for a slot counts too
+
+
+def _duration(ms: float) -> str:
+    return f"{ms / 1000:.1f} s" if ms >= 1000 else f"{ms:.0f} ms"
 
 
 # ----- header, intro, notices -----
@@ -175,10 +180,11 @@ def answer_html(turn_no: int, answer: Answer) -> str:
         body = f'<div class="answer-text">{_answer_text_html(turn_no, answer)}</div>'
     notes = "".join(f'<div class="answer-note">{esc_line(n)}</div>' for n in dict.fromkeys(answer.notices))
     total = answer.timings_ms.get("total")
+    waited = answer.timings_ms.get("queue_wait", 0.0)
     meta = [f"{len(answer.citations)} verified quote{'s' * (len(answer.citations) != 1)}"] if answer.citations else []
     meta.append(f"{answer.backend}" + (f" ({answer.model})" if answer.model and answer.backend != "extractive" else ""))
     if total is not None:
-        meta.append(f"{total / 1000:.1f} s" if total >= 1000 else f"{total:.0f} ms")
+        meta.append(_duration(total) + (f" ({_duration(waited)} waiting for a turn)" if waited >= 500 else ""))
     copy_text = esc(plain_text(answer)).replace("\n", "&#10;")
     return (
         f'<div class="{cls}" id="ans-{turn_no}">{body}{notes}'
