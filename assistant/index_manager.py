@@ -36,7 +36,7 @@ class IndexManager:
     def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
         """Builds a new generation while questions keep using the current one; the switch is atomic."""
         with self._ingest_lock:
-            report = Ingestor(self.settings, self.embedder, progress=progress, log=self.log).run(rebuild=rebuild)
+            report = Ingestor(self.settings, self.embedder, progress=progress).run(rebuild=rebuild)
         with self._lock:
             self._current = False
         return report
