@@ -21,6 +21,7 @@ from assistant.store import (
     untrusted_copies,
 )
 
+from fixtures.logs import store_messages
 from rb_support import PLOTS_Q, REPORT, REPORT_ID, assert_citations_verified, cli, settings_for
 
 FILE = REPORT.name
@@ -125,7 +126,7 @@ TAMPER = {
 
 
 @pytest.mark.parametrize("tamper", TAMPER.values(), ids=TAMPER.keys())
-def test_tampered_copy_is_named_reindexed_and_never_cited(copied, tamper):
+def test_tampered_copy_is_named_reindexed_and_never_cited(copied, tamper, caplog):
     corpus, index = copied
     old_generation = state(index)["generation"]
     tamper(index)
@@ -137,19 +138,19 @@ def test_tampered_copy_is_named_reindexed_and_never_cited(copied, tamper):
     logs: list[str] = []
     engine = Engine(settings, log=logs.append)
     assert_answers_from_the_corpus_file(engine)
-    assert DAMAGED in logs, logs
+    assert DAMAGED in store_messages(caplog), store_messages(caplog)
     assert not any("The index is damaged" in m for m in logs), logs  # only this document was re-indexed
     assert_repaired(corpus, index, old_generation)
     assert engine.document(REPORT_ID)[0].url.startswith("https://www.washingtoninstitute.org/")
 
 
-def test_orphan_chunks_of_a_removed_copy_are_dropped(copied):
+def test_orphan_chunks_of_a_removed_copy_are_dropped(copied, caplog):
     corpus, index = copied
     old_generation = state(index)["generation"]
     write_docs(index, {})
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index), log=lambda m: None)
     assert_answers_from_the_corpus_file(engine)
+    logs = store_messages(caplog)
     assert DAMAGED in logs, logs
     assert f"chunks.jsonl holds passages of '{REPORT_ID}', which has no index copy (edited or damaged); " \
            "dropping them" in logs, logs
@@ -173,7 +174,7 @@ def test_cli_ingest_after_tampering_reindexes_and_says_so(copied):
     assert again.up_to_date and again.repaired == [] and again.summary().startswith("Index up to date")
 
 
-def test_engine_ingest_reports_the_repair_and_reuses_untouched_documents(copied):
+def test_engine_ingest_reports_the_repair_and_reuses_untouched_documents(copied, caplog):
     corpus, index = copied
     (corpus / "notes.md").write_text("# Field notes\n\nThe workshop on regional cooperation met in Dushanbe.\n",
                                      encoding="utf-8")
@@ -181,45 +182,46 @@ def test_engine_ingest_reports_the_repair_and_reuses_untouched_documents(copied)
     assert engine.ingest().added == ["notes.md"]
     edit_chunks(index, TRUE, FALSE)
 
+    caplog.clear()
     logs: list[str] = []
     report = Engine(settings_for(corpus, index), log=logs.append).ingest()
     assert not report.up_to_date
     assert report.repaired == [FILE] and report.updated == [FILE] and report.unchanged == ["notes.md"]
     assert report.embedded_chunks == len([c for c in load_generation(gen_dir(index))[0] if c.doc_id == REPORT_ID])
-    assert logs == [DAMAGED]
+    assert logs == [] and store_messages(caplog) == [DAMAGED]
     assert f"re-indexed {FILE}" in report.summary()
 
 
-def test_corpus_file_changed_since_indexing_is_reindexed_on_open(copied):
+def test_corpus_file_changed_since_indexing_is_reindexed_on_open(copied, caplog):
     corpus, index = copied
     report = corpus / FILE
     report.write_text(report.read_text(encoding="utf-8").replace(TRUE, "five in India"), encoding="utf-8")
     with pytest.raises(IndexStale, match=f"corpus/{re.escape(FILE)} changed since '{REPORT_ID}' was indexed"):
         Index(settings_for(corpus, index))
 
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index), log=lambda m: None)
     answer = engine.session().ask(PLOTS_Q)
     assert "five in india" in answer.text.lower() and "three in india" not in answer.text.lower(), answer.text
     assert_citations_verified(answer, engine)
+    logs = store_messages(caplog)
     assert f"corpus/{FILE} changed since '{REPORT_ID}' was indexed; re-indexing it" in logs, logs
 
 
-def test_corpus_file_removed_since_indexing_is_dropped_on_open(copied):
+def test_corpus_file_removed_since_indexing_is_dropped_on_open(copied, caplog):
     corpus, index = copied
     notes = corpus / "notes.md"
     notes.write_text("# Field notes\n\nThe workshop on regional cooperation met in Dushanbe.\n", encoding="utf-8")
     Engine(settings_for(corpus, index), log=lambda m: None).ingest()
     notes.unlink()
 
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index), log=lambda m: None)
     assert {d.doc_id for d in engine.documents()} == {REPORT_ID}
-    assert "corpus/notes.md, indexed as 'notes', is no longer in the corpus; removing it from the index" in logs
+    assert "corpus/notes.md, indexed as 'notes', is no longer in the corpus; removing it from the index" in \
+        store_messages(caplog)
     assert_answers_from_the_corpus_file(engine)
 
 
-def test_index_of_an_older_format_is_reindexed(copied):
+def test_index_of_an_older_format_is_reindexed(copied, caplog):
     corpus, index = copied
     old = state(index)
     docs = read_docs(index)
@@ -228,9 +230,9 @@ def test_index_of_an_older_format_is_reindexed(copied):
     write_docs(index, docs)
     (index / "state.json").write_text(json.dumps({**old, "version": 2, "fingerprint": "v2" + old["fingerprint"][2:]}))
 
-    logs: list[str] = []
-    engine = Engine(settings_for(corpus, index), log=logs.append)
+    engine = Engine(settings_for(corpus, index), log=lambda m: None)
     assert_answers_from_the_corpus_file(engine)
+    logs = store_messages(caplog)
     assert "The index was built by an older version (format 2); re-indexing everything." in logs, logs
     assert state(index)["version"] == old["version"]
     assert_repaired(corpus, index, old["generation"])
@@ -251,7 +253,7 @@ def test_old_collections_and_their_folders_are_removed(copied):
 
     engine = Engine(settings, log=lambda m: None)
     ingests = 4
-    for i in range(ingests):  # each adds a document: a new generation and a new collection each time
+    for i in range(ingests):  # each adds a document: a new generation, still the one shared collection
         (corpus / f"extra-{i}.md").write_text(f"# Extra {i}\n\nProvincial reconstruction note number {i}.\n",
                                               encoding="utf-8")
         assert engine.ingest().added == [f"extra-{i}.md"]
