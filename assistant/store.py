@@ -480,8 +480,10 @@ class Ingestor:
                 self._report_up_to_date(previous, report)
             else:
                 build = self._build(scan, previous, report)
+                partial = self.index_dir / "gens" / (build.generation + ".partial")  # until the commit
+                partial.mkdir(parents=True)
                 self._embed_new(build, previous, report)
-                partial = self._write(build, previous)
+                self._write(build, previous, partial)
                 collection, present = self._sync_chroma(build, force=previous is None)
                 state = self._commit(build, partial, report)
                 self._collect_garbage(state, collection, present - set(chroma_ids(build.chunks, build.docs)))
@@ -625,10 +627,8 @@ class Ingestor:
                 self.progress(min(i + batch, total), total)
         return out
 
-    def _write(self, build: _Build, previous: _Previous | None) -> Path:
+    def _write(self, build: _Build, previous: _Previous | None, partial: Path) -> None:
         """The generation's files in gens/<gen>.partial/, the derived arrays reused where the chunks are."""
-        partial = self.index_dir / "gens" / (build.generation + ".partial")
-        partial.mkdir(parents=True)
         assert build.matrix is not None
         source = _write_generation(partial, build.chunks, build.matrix, build.docs)
         prior = None
@@ -636,7 +636,6 @@ class Ingestor:
             prior = Derived.load(self.index_dir / "gens" / previous.state["generation"],
                                  previous.stored.source_sha256, len(previous.stored.chunks))
         Derived.build(build.chunks, prior, build.reused if prior else None).save(partial, source)
-        return partial
 
     def _sync_chroma(self, build: _Build, force: bool):
         """Upserts the chunks the shared collection lacks (all of them when force); returns the collection and
