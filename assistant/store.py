@@ -622,7 +622,7 @@ class Ingestor:
             self.progress(0, total)
         for i in range(0, total, batch):
             part = order[i:i + batch]
-            out[part] = self.embedder.embed([chunks[j].embed_text() for j in part])
+            out[part] = self.embedder.embed([chunks[j].embed_text() for j in part], bulk=True)
             if self.progress:
                 self.progress(min(i + batch, total), total)
         return out

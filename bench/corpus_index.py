@@ -30,7 +30,7 @@ def _engine(corpus: Path, index: Path):
     from assistant.settings import Settings
 
     settings = Settings.load(config_file=None, corpus_dir=corpus, index_dir=index, backend="extractive")
-    return Engine(settings, log=lambda m: None)
+    return Engine(settings)  # messages (main's log=print or a logger) go to stdout/stderr, not the JSON line
 
 
 def _questions(limit: int) -> list[str]:
