@@ -279,6 +279,12 @@ class StoredGeneration:
     docs: dict
     chunk_digests: dict[str, str]  # doc_id -> sha256 of its chunk lines as stored
     source_sha256: str  # of chunks.jsonl: what the derived arrays were built from
+    lines: list[str]  # chunks.jsonl, one line a chunk
+
+    def canonical_lines(self) -> set[str]:
+        """Documents whose chunk lines are stored as _chunk_line writes them (and hash to their chunks_sha256)."""
+        return {doc_id for doc_id, digest in self.chunk_digests.items()
+                if isinstance(self.docs.get(doc_id), dict) and self.docs[doc_id].get("chunks_sha256") == digest}
 
 
 def read_generation(gen_dir: Path) -> StoredGeneration:
@@ -296,7 +302,7 @@ def read_generation(gen_dir: Path) -> StoredGeneration:
     if len(chunks) != len(matrix):
         raise ValueError(f"{len(chunks)} chunks but {len(matrix)} embeddings")
     return StoredGeneration(chunks, matrix, docs, {d: _sha256("\n".join(ls)) for d, ls in lines_by_doc.items()},
-                            hashlib.sha256(raw).hexdigest())
+                            hashlib.sha256(raw).hexdigest(), lines)
 
 
 def load_generation(gen_dir: Path) -> tuple[list[Chunk], np.ndarray, dict]:
@@ -304,9 +310,11 @@ def load_generation(gen_dir: Path) -> tuple[list[Chunk], np.ndarray, dict]:
     return stored.chunks, stored.matrix, stored.docs
 
 
-def _write_generation(gen_dir: Path, chunks: list[Chunk], matrix: np.ndarray, docs: dict) -> str:
-    """Writes the generation's files; returns the sha256 of chunks.jsonl."""
-    data = "".join(_chunk_line(chunk) + "\n" for chunk in chunks).encode("utf-8")
+def _write_generation(gen_dir: Path, chunks: list[Chunk], matrix: np.ndarray, docs: dict,
+                      lines: list[str | None]) -> str:
+    """Writes the generation's files; returns the sha256 of chunks.jsonl. lines: a chunk's stored line to keep as
+    it is, or None to serialize the chunk."""
+    data = "".join((line or _chunk_line(chunk)) + "\n" for chunk, line in zip(chunks, lines)).encode("utf-8")
     (gen_dir / "chunks.jsonl").write_bytes(data)
     np.save(gen_dir / "embeddings.npy", matrix)
     (gen_dir / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
@@ -630,11 +638,14 @@ class Ingestor:
     def _write(self, build: _Build, previous: _Previous | None, partial: Path) -> None:
         """The generation's files in gens/<gen>.partial/, the derived arrays reused where the chunks are."""
         assert build.matrix is not None
-        source = _write_generation(partial, build.chunks, build.matrix, build.docs)
+        lines: list[str | None] = [None] * len(build.chunks)
         prior = None
         if previous and previous.stored:
-            prior = Derived.load(self.index_dir / "gens" / previous.state["generation"],
-                                 previous.stored.source_sha256, len(previous.stored.chunks))
+            stored, canonical = previous.stored, previous.stored.canonical_lines()
+            lines = [stored.lines[p] if p >= 0 and stored.chunks[p].doc_id in canonical else None for p in build.reused]
+            prior = Derived.load(self.index_dir / "gens" / previous.state["generation"], stored.source_sha256,
+                                 len(stored.chunks))
+        source = _write_generation(partial, build.chunks, build.matrix, build.docs, lines)
         Derived.build(build.chunks, prior, build.reused if prior else None).save(partial, source)
 
     def _sync_chroma(self, build: _Build, force: bool):
