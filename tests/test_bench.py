@@ -62,7 +62,7 @@ def test_corpus_index_scenario_measures_and_leaves_the_corpus_as_it_was(tmp_path
     with pytest.raises(SystemExit):  # no index and no --build: refused, nothing built
         corpus_index.main(argv)
     assert not index.exists()
-    Engine(Settings.load(corpus_dir=corpus, index_dir=index, backend="extractive"), log=lambda m: None).ingest()
+    Engine(Settings.load(corpus_dir=corpus, index_dir=index, backend="extractive")).ingest()
     assert corpus_index.main(argv) == 0
     results = json.loads((out / "corpus-index.json").read_text(encoding="utf-8"))
     ingest = results["reingest"]

@@ -21,7 +21,7 @@ from assistant.store import (
     untrusted_copies,
 )
 
-from fixtures.logs import store_messages
+from fixtures.store_logs import store_messages
 from rb_support import PLOTS_Q, REPORT, REPORT_ID, assert_citations_verified, cli, settings_for
 
 FILE = REPORT.name
