@@ -15,7 +15,6 @@ from .settings import Settings
 from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, Ingestor, IngestReport, release_chroma
 
 logger = logging.getLogger(__name__)
-_store_logger = logging.getLogger("assistant.store")  # store.py reports through a log callable
 
 
 @dataclass
@@ -39,8 +38,7 @@ class IndexManager:
     def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
         """Builds a new generation while questions keep using the current one; the switch is atomic."""
         with self._ingest_lock:
-            ingestor = Ingestor(self.settings, self.embedder, progress=progress, log=_store_logger.info)
-            report = ingestor.run(rebuild=rebuild)
+            report = Ingestor(self.settings, self.embedder, progress=progress).run(rebuild=rebuild)
         with self._lock:
             self._current = False
         return report

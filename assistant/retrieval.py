@@ -5,9 +5,8 @@ import time
 from dataclasses import dataclass, field
 
 from .focus import DocumentNames
-from .guard import instruction_spans
 from .store import Index
-from .textutil import sentence_spans, terms
+from .textutil import terms
 
 
 @dataclass
@@ -45,8 +44,8 @@ class HybridRetriever:
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
-        # Chunks made mostly of instructions to an assistant are hostile text, never context.
-        self.injected = {i for i, chunk in enumerate(index.chunks) if _mostly_instructions(chunk.text)}
+        # Chunks made mostly of instructions to an assistant are hostile text, never context (flagged at ingest).
+        self.injected = index.injected
         self.names = DocumentNames({doc_id: meta for doc_id, (meta, _) in index.docs.items()})
 
     def retrieve(self, query: str, top_k: int = 5, doc_ids: list[str] | None = None) -> Retrieval:
@@ -135,12 +134,6 @@ class HybridRetriever:
         for n, passage in enumerate(passages, start=1):
             passage.n = n
         return passages
-
-
-def _mostly_instructions(text: str) -> bool:
-    spans = sentence_spans(text)
-    flagged = len(instruction_spans(text))
-    return flagged > 0 and 2 * flagged >= len(spans)
 
 
 def _jaccard(a: set, b: set) -> float:

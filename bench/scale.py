@@ -157,7 +157,7 @@ def run(work: Path, sizes: list[int], questions: list[str], rounds: int = 1) -> 
     log(f"scale: embedding a pool of {min(POOL, biggest)} real paragraphs")
     texts = corpus_gen.paragraphs_for(biggest)
     with Timer() as t:
-        pool = embedder.embed([f"Synthetic dossier\n{x}" for x in texts[:min(POOL, biggest)]])
+        pool = embedder.embed([f"Synthetic dossier\n{x}" for x in texts[:min(POOL, biggest)]], bulk=True)
     out = {"sizes": sizes, "queries": len(questions), "rounds": rounds, "pool": len(pool), "sigma": SIGMA,
            "pool_embed_s": round(t.seconds, 1), "embedded": {}, "server": {}}
     vectors = _vectors(biggest, pool, rng)

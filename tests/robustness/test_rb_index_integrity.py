@@ -247,7 +247,7 @@ def test_old_collections_and_their_folders_are_removed(copied):
 
     engine = Engine(settings)
     ingests = 4
-    for i in range(ingests):  # each adds a document: a new generation and a new collection each time
+    for i in range(ingests):  # each adds a document: a new generation, still the one shared collection
         (corpus / f"extra-{i}.md").write_text(f"# Extra {i}\n\nProvincial reconstruction note number {i}.\n",
                                               encoding="utf-8")
         assert engine.ingest().added == [f"extra-{i}.md"]
