@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -22,8 +23,20 @@ UNCOVERED_Q = "Which football club does the Taliban leader support?"  # on topic
 MAX_TOKENS = 64  # the answers here take ~25; the 1.5B model writes ~5 tokens/s on 2 shared cores
 
 
-def llama_server(settings, workdir) -> ServerProcess:
-    """The llama.cpp server on the GGUF the local backend would load, on a free port; skips where it is missing."""
+class LlamaServer(ServerProcess):
+    """`python -m llama_cpp.server` on this GGUF, on a free port; OpenAI's API at base_url."""
+
+    def __init__(self, model: Path, workdir: Path):
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}/v1"
+        super().__init__([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias",
+                          MODEL_ALIAS, "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
+                          "--chat_format", "chatml"],
+                         self.base_url + "/models", workdir / f"llama-server-{port}.log", start_timeout_s=120)
+
+
+def llama_server(settings, workdir: Path) -> LlamaServer:
+    """A server on the GGUF the local backend would load; skips where it or the server's packages are missing."""
     from assistant.backends.local import resolve_model_path
 
     try:
@@ -33,14 +46,7 @@ def llama_server(settings, workdir) -> ServerProcess:
     missing = [name for name in ("sse_starlette", "starlette_context") if importlib.util.find_spec(name) is None]
     if missing:
         pytest.skip(f"llama.cpp server dependencies not installed ({', '.join(missing)}): pip install '.[local]'")
-    port = free_port()
-    server = ServerProcess([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias",
-                            MODEL_ALIAS, "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-                            "--chat_format", "chatml"],
-                           f"http://127.0.0.1:{port}/v1/models", workdir / f"llama-server-{port}.log",
-                           start_timeout_s=120)
-    server.base_url = f"http://127.0.0.1:{port}/v1"  # type: ignore[attr-defined]
-    return server
+    return LlamaServer(model, workdir)
 
 
 @pytest.fixture(scope="module")
