@@ -101,7 +101,8 @@ class LLMSettings(_Section):
     openai_base_url: str = Field("http://127.0.0.1:8000/v1", description="OpenAI-compatible server (openai backend)")
     openai_model: str = Field("default", description="model name sent to the OpenAI-compatible server")
     openai_api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server")
-    openai_timeout_s: float = Field(60.0, gt=0, description="seconds before an OpenAI-compatible call gives up")
+    openai_timeout_s: float = Field(60.0, gt=0, description="seconds an OpenAI-compatible server may stay silent "
+                                    "(connecting, reading the prompt, between tokens) before the call gives up")
 
 
 class ChatSettings(_Section):

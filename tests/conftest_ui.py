@@ -6,30 +6,19 @@ concurrency tests): `python tests/conftest_ui.py` with the same ASSISTANT_* envi
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
-
-import httpx
 
 from fixtures.corpus import CORPUS, REPORT  # noqa: F401 (re-exported to the UI tests)
 from fixtures.llm import ScriptedLLM, passages_in
+from fixtures.servers import ServerProcess, free_port, started  # noqa: F401 (free_port, started: re-exported)
 
 REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "test-output" / "ui"  # gitignored; CI keeps it as an artifact
 START_TIMEOUT_S = 240
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class AppServer:
+class AppServer(ServerProcess):
     """The app in a subprocess: started by start(), reachable at .url, stopped by stop().
 
     script and args: what python runs (e.g. "-m", ("assistant.cli", "api")); ready_path: polled until it answers."""
@@ -41,8 +30,7 @@ class AppServer:
         self.workdir = workdir
         self.corpus_dir = corpus_dir
         self.feedback_path = workdir / "feedback.jsonl"
-        self.log_path = workdir / f"app-{self.port}.log"
-        self.env = {
+        environment = {
             **os.environ,
             "ASSISTANT_INDEX_DIR": str(workdir / "index"),
             "ASSISTANT_CORPUS_DIR": str(corpus_dir),
@@ -53,49 +41,9 @@ class AppServer:
             "PYTHONUNBUFFERED": "1",
             **{k: str(v) for k, v in env.items()},
         }
-        self.env.pop("ASSISTANT_CONFIG", None)
-        self.script, self.args, self.ready_path = script, args, ready_path
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> AppServer:
-        self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, self.script, *self.args], cwd=REPO, env=self.env, stdout=self._log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the app exited with {self.proc.returncode}:\n{self.log()[-4000:]}")
-            try:
-                if httpx.get(self.url + self.ready_path, timeout=2).status_code in (200, 401):
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        self.stop()
-        raise RuntimeError(f"the app did not answer on {self.url} in {START_TIMEOUT_S} s:\n{self.log()[-4000:]}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
-        if getattr(self, "_log", None):
-            self._log.close()
-
-
-def started(server: AppServer):
-    """Fixture body: yield a running server, always stop it."""
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+        environment.pop("ASSISTANT_CONFIG", None)
+        super().__init__([sys.executable, script, *args], self.url + ready_path, workdir / f"app-{self.port}.log",
+                         env=environment, cwd=REPO, start_timeout_s=START_TIMEOUT_S, ready_statuses=(200, 401))
 
 
 # ----- the slow fake LLM (a script mode of this file) -----

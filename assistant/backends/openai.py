@@ -40,10 +40,25 @@ class OpenAICompatible:
 
 
 def _describe(exc: Exception) -> str:
-    name = type(exc).__name__
-    if "Timeout" in name:
+    import httpx
+
+    chain = _causes(exc)
+    if any(isinstance(e, httpx.TimeoutException) or "Timeout" in type(e).__name__ for e in chain):
         return "it did not answer in time (timeout)"
-    if "Connection" in name:
+    if any(isinstance(e, httpx.RemoteProtocolError | httpx.ReadError) for e in chain):  # e.g. killed mid-answer
+        return "it closed the connection before the answer was complete (stopped or crashed?)"
+    if any(isinstance(e, httpx.ConnectError) or "Connection" in type(e).__name__ for e in chain):
         return "it could not be reached"
+    name = type(exc).__name__
     text = str(exc).splitlines()[0][:200] if str(exc) else ""
     return f"{name}: {text}" if text else f"{name} (invalid or unexpected response)"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """exc and what it was raised from, outermost first (the openai client wraps httpx's errors)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
