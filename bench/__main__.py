@@ -1,7 +1,9 @@
-"""python -m bench [--quick] [--only quality,ingest,scale,load] [--out bench/out]
+"""python -m bench [--quick] [--only quality,ingest,scale,load] [--scenario bundled,report,corpus] [--out bench/out]
 
-Writes OUT/report.md and OUT/report.json: ours vs. the llama-index default recipe, ingest throughput, the
-retrieval scale curve (embedded vs. server Chroma) and a load test of the Gradio app, all on this machine.
+Writes OUT/report.md and OUT/report.json: ours vs. llama-index (its defaults, and tuned to our chunk size, top-k and
+prompt budget) on each scenario's corpus, with the local model on golden test-split cases; ingest throughput, the
+retrieval scale curve (embedded vs. server Chroma) and a load test of the Gradio app; the issue's targets, all on
+this machine.
 """
 from __future__ import annotations
 
@@ -26,8 +28,13 @@ def parse_args(argv):
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out")
     parser.add_argument("--large-chunks", type=int, help="target chunks of the generated corpus (default 20000)")
     parser.add_argument("--scale-sizes", help="comma-separated chunk counts (default 1000,10000,50000)")
-    parser.add_argument("--local-cases", type=int, help="golden cases answered by the local model, per pipeline "
-                        "(default 12; 0 skips the local model)")
+    parser.add_argument("--scenario", help="comma-separated corpora for the quality section: bundled (report + "
+                        "related sources, the default), report (the report alone), corpus (--corpus DIR)")
+    parser.add_argument("--corpus", type=Path, help="a corpus folder for the corpus scenario (e.g. 256 profiles)")
+    parser.add_argument("--index", type=Path, help="its existing built index, opened and reused (never rebuilt); "
+                        "without it the index is built in the work folder")
+    parser.add_argument("--local-cases", type=int, help="golden single-turn cases answered by the local model, per "
+                        "pipeline (default 40, --quick 3; 0 skips the local model)")
     parser.add_argument("--no-local", action="store_true", help="skip everything that needs the local model")
     parser.add_argument("--users", type=int, help="concurrent users against the extractive app (default 8)")
     parser.add_argument("--local-users", type=int, help="concurrent users against the local-model app (default 3)")
@@ -62,10 +69,20 @@ def main(argv=None) -> int:
         print(md.read_text(encoding="utf-8"))
         return 0
     quick = args.quick
+    from .scenario import NAMES, REPORT_GOLDEN
+
+    scenarios = [s.strip() for s in (args.scenario or ("corpus" if args.corpus else "bundled")).split(",") if s.strip()]
+    wrong = [s for s in scenarios if s not in NAMES]
+    if wrong or not scenarios:
+        print(f"unknown scenario(s): {', '.join(wrong) or '(none)'}; choose from {', '.join(NAMES)}", file=sys.stderr)
+        return 2
+    if ("corpus" in scenarios) != (args.corpus is not None) or (args.index and not args.corpus):
+        print("the corpus scenario and --corpus DIR go together (--index DIR needs --corpus)", file=sys.stderr)
+        return 2
     large_chunks = args.large_chunks if args.large_chunks is not None else (2000 if quick else 20000)
     sizes = [int(x) for x in args.scale_sizes.split(",")] if args.scale_sizes else (
         [1000, 5000] if quick else [1000, 10000, 50000])
-    local_cases = 0 if args.no_local else (args.local_cases if args.local_cases is not None else (3 if quick else 12))
+    local_cases = 0 if args.no_local else (args.local_cases if args.local_cases is not None else (3 if quick else 40))
     users = args.users or (4 if quick else 8)
     local_users = args.local_users or (2 if quick else 3)
     load_s = args.load_seconds or (15 if quick else 60)
@@ -76,10 +93,20 @@ def main(argv=None) -> int:
     from assistant.eval import load_golden
 
     from . import report
-    from .common import GOLDEN_PATH, ForeignCpu, loadavg, log, machine
+    from . import scenario as scenario_mod
+    from .common import ForeignCpu, loadavg, log, machine
 
-    questions = [t.question for c in load_golden(GOLDEN_PATH) for t in c.turns]
+    questions = [t.question for c in load_golden(REPORT_GOLDEN) for t in c.turns]
+    work = Path(tempfile.mkdtemp(prefix="assistant-bench-"))
+    try:
+        chosen = [scenario_mod.make(name, work / "scenarios", args.corpus, args.index) for name in scenarios]
+    except scenario_mod.ScenarioError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        print(exc, file=sys.stderr)
+        return 2
+    waited = 0.0
     if args.wait_quiet > 0:
+        waited_from = time.time()
         deadline = time.time() + args.wait_quiet * 60
         limit = (os.cpu_count() or 2) * 0.75
         # sustained quiet: the 1- and 5-minute averages both low
@@ -87,6 +114,7 @@ def main(argv=None) -> int:
                                           or (loadavg() or [0, 0])[1] >= limit):
             log(f"waiting for a quiet machine: load average {loadavg()}")
             time.sleep(30)
+        waited = round(time.time() - waited_from)
     started = time.time()
     peak_load = [loadavg() or [0, 0, 0], loadavg() or [0, 0, 0]]  # whole run, current section
     stop = threading.Event()
@@ -104,13 +132,14 @@ def main(argv=None) -> int:
     results: dict = {"meta": {
         "command": "python -m bench " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])),
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)), "quick": quick,
-        "sections": sections, "machine": machine(), "loadavg_start": loadavg(),
+        "sections": sections, "scenarios": scenarios, "machine": machine(), "loadavg_start": loadavg(),
+        "waited_for_quiet_s": waited,
         "settings": {"large_chunks": large_chunks, "scale_sizes": sizes, "local_cases": local_cases,
                      "users": users, "local_users": local_users, "load_seconds": load_s,
                      "local_load_seconds": local_load_s}}, "section_seconds": {}, "section_loadavg_max": {},
         "section_foreign_cpu": {}}
-    work = Path(tempfile.mkdtemp(prefix="assistant-bench-"))
-    log(f"work folder {work}; sections: {', '.join(sections)}")
+    log(f"work folder {work}; sections: {', '.join(sections)}; scenarios: {', '.join(scenarios)}")
+    md = js = None
     try:
         for section in sections:
             t0 = time.perf_counter()
@@ -120,8 +149,15 @@ def main(argv=None) -> int:
                 if section == "quality":
                     from . import quality
 
-                    results["quality"] = quality.run(work / "quality", local_cases=local_cases,
-                                                     with_local=local_cases > 0)
+                    results["quality"] = {}
+                    for scenario in chosen:
+                        log(f"quality: scenario {scenario.name} ({scenario.label})")
+                        since = len(foreign.windows)
+                        q = results["quality"][scenario.name] = quality.run(
+                            work / "quality" / scenario.name, scenario, local_cases=local_cases, foreign=foreign)
+                        foreign.sample()
+                        q["foreign_cpu"] = foreign.summary(since)
+                        save_cases(args.out, scenario.name, q.pop("cases", None))
                 elif section == "ingest":
                     from . import ingest
 
@@ -136,7 +172,7 @@ def main(argv=None) -> int:
                     plans = [("extractive", users, load_s)]
                     if not args.no_local:
                         plans.append(("local", local_users, local_load_s))
-                    results["load"] = load.run(work / "load", questions, plans)
+                    results["load"] = load.run(work / "load", questions, plans, chosen[0])
             except Exception as exc:  # one failing section must not lose the others
                 import traceback
 
@@ -146,12 +182,6 @@ def main(argv=None) -> int:
             results["section_loadavg_max"][section] = peak_load[1]
             results["section_foreign_cpu"][section] = foreign.summary(first_window)
             log(f"{section} done in {results['section_seconds'][section]} s (max load average {peak_load[1]})")
-            cases = (results.get("quality") or {}).pop("cases", None)
-            if cases is not None:
-                args.out.mkdir(parents=True, exist_ok=True)
-                import json
-
-                (args.out / "cases.json").write_text(json.dumps(cases, indent=1, default=str), encoding="utf-8")
             results["meta"]["loadavg_end"] = loadavg()
             results["meta"]["loadavg_max"] = peak_load[0]
             results["meta"]["foreign_cpu"] = foreign.summary()
@@ -163,11 +193,22 @@ def main(argv=None) -> int:
             log(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    if md is None or js is None:
+        return 1
     log(f"report: {md} and {js}")
     if args.publish:
         publish(md, js)
     print(md.read_text(encoding="utf-8"))
     return 0
+
+
+def save_cases(out: Path, scenario: str, cases: dict | None) -> None:
+    """Every answer of a scenario, for reading case by case: OUT/cases-SCENARIO.json."""
+    if cases is not None:
+        import json
+
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"cases-{scenario}.json").write_text(json.dumps(cases, indent=1, default=str), encoding="utf-8")
 
 
 def publish(md: Path, js: Path) -> None:

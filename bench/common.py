@@ -7,13 +7,13 @@ import resource
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 from assistant.settings import PROJECT_ROOT
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
-GOLDEN_PATH = PROJECT_ROOT / "eval" / "golden.jsonl"
 
 
 def percentile(values, q: float) -> float | None:
@@ -78,8 +78,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def copy_corpus(dest: Path) -> Path:
-    shutil.copytree(CORPUS_DIR, dest)
+def copy_corpus(dest: Path, source: Path = CORPUS_DIR, ignore=None) -> Path:
+    shutil.copytree(source, dest, ignore=ignore)
     for path in dest.rglob("*"):  # the bundled corpus file is read-only; copies must be writable
         path.chmod(0o755 if path.is_dir() else 0o644)
     return dest
@@ -100,6 +100,7 @@ class ForeignCpu:
         self.hz = os.sysconf("SC_CLK_TCK")
         self.cores = os.cpu_count() or 1
         self.windows: list[float] = []
+        self._lock = threading.Lock()  # sampled by a timer thread and at the end of a measured part
         self._last = self._read()
 
     @staticmethod
@@ -137,13 +138,14 @@ class ForeignCpu:
             return None
 
     def sample(self) -> None:
-        now = self._read()
-        if now and self._last:
-            seconds = now[0] - self._last[0]
-            foreign = (now[1] - self._last[1]) - (now[2] - self._last[2])
-            if seconds > 0:
-                self.windows.append(max(0.0, foreign / self.hz / (seconds * self.cores)))
-        self._last = now
+        with self._lock:
+            now = self._read()
+            if now and self._last:
+                seconds = now[0] - self._last[0]
+                foreign = (now[1] - self._last[1]) - (now[2] - self._last[2])
+                if seconds > 0:
+                    self.windows.append(max(0.0, foreign / self.hz / (seconds * self.cores)))
+            self._last = now
 
     def summary(self, since: int = 0) -> dict:
         part = self.windows[since:]

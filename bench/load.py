@@ -13,15 +13,17 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .common import PROJECT_ROOT, copy_corpus, free_port, log, rss_mb, summary_ms
+from .common import PROJECT_ROOT, free_port, log, rss_mb, summary_ms
+from .scenario import Scenario
 
 
 class App:
-    """`python ui.py` in a subprocess on a free port, over a copy of the corpus and a temporary index."""
+    """`python ui.py` in a subprocess on a free port, over a scenario's corpus and index."""
 
-    def __init__(self, work: Path, backend: str, concurrency_limit: int | None = None):
+    def __init__(self, work: Path, backend: str, corpus: Path, index: Path, concurrency_limit: int | None = None):
         self.work = work
         self.backend = backend
+        self.corpus, self.index = corpus, index
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.concurrency_limit = concurrency_limit
@@ -30,10 +32,8 @@ class App:
     def __enter__(self):
         work = self.work
         work.mkdir(parents=True, exist_ok=True)
-        corpus = work / "corpus"
-        if not corpus.exists():
-            copy_corpus(corpus)
-        env = dict(os.environ, ASSISTANT_CORPUS_DIR=str(corpus), ASSISTANT_INDEX_DIR=str(work / "index"),
+        self.index_existed = (self.index / "state.json").is_file()
+        env = dict(os.environ, ASSISTANT_CORPUS_DIR=str(self.corpus), ASSISTANT_INDEX_DIR=str(self.index),
                    ASSISTANT_FEEDBACK_PATH=str(work / "feedback.jsonl"), GRADIO_ANALYTICS_ENABLED="False",
                    PYTHONUNBUFFERED="1")
         if self.concurrency_limit:
@@ -134,21 +134,28 @@ def run_load(url: str, questions: list[str], users: int, duration_s: float, time
     }
 
 
-def run(work: Path, questions: list[str], plans: list[tuple[str, int, float]], timeout: float = 300) -> dict:
-    """plans: (backend, users, duration_s)."""
+def run(work: Path, questions: list[str], plans: list[tuple[str, int, float]], scenario: Scenario,
+        timeout: float = 300) -> dict:
+    """plans: (backend, users, duration_s). The apps share the scenario's index: the first one builds it unless it
+    exists, the later ones start with nothing changed."""
     out = {}
     for backend, users, duration in plans:
-        log(f"load: starting ui.py with the {backend} backend")
+        log(f"load: starting ui.py with the {backend} backend on {scenario.label}")
         try:
-            with App(work / f"app-{backend}", backend) as app:
+            with App(work / f"app-{backend}", backend, scenario.corpus_dir, scenario.index_dir) as app:
                 from gradio_client import Client
 
+                started = time.perf_counter()
                 warm = Client(app.url, verbose=False)
                 warm.predict(questions[0], 5, [], api_name="/ask")  # the first answer loads models
                 warm.close()
+                first_answer_s = time.perf_counter() - started
                 log(f"load: {users} users x {duration:.0f}s against {backend}")
                 row = run_load(app.url, questions, users, duration, timeout, pid=app.proc.pid)
                 row["startup_s"] = round(app.startup_s, 1)
+                row["first_answer_s"] = round(first_answer_s, 1)
+                row["start_to_first_answer_s"] = round(app.startup_s + first_answer_s, 1)
+                row["index_existed"] = app.index_existed
                 row["concurrency_limit"] = app.concurrency_limit or "settings default"
                 out[backend] = row
         except Exception as exc:

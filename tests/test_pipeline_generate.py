@@ -105,6 +105,9 @@ def test_a_draft_that_matches_no_passage_is_not_shown(opened, passages):
 
 @pytest.mark.parametrize("draft, declined", [(None, True), ("", True), ("NOT_IN_SOURCES", True),
                                              ("The sources do not mention it.", True),
+                                             ("The date is not explicitly mentioned in the given context.", True),
+                                             ("The context doesn't mention a date.", True),
+                                             ("That is not in the given context.", True),
                                              ("The sources do not mention France, but sixteen [1].", False),
                                              ("Sixteen [1].", False)])
 def test_declining_drafts(draft, declined):

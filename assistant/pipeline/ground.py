@@ -10,9 +10,10 @@ from ..grounding import ground
 from ..retrieval import Passage
 from .generate import SENTINEL
 
-_REFUSAL = re.compile(r"\b(?:do(?:es)? not (?:contain|mention|provide|include|say|specify|cover)|"
-                      r"no (?:information|mention)|not (?:mentioned|provided|specified|stated|covered|found) in|"
-                      r"not in (?:the )?(?:sources|passages|context))\b", re.I)
+_REFUSAL = re.compile(r"\b(?:do(?:es)?(?: not|n['’]t) (?:contain|mention|provide|include|say|specify|cover)|"
+                      r"no (?:information|mention)|not (?:explicitly |directly |specifically |clearly )?"
+                      r"(?:mentioned|provided|specified|stated|covered|found) in|"
+                      r"not in (?:the )?(?:given |provided )?(?:sources|passages|context))\b", re.I)
 UNMATCHED = "The drafted answer could not be matched to any source passage, so it is not shown."
 
 
