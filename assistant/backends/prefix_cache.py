@@ -83,7 +83,7 @@ class PrefixCache:
         size = llama_cpp.llama_state_get_size(ctx)
         buffer = (ctypes.c_uint8 * int(size))()
         written = llama_cpp.llama_state_get_data(ctx, buffer, size)
-        return bytes(buffer)[:int(written)]
+        return ctypes.string_at(buffer, int(written))  # one copy of what was written, not of the whole buffer
 
     def _restore(self, snapshot: Snapshot) -> bool:
         import llama_cpp

@@ -28,18 +28,22 @@ def select(question: str, passages: list[Passage], doc_texts: dict[str, str], me
     if scored:
         floor = relative_floor * scored[0][0]
         scored = [item for item in scored if item[0] >= floor]
-    order = {id(p): rank for rank, p in enumerate(passages)}
-    sentences = {id(p): _clean_sentences(doc_texts.get(p.doc_id, ""), p) for p in passages}
+    sentences: dict[int, list[tuple[int, int]]] = {}  # a passage's clean sentences, read only for neighbours
     chosen: dict[int, set[tuple[int, int]]] = {}
     used = 0
     for item in scored:
         passage, start, end = item[1], item[2], item[3]
-        spans = sentences[id(passage)]
-        if (start, end) not in spans:
-            continue
-        i = spans.index((start, end))
         have = chosen.setdefault(id(passage), set())
-        window = [s for s in spans[max(0, i - neighbours): i + neighbours + 1] if s not in have]
+        window = [(start, end)]
+        if neighbours:
+            spans = sentences.get(id(passage))
+            if spans is None:
+                spans = sentences[id(passage)] = _clean_sentences(doc_texts.get(passage.doc_id, ""), passage)
+            if (start, end) not in spans:
+                continue
+            i = spans.index((start, end))
+            window = spans[max(0, i - neighbours): i + neighbours + 1]
+        window = [s for s in window if s not in have]
         if used and used + _cost(window) > budget:
             window = [(start, end)] if (start, end) not in have else []
             if not window or used + _cost(window) > budget:
@@ -48,9 +52,7 @@ def select(question: str, passages: list[Passage], doc_texts: dict[str, str], me
         used += _cost(window)
         if used >= budget:
             break
-    by_rank = sorted((order[key], key) for key, spans in chosen.items() if spans)
-    by_id = {id(p): p for p in passages}
-    return [Excerpt(by_id[key], sorted(chosen[key])) for _, key in by_rank]
+    return [Excerpt(p, sorted(chosen[id(p)])) for p in passages if chosen.get(id(p))]
 
 
 def render(excerpts: list[Excerpt], doc_texts: dict[str, str], heading: Callable[[Passage], str]) -> str:
