@@ -134,9 +134,30 @@ class ServerSettings(_Section):
         return value
 
 
+class StorageSettings(_Section):
+    """Where saved conversations, feedback and run-time settings are kept."""
+
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="folder of the default SQLite database")
+    database_url: str = Field("", description="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db; "
+                                              "empty: SQLite at data_dir/assistant.db")
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str) -> str:
+        if value:
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.exc import ArgumentError
+            try:
+                make_url(value)
+            except ArgumentError as exc:
+                raise ValueError("expected an SQLAlchemy URL such as sqlite:////path/assistant.db or "
+                                 "postgresql+psycopg://user:password@host:5432/db") from exc
+        return value
+
+
 SECTIONS: dict[str, type[_Section]] = {
     "corpus": CorpusSettings, "retrieval": RetrievalSettings, "llm": LLMSettings,
-    "chat": ChatSettings, "server": ServerSettings,
+    "chat": ChatSettings, "server": ServerSettings, "storage": StorageSettings,
 }
 # flat name -> section name
 FLAT: dict[str, str] = {name: section for section, model in SECTIONS.items() for name in model.model_fields}
@@ -153,6 +174,7 @@ class Settings(BaseModel):
     llm: LLMSettings = Field(default_factory=LLMSettings, description=LLMSettings.__doc__)
     chat: ChatSettings = Field(default_factory=ChatSettings, description=ChatSettings.__doc__)
     server: ServerSettings = Field(default_factory=ServerSettings, description=ServerSettings.__doc__)
+    storage: StorageSettings = Field(default_factory=StorageSettings, description=StorageSettings.__doc__)
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)  # flat name -> where its value came from
     _config_file: Path | None = PrivateAttr(default=None)

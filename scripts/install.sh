@@ -6,10 +6,15 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 
-if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null; then
-    echo "== installing Debian chromium (browser tests)"
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium
+if [ "${1:-}" = "--test" ]; then
+    WANT=""
+    command -v chromium >/dev/null || WANT="chromium"  # browser tests
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || WANT="$WANT postgresql"  # the two-replica test
+    if [ -n "$WANT" ]; then
+        echo "== installing Debian packages:$WANT"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -q && $SUDO apt-get install -y -q $WANT
+    fi
 fi
 
 [ -x .venv/bin/python ] || "$PY" -m venv .venv

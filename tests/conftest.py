@@ -1,9 +1,15 @@
+import os
+import tempfile
+
 import pytest
 
 from assistant.settings import Settings
 
 from fixtures.corpus import REPORT, REPORT_ONLY, copy_corpus
 from fixtures.logs import collected
+
+# Saved conversations and feedback of in-process engines go to a scratch folder, never the project's data/.
+os.environ.setdefault("ASSISTANT_DATA_DIR", tempfile.mkdtemp(prefix="assistant-test-data-"))
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ class AppServer(ServerProcess):
             "ASSISTANT_PORT": str(self.port),
             "ASSISTANT_BACKEND": "extractive",
             "ASSISTANT_FEEDBACK_PATH": str(self.feedback_path),
+            "ASSISTANT_DATA_DIR": str(workdir / "data"),
             "GRADIO_ANALYTICS_ENABLED": "False",
             "PYTHONUNBUFFERED": "1",
             **{k: str(v) for k, v in env.items()},

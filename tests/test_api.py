@@ -297,3 +297,56 @@ def test_answers_queue_one_at_a_time_and_report_their_wait(api):
     shortest = min(r["timings_ms"]["total"] for r in results)
     assert len(results) == 3 and all(not r["abstained"] for r in results)
     assert waits[-1] >= 0.5 * shortest, (waits, shortest)  # the last one waited for another's answer
+
+
+# ----- saved conversations and feedback -----
+def test_a_saved_conversation_keeps_its_turns_and_answers_follow_ups_from_them(api):
+    with http(api) as reader:
+        created = reader.post("/v1/conversations", json={})
+        assert created.status_code == 201, created.text
+        chat_id = created.json()["id"]
+        first = reader.post(f"/v1/conversations/{chat_id}/messages", json={"question": PLOTS_Q, "model": "extractive"})
+        assert first.status_code == 201, first.text
+        verbatim(first.json()["citations"])
+        second = reader.post(f"/v1/conversations/{chat_id}/messages",
+                             json={"question": "And in Iran?", "model": "extractive"}).json()
+        assert "Iran" in second["standalone_question"] and "plots" in second["standalone_question"]
+        assert "four in iran" in second["answer"].lower()
+        saved = reader.get(f"/v1/conversations/{chat_id}").json()
+        assert saved["title"] == PLOTS_Q
+        assert [t["question"] for t in saved["turns"]] == [PLOTS_Q, "And in Iran?"]
+        assert saved["turns"][1]["answer"] == second["answer"]
+        assert saved["turns"][1]["answer_json"]["citations"] == second["citations"]
+        assert chat_id in [c["id"] for c in reader.get("/v1/conversations", params={"search": "iran"}).json()["data"]]
+
+        rated = reader.post("/v1/feedback", json={"conversation_id": chat_id, "turn_id": second["turn_id"],
+                                                  "rating": "down", "reason": "incomplete", "comment": "no dates"})
+        assert rated.status_code == 201, rated.text
+        assert reader.get(f"/v1/conversations/{chat_id}").json()["turns"][1]["rating"] == "down"
+
+
+def test_conversations_belong_to_their_key_and_can_be_renamed_deleted_and_restored(api):
+    with http(api) as reader, http(api, "editor") as editor:
+        chat_id = reader.post("/v1/conversations", json={"title": "Mine"}).json()["id"]
+        error_of(editor.get(f"/v1/conversations/{chat_id}"), 404)
+        error_of(editor.post(f"/v1/conversations/{chat_id}/messages", json={"question": PLOTS_Q}), 404)
+        assert chat_id not in [c["id"] for c in editor.get("/v1/conversations").json()["data"]]
+        assert reader.patch(f"/v1/conversations/{chat_id}", json={"title": "Plots"}).json()["title"] == "Plots"
+        assert reader.delete(f"/v1/conversations/{chat_id}").json()["deleted"] is True
+        error_of(reader.get(f"/v1/conversations/{chat_id}"), 404)
+        assert chat_id in [c["id"] for c in reader.get("/v1/conversations", params={"deleted": True}).json()["data"]]
+        assert reader.post(f"/v1/conversations/{chat_id}/restore").json()["title"] == "Plots"
+        assert reader.get(f"/v1/conversations/{chat_id}").status_code == 200
+
+
+def test_conversation_and_feedback_errors_are_clear(api):
+    with http(api) as reader, http(api, None) as anonymous:
+        error_of(anonymous.get("/v1/conversations"), 401)
+        chat_id = reader.post("/v1/conversations", json={}).json()["id"]
+        assert "question" in error_of(reader.post(f"/v1/conversations/{chat_id}/messages",
+                                                  json={"question": "   "}), 400)["message"].lower()
+        assert reader.get(f"/v1/conversations/{chat_id}").json()["turns"] == []  # a refused question saves nothing
+        error_of(reader.patch(f"/v1/conversations/{chat_id}", json={"title": ""}), 422)
+        error_of(reader.post("/v1/feedback", json={"conversation_id": chat_id, "turn_id": 1, "rating": "meh"}), 422)
+        assert error_of(reader.post("/v1/feedback", json={"conversation_id": chat_id, "turn_id": 99999,
+                                                          "rating": "up"}), 404)["code"] == "turn_not_found"

@@ -14,6 +14,8 @@ from .metrics_api import ApiMetrics
 ROLE_KEY = "x-required-role"  # in a route's openapi_extra: the least role that may call it; absent: public
 API_PREFIX = "/v1/"
 UNKNOWN_ROUTE = "unknown"  # the route label of requests for an API path that does not exist
+CALLER_KEY = "api_user"  # in request.state: who calls, the owner of the conversations it saves
+OPEN_CALLER = "local"
 OPEN_ROLE = "admin"  # without configured keys, on a localhost binding, a caller may do everything (as with the CLI)
 
 
@@ -50,6 +52,8 @@ class Access:
             limit = getattr(route, "max_body_size", None)
             if refusal is None and limit is not None and _content_length(scope) > limit:
                 refusal = _too_large(limit)
+            if refusal is None:
+                scope.setdefault("state", {})[CALLER_KEY] = self._caller(scope)
             if refusal is not None:
                 await refusal(scope, receive, counted)
             else:
@@ -81,6 +85,12 @@ class Access:
         if not keys.allows(role, needed):
             return errors.response(403, f"This needs the {needed} role or higher; your key's role is {role}.")
         return None
+
+    def _caller(self, scope) -> str:
+        if not self.keys:
+            return OPEN_CALLER
+        header = dict(scope.get("headers", [])).get(b"authorization", b"").decode("latin-1")
+        return keys.user_of(header.partition(" ")[2].strip()) if header else OPEN_CALLER
 
     def _role(self, scope) -> str | tuple[str, str]:
         """The caller's role, or (why not, error code)."""

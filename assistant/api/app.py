@@ -22,7 +22,8 @@ from ..engine import Engine, QuestionError
 from ..settings import Settings
 from ..sources import manage
 from ..sources.jobs import BackgroundIngest, JobStatus
-from . import errors, keys, schema
+from ..storage import Database
+from . import conversations, errors, keys, schema
 from .access import ROLE_KEY, Access
 from .answers import Busy, GenerationGate, events, session_from
 from .metrics import CONTENT_TYPE
@@ -39,8 +40,10 @@ READER = {ROLE_KEY: "reader"}
 EDITOR = {ROLE_KEY: "editor"}
 
 
-def create_app(engine: Engine, settings: Settings | None = None, *, open_access: bool = False) -> FastAPI:
-    """The API over engine. open_access: no keys needed (only sensible on a localhost binding)."""
+def create_app(engine: Engine, settings: Settings | None = None, *, open_access: bool = False,
+               database: Database | None = None) -> FastAPI:
+    """The API over engine. open_access: no keys needed (only sensible on a localhost binding). database: where
+    conversations and feedback are saved (default: the settings' database)."""
     settings = settings or engine.settings
     gate = GenerationGate(settings.concurrency_limit, MAX_WAITING)
     metrics = ApiMetrics(lambda: gate.waiting, lambda: gate.running)
@@ -170,6 +173,9 @@ def create_app(engine: Engine, settings: Settings | None = None, *, open_access:
     @v1("GET", "/models", response_model=schema.ModelList, openapi_extra=READER, summary="The backends that answer")
     async def models():
         return await run_in_threadpool(model_list)
+
+    conversations.add_routes(app, v1, engine, database or Database.for_settings(settings), checked=checked,
+                             backend_for=backend_for, answer_of=answer_of)
 
     # ----- documents -----
     def document_list() -> schema.DocumentList:

@@ -2,6 +2,7 @@
 settings.py checks the setting with parse()."""
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import re
@@ -57,3 +58,8 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def user_of(key: str) -> str:
+    """The name a key's saved conversations and feedback are kept under: a digest, never the key itself."""
+    return "key-" + hashlib.sha256(key.encode()).hexdigest()[:12]
