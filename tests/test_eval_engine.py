@@ -257,3 +257,24 @@ def test_import_feedback_from_real_answers(engine, workspace, capsys):
     assert oos["answerable"] is False
     assert eval_main(["import-feedback", str(path), "--out", str(workspace / "golden.jsonl")]) == 2
     assert "refusing" in capsys.readouterr().err
+
+
+def test_import_feedback_reads_the_database_by_default(engine, workspace, capsys, monkeypatch):
+    from assistant.storage import Conversations, Database, Feedback
+
+    url = f"sqlite:///{workspace / 'feedback.db'}"
+    monkeypatch.setenv("ASSISTANT_DATABASE_URL", url)
+    database = Database.open(url)
+    chat = Conversations(database).create("ann")
+    answer = engine.ask("How many ISKP plots were interdicted in India?")
+    turn = Conversations(database).add_turn("ann", chat.id, answer.to_json())
+    Feedback(database).add({"user_name": "ann", "conversation_id": chat.id, "turn_id": turn.id, "rating": "down",
+                            "reason": "incomplete", "comment": "give the total too", "question": answer.question,
+                            "standalone_question": answer.standalone_question, "answer": answer.text,
+                            "citations": [c.to_json() for c in answer.citations], "backend": answer.backend})
+    out = workspace / "from-db.jsonl"
+    assert eval_main(["import-feedback", "--out", str(out), "--golden", str(workspace / "none.jsonl")]) == 0
+    assert "1 candidates" in capsys.readouterr().out
+    candidate, = [json.loads(line) for line in out.read_text().splitlines()]
+    assert candidate["needs_review"] and "India" in candidate["question"]
+    assert candidate["feedback"]["reasons"] == ["incomplete"] and candidate["feedback"]["users"] == ["ann"]

@@ -373,4 +373,4 @@ def test_cli_usage_errors_return_codes(capsys):
     assert main([]) == 2 and "assistant eval GOLDEN.jsonl" in capsys.readouterr().out
     assert main(["run", "--help"]) == 0 and "--fail-under" in capsys.readouterr().out
     assert main(["golden.jsonl", "--backend", "gpt-9"]) == 2
-    assert main(["import-feedback"]) == 2
+    assert main(["import-feedback", "--no-such-flag"]) == 2

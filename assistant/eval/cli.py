@@ -68,7 +68,8 @@ def _report_parser() -> argparse.ArgumentParser:
 def _feedback_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant eval import-feedback",
                                 description="Turn UI feedback into golden-set candidates to review.")
-    p.add_argument("feedback", help="feedback JSONL written by the UI (feedback/feedback.jsonl)")
+    p.add_argument("feedback", nargs="?", default=None,
+                   help="a feedback JSONL file; default: the feedback saved in the database (database_url)")
     p.add_argument("--out", default="candidates.jsonl", help="candidates file (default: candidates.jsonl)")
     p.add_argument("--golden", default=None,
                    help="skip questions already in this golden set (default: eval/golden.jsonl when present)")
@@ -337,7 +338,13 @@ def cmd_import_feedback(argv: list[str]) -> int:
         default = PROJECT_ROOT / "eval" / "golden.jsonl"
         golden = default if default.exists() else None
     try:
-        summary = import_feedback(args.feedback, args.out, golden)
+        database_url = ""
+        if args.feedback is None:
+            from ..settings import Settings
+            from ..storage import database_url as url_of
+
+            database_url = url_of(Settings.load())
+        summary = import_feedback(args.feedback, args.out, golden, database_url=database_url)
     except (FeedbackError, GoldenError, OSError) as exc:
         _err(str(exc))
         return 2

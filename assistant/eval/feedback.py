@@ -133,6 +133,8 @@ def _candidate(group: list[dict]) -> dict:
         "asked_as": sorted({e.get("question", "") for e in group if e.get("question")}),
         "lines": [e["_line"] for e in group],
         "comments": [e["comment"] for e in group if e.get("comment")],
+        "reasons": sorted({e["reason"] for e in group if e.get("reason")}),
+        "users": sorted({e["user"] for e in group if e.get("user")}),
         "backends": sorted({f"{e.get('backend', '')}/{e.get('model', '')}" for e in group}),
     }
     candidate: dict[str, Any] = {"id": f"fb-{slug}-{digest}", "question": question}
@@ -172,13 +174,32 @@ def _candidate(group: list[dict]) -> dict:
     return candidate
 
 
-def import_feedback(feedback_path: str | Path, out_path: str | Path, golden_path: str | Path | None = None) -> dict:
-    """Write candidates to out_path; returns counts and warnings. Refuses to write into a golden set."""
+def saved_feedback(database_url: str) -> tuple[list[dict], list[str]]:
+    """(entries, warnings) from the database the web app and the API record feedback in."""
+    from ..storage import Database, Feedback, StorageError
+
+    try:
+        rows = Feedback(Database.open(database_url)).all()
+    except StorageError as exc:
+        raise FeedbackError(str(exc)) from None
+    entries, warnings = [], []
+    for number, entry in enumerate(rows, start=1):
+        if _question_of(entry):
+            entries.append({**entry, "_line": number})
+        else:
+            warnings.append(f"feedback entry {number}: skipped, no question")
+    return entries, warnings
+
+
+def import_feedback(feedback_path: str | Path | None, out_path: str | Path, golden_path: str | Path | None = None,
+                    database_url: str = "") -> dict:
+    """Write candidates to out_path from a feedback JSONL file, or (feedback_path None) from the database; returns
+    counts and warnings. Refuses to write into a golden set."""
     out_path = Path(out_path)
     if out_path.name == "golden.jsonl" or (golden_path and out_path.resolve() == Path(golden_path).resolve()):
         raise FeedbackError(f"refusing to write candidates into the golden set {out_path}: "
                             "write them to their own file and copy reviewed cases by hand")
-    entries, warnings = read_feedback(feedback_path)
+    entries, warnings = read_feedback(feedback_path) if feedback_path else saved_feedback(database_url)
     existing = set()
     if golden_path and Path(golden_path).exists():
         existing = {question_key(t.question) for case in load_golden(golden_path) for t in case.turns}
