@@ -52,7 +52,7 @@ class IndexManager:
                 return self.opened  # state.json is replaced atomically by each ingest: a stat tells
             self._current = False
             try:
-                self._open()
+                self._open_settled()
             except IndexMissing:
                 logger.info("No index yet: building it from the corpus...")
                 release_chroma(self.settings)
@@ -72,6 +72,19 @@ class IndexManager:
                 self._open()
             assert self.opened is not None  # _open() returned, so it set opened
             return self.opened
+
+    def _open_settled(self) -> None:
+        """_open(), tried again when another process committed a generation meanwhile (its clean-up may have removed
+        what this one was reading): only damage that stays put counts as damage."""
+        for _ in range(3):
+            stamp = signature(Path(self.settings.index_dir) / "state.json")
+            try:
+                return self._open()
+            except IndexCorrupt:
+                if signature(Path(self.settings.index_dir) / "state.json") == stamp:
+                    raise
+                logger.debug("a new generation was committed while opening; opening it")
+        self._open()
 
     def _open(self) -> None:
         stamp = signature(Path(self.settings.index_dir) / "state.json")  # before reading: a later ingest shows

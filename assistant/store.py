@@ -489,8 +489,10 @@ class Ingestor:
                 self._embed_new(build, previous, report)
                 self._write(build, previous, partial)
                 collection, present = self._sync_chroma(build, force=previous is None)
+                replaced = _generation_of(self.index_dir)
                 state = self._commit(build, partial, report)
-                self._collect_garbage(state, collection, present - set(chroma_ids(build.chunks, build.docs)))
+                self._collect_garbage(state, collection, present - set(chroma_ids(build.chunks, build.docs)),
+                                      keep=replaced)
                 report.chunks = len(build.chunks)
         report.seconds = time.perf_counter() - started
         return report
@@ -714,12 +716,13 @@ class Ingestor:
             logger.warning("%s; %s", problem.describe(label), action)
         return stored, untrusted
 
-    def _collect_garbage(self, state: dict, collection, stale_ids: set[str]) -> None:
-        """After the commit: the ids no longer used, other generations' folders (interrupted runs' included),
-        collections of other layouts or fingerprints, and the HNSW folders of deleted collections, which Chroma
-        leaves on disk. Never fails the ingest."""
+    def _collect_garbage(self, state: dict, collection, stale_ids: set[str], keep: str | None = None) -> None:
+        """After the commit: the ids no longer used, older generations' folders (interrupted runs' included; the
+        generation just replaced, keep, stays for a process still opening it), collections of other layouts or
+        fingerprints, and the HNSW folders of deleted collections, which Chroma leaves on disk. Never fails the
+        ingest."""
         for path in (self.index_dir / "gens").iterdir():
-            if path.name != state["generation"]:
+            if path.name not in (state["generation"], keep):
                 shutil.rmtree(path, ignore_errors=True)
         try:
             stale = sorted(stale_ids)
@@ -745,6 +748,14 @@ class Ingestor:
                     shutil.rmtree(path, ignore_errors=True)
         except Exception as exc:
             logger.warning("note: could not remove old collection folders (%s)", exc)
+
+
+def _generation_of(index_dir: Path) -> str | None:
+    try:
+        state = read_state(index_dir)
+    except IndexCorrupt:
+        return None
+    return state["generation"] if state else None
 
 
 def _unique_id(doc_id: str, used: set[str]) -> str:

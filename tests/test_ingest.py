@@ -52,11 +52,13 @@ def test_incremental_ingest_reuses_unchanged_and_removes_deleted(fresh_settings)
     assert "notes" in {d.doc_id for d in engine.documents()}
 
     extra.unlink()
+    replaced = read_state(fresh_settings.index_dir)["generation"]
     removed = engine.ingest()
     assert removed.removed == ["notes.md"] and removed.embedded_chunks == 0
     assert {d.doc_id for d in engine.documents()} == {"next-afghan-jihad"}
-    gens = list((Path(fresh_settings.index_dir) / "gens").iterdir())
-    assert len(gens) == 1, "old generations are cleaned up"
+    gens = {p.name for p in (Path(fresh_settings.index_dir) / "gens").iterdir()}
+    assert gens == {read_state(fresh_settings.index_dir)["generation"], replaced}, (
+        "older generations are cleaned up; the one just replaced stays for processes still opening it")
 
 
 def test_readers_md_html_pdf_docx_with_derived_metadata(fresh_settings):
@@ -129,8 +131,8 @@ def test_interrupted_ingest_leaves_previous_index_answering(fresh_settings):
     assert "sixteen" in reopened.ask(PLOTS_Q).text.lower()
     finished = reopened.ingest()
     assert len(finished.added) == 3
-    assert [p.name for p in (Path(fresh_settings.index_dir) / "gens").iterdir()] == [
-        read_state(fresh_settings.index_dir)["generation"]]
+    assert {p.name for p in (Path(fresh_settings.index_dir) / "gens").iterdir()} == {
+        read_state(fresh_settings.index_dir)["generation"], before}, "the interrupted run's folder is removed"
 
 
 def test_injection_document_is_treated_as_data(fresh_settings):

@@ -4,6 +4,7 @@ the other answers from or reads, without a restart."""
 import json
 import statistics
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -94,6 +95,35 @@ def test_a_conversation_saved_through_one_replica_is_read_and_continued_through_
     assert rated.status_code == 201
     turns = httpx.get(a.url + f"v1/conversations/{chat_id}", headers=HEADERS, timeout=30).json()["turns"]
     assert [t["rating"] for t in turns] == ["", "up"]
+
+
+def test_questions_on_one_replica_while_the_other_reingests_never_fail_or_rebuild(cluster):
+    a, b = cluster
+    stop, failures, answered = threading.Event(), [], []
+
+    def keep_asking():
+        while not stop.is_set():
+            response = httpx.post(b.url + "v1/ask", json={"question": QUESTIONS[0], "model": "extractive"},
+                                  headers=HEADERS, timeout=120)
+            (answered if response.status_code == 200 and response.json()["citations"] else failures).append(
+                response.status_code)
+
+    asker = threading.Thread(target=keep_asking)
+    asker.start()
+    try:
+        for n in range(3):  # each commit replaces the generation the other replica may be opening
+            added = httpx.post(a.url + "v1/documents", headers=HEADERS, timeout=300,
+                               files={"file": (f"churn-{n}.txt", f"Churn note {n}\n\nLine {n} of a note.\n".encode(),
+                                               "text/plain")})
+            assert added.status_code == 201, added.text
+            removed = httpx.delete(a.url + f"v1/documents/{added.json()['added'][0]['id']}", headers=HEADERS,
+                                   timeout=300)
+            assert removed.status_code == 200, removed.text
+    finally:
+        stop.set()
+        asker.join()
+    assert failures == [] and len(answered) >= 3
+    assert "damaged" not in b.log() and "rebuilding" not in b.log()
 
 
 def load(replicas, n: int = LOAD_QUESTIONS, clients: int = LOAD_CLIENTS) -> dict:
