@@ -5,7 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from assistant.settings import Settings
-from assistant.storage import Conversations, Database, Feedback, SharedSettings, StorageError
+from assistant.storage import Conversations, Database, Feedback, QuizScores, SharedSettings, StorageError
+from assistant.storage import database as database_module
 from assistant.storage.records import NotFound
 
 from fixtures import postgres
@@ -26,7 +27,7 @@ def database(request, tmp_path):
         server = request.getfixturevalue("pg_server")
         db = Database(server.url)
         with db.engine.begin() as conn:  # each test starts empty
-            for table in ("feedback", "turns", "conversations", "shared_settings"):
+            for table in ("feedback", "turns", "conversations", "shared_settings", "quiz_answers"):
                 conn.execute(sa.text(f"DELETE FROM {table}"))
     yield db
     db.engine.dispose()
@@ -161,3 +162,31 @@ def test_default_database_lives_in_the_data_folder_and_a_bad_url_is_a_clear_erro
         Settings.load(database_url="not a url")
     with pytest.raises(StorageError, match="Cannot open the database"):
         Database(f"sqlite:///{tmp_path / 'missing-folder' / 'x.db'}")
+
+
+def test_quiz_answers_keep_a_score_per_user(database):
+    scores = QuizScores(database)
+    assert scores.score("ann") == (0, 0)
+    scores.add("ann", "doc:1", "Fill in ...", "sixteen", "16", True)
+    scores.add("ann", "doc:2", "What is ...", "1.5%", "2%", False)
+    scores.add("bob", "doc:1", "Fill in ...", "sixteen", "sixteen", True)
+    assert scores.score("ann") == (1, 2) and scores.score("bob") == (1, 1)
+    assert [h["response"] for h in scores.history("ann")] == ["2%", "16"]
+
+
+def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # a database as schema version 1 left it
+        database_module.schema_version.create(conn)
+        conn.execute(database_module.schema_version.insert().values(version=0))
+        database_module.MIGRATIONS[0](conn)
+        conn.execute(sa.text("UPDATE schema_version SET version = 1"))
+        conn.execute(database_module.conversations.insert().values(id="c1", user_name="ann", title="Old",
+                                                                   created_at=1.0, updated_at=1.0))
+    engine.dispose()
+    migrated = Database(url)
+    assert migrated.version == len(database_module.MIGRATIONS) >= 2
+    assert Conversations(migrated).list("ann")[0].title == "Old"
+    QuizScores(migrated).add("ann", "x", "q", "a", "a", True)
+    assert QuizScores(migrated).score("ann") == (1, 1)

@@ -3,7 +3,8 @@
     assistant eval GOLDEN.jsonl [--backend B] [--out DIR] [--baseline RESULTS.json] [--fail-under METRIC=VALUE ...]
     assistant eval run GOLDEN.jsonl ...            (the same)
     assistant eval report RESULTS.json [--baseline OTHER.json] [--out DIR]   (re-render / compare saved runs)
-    assistant eval import-feedback FEEDBACK.jsonl [--out candidates.jsonl]
+    assistant eval import-feedback [FEEDBACK.jsonl] [--out candidates.jsonl]   (default: feedback in the database)
+    assistant eval draft --doc ID [--n N] [--out drafts.jsonl]   (candidate cases from a document, to review)
 
 Exit status: 0 ok; 1 a regression against the baseline, a --fail-under breach or an invalid citation;
 2 bad arguments or a malformed golden set.
@@ -82,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE.strip())
         return 0 if argv else 2
-    command, rest = {"import-feedback": cmd_import_feedback, "report": cmd_report}.get(argv[0]), argv[1:]
+    command, rest = {"import-feedback": cmd_import_feedback, "report": cmd_report,
+                     "draft": cmd_draft}.get(argv[0]), argv[1:]
     if command is None:
         command, rest = cmd_run, argv[1:] if argv[0] == "run" else argv
     try:
@@ -324,6 +326,43 @@ def _index_progress(disabled: bool):
             state["bar"].close()
 
     return update
+
+
+def _draft_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant eval draft",
+                                description="Propose golden-set cases from one document: a question, the expected "
+                                            "answer and its gold quote (verified verbatim), for a person to review.")
+    p.add_argument("--doc", required=True, help="document id (see `assistant sources list`)")
+    p.add_argument("--n", type=int, default=10, help="how many cases (default 10)")
+    p.add_argument("--seed", type=int, default=0, help="which facts are drawn (default 0)")
+    p.add_argument("--out", default="-", help="JSONL file to write (default: standard output)")
+    logs.add_verbose_flag(p)
+    return p
+
+
+def cmd_draft(argv: list[str]) -> int:
+    args = _parse(_draft_parser(), argv)
+    from ..engine import Engine
+    from ..settings import Settings
+    from .drafts import DraftError, draft_cases
+
+    if args.n < 1:
+        _err("--n must be at least 1")
+        return 2
+    index = Engine(Settings.load(backend="extractive")).ensure_index()
+    try:
+        cases = draft_cases(index, args.doc, args.n, args.seed)
+    except DraftError as exc:
+        _err(str(exc))
+        return 2
+    lines = "".join(json.dumps(case, ensure_ascii=False) + "\n" for case in cases)
+    if args.out == "-":
+        sys.stdout.write(lines)
+    else:
+        Path(args.out).write_text(lines, encoding="utf-8")
+        print(f"{len(cases)} draft cases from {args.doc} written to {args.out}: review each (question, answer, "
+              "quote), then copy the good ones into a golden set.", file=sys.stderr)
+    return 0
 
 
 def cmd_import_feedback(argv: list[str]) -> int:

@@ -72,11 +72,28 @@ shared_settings = sa.Table(
 )
 
 
+quiz_answers = sa.Table(
+    "quiz_answers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_name", sa.String(200), nullable=False, index=True),
+    sa.Column("item_id", sa.String(300), nullable=False),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("expected", sa.Text, nullable=False),
+    sa.Column("response", sa.Text, nullable=False),
+    sa.Column("correct", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+
 def _v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[conversations, turns, feedback, shared_settings])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]  # MIGRATIONS[n] takes the schema from version n to n + 1
+def _v2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[quiz_answers])
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]  # MIGRATIONS[n] takes the schema from version n to n + 1
 
 
 class StorageError(RuntimeError):

@@ -229,6 +229,33 @@ class SharedSettings:
                 conn.execute(s.insert().values(name=name, value=value, updated_at=now, updated_by=by))
 
 
+class QuizScores:
+    """Each user's quiz answers and their running score."""
+
+    def __init__(self, database: Database):
+        self.engine = database.engine
+
+    def add(self, user: str, item_id: str, question: str, expected: str, response: str, correct: bool) -> int:
+        with self.engine.begin() as conn:
+            return _inserted_id(conn.execute(db.quiz_answers.insert().values(
+                user_name=user, item_id=item_id, question=question, expected=expected, response=response,
+                correct=correct, created_at=time.time())))
+
+    def score(self, user: str) -> tuple[int, int]:
+        """(right, answered)."""
+        q = db.quiz_answers
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(sa.func.count(), sa.func.sum(sa.case((q.c.correct, 1), else_=0)))
+                               .where(q.c.user_name == user)).one()
+        return int(row[1] or 0), int(row[0] or 0)
+
+    def history(self, user: str, limit: int = 50) -> list[dict[str, Any]]:
+        q = db.quiz_answers
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(q).where(q.c.user_name == user).order_by(q.c.id.desc()).limit(limit))
+            return [dict(r._mapping) for r in rows]
+
+
 def _inserted_id(result) -> int:
     key = result.inserted_primary_key
     assert key is not None  # an INSERT of one row always has its key
