@@ -21,6 +21,7 @@ class Answer:
     model: str = ""
     notices: list[str] = field(default_factory=list)
     timings_ms: dict = field(default_factory=dict)
+    prompt: dict = field(default_factory=dict)  # an LLM's prompt size: messages, chars, est_tokens (empty: none)
 
     def to_json(self) -> dict:
         return {
@@ -34,6 +35,7 @@ class Answer:
             "model": self.model,
             "notices": self.notices,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "prompt": self.prompt,
         }
 
 

@@ -164,7 +164,7 @@ class Engine:
         with timed(timings, "generate") as t0:
             draft = yield from generate.run(backend, standalone, found.passages, opened, settings,
                                             whole=request.doc_ids is None, timings=timings, started=t0)
-        reply.backend, reply.model = draft.backend, draft.model
+        reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
         notices += draft.notices
         if draft.text is None or ground.declines(draft.text):  # declines() is True for None too
             yield reply.abstain()

@@ -23,11 +23,13 @@ class Passage:
     score: float  # fused RRF score
     similarity: float  # cosine similarity of the question to the best chunk
     n: int = 0
+    bm25: float = 0.0  # BM25 score of its best chunk among the lexical candidates (0: not among them)
 
     def to_json(self) -> dict:
         return {"n": self.n, "doc_id": self.doc_id, "chunk_id": ",".join(self.chunk_ids), "title": self.title,
                 "section": self.section, "page": self.page, "start": self.start, "end": self.end,
-                "text": self.text, "score": round(self.score, 5), "similarity": round(self.similarity, 4)}
+                "text": self.text, "score": round(self.score, 5), "similarity": round(self.similarity, 4),
+                "bm25": round(self.bm25, 4)}
 
 
 @dataclass
@@ -81,7 +83,7 @@ class HybridRetriever:
             if i not in similarity:
                 similarity[i] = float(self.index.matrix[i] @ vector)
         selected = self._diverse(order, top_k)
-        passages = self._merge_neighbours(selected, fused, similarity)
+        passages = self._merge_neighbours(selected, fused, similarity, dict(lexical))
         timings["fuse"] = (time.perf_counter() - t3) * 1e3
         best = max((s for _, s in dense), default=0.0)
         q_terms = set(terms(query))
@@ -108,7 +110,8 @@ class HybridRetriever:
                 break
         return chosen
 
-    def _merge_neighbours(self, selected: list[int], fused: dict, similarity: dict) -> list[Passage]:
+    def _merge_neighbours(self, selected: list[int], fused: dict, similarity: dict,
+                          bm25: dict[int, float]) -> list[Passage]:
         """Adjacent chunks of one document become one passage, so a split paragraph reads whole."""
         chunks = self.index.chunks
         groups: list[list[int]] = []
@@ -129,6 +132,7 @@ class HybridRetriever:
                 start=first.start, end=last.end, text=doc_text[first.start:last.end] or first.text,
                 chunk_ids=[chunks[i].chunk_id for i in group],
                 score=max(fused[i] for i in group), similarity=max(similarity[i] for i in group),
+                bm25=max(bm25.get(i, 0.0) for i in group),
             ))
         passages.sort(key=lambda p: -p.score)
         for n, passage in enumerate(passages, start=1):

@@ -76,6 +76,15 @@ def test_llm_draft_streams_tokens_and_grounds_to_a_verbatim_quote(opened, passag
     assert not ground.declines(draft.text)
     grounded = ground.run(draft.text, draft.grounding, draft.doc_texts, draft.metas, opened.index.page_at)
     assert grounded.notice is None and "at least sixteen ISKP plots" in grounded.citations[0].quote
+    sent = sum(len(m["content"]) for m in llm.prompts[0])
+    assert draft.prompt == {"messages": len(llm.prompts[0]), "chars": sent, "est_tokens": round(sent / 4)}
+
+
+def test_passages_carry_their_dense_bm25_and_fused_scores(passages):
+    assert all(0 < p.score and -1 <= p.similarity <= 1 and p.bm25 >= 0 for p in passages)
+    best = next(p for p in passages if "at least sixteen ISKP plots" in p.text)
+    assert best.bm25 > 0, "the sentence with the question's words is among the lexical candidates"
+    assert set(best.to_json()) >= {"score", "similarity", "bm25"}
 
 
 def test_the_abstention_sentinel_is_never_streamed(opened, passages, shared_settings):

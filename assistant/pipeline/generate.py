@@ -15,6 +15,7 @@ from ..retrieval import Passage
 from . import prompt
 
 FALLBACK = ExtractiveBackend()  # answers when an LLM fails
+CHARS_PER_TOKEN = 4  # English text in a BPE vocabulary; an estimate shown to evaluators, not a count
 PREPARING = "The model is reading the corpus (once after start-up, about 20 s)…"
 
 
@@ -28,6 +29,7 @@ class Draft:
     model: str
     by_llm: bool
     notices: list[str] = field(default_factory=list)  # e.g. the LLM failed: an extractive answer instead
+    prompt: dict = field(default_factory=dict)  # the LLM prompt's size (empty without an LLM)
 
 
 def run(backend: Backend, question: str, passages: list[Passage], opened: Any, settings, *, whole: bool,
@@ -68,7 +70,9 @@ def _by_llm(llm: StreamsChat, question: str, passages: list[Passage], opened: An
     doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})
     metas.update({p.doc_id: index.doc_meta(p.doc_id) for p in grounding if p.doc_id not in metas})
     text = yield from _stream(llm, messages, settings.max_tokens, timings, started)
-    return Draft(text, grounding, doc_texts, metas, llm.name, llm.model, True)
+    chars = sum(len(m["content"]) for m in messages)
+    size = {"messages": len(messages), "chars": chars, "est_tokens": round(chars / CHARS_PER_TOKEN)}
+    return Draft(text, grounding, doc_texts, metas, llm.name, llm.model, True, prompt=size)
 
 
 def _stream(llm: StreamsChat, messages: list[dict], max_tokens: int, timings: dict,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..answer import ABSTAIN_TEXT, Answer, Event
 from ..citations import Citation
@@ -19,6 +19,7 @@ class Reply:
     notices: list[str]
     timings: dict[str, float]
     started: float  # perf_counter at the request: timings' total
+    prompt: dict = field(default_factory=dict)
 
     def final(self, text: str, citations: list[Citation], notice: str | None = None) -> Event:
         return self._event(text, citations, False, notice)
@@ -33,4 +34,4 @@ class Reply:
         return Event("final", answer=Answer(
             question=self.question, standalone_question=self.standalone, text=text, abstained=abstained,
             citations=citations, passages=self.passages, backend=self.backend, model=self.model,
-            notices=self.notices, timings_ms=self.timings))
+            notices=self.notices, timings_ms=self.timings, prompt=self.prompt))
