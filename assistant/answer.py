@@ -1,7 +1,7 @@
 """What the engine returns: an Answer, and the events of a streamed one."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from .citations import Citation
 from .retrieval import Passage
@@ -37,6 +37,20 @@ class Answer:
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "prompt": self.prompt,
         }
+
+
+    @classmethod
+    def from_json(cls, data: dict) -> Answer:
+        """An answer as to_json() wrote it (a saved conversation's turn); its quotes are checked again when shown."""
+        cited = {f.name for f in fields(Citation)}
+        return cls(
+            question=str(data.get("question", "")), standalone_question=str(data.get("standalone_question", "")),
+            text=str(data.get("answer", "")), abstained=bool(data.get("abstained", False)),
+            citations=[Citation(**{k: v for k, v in c.items() if k in cited}) for c in data.get("citations", [])],
+            passages=[Passage.from_json(p) for p in data.get("retrieved", [])],
+            backend=str(data.get("backend", "")), model=str(data.get("model", "")),
+            notices=list(data.get("notices", [])), timings_ms=dict(data.get("timings_ms", {})),
+            prompt=dict(data.get("prompt", {})))
 
 
 @dataclass

@@ -31,6 +31,14 @@ class Passage:
                 "text": self.text, "score": round(self.score, 5), "similarity": round(self.similarity, 4),
                 "bm25": round(self.bm25, 4)}
 
+    @classmethod
+    def from_json(cls, data: dict) -> Passage:
+        return cls(doc_id=data["doc_id"], title=data.get("title", ""), section=data.get("section", ""),
+                   page=data.get("page"), start=int(data["start"]), end=int(data["end"]), text=data.get("text", ""),
+                   chunk_ids=[c for c in str(data.get("chunk_id", "")).split(",") if c],
+                   score=float(data.get("score", 0.0)), similarity=float(data.get("similarity", 0.0)),
+                   n=int(data.get("n", 0)), bm25=float(data.get("bm25", 0.0)))
+
 
 @dataclass
 class Retrieval:

@@ -121,6 +121,8 @@ class ServerSettings(_Section):
     concurrency_limit: int = Field(1, ge=1, le=256, description="answers generated at the same time")
     uploads: bool = Field(False, description="the Documents view may add and remove documents")
     editors: str = Field("", description="with login on, only these users ('a,b') may upload or remove")
+    admins: str = Field("", description="with login on, these users ('a,b') may also change server-wide settings "
+                                        "(backend, uploads); everyone else is a reader or an editor")
     api_keys: str = Field("", description="HTTP API keys, 'key:role[,key2:role2]' (roles: reader, editor, admin; "
                                           f"keys of {access_keys.MIN_KEY_CHARS}+ characters); empty: the API is open "
                                           "only when bound to localhost")

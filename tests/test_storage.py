@@ -190,3 +190,16 @@ def test_an_older_database_is_migrated_forward_keeping_its_data(tmp_path):
     assert Conversations(migrated).list("ann")[0].title == "Old"
     QuizScores(migrated).add("ann", "x", "q", "a", "a", True)
     assert QuizScores(migrated).score("ann") == (1, 1)
+
+
+def test_a_saved_answer_reads_back_as_the_same_answer(extractive_engine, tmp_path):
+    from assistant.answer import Answer
+
+    database = Database(f"sqlite:///{tmp_path / 'a.db'}")
+    chats = Conversations(database)
+    chat = chats.create("ann")
+    answer = extractive_engine.ask("How many ISKP plots were foiled in India?")
+    chats.add_turn("ann", chat.id, answer.to_json())
+    restored = Answer.from_json(chats.get("ann", chat.id).turns[0].answer_json)
+    assert restored.to_json() == answer.to_json()
+    assert restored.citations == answer.citations and restored.passages[0].chunk_ids == answer.passages[0].chunk_ids
