@@ -18,8 +18,39 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
            page_at=lambda doc_id, offset: None) -> tuple[str, list[Citation]]:
     """The draft's claims that hold, each with markers for the verified quotes that state it, and the citations."""
     grounding = _Grounding(passages, doc_texts, metas, page_at)
-    claims = [grounding.claim(draft[s:e]) for s, e in split_claims(draft)]
-    return " ".join(c for c in claims if c is not None).strip(), grounding.citations
+    shown: list[str] = []
+    for is_item, block in draft_blocks(draft):
+        claims = [grounding.claim(block[s:e]) for s, e in split_claims(block)]
+        text = " ".join(c for c in claims if c is not None).strip()
+        if text:
+            shown.append(("\n- " if is_item else "\n\n") + text if shown else ("- " if is_item else "") + text)
+    return "".join(shown), grounding.citations
+
+
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+(?=\S)")
+
+
+def draft_blocks(draft: str) -> list[tuple[bool, str]]:
+    """(is a list item, its text on one line): the draft's paragraphs and list items ("- ", "* ", "1. ", "1) "),
+    so that an answer keeps its layout. Line breaks inside a quotation do not count."""
+    quoted = [m.span() for m in _QUOTED.finditer(draft)]
+    cuts = [m.start() for m in re.finditer("\n", draft) if not any(s < m.start() < e for s, e in quoted)]
+    blocks: list[list] = []
+    new_paragraph = True
+    for start, end in zip([0] + [c + 1 for c in cuts], cuts + [len(draft)]):
+        line = draft[start:end]
+        if not line.strip():
+            new_paragraph = True
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            blocks.append([True, line[item.end():].strip()])
+        elif blocks and not new_paragraph:
+            blocks[-1][1] += " " + line.strip()
+        else:
+            blocks.append([False, line.strip()])
+        new_paragraph = False
+    return [(is_item, text) for is_item, text in blocks]
 
 
 class _Grounding:
