@@ -19,20 +19,22 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
     """The draft's claims that hold, each with markers for the verified quotes that state it, and the citations."""
     grounding = _Grounding(passages, doc_texts, metas, page_at)
     shown: list[str] = []
-    for is_item, block in draft_blocks(draft):
+    for kind, block in draft_blocks(draft):
         claims = [grounding.claim(block[s:e]) for s, e in split_claims(block)]
         text = " ".join(c for c in claims if c is not None).strip()
         if text:
+            is_item = kind != "p"
             shown.append(("\n- " if is_item else "\n\n") + text if shown else ("- " if is_item else "") + text)
     return "".join(shown), grounding.citations
 
 
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+(?=\S)")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|(\d{1,2})[.)])[ \t]+(?=\S)")
 
 
-def draft_blocks(draft: str) -> list[tuple[bool, str]]:
-    """(is a list item, its text on one line): the draft's paragraphs and list items ("- ", "* ", "1. ", "1) "),
-    so that an answer keeps its layout. Line breaks inside a quotation do not count."""
+def draft_blocks(draft: str) -> list[tuple[str, str]]:
+    """(kind, text): the paragraphs ("p") and list items ("ul": "- ", "* ", "• "; "ol": "1. ", "1) ") of a draft
+    or an answer, each on one line, so that an answer keeps its layout. Line breaks inside a quotation do not
+    count (they stay in its text)."""
     quoted = [m.span() for m in _QUOTED.finditer(draft)]
     cuts = [m.start() for m in re.finditer("\n", draft) if not any(s < m.start() < e for s, e in quoted)]
     blocks: list[list] = []
@@ -44,13 +46,13 @@ def draft_blocks(draft: str) -> list[tuple[bool, str]]:
             continue
         item = _LIST_ITEM.match(line)
         if item:
-            blocks.append([True, line[item.end():].strip()])
+            blocks.append(["ol" if item.group(1) else "ul", line[item.end():].strip()])
         elif blocks and not new_paragraph:
             blocks[-1][1] += " " + line.strip()
         else:
-            blocks.append([False, line.strip()])
+            blocks.append(["p", line.strip()])
         new_paragraph = False
-    return [(is_item, text) for is_item, text in blocks]
+    return [(kind, text) for kind, text in blocks]
 
 
 class _Grounding:
