@@ -311,17 +311,19 @@ class AppEvents:
         turn_no = int(index) // 2 if conv is not None else -1
         rating = {True: "up", False: "down", "Like": "up", "Dislike": "down"}.get(data.liked)
         if rating is None or not 0 <= turn_no < len(conv.turns) or conv.turns[turn_no].answer is None:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return (gr.skip(),) * 7
         turn = conv.turns[turn_no]
         if rating == "down":
             conv.feedback_turn = turn_no
             turn.rating = "down"
             prompt = (f'<div class="feedback-for">What was wrong with answer {turn_no + 1} '
                       f'(“{esc(turn.question[:80])}”)? Both are optional.</div>')
-            return gr.Column(visible=True), prompt, gr.Radio(value=None), gr.Textbox(value=""), gr.skip()
+            return (gr.Column(visible=True), prompt, gr.Radio(value=None), gr.Textbox(value=""), gr.skip(),
+                    gr.skip(), gr.skip())
         turn.rating, turn.reason, turn.comment = "up", "", ""
         self.record_feedback(conv, turn, request)
-        return gr.Column(visible=False), gr.skip(), gr.skip(), gr.skip(), self.chat_update(conv)
+        return (gr.Column(visible=False), gr.skip(), gr.skip(), gr.skip(), self.chat_update(conv),
+                *self.export_buttons(conv))
 
     def record_feedback(self, conv: Conversation, turn: Turn, request: gr.Request | None) -> None:
         assert turn.answer is not None and turn.rating is not None
@@ -332,22 +334,22 @@ class AppEvents:
     def send_feedback(self, conv, reason, comment, request: gr.Request):
         turn_no = conv.feedback_turn if conv is not None else None
         if turn_no is None or not 0 <= turn_no < len(conv.turns) or conv.turns[turn_no].answer is None:
-            return gr.Column(visible=False), gr.skip()
+            return gr.Column(visible=False), gr.skip(), gr.skip(), gr.skip()
         if reason and reason not in feedback.REASONS:
             raise gr.Error(f"Choose a reason among {', '.join(feedback.REASONS)}, or none.", title=BAD_INPUT)
         turn = conv.turns[turn_no]
         turn.rating, turn.reason, turn.comment = "down", reason or "", (comment or "").strip()
         conv.feedback_turn = None
         self.record_feedback(conv, turn, request)
-        return gr.Column(visible=False), self.chat_update(conv)
+        return gr.Column(visible=False), self.chat_update(conv), *self.export_buttons(conv)
 
     def cancel_feedback(self, conv):
         """Closes the box without saving; the thumbs-down is taken back."""
         if conv is not None and conv.feedback_turn is not None and conv.feedback_turn < len(conv.turns):
             conv.turns[conv.feedback_turn].rating = None
             conv.feedback_turn = None
-            return gr.Column(visible=False), self.chat_update(conv)
-        return gr.Column(visible=False), gr.skip()
+            return gr.Column(visible=False), self.chat_update(conv), *self.export_buttons(conv)
+        return gr.Column(visible=False), gr.skip(), gr.skip(), gr.skip()
 
     # ----- settings -----
     def change_backend(self, choice):
@@ -618,11 +620,13 @@ def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tab
     cleared = [ask.chatbot, ask.sources, conv_state, side.export_btn, side.export_docx_btn, ask.feedback_box]
     ask.chatbot.clear(clear, [conv_state], cleared, **private)
     side.clear_btn.click(clear, [conv_state], cleared, **private)
+    exports = [side.export_btn, side.export_docx_btn]
     ask.chatbot.like(app.on_like, [conv_state],
-                     [ask.feedback_box, ask.feedback_for, ask.reason, ask.comment, ask.chatbot], **private)
-    ask.send_feedback.click(app.send_feedback, [conv_state, ask.reason, ask.comment], [ask.feedback_box, ask.chatbot],
-                            **private)
-    ask.cancel_feedback.click(app.cancel_feedback, [conv_state], [ask.feedback_box, ask.chatbot], **private)
+                     [ask.feedback_box, ask.feedback_for, ask.reason, ask.comment, ask.chatbot, *exports], **private)
+    ask.send_feedback.click(app.send_feedback, [conv_state, ask.reason, ask.comment],
+                            [ask.feedback_box, ask.chatbot, *exports], **private)
+    ask.cancel_feedback.click(app.cancel_feedback, [conv_state], [ask.feedback_box, ask.chatbot, *exports],
+                              **private)
     opened = [tabs, docs.doc_picker, docs.viewer]
     ask.sources.click(open_document, [conv_state], opened, **private)
     docs.doc_picker.input(app.pick_document, [docs.doc_picker, conv_state], [docs.viewer], **private)

@@ -246,15 +246,19 @@ HEAD = r"""
     if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
     setTimeout(() => { const box = questionBox(); if (box) box.focus(); }, 50);
   });
-  let sidebarSettled = false;
+  let userToggled = false, closedAt = 0;
+  document.addEventListener("click", (event) => {
+    if (event.isTrusted && event.target.closest("#sidebar .toggle-button")) userToggled = true;
+  }, true);
   function settleSidebar() {
     const sidebar = document.getElementById("sidebar");
     if (!sidebar) return;
-    if (!sidebarSettled) {
-      sidebarSettled = true;
-      if (window.matchMedia("(max-width: 768px)").matches && sidebar.classList.contains("open")) {
-        sidebar.querySelector(".toggle-button").click();
-      }
+    // gradio opens it (and may open it again while the page starts): close it until the user opens it.
+    const now = performance.now();
+    if (!userToggled && sidebar.classList.contains("open") && now - closedAt > 300 &&
+        window.matchMedia("(max-width: 768px)").matches) {
+      closedAt = now;
+      sidebar.querySelector(".toggle-button").click();
     }
     const content = sidebar.querySelector(".sidebar-content");
     if (content) content.inert = !sidebar.classList.contains("open");
@@ -264,11 +268,10 @@ HEAD = r"""
   function labelMessages() {
     document.querySelectorAll("#chat [data-testid=user][aria-label], #chat [data-testid=bot][aria-label]")
       .forEach((el) => {
-        const label = el.getAttribute("aria-label");
-        if (!/^(user|bot)'s message:/.test(label)) return;
         const who = el.dataset.testid === "user" ? "Your question" : "Assistant's answer";
-        const text = (el.querySelector(".message-content") || el).innerText.replace(/\s+/g, " ").trim();
-        el.setAttribute("aria-label", `${who}: ${text}`);
+        const content = el.querySelector(".message-content") || el;
+        const label = `${who}: ${(content.innerText || content.textContent).replace(/\s+/g, " ").trim()}`;
+        if (el.getAttribute("aria-label") !== label) el.setAttribute("aria-label", label);
       });
   }
   function start() {
