@@ -133,7 +133,8 @@ def _candidate(group: list[dict]) -> dict:
         "asked_as": sorted({e.get("question", "") for e in group if e.get("question")}),
         "lines": [e["_line"] for e in group],
         "comments": [e["comment"] for e in group if e.get("comment")],
-        "reasons": [e["reason"] for e in group if e.get("reason")],
+        "reasons": sorted({e["reason"] for e in group if e.get("reason")}),
+        "users": sorted({e["user"] for e in group if e.get("user")}),
         "backends": sorted({f"{e.get('backend', '')}/{e.get('model', '')}" for e in group}),
     }
     candidate: dict[str, Any] = {"id": f"fb-{slug}-{digest}", "question": question}
