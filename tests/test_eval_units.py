@@ -353,6 +353,7 @@ def test_feedback_records_reason_and_user_and_import_keeps_them(tmp_path):
     assert candidate["feedback"]["reasons"] == ["wrong"] and candidate["feedback"]["users"] == ["analyst"]
     assert candidate["feedback"]["comments"] == ["the report says four"]
 
+
 def test_import_feedback_never_writes_into_a_golden_set(tmp_path):
     feedback = write(tmp_path, fb_line("up", "q?", "a"), name="feedback.jsonl")
     for target in (tmp_path / "golden.jsonl", tmp_path / "mine.jsonl"):
@@ -393,4 +394,3 @@ def test_cli_usage_errors_return_codes(capsys):
     assert main(["run", "--help"]) == 0 and "--fail-under" in capsys.readouterr().out
     assert main(["golden.jsonl", "--backend", "gpt-9"]) == 2
     assert main(["import-feedback"]) == 2
-
