@@ -18,8 +18,41 @@ def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas
            page_at=lambda doc_id, offset: None) -> tuple[str, list[Citation]]:
     """The draft's claims that hold, each with markers for the verified quotes that state it, and the citations."""
     grounding = _Grounding(passages, doc_texts, metas, page_at)
-    claims = [grounding.claim(draft[s:e]) for s, e in split_claims(draft)]
-    return " ".join(c for c in claims if c is not None).strip(), grounding.citations
+    shown: list[str] = []
+    for kind, block in draft_blocks(draft):
+        claims = [grounding.claim(block[s:e]) for s, e in split_claims(block)]
+        text = " ".join(c for c in claims if c is not None).strip()
+        if text:
+            is_item = kind != "p"
+            shown.append(("\n- " if is_item else "\n\n") + text if shown else ("- " if is_item else "") + text)
+    return "".join(shown), grounding.citations
+
+
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•]|(\d{1,2})[.)])[ \t]+(?=\S)")
+
+
+def draft_blocks(draft: str) -> list[tuple[str, str]]:
+    """(kind, text): the paragraphs ("p") and list items ("ul": "- ", "* ", "• "; "ol": "1. ", "1) ") of a draft
+    or an answer, each on one line, so that an answer keeps its layout. Line breaks inside a quotation do not
+    count (they stay in its text)."""
+    quoted = [m.span() for m in _QUOTED.finditer(draft)]
+    cuts = [m.start() for m in re.finditer("\n", draft) if not any(s < m.start() < e for s, e in quoted)]
+    blocks: list[list] = []
+    new_paragraph = True
+    for start, end in zip([0] + [c + 1 for c in cuts], cuts + [len(draft)]):
+        line = draft[start:end]
+        if not line.strip():
+            new_paragraph = True
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            blocks.append(["ol" if item.group(1) else "ul", line[item.end():].strip()])
+        elif blocks and not new_paragraph:
+            blocks[-1][1] += " " + line.strip()
+        else:
+            blocks.append(["p", line.strip()])
+        new_paragraph = False
+    return [(kind, text) for kind, text in blocks]
 
 
 class _Grounding:

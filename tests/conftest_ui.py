@@ -62,6 +62,20 @@ def quote_best_sentence(prompt: str) -> str:
     return f'The report says: "{best}" [{n}]'
 
 
+def quote_as_list(prompt: str, items: int = 3) -> str:
+    """The prompt passage sentences that best match the question, quoted as a numbered list, each cited."""
+    from assistant.textutil import sentence_spans, terms
+
+    question = prompt.rsplit("Question:", 1)[-1].split("\n", 1)[0]
+    wanted = set(terms(question))
+    sentences = [(n, text[s:e]) for n, text in passages_in(prompt).items() for s, e in sentence_spans(text)
+                 if len(text[s:e].split()) >= 5 and '"' not in text[s:e]]
+    if not sentences:
+        return "NOT_IN_SOURCES"
+    best = sorted(sentences, key=lambda item: -len(wanted & set(terms(item[1]))))[:items]
+    return "The sources say:\n" + "\n".join(f'{i}. "{text}" [{n}]' for i, (n, text) in enumerate(best, 1))
+
+
 def _serve_with_fake_llm() -> None:
     sys.path.insert(0, str(REPO))
     from assistant import logs
@@ -71,8 +85,9 @@ def _serve_with_fake_llm() -> None:
 
     logs.configure()
     settings = Settings.load()
-    # Streams the quote word by word, each word after FAKE_LLM_DELAY_S.
-    llm = ScriptedLLM(quote_best_sentence, chunk=None, delay_s=float(os.environ.get("FAKE_LLM_DELAY_S", "0.12")),
+    # Streams the quote (FAKE_LLM_LISTS: a list of quotes) word by word, each word after FAKE_LLM_DELAY_S.
+    reply = quote_as_list if os.environ.get("FAKE_LLM_LISTS") else quote_best_sentence
+    llm = ScriptedLLM(reply, chunk=None, delay_s=float(os.environ.get("FAKE_LLM_DELAY_S", "0.12")),
                       name="fake", model="slow-quoting-fake")
     serve(Engine(settings, backend=llm), settings)
 

@@ -334,6 +334,26 @@ def test_import_feedback_builds_reviewable_candidates(tmp_path):
     assert len(load_golden(out)) == 5
 
 
+def test_feedback_records_reason_and_user_and_import_keeps_them(tmp_path):
+    from assistant import feedback
+    from assistant.answer import Answer
+
+    answer = Answer(question="And in Iran?", standalone_question="How many plots were foiled in Iran?",
+                    text="Three plots were foiled [1].", abstained=False, backend="extractive", model="none")
+    path = tmp_path / "feedback.jsonl"
+    feedback.record(path, answer, "up", session_id="s1")  # the older callers' form still works
+    entry = feedback.record(path, answer, "down", "s1", "the report says four", reason="wrong", user="analyst")
+    assert (entry["reason"], entry["user"], entry["comment"]) == ("wrong", "analyst", "the report says four")
+    with pytest.raises(ValueError, match="reason must be one of"):
+        feedback.record(path, answer, "down", reason="rude")
+    out = tmp_path / "candidates.jsonl"
+    assert fb.import_feedback(path, out)["candidates"] == 1
+    [candidate] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert candidate["question"] == "How many plots were foiled in Iran?"
+    assert candidate["feedback"]["reasons"] == ["wrong"] and candidate["feedback"]["users"] == ["analyst"]
+    assert candidate["feedback"]["comments"] == ["the report says four"]
+
+
 def test_import_feedback_never_writes_into_a_golden_set(tmp_path):
     feedback = write(tmp_path, fb_line("up", "q?", "a"), name="feedback.jsonl")
     for target in (tmp_path / "golden.jsonl", tmp_path / "mine.jsonl"):

@@ -87,6 +87,19 @@ def test_passages_carry_their_dense_bm25_and_fused_scores(passages):
     assert set(best.to_json()) >= {"score", "similarity", "bm25"}
 
 
+def test_a_drafted_list_keeps_its_items_and_paragraphs(opened, passages):
+    n = report_n(passages)
+    draft = (f"Foreign law enforcement has interdicted ISKP plots in several countries since 2015:\n"
+             f"1. Three in India [{n}].\n2. Four in Iran [{n}].\n3) Three in Germany [{n}].\n\n"
+             f"That makes sixteen plots in all [{n}].")
+    doc_texts = {p.doc_id: opened.index.doc_text(p.doc_id) for p in passages}
+    grounded = ground.run(draft, passages, doc_texts, {}, opened.index.page_at)
+    lines = grounded.text.split("\n")
+    assert [line[:2] for line in lines[1:4]] == ["- ", "- ", "- "], grounded.text
+    assert "Four in Iran [1]" in lines[2] and lines[4] == "" and lines[5].startswith("That makes sixteen")
+    assert grounded.citations and "\n" not in lines[0]
+
+
 def test_the_abstention_sentinel_is_never_streamed(opened, passages, shared_settings):
     events, draft, _ = drive(Scripted("NOT_IN_SOURCES"), passages, opened, shared_settings)
     assert events == [] and ground.declines(draft.text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -311,7 +312,7 @@ def test_a_second_user_sees_their_question_wait_while_another_answer_streams(evi
         expect(page.locator("#chat .answer.pending")).to_be_visible()
         other.get_by_role("tab", name="Documents").click()
         expect(other.locator("#doc-viewer .doc-text")).to_contain_text("smuggling network")
-        other.get_by_role("tab", name="Ask").click()
+        other.get_by_role("tab", name="Chat").click()
         expect(final_answer(page).locator("a.cite")).not_to_have_count(0)
         expect(final_answer(other).locator("a.cite")).not_to_have_count(0)
     finally:
@@ -407,7 +408,7 @@ def test_an_uploaded_pdf_is_indexed_in_the_background_then_answers(editor_app, p
     expect(page.locator("#docs-table")).to_contain_text("Wakhan corridor survey", timeout=15_000)
     expect(page.locator("#app-header")).to_contain_text("Index: 18 documents")
 
-    page.get_by_role("tab", name="Ask").click()
+    page.get_by_role("tab", name="Chat").click()
     ask(page, SURVEY_QUESTION)
     answer = final_answer(page)
     expect(answer).to_contain_text("thirty-seven")
@@ -438,7 +439,7 @@ def test_a_failed_upload_is_named_and_the_index_keeps_answering(editor_app, page
     expect(status).to_contain_text("broken-report.pdf", timeout=30_000)
     expect(status).to_contain_text("corrupt or unreadable PDF")
     expect(table_rows(page)).to_have_count(17)
-    page.get_by_role("tab", name="Ask").click()
+    page.get_by_role("tab", name="Chat").click()
     ask(page, QUESTION)
     expect(final_answer(page).locator("a.cite")).not_to_have_count(0)
 
@@ -467,3 +468,156 @@ def test_with_login_only_editors_may_upload(login_app, page, user, password, can
     page.get_by_role("tab", name="Documents").click()
     expect(page.locator("#docs-table")).to_be_visible()
     expect(page.locator("#upload")).to_have_count(1 if can_upload else 0)
+
+
+# ----- answers that read well, feedback, long input, phone and keyboard -----
+@pytest.fixture(scope="module")
+def list_app(tmp_path_factory):
+    """The report, answered by a streaming fake LLM that lists its quotes ("1. ... 2. ... 3. ...")."""
+    work = tmp_path_factory.mktemp("ui-lists")
+    (work / "tmp").mkdir()
+    yield from started(AppServer(work, copy_corpus(work / "corpus"), script="tests/conftest_ui.py",
+                                 FAKE_LLM_DELAY_S="0.05", FAKE_LLM_LISTS="1", TMPDIR=str(work / "tmp")))
+
+
+def visible_thumbs(page):
+    return page.locator("#chat button[aria-label='Dislike']:visible")
+
+
+def test_listed_answer_renders_a_list_and_thumbs_wait_for_the_finished_answer(list_app, page):
+    report = REPORT.read_text(encoding="utf-8")
+    open_app(page, list_app)
+    ask(page, QUESTION)
+    expect(page.locator("#chat .answer.pending")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(visible_thumbs(page)).to_have_count(0)  # none on an answer still being written
+    answer = final_answer(page)
+    expect(visible_thumbs(page)).to_have_count(1)
+    items = answer.locator(".answer-text ul > li")
+    expect(items).to_have_count(3)
+    for text in items.all_text_contents():
+        assert text.count("“") <= 1 and "[" in text  # one cited quote per item, not "1. ... 2. ..." in a line
+    assert not any(t.strip()[:2] in ("1.", "2.", "3.") for t in items.all_text_contents())
+
+    # Source cards: where the quote is (paragraph), offsets only in the tooltip; the whole passage on demand.
+    card = page.locator("#src-1-1")
+    meta = card.locator(".src-meta")
+    expect(meta).to_contain_text("paragraph ")
+    expect(meta).not_to_contain_text("chars")
+    assert meta.get_attribute("title").startswith("characters ")
+    window = card.locator(".src-window").inner_text()
+    marks = card.locator(".src-window").evaluate(
+        "el => [getComputedStyle(el, '::before').content, getComputedStyle(el, '::after').content]")
+    if card.locator("button.src-expand").count():  # a cut passage says so ("…") and can be shown whole
+        assert '"… "' in marks or '" …"' in marks
+        card.locator("button.src-expand").click()
+        expect(card.locator("button.src-expand")).to_have_text("Show less")
+        expect(card.locator(".src-more").first).to_be_visible()
+        whole = card.locator(".src-passage").inner_text()
+        assert whole.strip() in report
+        assert len(whole) > len(window.replace("…", "").strip())
+
+    # Screen readers get the messages' text, not their HTML.
+    labels = page.locator("#chat [data-testid=bot]").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert labels and all(label.startswith("Assistant's answer: ") and "<" not in label for label in labels)
+    question_label = page.locator("#chat [data-testid=user]").first.get_attribute("aria-label")
+    assert question_label == f"Your question: {QUESTION}"
+
+
+def test_thumbs_down_records_a_reason_and_comment_and_the_export_is_clean(app, page):
+    open_app(page, app)
+    ask(page, QUESTION)
+    final_answer(page)
+    ask(page, "And in Iran?")
+    final_answer(page, 2)
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    box = page.locator("#feedback-box")
+    expect(box).to_be_visible(timeout=15_000)
+    expect(box).to_contain_text("answer 2")
+    box.get_by_label("Unsupported").check()
+    box.locator("#feedback-comment textarea").fill("The quote does not say how many in Iran.")
+    box.locator("#feedback-send").click()
+    expect(page.get_by_text("feedback was saved")).to_be_visible(timeout=15_000)
+    expect(box).to_be_hidden()
+    entry = json.loads(app.feedback_path.read_text(encoding="utf-8").splitlines()[-1])
+    assert (entry["rating"], entry["reason"], entry["comment"]) == (
+        "down", "unsupported", "The quote does not say how many in Iran.")
+    assert entry["question"] == "And in Iran?" and "Iran" in entry["standalone_question"]
+    assert entry["standalone_question"] != entry["question"] and entry["session_id"]
+
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "\\" not in exported, "no backslash escapes"
+    assert exported.count("Asked 20") == 2 and "answered in " in exported
+    assert f"Read as: {entry['standalone_question']}" in exported
+    assert "Rating: 👎 not helpful (unsupported: “The quote does not say how many in Iran.”)" in exported
+    assert "1. The Next Afghan Jihad? Taliban Efforts to Contain ISKP, Amira Jadoon" in exported
+    assert "paragraph " in exported and "chars" not in exported
+    with page.expect_download() as word:
+        page.locator("#export-docx").click()
+    assert word.value.suggested_filename.endswith(".docx")
+    shutil.copyfile(Path(download.value.path()), OUTPUT / "export.md") if OUTPUT.is_dir() else None
+
+
+def test_a_long_question_is_counted_and_refused_without_losing_it(app, page):
+    open_app(page, app)
+    box = page.locator("#question textarea")
+    counter = page.locator(".q-count")
+    box.fill("Which plots were foiled? ")
+    expect(counter).to_contain_text("25 / 2,000 characters")
+    long_question = "Which ISKP plots were foiled abroad, and where? " * 44  # 2,112 characters
+    box.fill(long_question)
+    expect(counter).to_contain_text(f"{len(long_question):,} / 2,000 characters")
+    expect(counter).to_contain_text("too long to ask: shorten it by 112 characters")
+    expect(counter).to_have_class("q-count over")
+    box.press("Enter")
+    page.locator("#question button.submit-button").click()
+    page.wait_for_timeout(1000)
+    expect(page.locator("#chat .q-text")).to_have_count(0)
+    assert box.input_value() == long_question  # nothing typed is lost
+    box.fill(long_question[:1990])
+    expect(counter).not_to_have_class("q-count over")
+    box.press("Enter")
+    expect(page.locator("#chat .q-text")).to_have_count(1, timeout=15_000)
+
+
+def test_keyboard_users_skip_to_the_chat_and_names_are_unique(app, page):
+    open_app(page, app)
+    # From the top of the page (the question box has autofocus; a keyboard user may come back from anywhere).
+    page.evaluate("""() => { document.activeElement.blur(); document.body.tabIndex = -1; document.body.focus();
+                             document.body.removeAttribute('tabindex'); }""")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Skip to chat")
+    page.keyboard.press("Enter")
+    expect(page.locator("#question textarea")).to_be_focused()
+    expect(page.get_by_role("tab", name="Chat")).to_have_count(1)
+    expect(page.get_by_role("tab", name="Ask")).to_have_count(0)
+    expect(page.get_by_role("button", name="Ask", exact=True)).to_have_count(1)
+
+
+def test_on_a_phone_the_chat_comes_first(app, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    try:
+        open_app(phone, app)
+        sidebar = phone.locator("#sidebar")
+        expect(sidebar).not_to_have_class(re.compile(r"\bopen\b"))
+        assert phone.locator("#sidebar .sidebar-content").evaluate("el => el.inert")
+        ask(phone, QUESTION)
+        answer = final_answer(phone)
+        chat_box = phone.locator("#chat").bounding_box()
+        sources_box = phone.locator("#sources-panel").bounding_box()
+        assert chat_box["y"] < sources_box["y"] and chat_box["x"] >= 0 and chat_box["width"] <= 390
+        expect(answer).to_be_in_viewport()
+        answer.locator("a.cite").first.tap()  # not covered by the sidebar
+        expect(phone.locator("#src-1-1")).to_have_class("src-card flash")
+        phone.evaluate("window.scrollTo(0, 0)")
+        shot = screenshot(phone, "phone.png")
+        shutil.copyfile(shot, REPO / "docs" / "phone.png")
+        phone.locator("#sidebar .toggle-button").tap()  # it still opens on request
+        expect(sidebar).to_have_class(re.compile(r"\bopen\b"))
+        assert not phone.locator("#sidebar .sidebar-content").evaluate("el => el.inert")
+    finally:
+        context.close()

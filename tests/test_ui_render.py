@@ -11,6 +11,7 @@ from assistant.citations import Citation
 from assistant.corpus import DocMeta
 from assistant.retrieval import Passage
 from assistant.webapp.app import build_app, parse_auth, usable_backends
+from assistant.webapp.export import export_markdown
 from assistant.webapp.render import (
     Turn,
     answer_html,
@@ -18,7 +19,6 @@ from assistant.webapp.render import (
     context_window,
     document_html,
     esc,
-    export_markdown,
     intro_html,
     lead_sentences,
     plain_text,
@@ -72,9 +72,16 @@ def test_sources_panel_shows_quote_in_passage_with_metadata():
     no_live_markup(html)
     assert 'id="src-1-1"' in html and "✓ verbatim" in html
     assert f'<mark class="src-quote">{esc(EVIL)}</mark>' in html
-    assert esc("First paragraph sentence one.") in html and esc("Closing sentence here.") in html
-    assert "Title line" not in html  # only the surrounding paragraph
-    assert "p. 3" in html and esc("Section: S [a](javascript:b)") in html
+    window = re.search(r'<span class="src-window[^"]*">(.*?)</span>', html).group(1)
+    assert esc("First paragraph sentence one.") in window and esc("Closing sentence here.") in window
+    assert "Title line" not in window  # the surrounding paragraph shows...
+    hidden = re.findall(r'<span class="src-more" hidden>(.*?)</span>', html, re.S)
+    assert hidden == [esc("Title line\n\n"), esc("\n\nNext paragraph.")]  # ...the rest of the passage on demand
+    assert 'class="src-expand"' in html and "…" not in html  # no silent cut: "…" only by CSS while folded
+    meta = re.search(r'<div class="src-meta" title="([^"]*)">(.*?)</div>', html)
+    assert meta.group(2) == esc("<i>A</i> · 2020 · S [a](javascript:b) · p. 3 · paragraph 2")
+    assert meta.group(1) == f"characters {citation.start:,}–{citation.end:,}"  # offsets only in the tooltip
+    assert f'data-start="{citation.start}" data-end="{citation.end}"' in html
     assert "<a " not in html  # the javascript: URL is not linked
 
 
@@ -173,3 +180,69 @@ def test_the_latency_shown_counts_the_wait_for_a_turn():
     answer.timings_ms = {"total": 3100.0, "queue_wait": 20.0}
     html = answer_html(1, answer)
     assert "3.1 s" in html and "waiting" not in html
+
+
+def listed_answer() -> tuple[Answer, str]:
+    doc = ("Plots\n\nSince 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, "
+           "four in Iran, three in Germany.\n\nThe model Q4_K_M [draft] was used.")
+    quote = doc[doc.index("Since"):doc.index(" Germany.") + 9]
+    start = doc.index(quote)
+    citation = Citation(n=1, doc_id="r", title="The Report", section="Foiled plots", page=7, quote=quote,
+                        start=start, end=start + len(quote), url="https://example.org/r", authors="A. Author",
+                        date="2024")
+    answer = Answer(question="And abroad?", standalone_question="Where were ISKP plots foiled abroad?",
+                    text="Plots were foiled in three countries [1]:\n- Three in India [1].\n- Four in Iran [1].\n"
+                         "- Three in Germany [1].\n\nThe Q4_K_M model wrote this [1].",
+                    abstained=False, citations=[citation], backend="local", model="qwen-1.5b-Q4_K_M",
+                    timings_ms={"total": 3100.0})
+    return answer, doc
+
+
+def test_an_answer_whose_sentences_are_list_items_renders_a_list():
+    answer, _ = listed_answer()
+    html = answer_html(1, answer)
+    assert "<p>Plots were foiled in three countries " in html
+    items = re.findall(r"<li>(.*?)</li>", re.search(r"<ul>(.*?)</ul>", html).group(1))
+    assert [re.sub(r"<[^>]+>", "", i) for i in items] == ["Three in India [1].", "Four in Iran [1].",
+                                                         "Three in Germany [1]."]
+    assert all('class="cite"' in i for i in items) and "\n" not in html
+    numbered = answer_html(1, Answer(question="q", standalone_question="q", text="Phases:\n1. First.\n2. Second.",
+                                     abstained=False))
+    assert "<ol><li>First.</li><li>Second.</li></ol>" in numbered
+
+
+def test_markdown_export_is_clean_and_carries_times_ratings_rewrites_and_locations():
+    from markdown_it import MarkdownIt
+
+    answer, doc = listed_answer()
+    turn = Turn("And abroad?", answer, rating="down", reason="incomplete", comment="Name all seven countries")
+    unanswered = Turn("Who funds it?", error="Stopped before the answer was finished.")
+    exported = export_markdown([turn, unanswered], "local", "qwen-1.5b-Q4_K_M", doc_text_of=lambda doc_id: doc)
+    assert "\\" not in exported  # no backslash escapes in ordinary text: Q4_K_M, [1]
+    assert "Q4_K_M" in exported and "[1]" in exported
+    assert re.search(r"Asked 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC · answered in 3\.1 s · local · qwen", exported)
+    assert "Read as: Where were ISKP plots foiled abroad?" in exported
+    assert "Rating: 👎 not helpful (incomplete: “Name all seven countries”)" in exported
+    assert "1. The Report, A. Author, 2024, Foiled plots, p. 7, paragraph 2 <https://example.org/r>" in exported
+    assert "## Q2. Who funds it?" in exported and "No answer: Stopped before" in exported
+    tokens = MarkdownIt("commonmark").parse(exported)
+    kinds = [t.type for t in tokens if t.type.endswith("_open")]
+    assert kinds.count("bullet_list_open") == 1 and kinds.count("list_item_open") == 3 + 1  # answer list, 1 source
+    assert [t.content for t in tokens if t.type == "inline"][6:9] == [
+        "Three in India [1].", "Four in Iran [1].", "Three in Germany [1]."]
+
+
+def test_docx_export_holds_the_same_conversation(tmp_path):
+    import docx
+
+    from assistant.webapp.export import export_docx
+
+    answer, doc = listed_answer()
+    path = export_docx([Turn("And abroad?", answer, rating="up")], "local", "m", tmp_path / "c.docx",
+                       doc_text_of=lambda doc_id: doc)
+    paragraphs = [(p.style.name, p.text) for p in docx.Document(str(path)).paragraphs]
+    assert ("Heading 1", "Q1. And abroad?") in paragraphs
+    assert ("List Bullet", "Four in Iran [1].") in paragraphs
+    assert ("Quote", answer.citations[0].quote) in paragraphs
+    assert any(text.startswith("[1] The Report, A. Author, 2024, Foiled plots, p. 7, paragraph 2") for _, text in paragraphs)
+    assert ("Normal", "Rating: 👍 helpful") in paragraphs

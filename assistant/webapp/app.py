@@ -32,6 +32,7 @@ from ..sources.jobs import BackgroundIngest, JobStatus
 from ..textutil import for_display
 from ..validation import TOP_K_MAX
 from . import assets
+from .export import export_docx, export_markdown
 from .render import (
     STOPPED,
     Turn,
@@ -39,7 +40,6 @@ from .render import (
     document_html,
     documents_table_html,
     esc,
-    export_markdown,
     feedback_values,
     header_html,
     index_line,
@@ -49,6 +49,7 @@ from .render import (
     no_document_html,
     notices_html,
     pending_html,
+    question_counter_html,
     reading_order,
     sources_html,
 )
@@ -69,6 +70,7 @@ class Conversation:
         self.export_dir = export_root / uuid.uuid4().hex
         self.lock = threading.Lock()
         self.stop = threading.Event()  # set by the stop button; the running answer ends at its next step
+        self.feedback_turn: int | None = None  # the turn whose thumbs-down awaits its reason and comment
 
     def pending(self) -> Turn | None:
         """The turn waiting for its answer (at most one per conversation)."""
@@ -194,15 +196,20 @@ class AppEvents:
     def model_line(self) -> str:
         return f'<div class="side-note">Model: {esc(self.engine.model_name)}</div>'
 
-    def export_button(self, conv: Conversation):
+    def export_buttons(self, conv: Conversation):
+        """The Markdown and Word downloads of the conversation so far."""
         answered = [t for t in conv.turns if t.answer is not None]
         if not answered:
-            return gr.DownloadButton(value=None, interactive=False)
+            return gr.DownloadButton(value=None, interactive=False), gr.DownloadButton(value=None, interactive=False)
         conv.export_dir.mkdir(parents=True, exist_ok=True)
-        path = conv.export_dir / f"{self.collection.export_name}.md"
-        path.write_text(export_markdown(conv.turns, self.engine.backend_name, self.engine.model_name,
-                                        self.collection.title), encoding="utf-8")
-        return gr.DownloadButton(value=str(path), interactive=True)
+        md_path = conv.export_dir / f"{self.collection.export_name}.md"
+        args = (conv.turns, self.engine.backend_name, self.engine.model_name)
+        md_path.write_text(export_markdown(*args, title=self.collection.title, doc_text_of=self.doc_text_of),
+                           encoding="utf-8")
+        docx_path = export_docx(*args, path=conv.export_dir / f"{self.collection.export_name}.docx",
+                                title=self.collection.title, doc_text_of=self.doc_text_of)
+        return gr.DownloadButton(value=str(md_path), interactive=True), \
+            gr.DownloadButton(value=str(docx_path), interactive=True)
 
     @staticmethod
     def chat_update(conv: Conversation, pending: str | None = None):
@@ -238,7 +245,7 @@ class AppEvents:
         """Queued step: stream the pending turn's answer into the chat, then show its sources."""
         turn = conv.pending() if conv is not None else None
         if turn is None:
-            yield gr.skip(), gr.skip(), conv, gr.Textbox(**self.idle_box), gr.skip()
+            yield gr.skip(), gr.skip(), conv, gr.Textbox(**self.idle_box), gr.skip(), gr.skip()
             return
         if not conv.stop.is_set():
             waited_ms = (time.monotonic() - turn.asked_at) * 1e3
@@ -248,12 +255,13 @@ class AppEvents:
                 turn.answer.timings_ms["total"] = turn.answer.timings_ms.get("total", 0.0) + waited_ms
         if turn.answer is None and turn.error is None:
             turn.error = STOPPED
+        turn.answered_ts = time.time()
         yield (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv,
-               gr.Textbox(**self.idle_box), self.export_button(conv))
+               gr.Textbox(**self.idle_box), *self.export_buttons(conv))
 
     def stream_answer(self, conv, turn, top_k, doc_ids):
         status, draft, shown_at = "Searching the corpus…", "", 0.0
-        yield self.chat_update(conv, pending_html(status)), gr.skip(), conv, gr.skip(), gr.skip()
+        yield self.chat_update(conv, pending_html(status)), gr.skip(), conv, gr.skip(), gr.skip(), gr.skip()
         stream = conv.session.ask_stream(turn.question, top_k=top_k, doc_ids=doc_ids)  # the engine checks them
         try:
             for event in stream:
@@ -270,7 +278,8 @@ class AppEvents:
                     turn.answer = event.answer
                     continue
                 shown_at = time.monotonic()
-                yield self.chat_update(conv, pending_html(status, draft)), gr.skip(), conv, gr.skip(), gr.skip()
+                yield (self.chat_update(conv, pending_html(status, draft)), gr.skip(), conv, gr.skip(), gr.skip(),
+                       gr.skip())
         except QuestionError as exc:  # e.g. a top_k or doc_ids sent by hand: shown in the chat, which goes on
             turn.error = str(exc)
             gr.Warning(turn.error)
@@ -292,22 +301,55 @@ class AppEvents:
         conv = conv or Conversation(self.engine, self.export_root)
         conv.stop.set()
         conv.reset()
-        return self.chat_update(conv), sources_html([], self.doc_text_of), conv, self.export_button(conv)
+        conv.feedback_turn = None
+        return (self.chat_update(conv), sources_html([], self.doc_text_of), conv, *self.export_buttons(conv),
+                gr.Column(visible=False))
 
-    def on_like(self, conv, data: gr.LikeData):
-        if conv is None:
-            return
+    def on_like(self, conv, data: gr.LikeData, request: gr.Request):
+        """Thumbs-up is saved at once; thumbs-down opens the box for an optional reason and comment."""
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        turn_no = int(index) // 2
-        if not 0 <= turn_no < len(conv.turns) or conv.turns[turn_no].answer is None:
-            return
+        turn_no = int(index) // 2 if conv is not None else -1
         rating = {True: "up", False: "down", "Like": "up", "Dislike": "down"}.get(data.liked)
-        if rating is None:
-            return
+        if rating is None or not 0 <= turn_no < len(conv.turns) or conv.turns[turn_no].answer is None:
+            return (gr.skip(),) * 7
         turn = conv.turns[turn_no]
-        turn.rating = rating
-        feedback.record(self.settings.feedback_path, turn.answer, rating, session_id=conv.session.id)
+        if rating == "down":
+            conv.feedback_turn = turn_no
+            turn.rating = "down"
+            prompt = (f'<div class="feedback-for">What was wrong with answer {turn_no + 1} '
+                      f'(“{esc(turn.question[:80])}”)? Both are optional.</div>')
+            return (gr.Column(visible=True), prompt, gr.Radio(value=None), gr.Textbox(value=""), gr.skip(),
+                    gr.skip(), gr.skip())
+        turn.rating, turn.reason, turn.comment = "up", "", ""
+        self.record_feedback(conv, turn, request)
+        return (gr.Column(visible=False), gr.skip(), gr.skip(), gr.skip(), self.chat_update(conv),
+                *self.export_buttons(conv))
+
+    def record_feedback(self, conv: Conversation, turn: Turn, request: gr.Request | None) -> None:
+        assert turn.answer is not None and turn.rating is not None
+        feedback.record(self.settings.feedback_path, turn.answer, turn.rating, session_id=conv.session.id,
+                        comment=turn.comment, reason=turn.reason, user=getattr(request, "username", None) or "")
         gr.Info("Thanks! Your feedback was saved for the evaluation team.", duration=3)
+
+    def send_feedback(self, conv, reason, comment, request: gr.Request):
+        turn_no = conv.feedback_turn if conv is not None else None
+        if turn_no is None or not 0 <= turn_no < len(conv.turns) or conv.turns[turn_no].answer is None:
+            return gr.Column(visible=False), gr.skip(), gr.skip(), gr.skip()
+        if reason and reason not in feedback.REASONS:
+            raise gr.Error(f"Choose a reason among {', '.join(feedback.REASONS)}, or none.", title=BAD_INPUT)
+        turn = conv.turns[turn_no]
+        turn.rating, turn.reason, turn.comment = "down", reason or "", (comment or "").strip()
+        conv.feedback_turn = None
+        self.record_feedback(conv, turn, request)
+        return gr.Column(visible=False), self.chat_update(conv), *self.export_buttons(conv)
+
+    def cancel_feedback(self, conv):
+        """Closes the box without saving; the thumbs-down is taken back."""
+        if conv is not None and conv.feedback_turn is not None and conv.feedback_turn < len(conv.turns):
+            conv.turns[conv.feedback_turn].rating = None
+            conv.feedback_turn = None
+            return gr.Column(visible=False), self.chat_update(conv), *self.export_buttons(conv)
+        return gr.Column(visible=False), gr.skip(), gr.skip(), gr.skip()
 
     # ----- settings -----
     def change_backend(self, choice):
@@ -436,6 +478,7 @@ class _Sidebar:
     only_docs: gr.Dropdown
     clear_btn: gr.Button
     export_btn: gr.DownloadButton
+    export_docx_btn: gr.DownloadButton
 
 
 @dataclass
@@ -444,6 +487,12 @@ class _AskTab:
     question: gr.Textbox
     example_btns: list[gr.Button]
     sources: gr.HTML
+    feedback_box: gr.Column
+    feedback_for: gr.HTML
+    reason: gr.Radio
+    comment: gr.Textbox
+    send_feedback: gr.Button
+    cancel_feedback: gr.Button
 
 
 @dataclass
@@ -461,7 +510,7 @@ class _DocumentsTab:
 
 def _sidebar(app: AppEvents) -> _Sidebar:
     settings, backend_now = app.settings, app.engine.backend_name
-    with gr.Sidebar(label="Settings", open=True, width=300, elem_id="sidebar"):
+    with gr.Sidebar(label="Settings", open=True, width=300, elem_id="sidebar"):  # closed on phones (assets.HEAD)
         gr.Markdown("### Answering")
         backend = gr.Dropdown(choices=usable_backends(settings, backend_now), value=backend_now,
                               label="Backend", info="Server-wide: applies to every user of this app.",
@@ -475,14 +524,16 @@ def _sidebar(app: AppEvents) -> _Sidebar:
         clear_btn = gr.Button("Clear conversation", variant="secondary", size="sm", elem_id="clear")
         export_btn = gr.DownloadButton("Export as Markdown", value=None, interactive=False, size="sm",
                                        variant="secondary", elem_id="export")
+        export_docx_btn = gr.DownloadButton("Export as Word", value=None, interactive=False, size="sm",
+                                            variant="secondary", elem_id="export-docx")
         gr.HTML('<div class="side-note">The thumbs up / down under each answer are saved for the evaluation '
                 'team, who turn them into golden-set test cases.</div>')
-    return _Sidebar(backend, model_box, top_k, only_docs, clear_btn, export_btn)
+    return _Sidebar(backend, model_box, top_k, only_docs, clear_btn, export_btn, export_docx_btn)
 
 
 def _ask_tab(app: AppEvents) -> _AskTab:
     collection = app.collection
-    with gr.Tab("Ask", id="chat", elem_id="tab-chat"):
+    with gr.Tab("Chat", id="chat", elem_id="tab-chat"):
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 chatbot = gr.Chatbot(
@@ -491,10 +542,23 @@ def _ask_tab(app: AppEvents) -> _AskTab:
                     placeholder=intro_html(app.docs, app.summaries, collection.intro),
                     latex_delimiters=[], sanitize_html=True, render_markdown=True, buttons=[],
                     feedback_options=("Like", "Dislike"), autoscroll=True)
+                with gr.Column(visible=False, elem_id="feedback-box") as feedback_box:
+                    feedback_for = gr.HTML("", elem_id="feedback-for")
+                    reason = gr.Radio(choices=[(r.capitalize(), r) for r in feedback.REASONS], value=None,
+                                      label="Reason", elem_id="feedback-reason")
+                    comment = gr.Textbox(label="Comment", lines=2, max_lines=6, max_length=2000,
+                                         placeholder="What should the answer have said?", elem_id="feedback-comment")
+                    with gr.Row():
+                        send_feedback = gr.Button("Send feedback", variant="primary", size="sm",
+                                                  elem_id="feedback-send")
+                        cancel_feedback = gr.Button("Cancel", variant="secondary", size="sm",
+                                                    elem_id="feedback-cancel")
+                # No max_length: the browser would cut a longer paste silently; the counter and the server say so.
                 question = gr.Textbox(
-                    placeholder=collection.placeholder, show_label=False,
-                    lines=1, max_lines=5, max_length=app.settings.max_question_chars, submit_btn="Ask",
-                    stop_btn=False, autofocus=True, elem_id="question")
+                    placeholder=collection.placeholder, show_label=False, label="Question",
+                    lines=1, max_lines=5, submit_btn="Ask", stop_btn=False, autofocus=True, elem_id="question")
+                gr.HTML(question_counter_html(app.settings.max_question_chars), elem_id="question-counter",
+                        container=False)
                 gr.HTML('<div class="examples-label">Example questions</div>', container=False)
                 with gr.Row(elem_id="examples-row"):
                     example_btns = [gr.Button(q, size="sm", variant="secondary", elem_classes="example-q")
@@ -502,7 +566,8 @@ def _ask_tab(app: AppEvents) -> _AskTab:
             with gr.Column(scale=2, min_width=340):
                 sources = gr.HTML(sources_html([], app.doc_text_of), elem_id="sources-panel",
                                   js_on_load=assets.SOURCES_JS)
-    return _AskTab(chatbot, question, example_btns, sources)
+    return _AskTab(chatbot, question, example_btns, sources, feedback_box, feedback_for, reason, comment,
+                   send_feedback, cancel_feedback)
 
 
 def _documents_tab(app: AppEvents) -> _DocumentsTab:
@@ -542,7 +607,8 @@ def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tab
     # preprocess=False: top_k and doc_ids reach answer() as sent, and the engine's checks answer a bad one
     # in the chat (a component's own check would fail the event and leave the question pending).
     answer_args = dict(fn=app.answer, inputs=[conv_state, side.top_k, side.only_docs],
-                       outputs=[*outputs_head, side.export_btn], api_visibility="private", show_progress="hidden",
+                       outputs=[*outputs_head, side.export_btn, side.export_docx_btn], api_visibility="private",
+                       show_progress="hidden",
                        preprocess=False, **answer_limits)
     # Two steps: the question shows at once (light queue), the answer waits for an answer slot.
     ask.question.submit(app.enqueue_typed, [ask.question, conv_state], outputs_head, api_visibility="private",
@@ -551,10 +617,16 @@ def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tab
         btn.click(enqueue_example, [btn, conv_state], outputs_head, api_visibility="private",
                   show_progress="hidden").then(**answer_args)
     ask.question.stop(app.stop, [conv_state], None, api_visibility="private", queue=False)
-    cleared = [ask.chatbot, ask.sources, conv_state, side.export_btn]
+    cleared = [ask.chatbot, ask.sources, conv_state, side.export_btn, side.export_docx_btn, ask.feedback_box]
     ask.chatbot.clear(clear, [conv_state], cleared, **private)
     side.clear_btn.click(clear, [conv_state], cleared, **private)
-    ask.chatbot.like(app.on_like, [conv_state], None, **private)
+    exports = [side.export_btn, side.export_docx_btn]
+    ask.chatbot.like(app.on_like, [conv_state],
+                     [ask.feedback_box, ask.feedback_for, ask.reason, ask.comment, ask.chatbot, *exports], **private)
+    ask.send_feedback.click(app.send_feedback, [conv_state, ask.reason, ask.comment],
+                            [ask.feedback_box, ask.chatbot, *exports], **private)
+    ask.cancel_feedback.click(app.cancel_feedback, [conv_state], [ask.feedback_box, ask.chatbot, *exports],
+                              **private)
     opened = [tabs, docs.doc_picker, docs.viewer]
     ask.sources.click(open_document, [conv_state], opened, **private)
     docs.doc_picker.input(app.pick_document, [docs.doc_picker, conv_state], [docs.viewer], **private)

@@ -33,7 +33,19 @@ CSS = r"""
 /* chat */
 #chat .q-text { white-space: normal; }
 #chat .answer-text { line-height: 1.6; }
-#chat .answer-text.draft { opacity: 0.75; }
+#chat .answer-text.draft { opacity: 0.75; white-space: pre-wrap; }
+#chat .answer-text p { margin: 0 0 0.6em; } #chat .answer-text p:last-child { margin-bottom: 0; }
+#chat .answer-text ul, #chat .answer-text ol { margin: 0.2em 0 0.6em 1.4em; padding: 0; }
+#chat .answer-text li { margin: 0.15em 0; }
+/* thumbs only under finished answers */
+#chat .message-row:has(.answer.pending, .answer.error, .answer.stopped) + .message-buttons { display: none; }
+#feedback-box { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 8px 12px; }
+.feedback-for { font-size: 0.9rem; }
+.q-count { font-size: 0.78rem; color: var(--body-text-color-subdued); margin: -8px 0 0 4px; }
+.q-count.over { color: #b42318; font-weight: 600; }
+.skip-link { position: absolute; left: 8px; top: -60px; z-index: 1000; padding: 8px 14px; border-radius: 8px;
+             background: var(--color-accent); color: white; font-weight: 600; text-decoration: none; }
+.skip-link:focus { top: 8px; }
 #chat a.cite { display: inline-block; text-decoration: none; font-weight: 600; font-size: 0.8em;
                padding: 0 4px; margin: 0 1px; border-radius: 5px; vertical-align: 1px;
                color: var(--color-accent); background: var(--color-accent-soft); cursor: pointer; }
@@ -95,6 +107,11 @@ CSS = r"""
 .src-passage { white-space: pre-wrap; font-size: 0.9rem; line-height: 1.55; margin: 8px 0 6px;
                padding: 8px 10px; border-left: 3px solid var(--border-color-primary);
                background: var(--background-fill-secondary); border-radius: 0 6px 6px 0; }
+.src-passage.folded .src-window.cut-start::before { content: "… "; }
+.src-passage.folded .src-window.cut-end::after { content: " …"; }
+.src-actions button.src-expand { font-size: 0.8rem; padding: 2px 10px; border-radius: 6px; cursor: pointer;
+                                 border: 1px solid var(--border-color-primary);
+                                 background: var(--background-fill-primary); }
 mark.src-quote, mark.cited { background: #fde68a; color: inherit; padding: 1px 0; border-radius: 2px; }
 .dark mark.src-quote, .dark mark.cited { background: #7c5e10; }
 mark.cited.active { background: #fbbf24; outline: 2px solid #f59e0b; }
@@ -172,6 +189,15 @@ HEAD = r"""
       showSource((cite.getAttribute("href") || "").replace(/^#/, ""));
       return;
     }
+    const expand = event.target.closest("button.src-expand");
+    if (expand) {
+      const passage = expand.closest(".src-card").querySelector(".src-passage");
+      const open = passage.classList.toggle("folded") === false;
+      passage.querySelectorAll(".src-more").forEach(el => { el.hidden = !open; });
+      expand.setAttribute("aria-expanded", String(open));
+      expand.textContent = open ? "Show less" : "Show the whole passage";
+      return;
+    }
     const copy = event.target.closest("button.copy-answer");
     if (copy) {
       event.preventDefault();
@@ -182,6 +208,79 @@ HEAD = r"""
       setTimeout(() => { copy.textContent = "Copy"; }, 1500);
     }
   }, true);
+
+  // Long questions: a live counter, and a clear refusal instead of a silent cut (the text stays in the box).
+  function questionBox() { return document.querySelector("#question textarea"); }
+  function tooLong() {
+    const box = questionBox(), counter = document.querySelector(".q-count");
+    if (!box || !counter) return false;
+    const limit = Number(counter.dataset.limit), length = box.value.length, over = length > limit;
+    counter.querySelector(".q-count-n").textContent = length.toLocaleString("en-US");
+    counter.classList.toggle("over", over);
+    const note = counter.querySelector(".q-count-over");
+    note.hidden = !over;
+    note.textContent = over ? ` — too long to ask: shorten it by ${(length - limit).toLocaleString("en-US")} ` +
+                              "characters (nothing you typed is lost)." : "";
+    return over;
+  }
+  document.addEventListener("input", (event) => { if (event.target === questionBox()) tooLong(); }, true);
+  setInterval(tooLong, 500);  // also after the app itself sets the box (cleared after a question)
+  document.addEventListener("keydown", (event) => {
+    if (event.target === questionBox() && event.key === "Enter" && !event.shiftKey && tooLong()) {
+      event.preventDefault(); event.stopImmediatePropagation();
+    }
+  }, true);
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("#question button.submit-button") && tooLong()) {
+      event.preventDefault(); event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // Keyboard and phone: a skip link to the question box; the settings sidebar starts closed on a narrow
+  // screen, and while closed its controls are out of the Tab order.
+  const skip = document.createElement("a");
+  skip.href = "#question"; skip.className = "skip-link"; skip.textContent = "Skip to chat";
+  skip.addEventListener("click", (event) => {
+    event.preventDefault();
+    const tab = document.querySelector("#tabs button[role=tab][aria-controls*=chat], #tabs button[role=tab]");
+    if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
+    setTimeout(() => { const box = questionBox(); if (box) box.focus(); }, 50);
+  });
+  let userToggled = false, closedAt = 0;
+  document.addEventListener("click", (event) => {
+    if (event.isTrusted && event.target.closest("#sidebar .toggle-button")) userToggled = true;
+  }, true);
+  function settleSidebar() {
+    const sidebar = document.getElementById("sidebar");
+    if (!sidebar) return;
+    // gradio opens it (and may open it again while the page starts): close it until the user opens it.
+    const now = performance.now();
+    if (!userToggled && sidebar.classList.contains("open") && now - closedAt > 300 &&
+        window.matchMedia("(max-width: 768px)").matches) {
+      closedAt = now;
+      sidebar.querySelector(".toggle-button").click();
+    }
+    const content = sidebar.querySelector(".sidebar-content");
+    if (content) content.inert = !sidebar.classList.contains("open");
+  }
+
+  // Screen readers: gradio labels each message with its raw HTML; label it with its text instead.
+  function labelMessages() {
+    document.querySelectorAll("#chat [data-testid=user][aria-label], #chat [data-testid=bot][aria-label]")
+      .forEach((el) => {
+        const who = el.dataset.testid === "user" ? "Your question" : "Assistant's answer";
+        const content = el.querySelector(".message-content") || el;
+        const label = `${who}: ${(content.innerText || content.textContent).replace(/\s+/g, " ").trim()}`;
+        if (el.getAttribute("aria-label") !== label) el.setAttribute("aria-label", label);
+      });
+  }
+  function start() {
+    document.body.prepend(skip);
+    new MutationObserver(() => { settleSidebar(); labelMessages(); })
+      .observe(document.body, {subtree: true, childList: true, attributes: true,
+                               attributeFilter: ["aria-label", "class"]});
+  }
+  if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
 })();
 </script>
 """

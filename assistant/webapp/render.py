@@ -1,5 +1,5 @@
-"""HTML and Markdown built from engine objects. Every piece of document or user text goes through esc() (HTML) or
-md_text() (Markdown), both of which show it through textutil.for_display()."""
+"""HTML built from engine objects. Every piece of document or user text goes through esc(), which shows it through
+textutil.for_display(); export.py writes the Markdown and Word exports."""
 from __future__ import annotations
 
 import re
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..answer import Answer
 from ..citations import MARKER, Citation, section_and_page, verify
 from ..corpus import Collection, DocMeta
+from ..grounding import draft_blocks
 from ..textutil import for_display
 
 if TYPE_CHECKING:
@@ -58,6 +59,10 @@ class Turn:
     rating: str | None = None  # "up" | "down"
     error: str | None = None  # why there is no answer (failed or stopped)
     asked_at: float = field(default_factory=time.monotonic)  # when it was asked: the wait for a slot counts too
+    asked_ts: float = field(default_factory=time.time)  # wall clock, for the export
+    answered_ts: float | None = None
+    reason: str = ""  # of a thumbs-down (feedback.REASONS)
+    comment: str = ""
 
 
 def _duration(ms: float) -> str:
@@ -149,16 +154,33 @@ def index_line(index) -> str:
     return f"Index: {docs} document{'s' * (docs != 1)} · {chunks} passages{built}"
 
 
+def question_counter_html(limit: int) -> str:
+    """The length counter under the question box; the page script (assets.HEAD) keeps it current."""
+    return (f'<div class="q-count" data-limit="{limit}" aria-live="polite"><span class="q-count-n">0</span> / '
+            f'{limit:,} characters<span class="q-count-over" hidden></span></div>')
+
+
 # ----- chat messages -----
 def question_html(question: str) -> str:
     return f'<div class="q-text">{esc_line(question)}</div>'
 
 
-def _answer_text_html(turn_no: int, answer: Answer) -> str:
-    known = {c.n for c in answer.citations}
+def answer_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """An answer's layout: ("p", [paragraph]) and ("ul" | "ol", [items]), from its blank lines and "- " / "1. "
+    line starts (grounding.draft_blocks); a line break inside a quotation stays in its text."""
+    blocks: list[tuple[str, list[str]]] = []
+    for kind, line in draft_blocks(text or ""):
+        if kind != "p" and blocks and blocks[-1][0] == kind:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((kind, [line]))
+    return blocks
+
+
+def _inline_html(turn_no: int, text: str, known: set[int]) -> str:
     out, pos = [], 0
-    for match in MARKER.finditer(answer.text):
-        out.append(esc_line(answer.text[pos:match.start()]))
+    for match in MARKER.finditer(text):
+        out.append(esc(text[pos:match.start()]))
         numbers = [int(x) for x in re.split(r"\s*[,;]\s*", match.group(1))]
         for n in numbers:
             if n in known:
@@ -166,8 +188,18 @@ def _answer_text_html(turn_no: int, answer: Answer) -> str:
             else:
                 out.append(esc(f"[{n}]"))
         pos = match.end()
-    out.append(esc_line(answer.text[pos:]))
-    return "".join(out)
+    out.append(esc(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def _answer_text_html(turn_no: int, answer: Answer) -> str:
+    known = {c.n for c in answer.citations}
+    html = []
+    for kind, lines in answer_blocks(answer.text):
+        parts = [_inline_html(turn_no, line, known) for line in lines]
+        html.append(f"<p>{''.join(parts)}</p>" if kind == "p" else
+                    f"<{kind}>{''.join(f'<li>{part}</li>' for part in parts)}</{kind}>")
+    return "".join(html)
 
 
 def answer_html(turn_no: int, answer: Answer) -> str:
@@ -189,7 +221,8 @@ def answer_html(turn_no: int, answer: Answer) -> str:
     return (
         f'<div class="{cls}" id="ans-{turn_no}">{body}{notes}'
         '<div class="answer-foot">'
-        '<button class="copy-answer" type="button" title="Copy the answer and its sources">Copy</button>'
+        f'<button class="copy-answer" type="button" title="Copy the answer and its sources" '
+        f'aria-label="Copy answer {turn_no}">Copy</button>'
         f'<span class="answer-meta">{esc(" · ".join(meta))}</span></div>'
         f'<span class="copy-text" hidden>{copy_text}</span></div>'
     )
@@ -251,41 +284,83 @@ def context_window(doc_text: str, citation: Citation, passages, radius: int = 32
     return start, end
 
 
-def where_line(citation: Citation) -> str:
+def paragraph_number(doc_text: str, offset: int) -> int:
+    """The 1-based number of the paragraph (blank-line separated) that holds offset."""
+    return len(re.findall(r"\S\s*\n[ \t]*\n", doc_text[:offset])) + 1
+
+
+def locations(citation: Citation, doc_text: str | None) -> list[str]:
+    """Where a quote is, for a reader: section and page when known, and its paragraph."""
+    parts = section_and_page(citation.title, citation.section, citation.page)
+    if doc_text and 0 <= citation.start <= len(doc_text):
+        parts.append(f"paragraph {paragraph_number(doc_text, citation.start)}")
+    return parts
+
+
+def char_span(citation: Citation) -> str:
+    return f"characters {citation.start:,}–{citation.end:,}"
+
+
+def where_line(citation: Citation, doc_text: str | None = None) -> str:
     parts = []
     if citation.authors:
         parts.append(citation.authors)
     if citation.date:
         parts.append(citation.date)
-    parts += section_and_page(citation.title, citation.section, citation.page, section_label="Section: ")
-    parts.append(f"chars {citation.start:,}–{citation.end:,}")
-    return " · ".join(parts)
+    return " · ".join(parts + locations(citation, doc_text))
+
+
+def passage_bounds(doc_text: str, citation: Citation, passages) -> tuple[int, int]:
+    """The retrieved passage that holds the quote; else the quote's paragraph."""
+    passage = next((p for p in passages if p.doc_id == citation.doc_id
+                    and p.start <= citation.start and citation.end <= p.end), None)
+    if passage is not None:
+        return passage.start, passage.end
+    before = doc_text.rfind("\n\n", 0, citation.start)
+    after = doc_text.find("\n\n", citation.end)
+    return (before + 2 if before >= 0 else 0), (after if after >= 0 else len(doc_text))
+
+
+def _passage_html(doc_text: str, citation: Citation, passages) -> tuple[str, bool]:
+    """(the passage around the quote, whether part of it is folded): the window around the quote shows, the rest
+    of its passage is there whole behind "Show the whole passage"."""
+    lo, hi = passage_bounds(doc_text, citation, passages)
+    start, end = context_window(doc_text, citation, passages)
+    lo, hi = min(lo, start), max(hi, end)
+    head = f'<span class="src-more" hidden>{esc(doc_text[lo:start])}</span>' if start > lo else ""
+    tail = f'<span class="src-more" hidden>{esc(doc_text[end:hi])}</span>' if end < hi else ""
+    cut = " cut-start" * bool(head) + " cut-end" * bool(tail)  # shown as "…" while folded (CSS)
+    return (f'{head}<span class="src-window{cut}">{esc(doc_text[start:citation.start])}'
+            f'<mark class="src-quote">{esc(citation.quote)}</mark>{esc(doc_text[citation.end:end])}</span>{tail}'
+            ), bool(head or tail)
 
 
 def source_card(turn_no: int, citation: Citation, doc_text: str | None, passages) -> str:
     verified = verify(citation, doc_text)
+    folded = False
     if verified:
         assert doc_text is not None  # verify() is False without the document's text
-        start, end = context_window(doc_text, citation, passages)
-        before, after = doc_text[start:citation.start], doc_text[citation.end:end]
-        lead = "… " if start > 0 and not doc_text[start - 1] == "\n" else ""
-        tail = " …" if end < len(doc_text) and doc_text[end] != "\n" else ""
-        passage = (f'{lead}{esc(before)}<mark class="src-quote">{esc(citation.quote)}</mark>'
-                   f'{esc(after)}{tail}')
+        passage, folded = _passage_html(doc_text, citation, passages)
         badge = '<span class="verified" title="This quote is an exact span of the source text">✓ verbatim</span>'
     else:  # never expected: the engine only returns verified quotes
         passage = f'<mark class="src-quote">{esc(citation.quote)}</mark>'
         badge = '<span class="unverified">not verified</span>'
     original = link(citation.url, "Original ↗")
+    more = ('<button class="src-expand" type="button" aria-expanded="false" '
+            f'aria-label="Show the whole passage: source {citation.n}">Show the whole passage</button>'
+            if folded else "")
+    folded_cls = " folded" if folded else ""
     return (
-        f'<article class="src-card" id="src-{turn_no}-{citation.n}" data-turn="{turn_no}" data-n="{citation.n}">'
+        f'<article class="src-card" id="src-{turn_no}-{citation.n}" data-turn="{turn_no}" data-n="{citation.n}" '
+        f'data-doc="{esc_attr(citation.doc_id)}" data-start="{citation.start}" data-end="{citation.end}">'
         f'<div class="src-head"><span class="src-badge">{citation.n}</span><div class="src-id">'
         f'<div class="src-title">{esc(citation.title)}</div>'
-        f'<div class="src-meta">{esc(where_line(citation))}</div></div></div>'
-        f'<div class="src-passage">{passage}</div>'
-        f'<div class="src-actions">{badge}'
+        f'<div class="src-meta" title="{esc(char_span(citation))}">{esc(where_line(citation, doc_text))}</div>'
+        f'</div></div><div class="src-passage{folded_cls}">{passage}</div>'
+        f'<div class="src-actions">{badge}{more}'
         f'<button class="open-doc" type="button" data-doc="{esc_attr(citation.doc_id)}" data-start="{citation.start}" '
-        f'data-end="{citation.end}">Read in document</button>{original}</div>'
+        f'data-end="{citation.end}" aria-label="Read in document: source {citation.n} of answer {turn_no}">'
+        f'Read in document</button>{original}</div>'
         '</article>'
     )
 
@@ -356,13 +431,14 @@ def no_document_html() -> str:
 
 
 # ----- copy / export -----
-def _source_line(c: Citation) -> str:
+def source_line(c: Citation, doc_text: str | None = None) -> str:
+    """Title, authors, date, section, page and paragraph: where to find a quote."""
     where = [c.title]
     if c.authors:
         where.append(c.authors)
     if c.date:
         where.append(c.date)
-    return ", ".join(where + section_and_page(c.title, c.section, c.page))
+    return ", ".join(where + locations(c, doc_text))
 
 
 def plain_text(answer: Answer) -> str:
@@ -370,64 +446,9 @@ def plain_text(answer: Answer) -> str:
         return answer.text
     lines = [answer.text, "", "Sources:"]
     for c in answer.citations:
-        lines.append(f"[{c.n}] {_source_line(c)}" + (f" <{c.url}>" if safe_url(c.url) else ""))
+        lines.append(f"[{c.n}] {source_line(c)}" + (f" <{c.url}>" if safe_url(c.url) else ""))
         lines.append(f"    “{c.quote}”")
     return "\n".join(lines)
-
-
-# Inline Markdown (emphasis, code, links, HTML, entities, tables, maths, templates), escaped anywhere in a line.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~$&{}^])")
-# What starts a block at the beginning of a line: "- " "+ " "= " (setext), "1. " "1) ".
-_MD_BLOCK_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
-
-
-def md_escape(line: str) -> str:
-    """One line of text -> Markdown that renders as exactly that text and starts no block."""
-    line = _MD_SPECIAL.sub(r"\\\1", line.strip())
-    return _MD_BLOCK_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", line)
-
-
-def md_text(text) -> str:
-    """Document or model text -> one line of inert Markdown (line breaks and runs of space become one space)."""
-    return md_escape(" ".join(for_display(text).split()))
-
-
-def md_paragraphs(text) -> list[str]:
-    """Multi-line text (an answer) -> inert Markdown paragraphs, its line breaks kept as hard breaks."""
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", for_display(text)):
-        lines = [md_escape(" ".join(line.split())) for line in block.split("\n") if line.strip()]
-        if lines:
-            paragraphs.append("\\\n".join(lines))
-    return paragraphs
-
-
-def export_markdown(turns: list[Turn], backend: str, model: str, title: str = Collection.title) -> str:
-    """The conversation as Markdown. Only its own headings, lists, quotes and links are structure: every piece
-    of document, model or user text is one escaped line (md_text) or escaped paragraphs (md_paragraphs)."""
-    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    lines = [f"# {md_text(title)}: conversation", "",
-             f"Exported {stamp} · backend: {md_text(backend_label(backend, model))}", ""]
-    for i, turn in enumerate(turns, start=1):
-        answer = turn.answer
-        if answer is None:
-            continue
-        lines += [f"## Q{i}. {md_text(turn.question)}", ""]
-        for paragraph in md_paragraphs(answer.text):
-            lines += [paragraph, ""]
-        if answer.abstained or not answer.citations:
-            lines += ["_No sources: the corpus does not cover this question._", ""]
-            continue
-        lines += ["**Sources**", ""]
-        for c in answer.citations:
-            url = f" <{c.url}>" if safe_url(c.url) else ""
-            lines.append(f"{c.n}. {md_text(_source_line(c))} (chars {c.start}–{c.end}){url}")
-            lines.append("")
-            lines.append(f"   > {md_text(c.quote)}")
-            lines.append("")
-        if turn.rating:
-            lines += [f"_Feedback: {'👍' if turn.rating == 'up' else '👎'}_", ""]
-    return "\n".join(lines).rstrip() + "\n"
 
 
 # ----- documents view -----

@@ -18,7 +18,8 @@ from assistant.corpus import DocMeta
 from assistant.keyfacts import numbers, unsupported
 from assistant.retrieval import Passage
 from assistant.textutil import fold_digits, for_display, words
-from assistant.webapp.render import Turn, answer_html, document_html, export_markdown, md_text, plain_text, sources_html
+from assistant.webapp.export import export_markdown, md_text
+from assistant.webapp.render import Turn, answer_blocks, answer_html, document_html, plain_text, sources_html
 
 # ----- 1. JSONL: every line separator escaped on write; lines split on "\n" only on read -----
 SEPARATORS = {"LF": "\n", "CR": "\r", "CRLF": "\r\n", "VT": "\x0b", "FF": "\x0c", "FS": "\x1c", "GS": "\x1d",
@@ -180,7 +181,11 @@ def test_export_shows_document_text_without_its_structure(name):
     exported = export_markdown([turn], "extractive", f"model {pattern}", title=f"Collection {pattern}")
     tokens = MD.parse(exported)
     structure = [t.type for t in tokens if t.type in STRUCTURE_TOKENS]
-    assert structure == ["heading_open", "heading_open", "ordered_list_open", "list_item_open", "blockquote_open"]
+    blocks = answer_blocks(turn.answer.text)  # the answer's own paragraphs and lists are kept, nothing else
+    answer_lists = [t for kind, items in blocks if kind != "p"
+                    for t in [f"{'bullet' if kind == 'ul' else 'ordered'}_list_open"] + ["list_item_open"] * len(items)]
+    assert structure == ["heading_open", "heading_open", *answer_lists, "ordered_list_open", "list_item_open",
+                         "blockquote_open"]
     inline = [c for t in tokens if t.type == "inline" for c in t.children]
     assert {c.type for c in inline} <= INLINE_ALLOWED
     assert [c.attrs["href"] for c in inline if c.type == "link_open"] == [DOC_URL]  # the manifest URL only
@@ -190,7 +195,8 @@ def test_export_shows_document_text_without_its_structure(name):
     citation = turn.answer.citations[0]
     assert texts[0] == f"{shown(f'Collection {pattern}')}: conversation"
     assert texts[2] == f"Q1. {shown(turn.question)}"
-    assert shown(" ".join(texts[3:sources_at])) == shown(turn.answer.text)
+    assert texts[3].startswith("Asked ") and texts[4] == "Read as: q"
+    assert shown(" ".join(texts[5:sources_at])) == shown(" ".join(line for _, lines in blocks for line in lines))
     assert texts[-2].startswith(shown(f"{citation.title}, {citation.authors}, 2024, {citation.section}, p. 2"))
     assert texts[-1] == shown(citation.quote)
 
