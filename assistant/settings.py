@@ -51,13 +51,11 @@ class _Section(BaseModel):
 
 
 class CorpusSettings(_Section):
-    """Where documents, the index, prompts and feedback live; how documents are read and chunked."""
+    """Where documents, the index and prompts live; how documents are read and chunked."""
 
     corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="folder of documents to answer from")
     index_dir: Path = Field(PROJECT_ROOT / "index", description="folder of the built index")
     prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="folder of the LLM prompt templates")
-    feedback_path: Path = Field(PROJECT_ROOT / "feedback" / "feedback.jsonl",
-                                description="JSONL file the web app's thumbs up/down are appended to")
     chunk_max_tokens: int = Field(180, ge=16, le=512, description="largest chunk, in embedder word pieces")
     max_file_mb: float = Field(50.0, gt=0, description="larger corpus files and uploads are skipped or refused (MB)")
     chroma_url: str = Field("", description="a Chroma server, e.g. http://127.0.0.1:8001; empty: embedded store")

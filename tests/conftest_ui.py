@@ -29,14 +29,12 @@ class AppServer(ServerProcess):
         self.url = f"http://127.0.0.1:{self.port}/"
         self.workdir = workdir
         self.corpus_dir = corpus_dir
-        self.feedback_path = workdir / "feedback.jsonl"
         environment = {
             **os.environ,
             "ASSISTANT_INDEX_DIR": str(workdir / "index"),
             "ASSISTANT_CORPUS_DIR": str(corpus_dir),
             "ASSISTANT_PORT": str(self.port),
             "ASSISTANT_BACKEND": "extractive",
-            "ASSISTANT_FEEDBACK_PATH": str(self.feedback_path),
             "ASSISTANT_DATA_DIR": str(workdir / "data"),
             "GRADIO_ANALYTICS_ENABLED": "False",
             "PYTHONUNBUFFERED": "1",
@@ -45,6 +43,17 @@ class AppServer(ServerProcess):
         environment.pop("ASSISTANT_CONFIG", None)
         super().__init__([sys.executable, script, *args], self.url + ready_path, workdir / f"app-{self.port}.log",
                          env=environment, cwd=REPO, start_timeout_s=START_TIMEOUT_S, ready_statuses=(200, 401))
+
+
+    def feedback_entries(self) -> list[dict]:
+        """The feedback the app saved in its database, oldest first."""
+        from assistant.storage import Database, Feedback
+
+        database = Database(f"sqlite:///{self.workdir / 'data' / 'assistant.db'}")
+        try:
+            return Feedback(database).all()
+        finally:
+            database.engine.dispose()
 
 
 # ----- the slow fake LLM (a script mode of this file) -----

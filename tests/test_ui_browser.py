@@ -191,7 +191,7 @@ def test_example_feedback_copy_and_export(app, page):
     # Thumbs up is appended to the feedback JSONL.
     page.locator("#chat button[aria-label='Like']").last.click()
     expect(page.get_by_text("feedback was saved")).to_be_visible(timeout=15_000)
-    entries = [json.loads(line) for line in app.feedback_path.read_text(encoding="utf-8").splitlines()]
+    entries = app.feedback_entries()
     assert entries[-1]["rating"] == "up" and entries[-1]["question"] == question
     assert entries[-1]["citations"] and entries[-1]["session_id"]
 
@@ -538,7 +538,7 @@ def test_thumbs_down_records_a_reason_and_comment_and_the_export_is_clean(app, p
     box.locator("#feedback-send").click()
     expect(page.get_by_text("feedback was saved")).to_be_visible(timeout=15_000)
     expect(box).to_be_hidden()
-    entry = json.loads(app.feedback_path.read_text(encoding="utf-8").splitlines()[-1])
+    entry = app.feedback_entries()[-1]
     assert (entry["rating"], entry["reason"], entry["comment"]) == (
         "down", "unsupported", "The quote does not say how many in Iran.")
     assert entry["question"] == "And in Iran?" and "Iran" in entry["standalone_question"]

@@ -153,7 +153,7 @@ def engine_with_missing_model(tmp_path_factory):
 
     work = tmp_path_factory.mktemp("ui-render")
     settings = Settings.load(corpus_dir=copy_corpus(work / "corpus"), index_dir=work / "index", backend="local",
-                             model_path=str(work / "missing.gguf"), feedback_path=work / "feedback.jsonl")
+                             model_path=str(work / "missing.gguf"), data_dir=work / "data")
     return Engine(settings)
 
 

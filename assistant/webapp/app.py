@@ -31,7 +31,7 @@ from ..sources import manage
 from ..sources.jobs import BackgroundIngest, JobStatus
 from ..textutil import for_display
 from ..validation import TOP_K_MAX
-from . import assets
+from . import assets, panels, team
 from .export import export_docx, export_markdown
 from .render import (
     STOPPED,
@@ -58,14 +58,17 @@ UPLOAD_TYPES = tuple(sorted(SUPPORTED))
 BAD_INPUT = "Invalid input"  # title of the gr.Error for a refused question or option
 LIGHT_CONCURRENCY = 16  # viewer, feedback, settings: never stuck behind a long answer
 STREAM_INTERVAL_S = 0.08
+BACKEND_POLL_S = 3.0  # how soon a page shows a backend an admin changed elsewhere
 logger = logging.getLogger(__name__)
 
 
 class Conversation:
     """One browser tab's conversation: its engine session and the turns on screen."""
 
-    def __init__(self, engine: Engine, export_root: Path):
+    def __init__(self, engine: Engine, export_root: Path, user: str = team.LOCAL_USER):
         self.session = engine.session()
+        self.user = user
+        self.chat_id: str | None = None  # the saved chat (storage), once its first answer is saved
         self.turns: list[Turn] = []
         self.export_dir = export_root / uuid.uuid4().hex
         self.lock = threading.Lock()
@@ -86,6 +89,9 @@ class Conversation:
         """The tab is gone: stop its answer and delete its export file."""
         self.stop.set()
         shutil.rmtree(self.export_dir, ignore_errors=True)
+
+    def last_answer(self):
+        return next((t.answer for t in reversed(self.turns) if t.answer is not None), None)
 
     def cited_spans(self, doc_id: str) -> list[tuple[int, int]]:
         return [(c.start, c.end) for t in self.turns if t.answer for c in t.answer.citations if c.doc_id == doc_id]
@@ -136,15 +142,11 @@ def parse_auth(spec: str) -> list[tuple[str, str]] | None:
     return pairs or None
 
 
-def editors(settings: Settings) -> set[str]:
-    return {name.strip() for name in settings.editors.split(",") if name.strip()}
-
-
 def may_edit(settings: Settings, username: str | None) -> bool:
-    """Uploads and removals: only when enabled, and with login on only for the listed editors."""
+    """Uploads and removals: only when enabled, and with login on only for editors and admins."""
     if not settings.uploads:
         return False
-    return parse_auth(settings.auth) is None or (username or "") in editors(settings)
+    return team.role_of(settings, username) in ("editor", "admin")
 
 
 def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
@@ -154,14 +156,19 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     app = AppEvents(engine, settings, load_collection(settings.corpus_dir))
     with gr.Blocks(title=for_display(app.collection.title), analytics_enabled=False, fill_width=True,
                    delete_cache=(3600, 3600)) as demo:  # gradio's copies of exported files: kept an hour
-        top = _Top(gr.State(None, delete_callback=lambda conv: conv and conv.close()),
+        top = _Top(gr.BrowserState(None, storage_key=f"{app.collection.cache_name}-open-chat"),
+                   gr.Timer(BACKEND_POLL_S),
+                   gr.State(None, delete_callback=lambda conv: conv and conv.close()),
                    gr.HTML(app.header(), elem_id="app-header"),
                    gr.HTML(notices_html(engine.notices), elem_id="notices", visible=bool(engine.notices)))
         side = _sidebar(app)
         with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
             ask = _ask_tab(app)
             documents = _documents_tab(app)
+            start = _start_here_tab(app)
+            quiz = _quiz_tab(app)
         _wire_events(app, demo, top, side, tabs, ask, documents)
+        _wire_team_events(app, demo, top, side, tabs, ask, documents, start, quiz)
     demo.queue(default_concurrency_limit=LIGHT_CONCURRENCY, max_size=256)
     return demo
 
@@ -169,8 +176,8 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
 class AppEvents:
     """What the app's events do, over one shared Engine; each browser tab's Conversation is its gr.State."""
 
-    busy_box = dict(submit_btn=False, stop_btn=True)
-    idle_box = dict(submit_btn="Ask", stop_btn=False)
+    busy_box: dict[str, Any] = dict(submit_btn=False, stop_btn=True)
+    idle_box: dict[str, Any] = dict(submit_btn="Ask", stop_btn=False)
 
     def __init__(self, engine: Engine, settings: Settings, collection: Collection):
         self.engine, self.settings, self.collection = engine, settings, collection
@@ -180,6 +187,7 @@ class AppEvents:
         self.export_root = Path(tempfile.mkdtemp(prefix=f"{collection.cache_name}-exports-"))
         atexit.register(shutil.rmtree, self.export_root, True)
         self.summaries = {d.doc_id: lead_sentences(self.doc_text_of(d.doc_id) or "") for d in self.docs[:6]}
+        self.team = team.Team(self)
 
     # ----- shared views -----
     def doc_text_of(self, doc_id: str) -> str | None:
@@ -218,15 +226,18 @@ class AppEvents:
                           feedback_value=feedback_values(conv.turns))
 
     # ----- chat -----
-    def enqueue_typed(self, question, conv):
-        return self.enqueue(question, conv, gr.Textbox(value="", **self.busy_box))
+    def new_conversation(self, request: gr.Request | None) -> Conversation:
+        return Conversation(self.engine, self.export_root, team.user_of(request))
 
-    def enqueue_example(self, question, conv):
-        return self.enqueue(question, conv, gr.Textbox(**self.busy_box))
+    def enqueue_typed(self, question, conv, request: gr.Request):
+        return self.enqueue(question, conv, gr.Textbox(value="", **self.busy_box), request)
 
-    def enqueue(self, question, conv, busy):
+    def enqueue_example(self, question, conv, request: gr.Request):
+        return self.enqueue(question, conv, gr.Textbox(**self.busy_box), request)
+
+    def enqueue(self, question, conv, busy, request: gr.Request | None = None):
         """First step: show the question at once; answer() then runs when an answer slot is free."""
-        conv = conv or Conversation(self.engine, self.export_root)
+        conv = conv or self.new_conversation(request)
         try:
             question = self.engine.validate(question)
         except QuestionError as exc:
@@ -245,7 +256,7 @@ class AppEvents:
         """Queued step: stream the pending turn's answer into the chat, then show its sources."""
         turn = conv.pending() if conv is not None else None
         if turn is None:
-            yield gr.skip(), gr.skip(), conv, gr.Textbox(**self.idle_box), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), conv, gr.Textbox(**self.idle_box), *(gr.skip(),) * 5
             return
         if not conv.stop.is_set():
             waited_ms = (time.monotonic() - turn.asked_at) * 1e3
@@ -256,13 +267,23 @@ class AppEvents:
         if turn.answer is None and turn.error is None:
             turn.error = STOPPED
         turn.answered_ts = time.time()
+        saved = gr.skip(), gr.skip()
+        if turn.answer is not None:
+            try:
+                self.team.save_turn(conv, turn)
+                saved = gr.Radio(choices=self.team.chat_choices(conv.user), value=conv.chat_id), conv.chat_id
+            except Exception as exc:  # the answer is shown all the same; saving is retried with its feedback
+                logger.error("could not save the answer: %s: %s", type(exc).__name__, exc)
+                gr.Warning("The answer could not be saved to your chats; it stays on this page.")
         yield (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv,
-               gr.Textbox(**self.idle_box), *self.export_buttons(conv))
+               gr.Textbox(**self.idle_box), *self.export_buttons(conv), *saved,
+               panels.evaluator_html(conv.last_answer(), self.engine.ensure_index()))
 
     def stream_answer(self, conv, turn, top_k, doc_ids):
         status, draft, shown_at = "Searching the corpus…", "", 0.0
-        yield self.chat_update(conv, pending_html(status)), gr.skip(), conv, gr.skip(), gr.skip(), gr.skip()
+        yield self.chat_update(conv, pending_html(status)), gr.skip(), conv, gr.skip(), *(gr.skip(),) * 5
         stream = conv.session.ask_stream(turn.question, top_k=top_k, doc_ids=doc_ids)  # the engine checks them
+        more = (gr.skip(),) * 5
         try:
             for event in stream:
                 if conv.stop.is_set():
@@ -278,8 +299,7 @@ class AppEvents:
                     turn.answer = event.answer
                     continue
                 shown_at = time.monotonic()
-                yield (self.chat_update(conv, pending_html(status, draft)), gr.skip(), conv, gr.skip(), gr.skip(),
-                       gr.skip())
+                yield self.chat_update(conv, pending_html(status, draft)), gr.skip(), conv, gr.skip(), *more
         except QuestionError as exc:  # e.g. a top_k or doc_ids sent by hand: shown in the chat, which goes on
             turn.error = str(exc)
             gr.Warning(turn.error)
@@ -297,13 +317,13 @@ class AppEvents:
         if conv is not None:
             conv.stop.set()
 
-    def clear(self, conv):
-        conv = conv or Conversation(self.engine, self.export_root)
-        conv.stop.set()
-        conv.reset()
-        conv.feedback_turn = None
+    def clear(self, conv, request: gr.Request):
+        """A new chat; the one on screen stays saved (nothing is lost)."""
+        if conv is not None:
+            conv.stop.set()
+        conv = self.new_conversation(request)
         return (self.chat_update(conv), sources_html([], self.doc_text_of), conv, *self.export_buttons(conv),
-                gr.Column(visible=False))
+                gr.Column(visible=False), gr.Radio(value=None), None)
 
     def on_like(self, conv, data: gr.LikeData, request: gr.Request):
         """Thumbs-up is saved at once; thumbs-down opens the box for an optional reason and comment."""
@@ -326,9 +346,11 @@ class AppEvents:
                 *self.export_buttons(conv))
 
     def record_feedback(self, conv: Conversation, turn: Turn, request: gr.Request | None) -> None:
-        assert turn.answer is not None and turn.rating is not None
-        feedback.record(self.settings.feedback_path, turn.answer, turn.rating, session_id=conv.session.id,
-                        comment=turn.comment, reason=turn.reason, user=getattr(request, "username", None) or "")
+        try:
+            self.team.record_feedback(conv, turn)
+        except Exception as exc:
+            logger.error("could not save feedback: %s: %s", type(exc).__name__, exc)
+            raise gr.Error("Your feedback could not be saved; please try again.") from exc
         gr.Info("Thanks! Your feedback was saved for the evaluation team.", duration=3)
 
     def send_feedback(self, conv, reason, comment, request: gr.Request):
@@ -352,20 +374,130 @@ class AppEvents:
         return gr.Column(visible=False), gr.skip(), gr.skip(), gr.skip()
 
     # ----- settings -----
-    def change_backend(self, choice):
+    def change_backend(self, choice, request: gr.Request):
         if choice:
+            self.team.change_backend(choice, request)
             self.engine.set_backend(choice)
             name = self.engine.backend_name  # loads the model now, not on the next question
             threading.Thread(target=self.engine.warm_up, daemon=True).start()
             if name != choice:
                 gr.Warning(f"The {choice} backend is not available; answering with {name}.")
+            self.team.backend_seen = time.time()
         return self.header(), self.notices(), self.model_line()
+
+    def sync_backend(self):
+        """Every page follows the server-wide backend an admin set, on this replica or another."""
+        self.team.follow_shared_backend()
+        name = self.engine.backend_name
+        return (gr.Dropdown(choices=usable_backends(self.settings, name), value=name), self.header(),
+                self.model_line())
 
     def on_load(self, request: gr.Request):
         """Every page load shows the current server-wide state (another user may have changed the backend)."""
-        name = self.engine.backend_name
-        return (self.header(), self.notices(), gr.Dropdown(choices=usable_backends(self.settings, name), value=name),
-                self.model_line(), gr.Column(visible=may_edit(self.settings, getattr(request, "username", None))))
+        self.team.follow_shared_backend()
+        name, user = self.engine.backend_name, team.user_of(request)
+        admin = team.role_of(self.settings, user) == "admin"
+        return (self.header(), self.notices(),
+                gr.Dropdown(choices=usable_backends(self.settings, name), value=name, interactive=admin,
+                            info="Server-wide: applies to every user." + ("" if admin else " Only an admin may "
+                                                                                           "change it.")),
+                self.model_line(), gr.Column(visible=may_edit(self.settings, getattr(request, "username", None))),
+                team.user_line_html(self.settings, user))
+
+    # ----- saved chats -----
+    def restore_chat(self, chat_id, request: gr.Request):
+        """On page load: the chat that was open in this browser, when it is still the user's."""
+        conv = self.new_conversation(request)
+        if isinstance(chat_id, str) and chat_id and self.team.load_into(conv, chat_id):
+            value = conv.chat_id
+        else:
+            value = None
+        return (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv, *self.export_buttons(conv),
+                gr.Radio(choices=self.team.chat_choices(conv.user), value=value), value,
+                panels.evaluator_html(conv.last_answer(), self.engine.ensure_index()))
+
+    def open_chat(self, chat_id, conv, request: gr.Request):
+        if not chat_id:
+            return (gr.skip(),) * 8
+        if conv is not None:
+            conv.stop.set()
+        conv = self.new_conversation(request)
+        if not self.team.load_into(conv, chat_id):
+            gr.Warning("That chat no longer exists.")
+            return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(),
+                    gr.Radio(choices=self.team.chat_choices(conv.user), value=None), None, gr.skip())
+        return (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv, *self.export_buttons(conv),
+                gr.skip(), chat_id, panels.evaluator_html(conv.last_answer(), self.engine.ensure_index()))
+
+    def search_chats(self, query, request: gr.Request):
+        return gr.Radio(choices=self.team.chat_choices(team.user_of(request), query or ""))
+
+    def rename_chat(self, title, conv):
+        title = (title or "").strip()
+        if conv is None or conv.chat_id is None:
+            raise gr.Error("Ask a question first: a chat is saved with its first answer.")
+        if not title:
+            raise gr.Error("Type a new name for this chat.", title=BAD_INPUT)
+        self.team.chats.rename(conv.user, conv.chat_id, title)
+        return gr.Radio(choices=self.team.chat_choices(conv.user), value=conv.chat_id), ""
+
+    def delete_chat(self, conv, request: gr.Request):
+        """Deletes the open chat (undo restores it) and opens a new one."""
+        if conv is None or conv.chat_id is None:
+            raise gr.Error("This chat is not saved yet: there is nothing to delete.")
+        deleted = conv.chat_id
+        self.team.chats.delete(conv.user, deleted)
+        fresh = self.new_conversation(request)
+        return (self.chat_update(fresh), sources_html([], self.doc_text_of), fresh, *self.export_buttons(fresh),
+                gr.Radio(choices=self.team.chat_choices(fresh.user), value=None), None, deleted,
+                gr.Button(visible=True))
+
+    def undo_delete(self, deleted, request: gr.Request):
+        user = team.user_of(request)
+        if not deleted:
+            return (gr.skip(),) * 10
+        self.team.chats.restore(user, deleted)
+        conv = self.new_conversation(request)
+        self.team.load_into(conv, deleted)
+        return (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv, *self.export_buttons(conv),
+                gr.Radio(choices=self.team.chat_choices(user), value=deleted), deleted, None,
+                gr.Button(visible=False))
+
+    def export_all(self, conv, request: gr.Request):
+        user = team.user_of(request)
+        folder = (conv.export_dir if conv is not None else self.export_root / uuid.uuid4().hex) / "all"
+        path = self.team.export_all(user, folder)
+        if path is None:
+            raise gr.Error("You have no saved chats yet.")
+        return gr.DownloadButton(value=str(path))
+
+    # ----- evaluator, start here, quiz -----
+    def evaluator(self, show, conv):
+        html = panels.evaluator_html(conv.last_answer() if conv else None, self.engine.ensure_index())
+        return gr.HTML(html, visible=bool(show))
+
+    def quiz_start(self, request: gr.Request):
+        state = self.team.new_quiz()
+        return (state, panels.quiz_question_html(state.current(), 1), "", "",
+                self.team.quiz_score_line(team.user_of(request)))
+
+    def quiz_check(self, state, response, request: gr.Request):
+        if state is None or state.current() is None:
+            raise gr.Error("Start a quiz round first.")
+        if not (response or "").strip():
+            raise gr.Error("Type your answer first.", title=BAD_INPUT)
+        if state.answered:
+            raise gr.Error("This question is answered; go to the next one.")
+        user = team.user_of(request)
+        return state, self.team.check_quiz(state, response.strip()[:2000], user), self.team.quiz_score_line(user)
+
+    def quiz_next(self, state):
+        if state is None or not state.items:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        if state.position + 1 >= len(state.items):
+            return state, "<p>Round finished. Start a new round for more questions.</p>", "", ""
+        state.position, state.answered = state.position + 1, False
+        return state, panels.quiz_question_html(state.current(), state.position + 1), "", ""
 
     # ----- documents view -----
     def open_document(self, conv, evt: gr.EventData):
@@ -465,6 +597,8 @@ class AppEvents:
 
 @dataclass
 class _Top:
+    open_chat: gr.BrowserState  # the id of the chat open in this browser: a reload returns to it
+    backend_timer: gr.Timer
     conv_state: gr.State
     header_box: gr.HTML
     notice_box: gr.HTML
@@ -472,6 +606,15 @@ class _Top:
 
 @dataclass
 class _Sidebar:
+    user_line: gr.HTML
+    chat_list: gr.Radio
+    chat_search: gr.Textbox
+    rename_box: gr.Textbox
+    rename_btn: gr.Button
+    delete_btn: gr.Button
+    undo_btn: gr.Button
+    export_all_btn: gr.DownloadButton
+    evaluator_toggle: gr.Checkbox
     backend: gr.Dropdown
     model_box: gr.HTML
     top_k: gr.Slider
@@ -483,6 +626,7 @@ class _Sidebar:
 
 @dataclass
 class _AskTab:
+    evaluator: gr.HTML
     chatbot: gr.Chatbot
     question: gr.Textbox
     example_btns: list[gr.Button]
@@ -511,6 +655,21 @@ class _DocumentsTab:
 def _sidebar(app: AppEvents) -> _Sidebar:
     settings, backend_now = app.settings, app.engine.backend_name
     with gr.Sidebar(label="Settings", open=True, width=300, elem_id="sidebar"):  # closed on phones (assets.HEAD)
+        user_line = gr.HTML("", elem_id="user-line-box", container=False)
+        gr.Markdown("### Chats")
+        clear_btn = gr.Button("New chat", variant="primary", size="sm", elem_id="clear")
+        chat_search = gr.Textbox(label="Search your chats", placeholder="Words in a title, question or answer",
+                                 max_lines=1, max_length=200, elem_id="chat-search")
+        chat_list = gr.Radio(choices=[], value=None, label="Saved chats", elem_id="chat-list")
+        with gr.Row():
+            rename_box = gr.Textbox(label="Rename this chat", max_lines=1, max_length=300, scale=3,
+                                    elem_id="rename-box")
+            rename_btn = gr.Button("Rename", size="sm", scale=1, elem_id="rename")
+        with gr.Row():
+            delete_btn = gr.Button("Delete chat", variant="stop", size="sm", elem_id="delete-chat")
+            undo_btn = gr.Button("Undo delete", size="sm", visible=False, elem_id="undo-delete")
+        export_all_btn = gr.DownloadButton("Export all chats", size="sm", variant="secondary",
+                                           elem_id="export-all")
         gr.Markdown("### Answering")
         backend = gr.Dropdown(choices=usable_backends(settings, backend_now), value=backend_now,
                               label="Backend", info="Server-wide: applies to every user of this app.",
@@ -520,15 +679,17 @@ def _sidebar(app: AppEvents) -> _Sidebar:
                           step=1, label="Passages to read (top-k)", elem_id="top-k")
         only_docs = gr.Dropdown(choices=app.doc_choices, value=[], multiselect=True, label="Search only in",
                                 info="Empty: the whole corpus.", elem_id="only-docs")
-        gr.Markdown("### Conversation")
-        clear_btn = gr.Button("Clear conversation", variant="secondary", size="sm", elem_id="clear")
+        evaluator_toggle = gr.Checkbox(False, label="Evaluator view", info="Scores, prompt size and timings of "
+                                       "each answer, and the index state.", elem_id="evaluator-toggle")
+        gr.Markdown("### This chat")
         export_btn = gr.DownloadButton("Export as Markdown", value=None, interactive=False, size="sm",
                                        variant="secondary", elem_id="export")
         export_docx_btn = gr.DownloadButton("Export as Word", value=None, interactive=False, size="sm",
                                             variant="secondary", elem_id="export-docx")
         gr.HTML('<div class="side-note">The thumbs up / down under each answer are saved for the evaluation '
                 'team, who turn them into golden-set test cases.</div>')
-    return _Sidebar(backend, model_box, top_k, only_docs, clear_btn, export_btn, export_docx_btn)
+    return _Sidebar(user_line, chat_list, chat_search, rename_box, rename_btn, delete_btn, undo_btn, export_all_btn,
+                    evaluator_toggle, backend, model_box, top_k, only_docs, clear_btn, export_btn, export_docx_btn)
 
 
 def _ask_tab(app: AppEvents) -> _AskTab:
@@ -566,7 +727,8 @@ def _ask_tab(app: AppEvents) -> _AskTab:
             with gr.Column(scale=2, min_width=340):
                 sources = gr.HTML(sources_html([], app.doc_text_of), elem_id="sources-panel",
                                   js_on_load=assets.SOURCES_JS)
-    return _AskTab(chatbot, question, example_btns, sources, feedback_box, feedback_for, reason, comment,
+        evaluator = gr.HTML("", visible=False, elem_id="evaluator")
+    return _AskTab(evaluator, chatbot, question, example_btns, sources, feedback_box, feedback_for, reason, comment,
                    send_feedback, cancel_feedback)
 
 
@@ -595,6 +757,45 @@ def _documents_tab(app: AppEvents) -> _DocumentsTab:
                          doc_picker, viewer)
 
 
+@dataclass
+class _StartTab:
+    overview: gr.HTML
+
+
+@dataclass
+class _QuizTab:
+    state: gr.State
+    start_btn: gr.Button
+    question_box: gr.HTML
+    response: gr.Textbox
+    check_btn: gr.Button
+    next_btn: gr.Button
+    result: gr.HTML
+    total: gr.HTML
+
+
+def _start_here_tab(app: AppEvents) -> _StartTab:
+    with gr.Tab("Start here", id="start", elem_id="tab-start"):
+        overview = gr.HTML(app.team.start_here(), elem_id="start-here", js_on_load=assets.SOURCES_JS)
+    return _StartTab(overview)
+
+
+def _quiz_tab(app: AppEvents) -> _QuizTab:
+    with gr.Tab("Quiz", id="quiz", elem_id="tab-quiz"):
+        gr.Markdown("Questions drawn from the documents. Answer in your own words; your answer is right when it "
+                    "states the key fact. The source quote is shown after each answer.")
+        state = gr.State(None)
+        start_btn = gr.Button("Start a round", variant="primary", size="sm", elem_id="quiz-start")
+        question_box = gr.HTML("", elem_id="quiz-question")
+        response = gr.Textbox(label="Your answer", max_lines=3, max_length=2000, elem_id="quiz-answer")
+        with gr.Row():
+            check_btn = gr.Button("Check my answer", variant="primary", size="sm", elem_id="quiz-check")
+            next_btn = gr.Button("Next question", size="sm", elem_id="quiz-next")
+        result = gr.HTML("", elem_id="quiz-result")
+        total = gr.HTML("", elem_id="quiz-total-box")
+    return _QuizTab(state, start_btn, question_box, response, check_btn, next_btn, result, total)
+
+
 def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tabs: gr.Tabs, ask: _AskTab,
                  docs: _DocumentsTab) -> None:
     """The events, in a fixed order: it numbers them (fn_index), which open pages and API callers use."""
@@ -607,7 +808,8 @@ def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tab
     # preprocess=False: top_k and doc_ids reach answer() as sent, and the engine's checks answer a bad one
     # in the chat (a component's own check would fail the event and leave the question pending).
     answer_args = dict(fn=app.answer, inputs=[conv_state, side.top_k, side.only_docs],
-                       outputs=[*outputs_head, side.export_btn, side.export_docx_btn], api_visibility="private",
+                       outputs=[*outputs_head, side.export_btn, side.export_docx_btn, side.chat_list, top.open_chat,
+                                ask.evaluator], api_visibility="private",
                        show_progress="hidden",
                        preprocess=False, **answer_limits)
     # Two steps: the question shows at once (light queue), the answer waits for an answer slot.
@@ -617,7 +819,8 @@ def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tab
         btn.click(enqueue_example, [btn, conv_state], outputs_head, api_visibility="private",
                   show_progress="hidden").then(**answer_args)
     ask.question.stop(app.stop, [conv_state], None, api_visibility="private", queue=False)
-    cleared = [ask.chatbot, ask.sources, conv_state, side.export_btn, side.export_docx_btn, ask.feedback_box]
+    cleared = [ask.chatbot, ask.sources, conv_state, side.export_btn, side.export_docx_btn, ask.feedback_box,
+               side.chat_list, top.open_chat]
     ask.chatbot.clear(clear, [conv_state], cleared, **private)
     side.clear_btn.click(clear, [conv_state], cleared, **private)
     exports = [side.export_btn, side.export_docx_btn]
@@ -632,8 +835,8 @@ def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tab
     docs.doc_picker.input(app.pick_document, [docs.doc_picker, conv_state], [docs.viewer], **private)
     side.backend.input(app.change_backend, [side.backend], [top.header_box, top.notice_box, side.model_box],
                        **private)
-    demo.load(app.on_load, None, [top.header_box, top.notice_box, side.backend, side.model_box, docs.editing],
-              **private)
+    demo.load(app.on_load, None, [top.header_box, top.notice_box, side.backend, side.model_box, docs.editing,
+                                  side.user_line], **private)
     docs.upload_box.upload(app.upload, [docs.upload_box], [docs.upload_box, docs.ingest_box, docs.ingest_timer],
                            concurrency_limit=1, concurrency_id="edit-corpus", **private)
     docs.remove_btn.click(app.remove_document, [docs.remove_pick], [docs.ingest_box, docs.ingest_timer],
@@ -645,6 +848,39 @@ def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tab
     docs.docs_table.click(open_document, [conv_state], opened, **private)
     gr.api(app.ask, api_name="ask", **answer_limits)
     gr.api(app.documents, api_name="documents")
+
+
+def _wire_team_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tabs: gr.Tabs, ask: _AskTab,
+                      docs: _DocumentsTab, start: _StartTab, quiz: _QuizTab) -> None:
+    private: dict[str, Any] = {"api_visibility": "private"}
+    conv_state = top.conv_state
+    chat_view = [ask.chatbot, ask.sources, conv_state, side.export_btn, side.export_docx_btn]
+    demo.load(app.restore_chat, [top.open_chat], [*chat_view, side.chat_list, top.open_chat, ask.evaluator],
+              **private)
+    side.chat_list.input(app.open_chat, [side.chat_list, conv_state],
+                         [*chat_view, side.chat_list, top.open_chat, ask.evaluator], **private)
+    side.chat_search.input(app.search_chats, [side.chat_search], [side.chat_list], show_progress="hidden",
+                           trigger_mode="always_last", **private)
+    side.rename_btn.click(app.rename_chat, [side.rename_box, conv_state], [side.chat_list, side.rename_box],
+                          **private)
+    deleted = gr.State(None)
+    side.delete_btn.click(app.delete_chat, [conv_state], [*chat_view, side.chat_list, top.open_chat, deleted,
+                                                          side.undo_btn], **private)
+    side.undo_btn.click(app.undo_delete, [deleted], [*chat_view, side.chat_list, top.open_chat, deleted,
+                                                     side.undo_btn], **private)
+    side.export_all_btn.click(app.export_all, [conv_state], [side.export_all_btn], **private)
+    side.evaluator_toggle.change(app.evaluator, [side.evaluator_toggle, conv_state], [ask.evaluator], **private)
+    top.backend_timer.tick(app.sync_backend, None, [side.backend, top.header_box, side.model_box],
+                           show_progress="hidden", **private)
+    start.overview.click(app.open_document, [conv_state], [tabs, docs.doc_picker, docs.viewer], **private)
+    quiz.start_btn.click(app.quiz_start, None, [quiz.state, quiz.question_box, quiz.response, quiz.result,
+                                                quiz.total], **private)
+    quiz.check_btn.click(app.quiz_check, [quiz.state, quiz.response], [quiz.state, quiz.result, quiz.total],
+                         **private)
+    quiz.response.submit(app.quiz_check, [quiz.state, quiz.response], [quiz.state, quiz.result, quiz.total],
+                         **private)
+    quiz.next_btn.click(app.quiz_next, [quiz.state], [quiz.state, quiz.question_box, quiz.response, quiz.result],
+                        **private)
 
 
 _ROUTED = re.compile(r"/gradio_api/(?:(?P<verb>call/v2|call|run|api)/(?P<name>[^/]+)(?:/[^/]*)?|"

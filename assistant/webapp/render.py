@@ -63,6 +63,7 @@ class Turn:
     answered_ts: float | None = None
     reason: str = ""  # of a thumbs-down (feedback.REASONS)
     comment: str = ""
+    turn_id: int | None = None  # the saved turn (storage), once answered
 
 
 def _duration(ms: float) -> str:

@@ -1,0 +1,185 @@
+"""The app as a team tool: who is signed in and what their role allows, saved conversations (per user, in the
+database), the server-wide backend every page follows live, feedback recorded in the database, the evaluator's
+view, the Start-here overview and the quiz."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import gradio as gr
+
+from .. import feedback, onboarding
+from ..answer import Answer
+from ..conversation import Turn as HistoryTurn
+from ..settings import Settings
+from ..storage import Conversations, Database, Feedback, QuizScores, SharedSettings
+from ..storage.records import NotFound
+from ..textutil import for_display
+from . import panels
+from .export import export_markdown
+from .render import Turn, esc
+
+if TYPE_CHECKING:
+    from .app import AppEvents, Conversation
+
+logger = logging.getLogger(__name__)
+
+LOCAL_USER = "local"  # without login: one person's app, as with the CLI
+ROLES = ("reader", "editor", "admin")
+BACKEND_SETTING = "backend"
+QUIZ_ROUND = 5
+
+
+def names(spec: str) -> set[str]:
+    return {name.strip() for name in (spec or "").split(",") if name.strip()}
+
+
+def login_on(settings: Settings) -> bool:
+    return any(item.strip() for item in (settings.auth or "").split(","))
+
+
+def user_of(request: gr.Request | None) -> str:
+    return getattr(request, "username", None) or LOCAL_USER
+
+
+def role_of(settings: Settings, user: str | None) -> str:
+    """admin, editor or reader, from the admins and editors settings; without login the one user is admin."""
+    if not login_on(settings):
+        return "admin"
+    if (user or "") in names(settings.admins):
+        return "admin"
+    if (user or "") in names(settings.editors):
+        return "editor"
+    return "reader"
+
+
+def user_line_html(settings: Settings, user: str) -> str:
+    if not login_on(settings):
+        return ""
+    return (f'<div class="user-line" id="user-line">Signed in as <b>{esc(user)}</b> '
+            f'<span class="role">({role_of(settings, user)})</span> · <a href="/logout" id="logout">Log out</a></div>')
+
+
+@dataclass
+class QuizState:
+    items: list[onboarding.QuizItem] = field(default_factory=list)
+    position: int = 0
+    answered: bool = False
+
+    def current(self) -> onboarding.QuizItem | None:
+        return self.items[self.position] if 0 <= self.position < len(self.items) else None
+
+
+class Team:
+    """Storage-backed events of the app; `app` supplies the chat, the exports and the engine."""
+
+    def __init__(self, app: AppEvents, database: Database | None = None):
+        self.app, self.settings = app, app.settings
+        database = database or Database.for_settings(app.settings)
+        self.chats, self.feedback = Conversations(database), Feedback(database)
+        self.shared, self.scores = SharedSettings(database), QuizScores(database)
+        self.backend_seen: float = 0.0  # updated_at of the shared backend this process follows
+        self.follow_shared_backend()
+
+    # ----- the server-wide backend -----
+    def follow_shared_backend(self) -> None:
+        """Applies the backend an admin chose (on any replica) when it changed since this process last looked."""
+        saved = self.shared.get(BACKEND_SETTING)
+        if saved is None or saved[1] <= self.backend_seen:
+            return
+        self.backend_seen = saved[1]
+        if saved[0] != self.app.engine.backend_name:
+            self.app.engine.set_backend(saved[0])
+            logger.info("backend set to %s by %s", saved[0], saved[2] or "an admin")
+
+    def change_backend(self, choice: str, request: gr.Request | None) -> None:
+        user = user_of(request)
+        if role_of(self.settings, user) != "admin":
+            raise gr.Error("Only an admin may change the server-wide backend.")
+        self.shared.set(BACKEND_SETTING, choice, by=user)
+
+    # ----- saved conversations -----
+    def chat_choices(self, user: str, search: str = "") -> list[tuple[str, str]]:
+        return [(for_display(c.title or "Untitled chat"), c.id) for c in self.chats.list(user, search=search[:200])]
+
+    def save_turn(self, conv: Conversation, turn: Turn) -> None:
+        """An answered turn is saved at once; the first one creates the saved chat."""
+        if turn.answer is None or turn.turn_id is not None:
+            return
+        try:
+            if conv.chat_id is None:
+                conv.chat_id = self.chats.create(conv.user).id
+            turn.turn_id = self.chats.add_turn(conv.user, conv.chat_id, turn.answer.to_json()).id
+        except NotFound:  # deleted in another tab meanwhile: saved as a new chat
+            conv.chat_id = self.chats.create(conv.user).id
+            turn.turn_id = self.chats.add_turn(conv.user, conv.chat_id, turn.answer.to_json()).id
+
+    def load_into(self, conv: Conversation, chat_id: str) -> bool:
+        """Replaces conv's turns and history with a saved chat of its user; False when there is none."""
+        try:
+            record = self.chats.get(conv.user, chat_id)
+        except NotFound:
+            return False
+        turns = []
+        for saved in record.turns:
+            answer = Answer.from_json(saved.answer_json)
+            turns.append(Turn(saved.question, answer=answer, rating=saved.rating or None, asked_ts=saved.created_at,
+                              answered_ts=saved.created_at, turn_id=saved.id))
+        with conv.lock:
+            conv.turns, conv.chat_id = turns, record.id
+            keep = self.settings.history_turns
+            conv.session.history = [HistoryTurn(t.question, t.standalone_question or t.question, t.answer)
+                                    for t in record.turns][-keep:] if keep else []
+        return True
+
+    def export_all(self, user: str, folder: Path) -> Path | None:
+        saved = self.chats.list(user)
+        if not saved:
+            return None
+        parts = []
+        for summary in saved:
+            record = self.chats.get(user, summary.id)
+            turns = [Turn(t.question, answer=Answer.from_json(t.answer_json), rating=t.rating or None,
+                          asked_ts=t.created_at, answered_ts=t.created_at) for t in record.turns]
+            parts.append(export_markdown(turns, self.app.engine.backend_name, self.app.engine.model_name,
+                                         title=record.title or "Untitled chat", doc_text_of=self.app.doc_text_of))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.app.collection.export_name}-all-chats.md"
+        path.write_text("\n\n---\n\n".join(parts), encoding="utf-8")
+        return path
+
+    # ----- feedback -----
+    def record_feedback(self, conv: Conversation, turn: Turn) -> int:
+        assert turn.answer is not None and turn.rating is not None
+        if turn.turn_id is None:
+            self.save_turn(conv, turn)
+        entry = feedback.entry(turn.answer, turn.rating, session_id=conv.session.id, comment=turn.comment,
+                               reason=turn.reason, user=conv.user)
+        return self.feedback.add({**entry, "user_name": conv.user, "conversation_id": conv.chat_id,
+                                  "turn_id": turn.turn_id})
+
+    # ----- onboarding -----
+    def start_here(self) -> str:
+        index = self.app.engine.ensure_index()
+        return panels.start_here_html(self.app.collection.title, onboarding.overview(index))
+
+    def new_quiz(self, seed: int | None = None) -> QuizState:
+        return QuizState(onboarding.quiz(self.app.engine.ensure_index(), n=QUIZ_ROUND,
+                                         seed=seed if seed is not None else time.time_ns()))
+
+    def quiz_score_line(self, user: str) -> str:
+        right, answered = self.scores.score(user)
+        return f'<p class="quiz-score" id="quiz-total">Your score so far: {right} of {answered}</p>'
+
+    def check_quiz(self, state: QuizState, response: str, user: str) -> str:
+        item = state.current()
+        if item is None:
+            return "<p>Start a new round.</p>"
+        result = onboarding.score(item, response)
+        self.scores.add(user, item.id, item.question, item.answer, response, result.correct)
+        state.answered = True
+        right, answered = self.scores.score(user)
+        return panels.quiz_result_html(item, result, right, answered)
