@@ -92,9 +92,18 @@ def counted_terms(question: str) -> set[str]:
             break
         if word not in STOPWORDS:
             counted.append(word)
-    name_words = {w for name in keyfacts.names(question) for w in words(name)}
-    plain = [w for w in counted if w not in name_words]
+    name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
+    plain = [w for w in counted if _term(w) not in name_terms]
     return {_term(w) for w in (plain or counted)}
+
+
+def attribute_terms(question: str) -> set[str]:
+    """What a number or date is asked of ("How long is Saudi Arabia's coastline?": long, coastline): the question's
+    content words other than its names; a bare number from another field ("Saudi Arabia 87 km") does not answer."""
+    question = _CONTEXT.sub("", question)
+    name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
+    return {_term(w) for w in words(question) if w not in STOPWORDS and w not in _AUXILIARY and not w.isdigit()
+            and _term(w) not in name_terms}
 
 
 def _term(word: str) -> str:
@@ -116,6 +125,10 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     if counted and not counted & _terms(sentence):
         missing.append(f"what is counted ({', '.join(sorted(counted))})")
     kind = answer_kind(question)
+    if kind in (Kind.COUNT, Kind.MEASURE, Kind.DATE) and not counted:
+        about = attribute_terms(question)
+        if about and not about & _terms(named):
+            missing.append(f"what is measured ({', '.join(sorted(about))})")
     if not states_kind(kind, sentence, question):
         missing.append(f"{kind.value if kind else 'answer'}")
     return missing

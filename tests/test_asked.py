@@ -50,3 +50,10 @@ def test_the_document_title_and_earlier_turns_are_context():
     assert asked.unmet("How many kilometres of coastline does Turkey have?", "Coastline: 7,200 km.",
                        "The World Factbook: Turkey") == []
     assert asked.asked_names("What national holiday marks that? (Islamic Republic Iran proclaimed)") == []
+
+
+def test_a_number_answers_only_about_the_attribute_asked():
+    saudi = "How long is Saudi Arabia's coastline?"
+    assert asked.unmet(saudi, "Land boundaries, border countries: Saudi Arabia 87 km.") == [
+        "what is measured (coastline, long)"]
+    assert asked.unmet(saudi, "Coastline: 2,640 km.", "The World Factbook: Saudi Arabia") == []

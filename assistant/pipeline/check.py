@@ -26,7 +26,18 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
         return Checked(f"The passages found do not mention {', '.join(unaddressed)}, so no answer is shown.")
     if kind_asked and not answers_the_kind_asked(question, text, citations):
         return Checked(WRONG_KIND)
+    unquoted = unquoted_asked(question, citations) if kind_asked else []
+    if unquoted:
+        return Checked(f"The quotes cited do not state {', '.join(unquoted)} asked about, so no answer is shown.")
     return Checked()
+
+
+def unquoted_asked(question: str, citations: list[Citation]) -> list[str]:
+    """The names and years the question asks about that no cited quote (with its document's title and section)
+    states: an LLM's answer about them would rest on nothing it cites (extractive drafts pick only such quotes)."""
+    quoted = "\n".join(f"{c.quote}\n{c.title}\n{c.section}" for c in citations)
+    missing = [name for name in asked.asked_names(question) if not keyfacts.mentions(name, quoted)]
+    return missing + [str(year) for year in sorted(asked.pinned_years(question) - keyfacts.years(quoted))]
 
 
 def unaddressed_names(question: str, passages: list[Passage], metas: dict) -> list[str]:
