@@ -62,6 +62,7 @@ def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
                for name in keyfacts.names(text))
 
 
+_PARTS = re.compile(r"[,;]\s*(?:and|but|or)\s+(?=(?:what|which|who|whom|whose|when|where|why|how)\b)|\?\s+", re.I)
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "And in Iran? (plots foiled)": terms of earlier turns, as context
 
 
@@ -118,7 +119,10 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     """What the question asks for that the sentence does not state (empty: it may answer). context: its document's
     title and section, which name what every sentence there is about."""
     named = f"{sentence}\n{context}"
-    missing = [f"name {name}" for name in asked_names(question) if not keyfacts.mentions(name, named)]
+    # A question of several parts ("Which groups ..., and what role have Tajik nationals played?") is answered
+    # part by part: a sentence must name what one part asks about.
+    missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)]
+                   for part in _PARTS.split(_CONTEXT.sub("", question)) if part.strip()), key=len, default=[])
     stated_years = keyfacts.years(sentence)
     missing += [f"year {year}" for year in sorted(pinned_years(question)) if year not in stated_years]
     counted = counted_terms(question)

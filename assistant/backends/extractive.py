@@ -18,6 +18,8 @@ _BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Ther
 
 MODEL = "none (extractive)"
 SUBJECT_BONUS = 0.05
+WHOLE_BONUS = 0.02
+_TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.IGNORECASE)
 # The lowest score a sentence answers with. On eval/golden-dev.jsonl (report + profiles) the best-scored
 # unanswerable question scores 0.38 and the lowest correct answer 0.44, but follow-up turns of the regression set
 # (report alone, earlier turns' terms added) answer correctly from 0.36: no higher value keeps both.
@@ -89,7 +91,9 @@ class ExtractiveAnswerer:
             coverage = sum(weights[t] for t in covered) / total
             # A document the question names (its subject) answers before others that only mention that name.
             subject = SUBJECT_BONUS if in_named_doc else 0.0
-            scored.append((0.55 * float(cos) + 0.45 * coverage + subject, passage, s, e, sentence, covered))
+            # A breakdown's total ("Median age, total: ...") answers before its parts when no part is asked.
+            whole = WHOLE_BONUS if _TOTAL_LABEL.match(sentence) else 0.0
+            scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole, passage, s, e, sentence, covered))
         scored.sort(key=lambda item: -item[0])
         return scored
 

@@ -21,9 +21,9 @@ class Checked:
 def run(question: str, text: str, citations: list[Citation], passages: list[Passage], metas: dict, *,
         kind_asked: bool) -> Checked:
     """metas: doc_id -> DocMeta for the passages; kind_asked: check the kind of answer (LLM drafts only)."""
-    unaddressed = unaddressed_names(question, passages, metas)
-    if unaddressed:
-        return Checked(f"The passages found do not mention {', '.join(unaddressed)}, so no answer is shown.")
+    notice = unmentioned(question, passages, metas)
+    if notice:
+        return Checked(notice)
     if kind_asked and not answers_the_kind_asked(question, text, citations):
         return Checked(WRONG_KIND)
     unquoted = unquoted_asked(question, citations) if kind_asked else []
@@ -38,6 +38,14 @@ def unquoted_asked(question: str, citations: list[Citation]) -> list[str]:
     quoted = "\n".join(f"{c.quote}\n{c.title}\n{c.section}" for c in citations)
     missing = [name for name in asked.asked_names(question) if not keyfacts.mentions(name, quoted)]
     return missing + [str(year) for year in sorted(asked.pinned_years(question) - keyfacts.years(quoted))]
+
+
+def unmentioned(question: str, passages: list[Passage], metas: dict) -> str | None:
+    """Why no answer is shown when the passages do not mention a name asked about; None when they mention all."""
+    unaddressed = unaddressed_names(question, passages, metas)
+    if not unaddressed:
+        return None
+    return f"The passages found do not mention {', '.join(unaddressed)}, so no answer is shown."
 
 
 def unaddressed_names(question: str, passages: list[Passage], metas: dict) -> list[str]:
