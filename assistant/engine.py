@@ -167,7 +167,7 @@ class Engine:
         reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
         notices += draft.notices
         if draft.text is None or ground.declines(draft.text):  # declines() is True for None too
-            yield reply.abstain()
+            yield reply.abstain(check.unmentioned(standalone, draft.grounding, draft.metas))
             return
         with timed(timings, "verify"):
             grounded = ground.run(draft.text, draft.grounding, draft.doc_texts, draft.metas, opened.index.page_at)

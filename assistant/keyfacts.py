@@ -21,7 +21,12 @@ _WORD_NUMBER = re.compile(rf"\b(?:{_NUMBER_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUM
 _DIGITS = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
 _DIGITS_SCALE = re.compile(rf"({_DIGITS.pattern})\s+(million|billion|trillion|thousand)\b", re.IGNORECASE)
 _MONTHS = ("january february march april may june july august september october november december").split()
-_MONTH = re.compile(r"\b(?:" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
+_MONTH_NAMES = "|".join(m.capitalize() for m in _MONTHS)
+# "May" is a month only beside a day or a year ("3 May", "May 2019"); alone it is the verb.
+_MONTH = re.compile(rf"\b(?:(?!May\b)(?:{_MONTH_NAMES})\b|May(?=\s+\d)|(?<=\d\s)May\b)")
+# A day of the month is part of its date, not a number of its own: "2 April 2024", "April 2, 2024".
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_NAMES})\b|\b({_MONTH_NAMES})\s+(\d{{1,2}})\b(?!,\d)")
+_YEAR = re.compile(r"(?<![\d,.])(?:1[0-9]|20)\d\d(?!\d|[,.]\d)")
 _PARTICLE = r"(?:al-|bin |ibn |de |van |von )?"
 _NAME = re.compile(rf"\b{_PARTICLE}[A-Z][\w’'-]*[A-Za-z](?:\s+{_PARTICLE}[A-Z][\w’'-]*[A-Za-z])*")
 _LIST_NUMERAL = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
@@ -88,8 +93,8 @@ def _digits_value(token: str) -> float:
 
 
 def numbers(text: str) -> set[float]:
-    """Every number the text states, by value (list numerals at line starts excluded)."""
-    text = _LIST_NUMERAL.sub(" ", fold(text))
+    """Every number the text states, by value (list numerals at line starts and days of dates excluded)."""
+    text = _DAY_MONTH.sub(lambda m: (m.group(2) or m.group(3)), _LIST_NUMERAL.sub(" ", fold(text)))
     values: set[float] = set()
     scaled_spans = []
     for match in _DIGITS_SCALE.finditer(text):
@@ -147,6 +152,22 @@ def months(sentence: str) -> set[str]:
     return {m.lower() for m in _MONTH.findall(fold(sentence))}
 
 
+def dates(text: str) -> set[tuple[int, str]]:
+    """The (day, month) dates the text states: "2 April 2024" and "April 2, 2024" are both (2, "april")."""
+    return {(int(m.group(1) or m.group(4)), (m.group(2) or m.group(3)).lower())
+            for m in _DAY_MONTH.finditer(fold(text))}
+
+
+def years(text: str) -> set[int]:
+    """Four-digit years (1000-2099) the text states."""
+    return {int(y) for y in _YEAR.findall(fold(text))}
+
+
+def counts(text: str) -> set[float]:
+    """The numbers a text states other than years and days of dates: what can answer "how many"."""
+    return numbers(text) - {float(y) for y in years(text)}
+
+
 def unsupported(sentence: str, quotes: list[str]) -> list[str]:
     """The key facts of an answer sentence that none of its quotes states (empty: supported)."""
     sentence = strip_markers(sentence)
@@ -155,6 +176,8 @@ def unsupported(sentence: str, quotes: list[str]) -> list[str]:
     quoted_numbers = numbers(quoted)
     missing = [f"number {v:g}" for v in sorted(numbers(sentence)) if v not in quoted_numbers]
     missing += [f"month {m}" for m in sorted(months(sentence)) if m not in quoted_lower]
+    quoted_dates = dates(quoted)
+    missing += [f"date {d} {m}" for d, m in sorted(dates(sentence)) if (d, m) not in quoted_dates]
     for name in sorted(names(sentence)):
         if name.lower() in quoted_lower or name.lower() in _month_names():
             continue

@@ -67,3 +67,24 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     answer = engine.ask(question)
     assert answer.abstained and answer.citations == []
     assert any("do not mention" in notice for notice in answer.notices)
+
+
+@pytest.mark.parametrize("question, doc_ids, fact", [
+    ("How long is Afghanistan's border with Iran?", {"factbook-af", "factbook-ir"}, "921 km"),  # not Pakistan's
+    ("What is the median age of Afghanistan's population?", {"factbook-af"}, "total: 18.4"),  # the total
+    ("Who wrote the report?", {"next-afghan-jihad"}, "Amira Jadoon"),
+])
+def test_the_document_a_question_is_about_answers_it(engine, question, doc_ids, fact):
+    answer = engine.ask(question)
+    assert not answer.abstained and any(c.doc_id in doc_ids and fact in c.quote for c in answer.citations), \
+        answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "How long is Saudi Arabia's coastline?",  # Saudi Arabia is named only in Qatar's border list
+    "How many ISKP plots did Tajik security services interdict?",
+    "What was Afghanistan's military spending as a percentage of GDP in 2024?",  # only earlier years are given
+])
+def test_a_question_whose_words_are_in_the_corpus_but_not_its_answer_is_declined(engine, question):
+    answer = engine.ask(question)
+    assert answer.abstained, answer.text

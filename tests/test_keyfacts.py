@@ -1,7 +1,7 @@
 """Key facts of answer sentences, and whether the quotes they cite state them."""
 import pytest
 
-from assistant.keyfacts import names, numbers, unsupported, words_value
+from assistant.keyfacts import counts, months, names, numbers, unsupported, words_value, years
 
 PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in "
          "Iran, three in Germany, one in the Maldives, one in Pakistan, one in Qatar, and three in Turkey.")
@@ -42,3 +42,20 @@ def test_a_sentence_is_supported_only_when_its_quotes_state_its_facts(sentence, 
 
 def test_a_border_length_cut_at_its_comma_is_not_supported():
     assert unsupported("Afghanistan 1 [1].", ["Land boundaries, border countries: Afghanistan 1,357 km"]) == ["number 1"]
+
+
+def test_a_day_of_a_date_is_not_a_number_of_its_own():
+    assert numbers("2 April 2024") == {2024} and numbers("April 2, 2024") == {2024}
+    assert unsupported("2 [2].", ["2 April 2024"]) == ["number 2"]  # a list numeral is not the report's date
+    assert unsupported("It was founded on 15 August 2021 [1].", ["15 August 2021"]) == []
+    assert unsupported("It was founded on 16 August 2021 [1].", ["15 August 2021"]) == ["date 16 august"]
+
+
+def test_may_is_a_month_only_beside_a_day_or_a_year():
+    assert months("Plots may be foiled. May I ask?") == set()
+    assert months("In May 2019 and on 3 May.") == {"may"}
+
+
+def test_years_and_counts():
+    assert years("in 2015, 1,998 people and 2,015 plots; 2024.") == {2015, 2024}
+    assert counts("sixteen plots since 2015, on 2 April") == {16}

@@ -29,3 +29,15 @@ def test_an_llm_answer_without_the_number_asked_for_is_refused():
     assert result.notice == check.WRONG_KIND
     assert check.run(HOW_MANY, "Many plots were stopped [1].", [QUOTE], PASSAGES, METAS,
                      kind_asked=False).notice is None  # extractive drafts only pick such sentences anyway
+
+
+def test_an_llm_answer_whose_quotes_do_not_name_what_was_asked_is_refused():
+    tajik = "How many ISKP plots did Tajik security services interdict?"
+    passages = PASSAGES + [Passage(doc_id="report", title="The Next Afghan Jihad", section="", page=None, start=0,
+                                   end=10, text="Tajik nationals took part.", chunk_ids=["c2"], score=0.5,
+                                   similarity=0.5, n=2)]
+    result = check.run(tajik, "Sixteen [1].", [QUOTE], passages, METAS, kind_asked=True)
+    assert result.notice and "Tajik" in result.notice
+    in_2024 = check.run("How many ISKP plots were interdicted in 2024?", "Sixteen [1].", [QUOTE], PASSAGES, METAS,
+                        kind_asked=True)
+    assert in_2024.notice and "2024" in in_2024.notice

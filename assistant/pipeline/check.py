@@ -2,18 +2,15 @@
 answer is about something else), and an LLM's answer gives the kind asked for (a number, a date, a name)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from .. import keyfacts
-from ..backends.extractive import expected_answer_type
+from .. import asked, keyfacts
 from ..citations import Citation
 from ..retrieval import Passage
-from ..textutil import fold_digits, strip_markers
+from ..textutil import strip_markers
 
 WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
               "in its sources, so it is not shown.")
-_DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
 
 
 @dataclass
@@ -24,12 +21,31 @@ class Checked:
 def run(question: str, text: str, citations: list[Citation], passages: list[Passage], metas: dict, *,
         kind_asked: bool) -> Checked:
     """metas: doc_id -> DocMeta for the passages; kind_asked: check the kind of answer (LLM drafts only)."""
-    unaddressed = unaddressed_names(question, passages, metas)
-    if unaddressed:
-        return Checked(f"The passages found do not mention {', '.join(unaddressed)}, so no answer is shown.")
+    notice = unmentioned(question, passages, metas)
+    if notice:
+        return Checked(notice)
     if kind_asked and not answers_the_kind_asked(question, text, citations):
         return Checked(WRONG_KIND)
+    unquoted = unquoted_asked(question, citations) if kind_asked else []
+    if unquoted:
+        return Checked(f"The quotes cited do not state {', '.join(unquoted)} asked about, so no answer is shown.")
     return Checked()
+
+
+def unquoted_asked(question: str, citations: list[Citation]) -> list[str]:
+    """The names and years the question asks about that no cited quote (with its document's title and section)
+    states: an LLM's answer about them would rest on nothing it cites (extractive drafts pick only such quotes)."""
+    quoted = "\n".join(f"{c.quote}\n{c.title}\n{c.section}" for c in citations)
+    missing = [name for name in asked.asked_names(question) if not keyfacts.mentions(name, quoted)]
+    return missing + [str(year) for year in sorted(asked.pinned_years(question) - keyfacts.years(quoted))]
+
+
+def unmentioned(question: str, passages: list[Passage], metas: dict) -> str | None:
+    """Why no answer is shown when the passages do not mention a name asked about; None when they mention all."""
+    unaddressed = unaddressed_names(question, passages, metas)
+    if not unaddressed:
+        return None
+    return f"The passages found do not mention {', '.join(unaddressed)}, so no answer is shown."
 
 
 def unaddressed_names(question: str, passages: list[Passage], metas: dict) -> list[str]:
@@ -40,15 +56,12 @@ def unaddressed_names(question: str, passages: list[Passage], metas: dict) -> li
         meta = metas.get(p.doc_id)
         evidence += [p.text, p.title, p.section or ""] + (list(meta.authors) if meta else [])
     text = "\n".join(evidence)
-    return [name for name in sorted(keyfacts.names(question))
-            if not _DESCRIBES.search(name) and not keyfacts.mentions(name, text)]
+    return [name for name in asked.asked_names(question) if not keyfacts.mentions(name, text)]
 
 
 def answers_the_kind_asked(question: str, text: str, citations: list[Citation]) -> bool:
     """An LLM's answer to "how many" states a number, to "when" a date, to "who" a name, and a quote it cites
     states one too (the extractive backend only ever picks such sentences)."""
-    required = expected_answer_type(question)
-    if required is None:
-        return True
-    return bool(required.search(fold_digits(strip_markers(text)))) and any(required.search(fold_digits(c.quote))
-                                                                           for c in citations)
+    kind = asked.answer_kind(question)
+    return asked.states_kind(kind, strip_markers(text), question) and any(
+        asked.states_kind(kind, c.quote, question) for c in citations)

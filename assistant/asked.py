@@ -1,0 +1,138 @@
+"""What a question asks for, and whether a sentence gives it.
+
+The kind of answer (a count, a measure, a date, a name), the names the question asks about, the years it pins
+("in 2024", not "since 2015") and the thing it counts ("how many ISKP leaders"). A sentence answers only when it
+states all of them: its own words, or its document's title and section, name what is asked about.
+"""
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from . import keyfacts
+from .textutil import STOPWORDS, _stem, words
+
+
+class Kind(StrEnum):
+    COUNT = "a number"
+    MEASURE = "a measurement"
+    DATE = "a date"
+    NAME = "a name"
+
+
+_KINDS = [
+    (Kind.COUNT, re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:share|percentage|percent|proportion|"
+                            r"fraction)\b", re.I)),
+    (Kind.MEASURE, re.compile(r"\bhow (?:long|big|large|high|tall|far|deep|wide|old|heavy)\b", re.I)),
+    (Kind.DATE, re.compile(r"^\s*when\b|\bsince when\b|\b(?:what|which) (?:years?|dates?|months?|day)\b|"
+                           r"\bin (?:which|what) year\b|\bpublication date\b|\bdate of\b", re.I)),
+    (Kind.NAME, re.compile(r"^\s*who(?:se)?\b(?!\s+(?:do|does|did)\b)|\bname of\b|"
+                           r"\b(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|has|have|had|will|would|can|"
+                           r"could)\b)[\w’'-]+\s+){0,2}(?:official|"
+                           r"person|people|leader|commander|individual|emir|president|minister|governor|founder|"
+                           r"author|ruler|king|monarch|chief)s?\b", re.I)),
+]
+# Words read as one unit: "kilometres" asks for what "km" states.
+_UNITS = {"kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers": "km", "km": "km",
+          "metre": "m", "meter": "m", "metres": "m", "meters": "m", "mile": "mi", "miles": "mi", "mi": "mi",
+          "percent": "%", "percentage": "%", "per": "%", "%": "%", "sq": "sq", "square": "sq", "year": "year",
+          "years": "year", "kilogram": "kg", "kilograms": "kg", "kg": "kg", "tonne": "t", "tonnes": "t"}
+_AUXILIARY = frozenset("did do does were was are is have has had will would can could there been be".split())
+_RANGE_WORD = re.compile(r"(?:since|after|before|from|until|till|between|and|to|through)\s*$|[-–]\s*$", re.I)
+_DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
+
+
+def answer_kind(question: str) -> Kind | None:
+    """The kind of fact a question asks for, if it asks for one: "how many" a count, "when" a date, "who" a name."""
+    return next((kind for kind, pattern in _KINDS if pattern.search(question)), None)
+
+
+def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
+    """Whether text states a fact of that kind; a name is of a person: two words or more ("Amira Jadoon",
+    "Abu Bakr al-Baghdadi") that the question does not already give."""
+    if kind is None:
+        return True
+    if kind is Kind.COUNT:
+        return bool(keyfacts.counts(text))
+    if kind is Kind.MEASURE:
+        return bool(keyfacts.numbers(text))
+    if kind is Kind.DATE:
+        return bool(keyfacts.years(text) or keyfacts.months(text))
+    return any(len(re.split(r"[\s-]+", name)) > 1 and not keyfacts.mentions(name, question)
+               for name in keyfacts.names(text))
+
+
+_PARTS = re.compile(r"[,;]\s*(?:and|but|or)\s+(?=(?:what|which|who|whom|whose|when|where|why|how)\b)|\?\s+", re.I)
+_CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "And in Iran? (plots foiled)": terms of earlier turns, as context
+
+
+def asked_names(question: str) -> list[str]:
+    """The names a question asks about ("Tajikistan", "Islamic Movement"), descriptions ("Central Asian") and the
+    context added from earlier turns left out."""
+    return sorted(name for name in keyfacts.names(_CONTEXT.sub("", question)) if not _DESCRIBES.search(name))
+
+
+def pinned_years(question: str) -> set[int]:
+    """Years the question asks about as points ("in 2024", "as of 2024"), not as the ends of a range ("since 2015")."""
+    folded = keyfacts.fold(_CONTEXT.sub("", question))
+    return {int(m.group(0)) for m in re.finditer(r"(?<![\d,.])(?:1[0-9]|20)\d\d(?!\d|[,.]\d)", folded)
+            if not _RANGE_WORD.search(folded[:m.start()])}
+
+
+def counted_terms(question: str) -> set[str]:
+    """What "how many ..." counts: its words up to the verb ("ISKP leaders", "kilometres of coastline"), names
+    only when nothing else is counted."""
+    question = _CONTEXT.sub("", question)
+    match = (re.search(r"^\s*(?:of|among|out of) (.+?),\s*how (?:many|much)\b", question, re.I)
+             or re.search(r"\bhow (?:many|much)\s+(.+)", question, re.I))
+    if not match:
+        return set()
+    counted: list[str] = []
+    for word in words(match.group(1))[:6]:
+        if word in _AUXILIARY:
+            break
+        if word not in STOPWORDS:
+            counted.append(word)
+    name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
+    plain = [w for w in counted if _term(w) not in name_terms]
+    return {_term(w) for w in (plain or counted)}
+
+
+def attribute_terms(question: str) -> set[str]:
+    """What a number or date is asked of ("How long is Saudi Arabia's coastline?": long, coastline): the question's
+    content words other than its names; a bare number from another field ("Saudi Arabia 87 km") does not answer."""
+    question = _CONTEXT.sub("", question)
+    name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
+    return {_term(w) for w in words(question) if w not in STOPWORDS and w not in _AUXILIARY and not w.isdigit()
+            and _term(w) not in name_terms}
+
+
+def _term(word: str) -> str:
+    return _UNITS.get(word, _stem(word))
+
+
+def _terms(text: str) -> set[str]:
+    return {_term(w) for w in words(text)}
+
+
+def unmet(question: str, sentence: str, context: str = "") -> list[str]:
+    """What the question asks for that the sentence does not state (empty: it may answer). context: its document's
+    title and section, which name what every sentence there is about."""
+    named = f"{sentence}\n{context}"
+    # A question of several parts ("Which groups ..., and what role have Tajik nationals played?") is answered
+    # part by part: a sentence must name what one part asks about.
+    missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)]
+                   for part in _PARTS.split(_CONTEXT.sub("", question)) if part.strip()), key=len, default=[])
+    stated_years = keyfacts.years(sentence)
+    missing += [f"year {year}" for year in sorted(pinned_years(question)) if year not in stated_years]
+    counted = counted_terms(question)
+    if counted and not counted & _terms(sentence):
+        missing.append(f"what is counted ({', '.join(sorted(counted))})")
+    kind = answer_kind(question)
+    if kind in (Kind.COUNT, Kind.MEASURE, Kind.DATE) and not counted:
+        about = attribute_terms(question)
+        if about and not about & _terms(named):
+            missing.append(f"what is measured ({', '.join(sorted(about))})")
+    if not states_kind(kind, sentence, question):
+        missing.append(f"{kind.value if kind else 'answer'}")
+    return missing

@@ -1,0 +1,59 @@
+"""What a question asks for (asked.py), and which sentences state it."""
+import pytest
+
+from assistant import asked
+from assistant.asked import Kind
+
+PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in "
+         "Iran, three in Germany, one in the Maldives, one in Pakistan, one in Qatar, and three in Turkey.")
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How many ISKP plots were foiled in Iran?", Kind.COUNT),
+    ("What share of GDP came from remittances?", Kind.COUNT),
+    ("How long is the border between Tajikistan and Uzbekistan?", Kind.MEASURE),
+    ("When was the Islamic Republic of Iran proclaimed?", Kind.DATE),
+    ("In what year did ISKP emerge?", Kind.DATE),
+    ("Who is the president of Tunisia?", Kind.NAME),
+    ("Which provincial governors has ISKP assassinated?", Kind.NAME),
+    ("Who does ISKP target with assassinations?", None),  # a class of people may answer
+    ("What do the authors recommend?", None),
+])
+def test_the_kind_of_answer_a_question_asks_for(question, kind):
+    assert asked.answer_kind(question) == kind
+
+
+def test_kinds_are_read_in_any_form():
+    assert asked.states_kind(Kind.COUNT, "twenty-five fighters") and asked.states_kind(Kind.COUNT, "2.6 million")
+    assert not asked.states_kind(Kind.COUNT, "It happened in 2015.")  # a year does not answer "how many"
+    assert not asked.states_kind(Kind.COUNT, "Published on 2 April.")
+    assert asked.states_kind(Kind.DATE, "It was proclaimed in April.")
+    assert not asked.states_kind(Kind.DATE, "It may happen.")
+    assert asked.states_kind(Kind.NAME, "It is led by Abu Bakr al-Baghdadi.", "Who leads it?")
+    assert not asked.states_kind(Kind.NAME, "It borders Tajikistan.", "Who leads it?")  # a place, not a person
+
+
+def test_a_sentence_must_state_the_names_years_and_counted_thing_asked():
+    assert asked.unmet("How many ISKP plots were foiled in Iran?", PLOTS) == []
+    assert asked.unmet("How many ISKP plots did Tajik security services interdict?", PLOTS) == ["name Tajik"]
+    assert asked.unmet("How many ISKP leaders did the Taliban kill?", "Twelve of these interdictions occurred "
+                       "after the Taliban took power.", "Taliban Efforts to Contain ISKP") == [
+        "what is counted (leader)"]
+    assert asked.unmet("What was military spending in 2024?", "Military Expenditures 2018: 3.2% of GDP (2018).") \
+        == ["year 2024"]
+    assert asked.unmet("How many plots since 2015?", "Sixteen plots were foiled.") == []  # a range end, not a point
+
+
+def test_the_document_title_and_earlier_turns_are_context():
+    assert asked.unmet("What's the capital of Tajikistan?", "Capital, name: Dushanbe.",
+                       "The World Factbook: Tajikistan") == []
+    assert asked.unmet("How many kilometres of coastline does Turkey have?", "Coastline: 7,200 km.",
+                       "The World Factbook: Turkey") == []
+    assert asked.asked_names("What national holiday marks that? (Islamic Republic Iran proclaimed)") == []
+
+
+def test_a_number_answers_only_about_the_attribute_asked():
+    saudi = "How long is Saudi Arabia's coastline?"
+    assert asked.unmet(saudi, "Land boundaries, border countries: Saudi Arabia 87 km.") == [
+        "what is measured (coastline, long)"]
+    assert asked.unmet(saudi, "Coastline: 2,640 km.", "The World Factbook: Saudi Arabia") == []
