@@ -63,9 +63,9 @@ class QuizResult:
 
 
 def overview(index, facts_per_doc: int = 3, max_sections: int = 8) -> list[DocOverview]:
-    """Each document of the index, in corpus order, with its main sections and its first key facts (one a section)."""
+    """Each document of the index, reports first, with its main sections and its first key facts (one a section)."""
     out = []
-    for doc_id, (meta, _text) in index.docs.items():
+    for doc_id, (meta, _text) in sorted(index.docs.items(), key=lambda item: item[1][0].kind != "report"):
         rows = [index.chunks[i] for i in index.by_doc.get(doc_id, [])]
         sections = list(dict.fromkeys(c.section for c in rows if c.section and c.section != meta.title))
         facts = spread(candidate_facts(index, doc_id), facts_per_doc)
@@ -85,7 +85,8 @@ def candidate_facts(index, doc_id: str) -> list[Fact]:
             if (start, end) in seen or not FACT_CHARS[0] <= len(sentence) <= FACT_CHARS[1]:
                 continue
             seen.add((start, end))
-            if sentence.startswith(("#", "Source:")) or len(sentence.split()) < 5 or not _states_a_fact(sentence):
+            if sentence.startswith(("#", "Source:")) or not _reads_as_a_sentence(sentence) \
+                    or not _states_a_fact(sentence):
                 continue
             found.append(Fact(doc_id, meta.title, chunk.section, chunk.page, start, end, sentence))
     return found
@@ -102,6 +103,11 @@ def spread(facts: list[Fact], n: int) -> list[Fact]:
     if len(chosen) < n:
         chosen += [f for f in facts if f not in chosen][:n - len(chosen)]
     return sorted(chosen, key=lambda f: f.start)
+
+
+def _reads_as_a_sentence(sentence: str) -> bool:
+    """Words beyond a list of names (a byline is not a fact): at least three lower-case words."""
+    return sum(1 for w in sentence.split() if w[:1].islower()) >= 3
 
 
 def _states_a_fact(sentence: str) -> bool:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.sources import factbook
+from assistant.storage.records import title_from
 from conftest_ui import OUTPUT, REPO, REPORT, AppServer, started
 from fixtures.corpus import copy_corpus
 
@@ -621,3 +623,165 @@ def test_on_a_phone_the_chat_comes_first(app, browser):
         assert not phone.locator("#sidebar .sidebar-content").evaluate("el => el.inert")
     finally:
         context.close()
+
+
+# ----- the team app: saved chats per user, roles, the live backend, feedback by user, evaluator view, quiz -----
+TEAM_USERS = {"ann": "ann-pass", "bob": "bob-pass", "root": "root-pass"}
+TITLE = title_from(QUESTION)  # a saved chat is named after its first question
+
+
+@pytest.fixture(scope="module")
+def team_app(tmp_path_factory):
+    work = tmp_path_factory.mktemp("ui-team")
+    (work / "tmp").mkdir()
+    corpus = copy_corpus(work / "corpus")
+    factbook.write_profiles(["af", "tx"], corpus / "related")  # the report and two related sources
+    yield from started(AppServer(work, corpus, TMPDIR=str(work / "tmp"),
+                                 ASSISTANT_AUTH=",".join(f"{u}:{p}" for u, p in TEAM_USERS.items()),
+                                 ASSISTANT_ADMINS="root", ASSISTANT_OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+                                 ASSISTANT_MODEL_PATH=str(work / "no-model.gguf")))
+
+
+def sign_in(browser, server, user: str, viewport=None):
+    context = browser.new_context(viewport=viewport or {"width": 1600, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server.url)
+    log_in(page, user)
+    return page
+
+
+def log_in(page, user: str):
+    page.get_by_label("username").fill(user)
+    page.get_by_label("password").fill(TEAM_USERS[user])
+    page.get_by_role("button", name="Login").click()
+    expect(page.locator("#question textarea")).to_be_visible(timeout=60_000)
+    expect(page.locator("#user-line")).to_contain_text(f"Signed in as {user}", timeout=30_000)
+
+
+def saved_chats(page) -> list[str]:
+    return [t.strip() for t in page.locator("#chat-list label").all_text_contents()]
+
+
+def test_each_user_keeps_their_own_chats_across_reload_and_restart(team_app, browser):
+    ann, bob = sign_in(browser, team_app, "ann"), sign_in(browser, team_app, "bob")
+    try:
+        expect(ann.locator("#user-line")).to_contain_text("(reader)")
+        ask(ann, QUESTION)
+        final_answer(ann)
+        expect(ann.locator("#chat-list")).to_contain_text(TITLE, timeout=30_000)
+        ask(bob, "Who wrote the report?")
+        final_answer(bob)
+        expect(bob.locator("#chat-list")).to_contain_text("Who wrote the report?", timeout=30_000)
+        assert saved_chats(bob) == ["Who wrote the report?"] and saved_chats(ann) == [TITLE]
+        screenshot(ann, "saved-chats.png")
+
+        ann.reload()
+        expect(final_answer(ann)).to_contain_text("sixteen")  # the open chat comes back
+        assert saved_chats(ann) == [TITLE]
+
+        team_app.stop()
+        team_app.start()
+        ann.reload()
+        log_in(ann, "ann")
+        expect(final_answer(ann)).to_contain_text("sixteen")
+        expect(ann.locator("#chat")).to_contain_text(QUESTION)
+        assert saved_chats(ann) == [TITLE]
+        ask(ann, "And in Iran?")  # the restored chat goes on: its history came back too
+        expect(final_answer(ann, 2)).to_contain_text("Iran")
+        shutil.copyfile(screenshot(ann, "saved-chats-restored.png"), REPO / "docs" / "saved-chats.png")
+
+        ann.locator("#clear").click()  # a new chat; the first stays saved
+        expect(ann.locator("#chat .answer")).to_have_count(0)
+        ann.locator("#chat-list label").filter(has_text=TITLE).click()
+        expect(ann.locator("#chat .answer:not(.pending)")).to_have_count(2, timeout=30_000)
+        ann.locator("#delete-chat").click()
+        expect(ann.locator("#chat-list label")).to_have_count(0, timeout=15_000)
+        ann.locator("#undo-delete").click()
+        expect(ann.locator("#chat-list")).to_contain_text(TITLE, timeout=15_000)
+        expect(ann.locator("#chat .answer:not(.pending)")).to_have_count(2, timeout=30_000)
+    finally:
+        ann.context.close()
+        bob.context.close()
+
+
+def test_only_an_admin_changes_the_backend_and_every_page_follows(team_app, browser):
+    bob, root = sign_in(browser, team_app, "bob"), sign_in(browser, team_app, "root")
+    try:
+        expect(root.locator("#user-line")).to_contain_text("(admin)")
+        expect(bob.locator("#backend input")).to_be_disabled(timeout=15_000)
+        expect(root.locator("#backend input")).to_be_enabled()
+        expect(bob.locator("#chip-backend")).to_contain_text("extractive")
+        root.locator("#backend input").click()
+        root.get_by_role("option", name="openai").click()
+        expect(root.locator("#chip-backend")).to_contain_text("openai", timeout=30_000)
+        expect(bob.locator("#chip-backend")).to_contain_text("openai", timeout=30_000)  # no reload needed
+        root.locator("#backend input").click()
+        root.get_by_role("option", name="extractive").click()
+        expect(bob.locator("#chip-backend")).to_contain_text("extractive", timeout=30_000)
+    finally:
+        bob.context.close()
+        root.context.close()
+
+
+def test_feedback_evaluator_view_and_a_quiz_round(team_app, browser):
+    ann = sign_in(browser, team_app, "ann")
+    try:
+        ann.locator("#clear").click()
+        ask(ann, "Who wrote the report?")
+        final_answer(ann)
+        ann.locator("#chat button[aria-label='Dislike']").last.click()
+        box = ann.locator("#feedback-box")
+        expect(box).to_be_visible(timeout=15_000)
+        box.get_by_label("Incomplete").check()
+        box.locator("#feedback-comment textarea").fill("Name all three authors.")
+        box.locator("#feedback-send").click()
+        expect(ann.get_by_text("feedback was saved")).to_be_visible(timeout=15_000)
+        expect(ann.get_by_text("feedback was saved")).to_be_hidden(timeout=15_000)
+        entry = team_app.feedback_entries()[-1]
+        assert (entry["user"], entry["rating"], entry["reason"], entry["comment"]) == (
+            "ann", "down", "incomplete", "Name all three authors.")
+        assert entry["conversation_id"] and entry["turn_id"] and entry["backend"] == "extractive"
+
+        ann.locator("#evaluator-toggle input").check()
+        panel = ann.locator("#evaluator")
+        expect(panel).to_contain_text("BM25", timeout=15_000)
+        expect(panel.locator("table.ev-passages tbody tr")).not_to_have_count(0)
+        expect(panel.locator("table.ev-timings")).to_contain_text("retrieve")
+        expect(panel).to_contain_text("generation")
+        panel.scroll_into_view_if_needed()
+        shutil.copyfile(screenshot(ann, "evaluator.png"), REPO / "docs" / "evaluator.png")
+
+        ann.get_by_role("tab", name="Start here").click()
+        expect(ann.locator("#start-here .sh-doc")).not_to_have_count(0)
+        expect(ann.locator("#start-here")).to_contain_text("The Next Afghan Jihad?")
+        expect(ann.locator("#start-here")).to_contain_text("The World Factbook: Afghanistan")
+        expect(ann.locator("#start-here")).to_contain_text("Main sections: Introduction · Geography")
+        shutil.copyfile(screenshot(ann, "start-here.png"), REPO / "docs" / "start-here.png")
+
+        ann.get_by_role("tab", name="Quiz").click()
+        ann.locator("#quiz-start").click()
+        question = ann.locator("#quiz-question .quiz-q p").nth(1)
+        expect(question).to_contain_text("_____", timeout=15_000)
+        ann.locator("#quiz-answer textarea").fill(blank_answer(question.text_content()))
+        ann.locator("#quiz-check").click()
+        expect(ann.locator("#quiz-result")).to_contain_text("✓ Right", timeout=15_000)
+        expect(ann.locator("#quiz-total")).to_contain_text("1 of 1")
+        ann.locator("#quiz-next").click()
+        expect(ann.locator("#quiz-question")).to_contain_text("Question 2")
+        ann.locator("#quiz-answer textarea").fill("I do not know")
+        ann.locator("#quiz-check").click()
+        expect(ann.locator("#quiz-result")).to_contain_text("Not quite", timeout=15_000)
+        expect(ann.locator("#quiz-result blockquote")).not_to_be_empty()
+        expect(ann.locator("#quiz-total")).to_contain_text("1 of 2")
+    finally:
+        ann.context.close()
+
+
+def blank_answer(question: str) -> str:
+    """What fills a fill-in-the-blank question's gap, read from the report itself (as a newcomer would look it up)."""
+    clue = question.split(": ", 1)[1].strip().strip('"“”')
+    before, after = clue.split("_____", 1)
+    report = REPORT.read_text(encoding="utf-8")
+    found = re.search(re.escape(before[-60:]) + r"(.+?)" + re.escape(after[:40]), report, re.S)
+    assert found, clue
+    return found.group(1)

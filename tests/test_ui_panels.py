@@ -35,7 +35,7 @@ def test_start_here_and_quiz_panels_escape_and_quote_the_documents(extractive_en
     html = panels.start_here_html("ISKP <collection>", docs)
     assert "&lt;collection&gt;" in html and "<collection>" not in html
     fact = docs[0].facts[0]
-    assert f'data-start="{fact.start}"' in html and "open</button>" in html
+    assert f'data-start="{fact.start}"' in html and "Read in document</button>" in html
     item = onboarding.quiz(index, n=1, seed=2)[0]
     assert "Question 3" in panels.quiz_question_html(item, 3)
     wrong = panels.quiz_result_html(item, onboarding.score(item, "no idea"), 0, 1)

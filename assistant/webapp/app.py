@@ -156,7 +156,8 @@ def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     app = AppEvents(engine, settings, load_collection(settings.corpus_dir))
     with gr.Blocks(title=for_display(app.collection.title), analytics_enabled=False, fill_width=True,
                    delete_cache=(3600, 3600)) as demo:  # gradio's copies of exported files: kept an hour
-        top = _Top(gr.BrowserState(None, storage_key=f"{app.collection.cache_name}-open-chat"),
+        top = _Top(gr.BrowserState(None, storage_key=f"{app.collection.cache_name}-open-chat",
+                                   secret=app.team.browser_state_key()),
                    gr.Timer(BACKEND_POLL_S),
                    gr.State(None, delete_callback=lambda conv: conv and conv.close()),
                    gr.HTML(app.header(), elem_id="app-header"),

@@ -94,6 +94,21 @@ CSS = r"""
 .turn-count { font-weight: 400; font-size: 0.8rem; color: var(--body-text-color-subdued); white-space: nowrap; }
 .src-none, .src-searching { padding: 10px 12px; border-radius: 8px; background: var(--background-fill-secondary);
                             color: var(--body-text-color-subdued); }
+.start-here { max-width: 1100px; }
+.sh-doc { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 14px; margin: 10px 0; }
+.sh-doc h3 { margin: 0 0 4px 0; }
+.sh-meta, .sh-where { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.sh-facts { list-style: none; padding-left: 0; }
+.sh-facts li { margin: 6px 0; }
+.sh-quote { margin: 0; padding-left: 10px; border-left: 3px solid var(--color-accent-soft); }
+.sh-facts .open-doc, .quiz-result .open-doc { font-size: 0.85em; padding: 0 8px; margin-left: 6px; }
+.quiz-right { color: #15803d; font-weight: 600; }
+.quiz-wrong { color: #b45309; font-weight: 600; }
+.evaluator table { border-collapse: collapse; margin: 8px 0; font-size: 0.9em; }
+.evaluator td, .evaluator th { border-bottom: 1px solid var(--border-color-primary); padding: 3px 8px;
+  text-align: left; }
+.evaluator td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.evaluator caption { text-align: left; font-weight: 600; }
 .src-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
             margin: 0 0 10px; background: var(--background-fill-primary); scroll-margin: 12px;
             transition: box-shadow 0.3s, border-color 0.3s; }

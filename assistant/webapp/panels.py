@@ -3,6 +3,7 @@ the prompt size, stage timings, the index state), the Start-here overview of the
 from __future__ import annotations
 
 from ..answer import Answer
+from ..citations import section_and_page
 from ..onboarding import DocOverview, QuizItem, QuizResult
 from .render import esc, esc_attr, index_line
 
@@ -48,7 +49,7 @@ def evaluator_html(answer: Answer | None, index) -> str:
 
 def index_state_html(index) -> str:
     built = index.state.get("created") if isinstance(getattr(index, "state", None), dict) else None
-    return (f'<p class="ev-index"><b>Index:</b> {esc(index_line(index))} · generation '
+    return (f'<p class="ev-index">{esc(index_line(index))} · generation '
             f"<code>{esc(index.generation)}</code>{' · created ' + _when(built) if built else ''}</p>")
 
 
@@ -71,17 +72,22 @@ def start_here_html(title: str, docs: list[DocOverview]) -> str:
                     if doc.sections else "")
         facts = "".join(
             f'<li><blockquote class="sh-quote">“{esc(f.quote)}”</blockquote>'
-            f'<span class="sh-where">{esc(f.section or doc.title)}'
-            f"{'' if f.page is None else f', page {f.page}'}</span>"
+            f'<span class="sh-where">{esc(_where(doc.title, f.section, f.page))}</span>'
             f' <button class="open-doc" data-doc="{esc_attr(doc.doc_id)}" data-start="{f.start}" '
-            f'data-end="{f.end}" aria-label="Open this quote in {esc_attr(doc.title)}">open</button></li>'
+            f'data-end="{f.end}" aria-label="Open this quote in {esc_attr(doc.title)}">Read in document</button></li>'
             for f in doc.facts)
         cards.append(f'<section class="sh-doc" aria-label="{esc_attr(doc.title)}"><h3>{esc(doc.title)}</h3>'
                      f'<p class="sh-meta">{esc(meta)}</p>{sections}'
                      f'<p><b>Key facts</b> (verified quotes):</p><ul class="sh-facts">{facts}</ul></section>')
-    return (f'<div class="start-here"><h2>Start here: {esc(title)}</h2><p>{len(docs)} documents. Each card shows '
-            "what a document covers and a few of its facts, quoted exactly. Ask about any of them in the chat, or "
-            f"test yourself in the quiz.</p>{''.join(cards)}</div>")
+    count = f"{len(docs)} document{'s' * (len(docs) != 1)}"
+    return (f'<div class="start-here"><h2>Start here: {esc(title)}</h2><p>{count}. Each card shows what a '
+            "document covers and a few of its facts, quoted exactly. Ask about any of them in the chat, or test "
+            f"yourself in the quiz.</p>{''.join(cards)}</div>")
+
+
+def _where(title: str, section: str, page: int | None) -> str:
+    shown = section_and_page(title, section, page)
+    return ", ".join(shown) if shown else "in the document"
 
 
 def quiz_question_html(item: QuizItem | None, number: int) -> str:

@@ -4,6 +4,7 @@ view, the Start-here overview and the quiz."""
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 LOCAL_USER = "local"  # without login: one person's app, as with the CLI
 ROLES = ("reader", "editor", "admin")
 BACKEND_SETTING = "backend"
+BROWSER_KEY_SETTING = "browser_state_key"
 QUIZ_ROUND = 5
 
 
@@ -100,6 +102,17 @@ class Team:
         if role_of(self.settings, user) != "admin":
             raise gr.Error("Only an admin may change the server-wide backend.")
         self.shared.set(BACKEND_SETTING, choice, by=user)
+
+    def browser_state_key(self) -> str:
+        """The key the browser keeps its open chat under, the same on every start and replica (gradio's default
+        is new at each start, which would lose the open chat on a restart). Not a secret: a chat id is checked
+        against its user on the server."""
+        saved = self.shared.get(BROWSER_KEY_SETTING)
+        if saved is None:
+            self.shared.set(BROWSER_KEY_SETTING, secrets.token_hex(16))
+            saved = self.shared.get(BROWSER_KEY_SETTING)
+        assert saved is not None
+        return saved[0]
 
     # ----- saved conversations -----
     def chat_choices(self, user: str, search: str = "") -> list[tuple[str, str]]:
