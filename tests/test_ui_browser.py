@@ -5,7 +5,6 @@ docs/screenshot.png from the answered-question screenshot.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -16,6 +15,7 @@ import pytest
 
 from assistant.sources import factbook
 from assistant.storage.records import title_from
+
 from conftest_ui import OUTPUT, REPO, REPORT, AppServer, started
 from fixtures.corpus import copy_corpus
 
@@ -638,7 +638,8 @@ def team_app(tmp_path_factory):
     factbook.write_profiles(["af", "tx"], corpus / "related")  # the report and two related sources
     yield from started(AppServer(work, corpus, TMPDIR=str(work / "tmp"),
                                  ASSISTANT_AUTH=",".join(f"{u}:{p}" for u, p in TEAM_USERS.items()),
-                                 ASSISTANT_ADMINS="root", ASSISTANT_OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+                                 ASSISTANT_ADMINS="root", ASSISTANT_EDITORS="ann",
+                                 ASSISTANT_OPENAI_BASE_URL="http://127.0.0.1:9/v1",
                                  ASSISTANT_MODEL_PATH=str(work / "no-model.gguf")))
 
 
@@ -665,7 +666,8 @@ def saved_chats(page) -> list[str]:
 def test_each_user_keeps_their_own_chats_across_reload_and_restart(team_app, browser):
     ann, bob = sign_in(browser, team_app, "ann"), sign_in(browser, team_app, "bob")
     try:
-        expect(ann.locator("#user-line")).to_contain_text("(reader)")
+        expect(ann.locator("#user-line")).to_contain_text("(editor)")
+        expect(bob.locator("#user-line")).to_contain_text("(reader)")
         ask(ann, QUESTION)
         final_answer(ann)
         expect(ann.locator("#chat-list")).to_contain_text(TITLE, timeout=30_000)
@@ -704,8 +706,9 @@ def test_each_user_keeps_their_own_chats_across_reload_and_restart(team_app, bro
         bob.context.close()
 
 
-def test_only_an_admin_changes_the_backend_and_every_page_follows(team_app, browser):
+def test_only_an_admin_changes_server_wide_settings_and_every_page_follows(team_app, browser):
     bob, root = sign_in(browser, team_app, "bob"), sign_in(browser, team_app, "root")
+    ann = sign_in(browser, team_app, "ann")
     try:
         expect(root.locator("#user-line")).to_contain_text("(admin)")
         expect(bob.locator("#backend input")).to_be_disabled(timeout=15_000)
@@ -718,9 +721,22 @@ def test_only_an_admin_changes_the_backend_and_every_page_follows(team_app, brow
         root.locator("#backend input").click()
         root.get_by_role("option", name="extractive").click()
         expect(bob.locator("#chip-backend")).to_contain_text("extractive", timeout=30_000)
+
+        for page in (ann, bob, root):
+            page.get_by_role("tab", name="Documents").click()
+        expect(root.locator("#uploads-toggle")).to_be_visible(timeout=15_000)
+        expect(bob.locator("#uploads-toggle")).to_be_hidden()
+        expect(ann.locator("#upload")).to_be_hidden()  # uploads are off by default
+        root.locator("#uploads-toggle input").check()
+        expect(ann.locator("#upload")).to_be_visible(timeout=30_000)  # the editor's page follows
+        expect(root.locator("#upload")).to_be_visible(timeout=30_000)
+        time.sleep(2 * 3.0)  # two more polls: the reader's page still offers no upload
+        expect(bob.locator("#upload")).to_be_hidden()
+        root.locator("#uploads-toggle input").uncheck()
+        expect(ann.locator("#upload")).to_be_hidden(timeout=30_000)
     finally:
-        bob.context.close()
-        root.context.close()
+        for page in (ann, bob, root):
+            page.context.close()
 
 
 def test_feedback_evaluator_view_and_a_quiz_round(team_app, browser):

@@ -143,8 +143,9 @@ def parse_auth(spec: str) -> list[tuple[str, str]] | None:
 
 
 def may_edit(settings: Settings, username: str | None) -> bool:
-    """Uploads and removals: only when enabled, and with login on only for editors and admins."""
-    if not settings.uploads:
+    """Uploads and removals: only when enabled (by an admin, or the uploads setting), and with login on only for
+    editors and admins."""
+    if not team.uploads_on(settings):
         return False
     return team.role_of(settings, username) in ("editor", "admin")
 
@@ -386,12 +387,17 @@ class AppEvents:
             self.team.backend_seen = time.time()
         return self.header(), self.notices(), self.model_line()
 
-    def sync_backend(self):
-        """Every page follows the server-wide backend an admin set, on this replica or another."""
+    def sync_backend(self, request: gr.Request):
+        """Every page follows the server-wide settings an admin set, on this replica or another."""
         self.team.follow_shared_backend()
         name = self.engine.backend_name
         return (gr.Dropdown(choices=usable_backends(self.settings, name), value=name), self.header(),
-                self.model_line())
+                self.model_line(), gr.Column(visible=may_edit(self.settings, getattr(request, "username", None))),
+                gr.Checkbox(value=team.uploads_on(self.settings)))
+
+    def change_uploads(self, on, request: gr.Request):
+        self.team.set_uploads(bool(on), request)
+        return gr.Column(visible=may_edit(self.settings, getattr(request, "username", None)))
 
     def on_load(self, request: gr.Request):
         """Every page load shows the current server-wide state (another user may have changed the backend)."""
@@ -403,7 +409,8 @@ class AppEvents:
                             info="Server-wide: applies to every user." + ("" if admin else " Only an admin may "
                                                                                            "change it.")),
                 self.model_line(), gr.Column(visible=may_edit(self.settings, getattr(request, "username", None))),
-                team.user_line_html(self.settings, user))
+                team.user_line_html(self.settings, user),
+                gr.Checkbox(value=team.uploads_on(self.settings), visible=admin))
 
     # ----- saved chats -----
     def restore_chat(self, chat_id, request: gr.Request):
@@ -642,6 +649,7 @@ class _AskTab:
 
 @dataclass
 class _DocumentsTab:
+    uploads_toggle: gr.Checkbox
     docs_table: gr.HTML
     editing: gr.Column
     upload_box: gr.File
@@ -737,6 +745,8 @@ def _documents_tab(app: AppEvents) -> _DocumentsTab:
     docs = app.docs
     with gr.Tab("Documents", id="documents", elem_id="tab-documents"):
         rows_now = app.source_rows()
+        uploads_toggle = gr.Checkbox(app.settings.uploads, visible=False, elem_id="uploads-toggle",
+                                     label="Allow editors and admins to add and remove documents (server-wide)")
         docs_table = gr.HTML(documents_table_html(rows_now), elem_id="docs-table", js_on_load=assets.SOURCES_JS)
         with gr.Column(visible=False, elem_id="doc-editing") as editing:
             with gr.Row(equal_height=False):
@@ -754,8 +764,8 @@ def _documents_tab(app: AppEvents) -> _DocumentsTab:
         first = app.engine.document(docs[0].doc_id) if docs else None
         viewer = gr.HTML(document_html(first[0], first[1], [], None) if first else no_document_html(),
                          elem_id="doc-viewer", js_on_load=assets.VIEWER_JS)
-    return _DocumentsTab(docs_table, editing, upload_box, remove_pick, remove_btn, ingest_box, ingest_timer,
-                         doc_picker, viewer)
+    return _DocumentsTab(uploads_toggle, docs_table, editing, upload_box, remove_pick, remove_btn, ingest_box,
+                         ingest_timer, doc_picker, viewer)
 
 
 @dataclass
@@ -837,7 +847,7 @@ def _wire_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar, tab
     side.backend.input(app.change_backend, [side.backend], [top.header_box, top.notice_box, side.model_box],
                        **private)
     demo.load(app.on_load, None, [top.header_box, top.notice_box, side.backend, side.model_box, docs.editing,
-                                  side.user_line], **private)
+                                  side.user_line, docs.uploads_toggle], **private)
     docs.upload_box.upload(app.upload, [docs.upload_box], [docs.upload_box, docs.ingest_box, docs.ingest_timer],
                            concurrency_limit=1, concurrency_id="edit-corpus", **private)
     docs.remove_btn.click(app.remove_document, [docs.remove_pick], [docs.ingest_box, docs.ingest_timer],
@@ -871,8 +881,9 @@ def _wire_team_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar
                                                      side.undo_btn], **private)
     side.export_all_btn.click(app.export_all, [conv_state], [side.export_all_btn], **private)
     side.evaluator_toggle.change(app.evaluator, [side.evaluator_toggle, conv_state], [ask.evaluator], **private)
-    top.backend_timer.tick(app.sync_backend, None, [side.backend, top.header_box, side.model_box],
-                           show_progress="hidden", **private)
+    top.backend_timer.tick(app.sync_backend, None, [side.backend, top.header_box, side.model_box, docs.editing,
+                                                    docs.uploads_toggle], show_progress="hidden", **private)
+    docs.uploads_toggle.input(app.change_uploads, [docs.uploads_toggle], [docs.editing], **private)
     start.overview.click(app.open_document, [conv_state], [tabs, docs.doc_picker, docs.viewer], **private)
     quiz.start_btn.click(app.quiz_start, None, [quiz.state, quiz.question_box, quiz.response, quiz.result,
                                                 quiz.total], **private)

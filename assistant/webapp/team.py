@@ -16,7 +16,7 @@ from .. import feedback, onboarding
 from ..answer import Answer
 from ..conversation import Turn as HistoryTurn
 from ..settings import Settings
-from ..storage import Conversations, Database, Feedback, QuizScores, SharedSettings
+from ..storage import Conversations, Database, Feedback, QuizScores, SharedSettings, database_url
 from ..storage.records import NotFound
 from ..textutil import for_display
 from . import panels
@@ -32,6 +32,8 @@ LOCAL_USER = "local"  # without login: one person's app, as with the CLI
 ROLES = ("reader", "editor", "admin")
 BACKEND_SETTING = "backend"
 BROWSER_KEY_SETTING = "browser_state_key"
+UPLOADS_SETTING = "uploads"
+SHARED_TTL_S = 2.0  # how long a read of a shared setting is reused by checks made on every request
 QUIZ_ROUND = 5
 
 
@@ -63,6 +65,21 @@ def user_line_html(settings: Settings, user: str) -> str:
         return ""
     return (f'<div class="user-line" id="user-line">Signed in as <b>{esc(user)}</b> '
             f'<span class="role">({role_of(settings, user)})</span> · <a href="/logout" id="logout">Log out</a></div>')
+
+
+_uploads_read: dict[str, tuple[float, bool]] = {}
+
+
+def uploads_on(settings: Settings) -> bool:
+    """Whether documents may be added and removed: what an admin set at run time, else the `uploads` setting."""
+    url = database_url(settings)
+    read = _uploads_read.get(url)
+    if read is not None and time.monotonic() - read[0] < SHARED_TTL_S:
+        return read[1]
+    saved = SharedSettings(Database.open(url)).get(UPLOADS_SETTING)
+    value = settings.uploads if saved is None else saved[0] == "true"
+    _uploads_read[url] = (time.monotonic(), value)
+    return value
 
 
 @dataclass
@@ -113,6 +130,13 @@ class Team:
             saved = self.shared.get(BROWSER_KEY_SETTING)
         assert saved is not None
         return saved[0]
+
+    def set_uploads(self, on: bool, request: gr.Request | None) -> None:
+        user = user_of(request)
+        if role_of(self.settings, user) != "admin":
+            raise gr.Error("Only an admin may allow or stop uploads.")
+        self.shared.set(UPLOADS_SETTING, "true" if on else "false", by=user)
+        _uploads_read.clear()
 
     # ----- saved conversations -----
     def chat_choices(self, user: str, search: str = "") -> list[tuple[str, str]]:
