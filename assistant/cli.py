@@ -5,7 +5,6 @@ import argparse
 import json
 import sys
 import textwrap
-import threading
 
 from . import logs
 from .citations import where
@@ -76,7 +75,7 @@ def cmd_chat(args) -> int:
 
     engine = Engine(_settings(args))
     session = engine.session()
-    threading.Thread(target=engine.warm_up, daemon=True).start()  # while the user types
+    engine.start_warm_up()  # while the user types
     print(f"Chatting with the corpus ({engine.backend_name}: {engine.model_name}). "
           "Commands: /reset, /quit.", file=sys.stderr)
     while True:

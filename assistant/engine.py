@@ -11,6 +11,7 @@ IndexManager's, the choice of backend a BackendSelector's.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -42,6 +43,8 @@ class Engine:
         self._indexes = IndexManager(self.settings, self.embedder)
         self._backends = BackendSelector(self.settings, backend)
         self.listeners: list[Callable[[Answer], None]] = []  # called with each final answer (e.g. metrics)
+        self._warming: dict[str, threading.Thread] = {}
+        self._warming_lock = threading.Lock()
 
     # ----- index -----
     def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
@@ -97,6 +100,17 @@ class Engine:
 
     def set_backend(self, backend: str) -> None:
         self.settings = self._backends.switch(backend)
+
+    def start_warm_up(self) -> threading.Thread:
+        """warm_up() in the background, once per backend: a second call while it runs returns the same thread."""
+        with self._warming_lock:
+            key = self.settings.backend
+            thread = self._warming.get(key)
+            if thread is None:
+                thread = threading.Thread(target=self.warm_up, name="warm-up", daemon=True)
+                self._warming[key] = thread
+                thread.start()
+            return thread
 
     def warm_up(self) -> float:
         """Loads the LLM and puts its fixed system prompts (condense rules, answer rules, a small corpus whole) in

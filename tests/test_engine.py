@@ -111,3 +111,28 @@ def test_cli_rejects_empty_question_with_message(shared_settings, extractive_eng
                          env=env, timeout=300)
     assert out.returncode == 2
     assert "Please type a question" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_warm_up_runs_once_in_the_background_however_often_it_is_started(shared_settings):
+    from assistant.engine import Engine
+
+    from fixtures.llm import ScriptedLLM
+
+    class Preparing(ScriptedLLM):
+        def __init__(self):
+            super().__init__("NOT_IN_SOURCES")
+            self.prefilled: list[str] = []
+
+        def will_prepare(self, system):
+            return system not in self.prefilled
+
+        def prefill(self, system):
+            self.prefilled.append(system)
+
+    llm = Preparing()
+    engine = Engine(shared_settings, backend=llm)
+    first = engine.start_warm_up()
+    assert engine.start_warm_up() is first
+    first.join(60)
+    assert not first.is_alive() and engine.start_warm_up() is first
+    assert len(llm.prefilled) == len(set(llm.prefilled)) >= 2  # condense and answer rules, each read once

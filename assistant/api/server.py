@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 import uvicorn
 from fastapi import FastAPI
@@ -48,9 +47,10 @@ def serve_api(settings: Settings, host: str | None = None, port: int | None = No
     engine = engine or Engine(settings)
     logger.info("Corpus: %s\nIndex:  %s", settings.corpus_dir, settings.index_dir)
     engine.ensure_index(progress=terminal_progress("Building the index"))
+    engine.start_warm_up()  # while the API is built
+    app = build(engine, settings, host)
     logger.info("Backend: %s (%s)", engine.backend_name, engine.model_name)
     for notice in engine.notices:
         logger.info("note: %s", notice)
     logger.info("%s", access_line(settings, host))
-    threading.Thread(target=engine.warm_up, daemon=True).start()
-    run(build(engine, settings, host), host, port)
+    run(app, host, port)

@@ -153,7 +153,7 @@ def may_edit(settings: Settings, username: str | None) -> bool:
 def build_app(engine: Engine, settings: Settings | None = None) -> gr.Blocks:
     settings = settings or engine.settings
     engine.ensure_index()
-    threading.Thread(target=engine.warm_up, daemon=True).start()  # load the model, read the corpus prompt
+    engine.start_warm_up()  # load the model, read the corpus prompt (serve() has started it already)
     app = AppEvents(engine, settings, load_collection(settings.corpus_dir))
     with gr.Blocks(title=for_display(app.collection.title), analytics_enabled=False, fill_width=True,
                    delete_cache=(3600, 3600)) as demo:  # gradio's copies of exported files: kept an hour
@@ -381,7 +381,7 @@ class AppEvents:
             self.team.change_backend(choice, request)
             self.engine.set_backend(choice)
             name = self.engine.backend_name  # loads the model now, not on the next question
-            threading.Thread(target=self.engine.warm_up, daemon=True).start()
+            self.engine.start_warm_up()
             if name != choice:
                 gr.Warning(f"The {choice} backend is not available; answering with {name}.")
             self.team.backend_seen = time.time()
@@ -770,6 +770,7 @@ def _documents_tab(app: AppEvents) -> _DocumentsTab:
 
 @dataclass
 class _StartTab:
+    tab: gr.Tab
     overview: gr.HTML
 
 
@@ -786,9 +787,10 @@ class _QuizTab:
 
 
 def _start_here_tab(app: AppEvents) -> _StartTab:
-    with gr.Tab("Start here", id="start", elem_id="tab-start"):
-        overview = gr.HTML(app.team.start_here(), elem_id="start-here", js_on_load=assets.SOURCES_JS)
-    return _StartTab(overview)
+    with gr.Tab("Start here", id="start", elem_id="tab-start") as tab:  # filled when opened: not at start-up
+        overview = gr.HTML('<p class="src-searching">Reading the collection…</p>', elem_id="start-here",
+                           js_on_load=assets.SOURCES_JS)
+    return _StartTab(tab, overview)
 
 
 def _quiz_tab(app: AppEvents) -> _QuizTab:
@@ -884,6 +886,7 @@ def _wire_team_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar
     top.backend_timer.tick(app.sync_backend, None, [side.backend, top.header_box, side.model_box, docs.editing,
                                                     docs.uploads_toggle], show_progress="hidden", **private)
     docs.uploads_toggle.input(app.change_uploads, [docs.uploads_toggle], [docs.editing], **private)
+    start.tab.select(app.team.start_here, None, [start.overview], show_progress="hidden", **private)
     start.overview.click(app.open_document, [conv_state], [tabs, docs.doc_picker, docs.viewer], **private)
     quiz.start_btn.click(app.quiz_start, None, [quiz.state, quiz.question_box, quiz.response, quiz.result,
                                                 quiz.total], **private)
@@ -1059,15 +1062,16 @@ def serve(engine: Engine, settings: Settings, host: str | None = None, port: int
     logger.info("Corpus: %s\nIndex:  %s", settings.corpus_dir, settings.index_dir)
     index = engine.ensure_index(progress=terminal_progress("Building the index"))
     logger.info(index_line(index))
-    logger.info("Backend: %s (%s)", engine.backend_name, engine.model_name)
-    for notice in engine.notices:
-        logger.info("note: %s", notice)
+    engine.start_warm_up()  # the model loads and reads its fixed prompts while the app is built
     if not keys_loopback(host) and not auth:
         logger.warning("warning: listening on %s without a login; set ASSISTANT_AUTH='user:password' to require one.",
                        host)
     logger.info("%s", api_server.access_line(settings, host))
     demo = build_app(engine, settings)
     app = api_server.build(engine, settings, host)
+    logger.info("Backend: %s (%s)", engine.backend_name, engine.model_name)
+    for notice in engine.notices:
+        logger.info("note: %s", notice)
     gr.mount_gradio_app(app, demo, path="", server_name=host, server_port=port, auth=auth,
                         auth_message=(for_display(f"Sign in to the {load_collection(settings.corpus_dir).title}.")
                                       if auth else None),

@@ -101,6 +101,7 @@ class Team:
         self.chats, self.feedback = Conversations(database), Feedback(database)
         self.shared, self.scores = SharedSettings(database), QuizScores(database)
         self.backend_seen: float = 0.0  # updated_at of the shared backend this process follows
+        self._start_here: tuple[str, str] = ("", "")
         self.follow_shared_backend()
 
     # ----- the server-wide backend -----
@@ -200,8 +201,12 @@ class Team:
 
     # ----- onboarding -----
     def start_here(self) -> str:
+        """The Start-here page of the current index generation (made once per generation)."""
         index = self.app.engine.ensure_index()
-        return panels.start_here_html(self.app.collection.title, onboarding.overview(index))
+        if self._start_here[0] != index.generation:
+            self._start_here = (index.generation, panels.start_here_html(self.app.collection.title,
+                                                                        onboarding.overview(index)))
+        return self._start_here[1]
 
     def new_quiz(self, seed: int | None = None) -> QuizState:
         return QuizState(onboarding.quiz(self.app.engine.ensure_index(), n=QUIZ_ROUND,
