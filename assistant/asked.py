@@ -38,6 +38,8 @@ _UNITS = {"kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers"
           "percent": "%", "percentage": "%", "per": "%", "%": "%", "sq": "sq", "square": "sq", "year": "year",
           "years": "year", "kilogram": "kg", "kilograms": "kg", "kg": "kg", "tonne": "t", "tonnes": "t"}
 _AUXILIARY = frozenset("did do does were was are is have has had will would can could there been be".split())
+# A sentence that opens by pointing back ("This situation ...") is about what the sentence before it says.
+BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Therefore|Hence|As a result)\b")
 _RANGE_WORD = re.compile(r"(?:since|after|before|from|until|till|between|and|to|through)\s*$|[-–]\s*$", re.I)
 _DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
 

@@ -98,7 +98,7 @@ def run(work: Path, scenario: Scenario, local_cases: int = 40, retrieval_rounds:
     single = [c for c in cases if not c.multi_turn]
     multi = [c for c in cases if c.multi_turn]
     settings = Settings.load(config_file=None, corpus_dir=scenario.corpus_dir, index_dir=scenario.index_dir,
-                             backend="extractive", feedback_path=work / "feedback.jsonl", **settings_overrides)
+                             backend="extractive", data_dir=work / "data", **settings_overrides)
     recipes = [DEFAULT, tuned(settings)]
     out: dict = {"k": K, "scenario": scenario.describe(), "recipes": {r.name: r.describe() for r in recipes}}
     engine = Engine(settings)

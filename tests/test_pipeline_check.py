@@ -41,3 +41,16 @@ def test_an_llm_answer_whose_quotes_do_not_name_what_was_asked_is_refused():
     in_2024 = check.run("How many ISKP plots were interdicted in 2024?", "Sixteen [1].", [QUOTE], PASSAGES, METAS,
                         kind_asked=True)
     assert in_2024.notice and "2024" in in_2024.notice
+
+
+def test_a_quote_that_points_back_is_read_with_the_sentence_it_points_to(report_text):
+    start = report_text.index("This situation is similar to the jihadist movement in Tunisia")
+    end = report_text.index(".", start) + 1
+    para = report_text.rfind("\n\n", 0, start) + 2
+    passage = Passage("next-afghan-jihad", "The Next Afghan Jihad?", "", None, para, end, report_text[para:end],
+                      ["c1"], 1.0, 0.5)
+    quote = Citation(1, "next-afghan-jihad", "The Next Afghan Jihad?", "", None, report_text[start:end], start, end)
+    question = "To which country's jihadist movement do the authors compare the Tajik involvement?"
+    assert "Tajik" in report_text[para:start], "the sentence before names what 'This situation' is"
+    assert check.unquoted_asked(question, [quote]) == ["Tajik"]
+    assert check.unquoted_asked(question, [quote], [passage]) == []

@@ -13,7 +13,7 @@ _ANNOUNCES_LIST = re.compile(r":\s*$|\b(?:two|three|four|five|six|several)\s+(?:
                              r"priorities|prongs|approaches|elements|goals|options|areas|groups)\b", re.IGNORECASE)
 
 
-_BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Therefore|Hence|As a result)\b")
+_BACK_REFERENCE = asked.BACK_REFERENCE
 
 
 MODEL = "none (extractive)"

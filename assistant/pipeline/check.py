@@ -2,12 +2,13 @@
 answer is about something else), and an LLM's answer gives the kind asked for (a number, a date, a name)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import asked, keyfacts
 from ..citations import Citation
 from ..retrieval import Passage
-from ..textutil import strip_markers
+from ..textutil import sentence_spans, strip_markers
 
 WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
               "in its sources, so it is not shown.")
@@ -26,18 +27,30 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
         return Checked(notice)
     if kind_asked and not answers_the_kind_asked(question, text, citations):
         return Checked(WRONG_KIND)
-    unquoted = unquoted_asked(question, citations) if kind_asked else []
+    unquoted = unquoted_asked(question, citations, passages) if kind_asked else []
     if unquoted:
         return Checked(f"The quotes cited do not state {', '.join(unquoted)} asked about, so no answer is shown.")
     return Checked()
 
 
-def unquoted_asked(question: str, citations: list[Citation]) -> list[str]:
-    """The names and years the question asks about that no cited quote (with its document's title and section)
-    states: an LLM's answer about them would rest on nothing it cites (extractive drafts pick only such quotes)."""
-    quoted = "\n".join(f"{c.quote}\n{c.title}\n{c.section}" for c in citations)
+def unquoted_asked(question: str, citations: list[Citation], passages: Sequence[Passage] = ()) -> list[str]:
+    """The names and years the question asks about that no cited quote (with its document's title and section, and
+    the sentence a quote points back to) states: an LLM's answer about them would rest on nothing it cites
+    (extractive drafts pick only such quotes)."""
+    quoted = "\n".join(f"{c.quote}\n{c.title}\n{c.section}\n{_pointed_back_to(c, passages)}" for c in citations)
     missing = [name for name in asked.asked_names(question) if not keyfacts.mentions(name, quoted)]
     return missing + [str(year) for year in sorted(asked.pinned_years(question) - keyfacts.years(quoted))]
+
+
+def _pointed_back_to(citation: Citation, passages) -> str:
+    """For a quote that opens "This situation ...", the sentence before it in its passage; else ""."""
+    if not asked.BACK_REFERENCE.match(citation.quote):
+        return ""
+    for p in passages:
+        if p.doc_id == citation.doc_id and p.start <= citation.start < p.end:
+            before = [(s, e) for s, e in sentence_spans(p.text, 0, citation.start - p.start)]
+            return p.text[before[-1][0]:before[-1][1]] if before else ""
+    return ""
 
 
 def unmentioned(question: str, passages: list[Passage], metas: dict) -> str | None:
