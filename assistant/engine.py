@@ -148,8 +148,10 @@ class Engine:
 
     def condense(self, question: str, history: list[conversation.Turn], extractive: bool = False) -> tuple[str, str]:
         """(standalone question, method); extractive: by rule or context only, no LLM."""
+        opened = self._indexes.opened
         result = condense.run(question, history, ExtractiveBackend() if extractive else self.backend,
-                              prompts_dir=self.settings.prompts_dir, history_turns=self.settings.history_turns)
+                              prompts_dir=self.settings.prompts_dir, history_turns=self.settings.history_turns,
+                              names=opened.retriever.names if opened else None)
         return result.standalone, result.method
 
     def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,

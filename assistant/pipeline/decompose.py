@@ -56,8 +56,9 @@ _PREPOSITION = frozenset("by in of on at for from to with".split())
 
 # A question after a statement ("... two Central Asian neighbours. What are those countries' capitals?") or a
 # second question after a first (", and what is its population?"), referring back to what the first part names.
-_REFERENCE = re.compile(r"\b(?:(?:that|this|those|these|the same)\s+(?:country|countries|state|states|nation|"
-                        r"nations|place|places)\b(?:['’]s?)?|(?:its|their|them|they)\b)", re.I)
+_REFERENCE = re.compile(r"\b(?:(?:that|this|those|these|the same)\s+(?:two\s+|three\s+)?"
+                        r"(?:country|countries|state|states|nation|nations|place|places)\b(?:['’]s?)?|"
+                        r"(?:its|their|them|they)\b)", re.I)
 _SECOND_PART = re.compile(r",?\s*\band\s+(?=(?:what|which|who|whom|whose|when|where|how)\b)", re.I)
 _SINGULAR = re.compile(r"(?:that|this)\s|its$")
 _MAX_BRIDGED = 3  # more places than this in the lead answer: the reference is too open to resolve
@@ -187,7 +188,8 @@ def _places(text: str, names: DocumentNames, excluded: set[str]) -> list[str]:
     """The names in text, in order, that name a document of their own other than the excluded ones."""
     found = []
     for name in sorted(keyfacts.names(f"- {text}"), key=text.find):  # its first word may be a name too
-        docs = names.named_in(name)
-        if docs and not docs & excluded:
-            found.append(name)
+        place = " ".join(w for w in name.split() if names.named_in(w))  # "Algeria" of "Algeria’s Armed Group"
+        docs = names.named_in(place) if place else set()
+        if docs and not docs & excluded and place not in found:
+            found.append(place)
     return found
