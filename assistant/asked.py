@@ -109,8 +109,11 @@ def attribute_terms(question: str) -> set[str]:
             and _term(w) not in name_terms}
 
 
+_DERIVED = re.compile(r"(?<=\w{5})(?:ence|ent|ance|ant)$")  # "independent" asks what "Independence" states
+
+
 def _term(word: str) -> str:
-    return _UNITS.get(word, _stem(word))
+    return _UNITS.get(word) or _DERIVED.sub("", _stem(word))
 
 
 def _terms(text: str) -> set[str]:

@@ -11,6 +11,7 @@ _LEAD = re.compile(r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)*(?:what|h
                    r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)+|^what\s+of\s+|^same\s+for\s+", re.I)
 _PREPOSITIONS = "in|for|during|at|from|by|on|with|against|to|since|after|before|under|into|within|of"
 _PRONOUNS = re.compile(r"\b(?:it|its|it's|they|them|their|theirs|this|these|those|he|she|his|her|him)\b", re.I)
+_COMPARE = re.compile(r"^how\s+(?:does|do|did|would|about)\s+(.+?)\s+compare\b.*$", re.I)
 _ENTITY = re.compile(r"\b(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|\d{4})\b")
 
 
@@ -25,13 +26,17 @@ def is_followup(question: str, history: list[Turn]) -> bool:
     if not history:
         return False
     short = len(question.split())
-    return (bool(_LEAD.match(question)) or short <= 3 or bool(_PRONOUNS.search(question))
+    return (bool(_LEAD.match(question)) or short <= 3 or bool(_COMPARE.match(question.strip()))
+            or bool(_PRONOUNS.search(question))
             or (short <= 10 and bool(re.search(r"\bthat\b(?!\s+(?:the|a|an|is|are|was|were)\b)", question, re.I))))
 
 
 def substitute(question: str, previous: str) -> str | None:
     """Confident rewrites only: a new place/time/name swapped into the previous question."""
     fragment = _LEAD.sub("", question.strip()).strip().rstrip("?.! ").strip()
+    compared = _COMPARE.match(fragment)
+    if compared:  # "How does Iran compare?": the previous question asked of Iran
+        fragment = compared.group(1)
     if not fragment or len(fragment.split()) > 6:
         return None
     prev = previous.strip().rstrip("?.! ")

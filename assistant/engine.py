@@ -14,19 +14,38 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field, replace
 
 from . import conversation, validation
 from .answer import Answer, Event
 from .backend_selector import BackendSelector
 from .backends import Backend, ExtractiveBackend, PreparesPrefix, StreamsChat
+from .citations import Citation
 from .corpus import DocMeta
 from .embedder import get_embedder
 from .index_manager import IndexManager
-from .pipeline import check, condense, gate, generate, ground, prompt, reconcile, retrieve, timed, validate
-from .pipeline.generate import SENTINEL  # noqa: F401  (re-exported)
+from .pipeline import (
+    check,
+    combine,
+    condense,
+    decompose,
+    gate,
+    generate,
+    ground,
+    prompt,
+    reconcile,
+    retrieve,
+    timed,
+    validate,
+)
+from .pipeline.generate import (
+    SENTINEL,  # noqa: F401  (re-exported)
+    Draft,
+)
 from .pipeline.prompt import CorpusPrompt  # noqa: F401  (re-exported)
 from .pipeline.reply import Reply
+from .pipeline.validate import Request
 from .prompts import render
 from .settings import Settings
 from .store import Index, IngestReport
@@ -143,8 +162,10 @@ class Engine:
 
     def condense(self, question: str, history: list[conversation.Turn], extractive: bool = False) -> tuple[str, str]:
         """(standalone question, method); extractive: by rule or context only, no LLM."""
+        opened = self._indexes.opened
         result = condense.run(question, history, ExtractiveBackend() if extractive else self.backend,
-                              prompts_dir=self.settings.prompts_dir, history_turns=self.settings.history_turns)
+                              prompts_dir=self.settings.prompts_dir, history_turns=self.settings.history_turns,
+                              names=opened.retriever.names if opened else None)
         return result.standalone, result.method
 
     def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,
@@ -154,45 +175,119 @@ class Engine:
         started, settings = time.perf_counter(), self.settings
         request = validate.run(question, top_k, doc_ids, max_chars=settings.max_question_chars,
                                open_index=self._indexes.current)
-        opened, backend = request.opened, ExtractiveBackend() if extractive else self.backend
+        backend = ExtractiveBackend() if extractive else self.backend
         notices = [] if extractive else list(self.notices)
         with timed(timings, "condense"):
             standalone, method = self.condense(request.question, history, extractive)
         if method != "none":
             yield Event("status", f"Searching for: {standalone}")
+        reply = Reply(request.question, standalone, [], backend.name, backend.model, notices, timings, started)
+        unreadable = gate.english_only(request.question, by_llm=isinstance(backend, StreamsChat))
+        plan = decompose.run(standalone)
+        if plan.mode is not decompose.Mode.SINGLE and not unreadable:
+            combined = yield from self._answer_parts(plan, standalone, request, backend, reply)
+            if combined is not None:
+                yield reply.final(combined.text, combined.citations, combined.notice)
+                return
+        outcome = yield from self._answer_one(standalone, request, backend, reply, stream=True)
+        if outcome.text is None:
+            yield reply.abstain(outcome.notice, **({"text": outcome.abstain_text} if outcome.abstain_text else {}))
+            return
+        yield reply.final(outcome.text, outcome.citations, outcome.notice)
+
+    def _answer_one(self, question: str, request: Request, backend: Backend, reply: Reply, *,
+                    stream: bool) -> Generator[Event, None, Outcome]:
+        """One standalone question retrieved, drafted, grounded, checked and reconciled; reply gets the passages,
+        the backend and model that answered, their notices and timings. stream: pass the draft's tokens on."""
+        opened, settings, timings = request.opened, self.settings, reply.timings
         with timed(timings, "retrieve"):
-            found = retrieve.run(opened.retriever, standalone, request.top_k or settings.top_k, request.doc_ids)
-        reply = Reply(request.question, standalone, found.passages, backend.name, backend.model, notices, timings,
-                      started)
+            found = retrieve.run(opened.retriever, question, request.top_k or settings.top_k, request.doc_ids)
+        seen = {(p.doc_id, p.start) for p in reply.passages}
+        reply.passages = reply.passages + [p for p in found.passages if (p.doc_id, p.start) not in seen]
         gated = gate.run(found, settings.min_relevance)
-        logger.debug("retrieved %d passages for %r (%s); best similarity %.2f, lexical coverage %.2f%s",
-                     len(found.passages), standalone, method, found.best_similarity, found.lexical_coverage,
+        logger.debug("retrieved %d passages for %r; best similarity %.2f, lexical coverage %.2f%s",
+                     len(found.passages), question, found.best_similarity, found.lexical_coverage,
                      f"; abstaining: {gated.reason}" if gated.abstain else "")
         if gated.abstain:
-            yield reply.abstain()
-            return
+            return Outcome()
         unreadable = gate.english_only(request.question, by_llm=isinstance(backend, StreamsChat))
         if unreadable:
-            yield reply.abstain(text=unreadable)
-            return
+            return Outcome(abstain_text=unreadable)
         with timed(timings, "generate") as t0:
-            draft = yield from generate.run(backend, standalone, found.passages, opened, settings,
-                                            whole=request.doc_ids is None, timings=timings, started=t0)
+            events = generate.run(backend, question, found.passages, opened, settings,
+                                  whole=request.doc_ids is None, timings=timings, started=t0)
+            draft = yield from (events if stream else _quiet(events))
         reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
-        notices += draft.notices
+        reply.notices += [n for n in draft.notices if n not in reply.notices]
         if draft.text is None or ground.declines(draft.text):  # declines() is True for None too
-            yield reply.abstain(check.unmentioned(standalone, draft.grounding, draft.metas))
-            return
+            return Outcome(notice=check.unmentioned(question, draft.grounding, draft.metas))
         with timed(timings, "verify"):
             grounded = ground.run(draft.text, draft.grounding, draft.doc_texts, draft.metas, opened.index.page_at)
-        refusal = grounded.notice or check.run(standalone, grounded.text, grounded.citations, draft.grounding,
+        refusal = grounded.notice or check.run(question, grounded.text, grounded.citations, draft.grounding,
                                                draft.metas, kind_asked=draft.by_llm).notice
         if refusal:
-            yield reply.abstain(refusal)
-            return
-        result = reconcile.run(standalone, grounded.text, grounded.citations, found.passages, draft.doc_texts,
+            return Outcome(notice=refusal)
+        result = reconcile.run(question, grounded.text, grounded.citations, found.passages, draft.doc_texts,
                                opened.index)
-        yield reply.final(result.text, result.citations, result.notice)
+        return Outcome(result.text, result.citations, result.notice)
+
+    def _answer_parts(self, plan: decompose.Plan, question: str, request: Request, backend: Backend,
+                      reply: Reply) -> Generator[Event, None, combine.Combined | None]:
+        """The sub-questions of a comparison or a bridge question answered one by one, then combined; None when
+        they give nothing to combine (the question is then answered whole)."""
+        answers = []
+        about_each = plan.entities if plan.mode is decompose.Mode.COMPARISON else [""] * len(plan.parts)
+        for about, part in zip(about_each, plan.parts):
+            yield Event("status", f"Searching for: {part}")
+            outcome = yield from self._answer_one(part, request, backend, reply, stream=False)
+            answers.append(combine.SubAnswer(part, about, outcome.text, outcome.citations))
+        if plan.mode is decompose.Mode.BRIDGE:
+            lead = answers[0]
+            if not lead.text:
+                reply.passages = []
+                return None
+            names = request.opened.retriever.names
+            for place, part in decompose.bridged(plan, [(c.quote, c.doc_id) for c in lead.citations], names,
+                                                 question):
+                yield Event("status", f"Searching for: {part}")
+                outcome = yield from self._answer_one(part, request, backend, reply, stream=False)
+                answers.append(combine.SubAnswer(part, place, outcome.text, outcome.citations))
+        index = request.opened.index
+
+        def naming(about: str, citations: list[Citation]) -> Citation | None:
+            for citation in citations:
+                text = index.doc_text(citation.doc_id) or ""
+                span = combine.first_naming_sentence(about, text)
+                if span:
+                    return replace(citation, quote=text[span[0]:span[1]], start=span[0], end=span[1],
+                                   section="", page=index.page_at(citation.doc_id, span[0]))
+            return None
+
+        combined = combine.run(plan, answers, naming)
+        if combined is None:
+            reply.passages = []
+        return combined
+
+
+def _quiet(events: Generator[Event, None, Draft]) -> Generator[Event, None, Draft]:
+    """A sub-question's draft: its status events passed on, its tokens not (the combined answer is shown)."""
+    while True:
+        try:
+            event = next(events)
+        except StopIteration as stop:
+            return stop.value
+        if event.kind != "token":
+            yield event
+
+
+@dataclass
+class Outcome:
+    """One question's answer before it is the final Answer: text None means abstain (with notice, and
+    abstain_text when it is not the usual abstention)."""
+    text: str | None = None
+    citations: list[Citation] = field(default_factory=list)
+    notice: str | None = None
+    abstain_text: str = ""
 
 
 class ChatSession:

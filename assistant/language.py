@@ -53,3 +53,16 @@ def language_of(question: str) -> str:
 def is_english(question: str) -> bool:
     """False only when the question is clearly in another language (script or function words)."""
     return language_of(question) in ("en", "")
+
+
+_LANGUAGE_NAMES = {"fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+                   "nl": "Dutch", "tr": "Turkish", "ARABIC": "the language of the question (Arabic, Dari or Pashto)",
+                   "CYRILLIC": "the language of the question (e.g. Russian)"}
+
+
+def answer_language(question: str) -> str | None:
+    """The language an LLM should answer a non-English question in (its name, for the prompt); None for English."""
+    code = language_of(question)
+    if code in ("en", ""):
+        return None
+    return _LANGUAGE_NAMES.get(code, "the language of the question")

@@ -150,3 +150,20 @@ def test_locate_repairs_quote_typography(report_text):
     span = locate("the Taliban's self-described \"counterterrorism\" efforts", report_text)
     assert span is not None
     assert report_text[span[0]:span[1]] == "the Taliban’s self-described “counterterrorism” efforts"
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Combien de complots de l'ISKP la police étrangère a-t-elle déjoués depuis 2015 ?", "French"),
+    ("Wie viele ISKP-Anschläge hat die ausländische Polizei seit 2015 vereitelt?", "German"),
+])
+def test_a_question_in_another_language_is_answered_in_it_with_the_english_quotes(llm_engine, question, language):
+    def reply(prompt):
+        n = next((n for n, text in passages_in(prompt).items() if "at least sixteen ISKP plots" in text), 1)
+        return f"Selon le rapport, “foreign law enforcement has interdicted at least sixteen ISKP plots” [{n}]."
+
+    engine, llm = llm_engine(reply)
+    answer = engine.ask(question)
+    assert f"write the answer in {language}" in llm.prompts[-1][-1]["content"]
+    assert not answer.abstained and answer.text.startswith("Selon le rapport"), answer.text
+    assert "at least sixteen ISKP plots" in answer.citations[0].quote
+    assert "not in English" not in prompt_text(engine.ask(PLOTS_Q) and llm.prompts[-1])

@@ -88,3 +88,25 @@ def test_the_document_a_question_is_about_answers_it(engine, question, doc_ids, 
 def test_a_question_whose_words_are_in_the_corpus_but_not_its_answer_is_declined(engine, question):
     answer = engine.ask(question)
     assert answer.abstained, answer.text
+
+
+@pytest.mark.parametrize("question, first, values", [
+    ("Which has the larger population, Iran or Turkey?", "Iran", ["89,177,357", "84,625,585"]),
+    ("Which country has fewer airports, Iran or Qatar?", "Qatar", ["8", "177"]),
+])
+def test_a_comparison_answers_each_entity_from_its_own_document_then_says_which(engine, question, first, values):
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.text.startswith(first), answer.text
+    verdict = answer.text.split("\n")[0]
+    assert all(v in verdict for v in values), verdict
+    assert {c.doc_id for c in answer.citations} == {"factbook-ir", "factbook-tu" if "Turkey" in question else "factbook-qa"}
+    assert sum(line.startswith("- ") for line in answer.text.split("\n")) == 2
+
+
+def test_a_bridge_question_answers_its_lead_from_the_report_then_the_place_from_its_profile(engine):
+    answer = engine.ask("The report says Tajik nationals took part in ISKP operations in Germany. "
+                        "What is that country's capital?")
+    assert not answer.abstained and "Berlin" in answer.text, answer.text
+    assert {c.doc_id for c in answer.citations} == {"next-afghan-jihad", "factbook-gm"}
+    for citation in answer.citations:
+        assert verify(citation, engine.document(citation.doc_id)[1])

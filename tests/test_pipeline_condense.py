@@ -48,3 +48,24 @@ def test_without_an_llm_or_when_it_fails_the_previous_question_is_context(logged
     assert failed == run("What did they do next?") == condense.Condensed(
         "What did they do next? (ISKP plots foiled India)", "context")
     assert logged and "down" in logged[0]
+
+
+def test_that_country_after_an_answer_naming_one_place_with_its_own_document_is_that_place():
+    from assistant.corpus import DocMeta
+    from assistant.focus import DocumentNames
+    names = DocumentNames({d: DocMeta(d, f"The World Factbook: {c}", kind="factbook")
+                           for d, c in [("ag", "Algeria"), ("ir", "Iran"), ("ts", "Tunisia")]}
+                          | {"r": DocMeta("r", "The Next Afghan Jihad? Taliban Efforts to Contain ISKP", kind="report")})
+    asked = "Which Algerian group does the report list?"
+    history = [Turn(asked, asked, "“ISKP follows groups including Algeria’s Armed Islamic Group.” [1]")]
+    result = condense.run("When did that country become independent?", history, ExtractiveBackend(),
+                          prompts_dir=PROMPTS, history_turns=3, names=names)
+    assert result == condense.Condensed("When did Algeria become independent?", "referent")
+    two = [Turn(asked, asked, "“Plots in Iran and Tunisia.” [1]")]  # two places: "that country" is not resolved
+    assert run("When did that country become independent?", history=two).method == "context"
+
+
+def test_how_does_a_new_place_compare_asks_the_previous_question_of_it():
+    asked = "What is life expectancy at birth in Afghanistan?"
+    assert run("How does Iran compare?", history=[Turn(asked, asked, "54.4 years [1].")]) == \
+        condense.Condensed("What is life expectancy at birth in Iran?", "rule")

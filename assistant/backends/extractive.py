@@ -20,6 +20,10 @@ MODEL = "none (extractive)"
 SUBJECT_BONUS = 0.05
 WHOLE_BONUS = 0.02
 _TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.IGNORECASE)
+# A field labelled with what is asked ("Coastline: 2,440 km." for "How long is Iran's coastline?") answers before
+# a qualified one ("Coastline, note: ...", "Elevation, mean elevation: ...").
+_FIELD_LABEL = re.compile(r"^([^:.,;]{1,60})(?:,\s*(?:total|overall))?:\s")
+FIELD_BONUS = 0.1
 # The lowest score a sentence answers with. On eval/golden-dev.jsonl (report + profiles) the best-scored
 # unanswerable question scores 0.38 and the lowest correct answer 0.44, but follow-up turns of the regression set
 # (report alone, earlier turns' terms added) answer correctly from 0.36: no higher value keeps both.
@@ -93,7 +97,9 @@ class ExtractiveAnswerer:
             subject = SUBJECT_BONUS if in_named_doc else 0.0
             # A breakdown's total ("Median age, total: ...") answers before its parts when no part is asked.
             whole = WHOLE_BONUS if _TOTAL_LABEL.match(sentence) else 0.0
-            scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole, passage, s, e, sentence, covered))
+            field = FIELD_BONUS if _asked_field(sentence, q_terms) else 0.0
+            scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
+                           covered))
         scored.sort(key=lambda item: -item[0])
         return scored
 
@@ -156,6 +162,13 @@ class ExtractiveAnswerer:
         following = [(s, e) for s, e in sentence_spans(text, passage.start, passage.end) if s >= end][:limit]
         flagged = instruction_spans(text, passage.start, passage.end)
         return [(item[0], passage, s, e, text[s:e], set()) for s, e in following if (s, e) not in flagged]
+
+
+def _asked_field(sentence: str, question_terms: set[str]) -> bool:
+    """The sentence is a field whose label (its total, if any) is made of the question's own terms."""
+    label = _FIELD_LABEL.match(sentence)
+    label_terms = set(terms(label.group(1))) if label else set()
+    return bool(label_terms) and label_terms <= question_terms
 
 
 def _describe(sentence: str, meta) -> str:

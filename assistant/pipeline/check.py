@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .. import asked, keyfacts
 from ..citations import Citation
+from ..language import is_english
 from ..retrieval import Passage
 from ..textutil import sentence_spans, strip_markers
 
@@ -21,7 +22,10 @@ class Checked:
 
 def run(question: str, text: str, citations: list[Citation], passages: list[Passage], metas: dict, *,
         kind_asked: bool) -> Checked:
-    """metas: doc_id -> DocMeta for the passages; kind_asked: check the kind of answer (LLM drafts only)."""
+    """metas: doc_id -> DocMeta for the passages; kind_asked: check the kind of answer (LLM drafts only). What a
+    question asks is read from English words; a question in another language is left to the claim checks."""
+    if not is_english(question):
+        return Checked()
     notice = unmentioned(question, passages, metas)
     if notice:
         return Checked(notice)

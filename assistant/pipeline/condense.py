@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from .. import conversation
 from ..backends import Backend, BackendError, StreamsChat
+from ..focus import DocumentNames
 from ..guard import for_prompt
 from ..prompts import render
+from . import decompose
 
 logger = logging.getLogger(__name__)
 
@@ -15,17 +17,21 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Condensed:
     standalone: str
-    method: str  # "none" (not a follow-up), "rule", "llm" or "context"
+    method: str  # "none" (not a follow-up), "rule", "referent", "llm" or "context"
 
 
 def run(question: str, history: list[conversation.Turn], backend: Backend, *, prompts_dir,
-        history_turns: int) -> Condensed:
+        history_turns: int, names: DocumentNames | None = None) -> Condensed:
+    """names: the open index's document names, whose places a reference ("that country") may stand for."""
     if not conversation.is_followup(question, history):
         return Condensed(question, "none")
     previous = history[-1].standalone
     rewrite = conversation.substitute(question, previous)
     if rewrite:
         return Condensed(rewrite, "rule")
+    referent = resolved(question, history[-1], names)
+    if referent:
+        return Condensed(referent, "referent")
     if isinstance(backend, StreamsChat):
         turns = "\n".join(f"User: {t.standalone}\nAssistant: {t.answer[:300]}" for t in history[-history_turns:])
         messages = [
@@ -40,3 +46,13 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
         except BackendError as exc:
             logger.warning("condense failed: %s", exc)
     return Condensed(conversation.with_context(question, previous), "context")
+
+
+def resolved(question: str, previous: conversation.Turn, names: DocumentNames | None) -> str | None:
+    """"When did that country become independent?" after an answer naming one place (Algeria) that has a document
+    of its own: the question asked of that place; None when the reference is not one place's."""
+    plan = decompose.bridge(f"{previous.standalone.rstrip('?.! ')}. {question}")
+    if plan is None or names is None:
+        return None
+    asked = decompose.bridged(plan, [(previous.answer, "")], names, previous.standalone)
+    return asked[0][1] if len(asked) == 1 else None

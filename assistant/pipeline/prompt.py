@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..citations import section_and_page
 from ..guard import for_prompt, redact
+from ..language import answer_language
 from ..prompts import render
 from ..retrieval import Passage
 from . import excerpts
@@ -61,18 +62,30 @@ def messages(question: str, passages: list[Passage], doc_texts: dict, metas: dic
         evidence = extractive.evidence(question, passages, doc_texts, metas, number=corpus.number)
         user = render(prompts_dir, "answer_user_corpus", question=for_prompt(question),
                       evidence="\n".join(evidence) or "(none)")
-        return [{"role": "system", "content": corpus.system}, {"role": "user", "content": user}], corpus.passages
+        return [{"role": "system", "content": corpus.system},
+                {"role": "user", "content": in_language(user, question)}], corpus.passages
     if excerpt_chars > 0:
         chosen = excerpts.select(question, passages, doc_texts, metas, extractive, excerpt_chars)
         shown = excerpts.render(chosen, doc_texts, lambda p: heading(p, doc_meta(p.doc_id), byline=False))
         user = render(prompts_dir, "answer_user_excerpts", context=shown or "(none)", question=for_prompt(question))
         rules = system(prompts_dir, doc_meta)
+        user = in_language(user, question)
         return [{"role": "system", "content": rules}, {"role": "user", "content": user}], passages
     passages = within_budget(passages, context_chars)
     evidence = extractive.evidence(question, passages, doc_texts, metas)
     user = render(prompts_dir, "answer_user", context=context(passages, doc_meta), question=for_prompt(question),
                   evidence="\n".join(evidence) or "(none)")
-    return [{"role": "system", "content": system(prompts_dir, doc_meta)}, {"role": "user", "content": user}], passages
+    return [{"role": "system", "content": system(prompts_dir, doc_meta)},
+            {"role": "user", "content": in_language(user, question)}], passages
+
+
+def in_language(user: str, question: str) -> str:
+    """The user message, told to answer a question asked in another language in that language, quotes kept."""
+    language = answer_language(question)
+    if language is None:
+        return user
+    return (f"{user}\n\nThe question is not in English: write the answer in {language}, and keep every quotation "
+            "from the sources in English, word for word as the source has it, with its [n].")
 
 
 def system(prompts_dir, doc_meta: Callable, corpus: list[Passage] | None = None) -> str:

@@ -1,0 +1,195 @@
+"""Stage 2b: a question that needs more than one fact split into sub-questions, each retrieved and answered alone.
+
+- A comparison ("Which has the longer coastline, Iran or Pakistan?") asks the same thing of each entity it compares:
+  "How long is the coastline of Iran?", "How long is the coastline of Pakistan?".
+- A bridge ("The report says ISKP fired rockets at two neighbours. What are those countries' capitals?") first asks
+  what its lead statement refers to; the places the answer names stand in for "those countries" (`bridged`).
+Any other question is left whole (an empty plan)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .. import keyfacts
+from ..focus import DocumentNames
+
+
+class Mode(StrEnum):
+    SINGLE = "single"
+    COMPARISON = "comparison"
+    BRIDGE = "bridge"
+
+
+@dataclass(frozen=True)
+class Comparative:
+    word: str  # as the question has it: "longer", "more", "first"
+    how: str  # "long", "many" ("What is the number of ..."), "when" (a date)
+    larger_wins: bool  # the larger value (the later date) answers
+    noun: str = ""  # the dimension when the data names it so ("age" for "older"), added to the sub-question
+    alone: bool = False  # noun only when the question names nothing else compared ("Which is larger, A or B?")
+
+
+# English comparatives and the dimension each compares: the lexicon, not tuned to any question.
+_COMPARATIVES = {c.word: c for c in [
+    Comparative("longer", "long", True), Comparative("shorter", "long", False),
+    Comparative("larger", "large", True, "area", True), Comparative("bigger", "large", True, "area", True),
+    Comparative("smaller", "large", False, "area", True), Comparative("greater", "large", True),
+    Comparative("higher", "high", True, "elevation", True), Comparative("taller", "high", True, "elevation", True),
+    Comparative("lower", "high", False, "elevation", True),
+    Comparative("older", "old", True, "age"), Comparative("younger", "old", False, "age"),
+    Comparative("wider", "wide", True), Comparative("narrower", "wide", False),
+    Comparative("deeper", "deep", True), Comparative("shallower", "deep", False),
+    Comparative("more", "many", True), Comparative("fewer", "many", False), Comparative("less", "many", False),
+    Comparative("first", "when", False), Comparative("earlier", "when", False), Comparative("sooner", "when", False),
+    Comparative("later", "when", True),
+]}
+# What data calls a dimension that a question words otherwise ("more people": population).
+_DATA_NOUNS = {"people": "population", "inhabitants": "population", "residents": "population",
+               "live": "life expectancy", "summit": "highest elevation", "peak": "highest elevation"}
+_NAME = r"(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:of\s+|al-)?[A-Z][\w’'-]*)*"
+_ALTERNATIVES = re.compile(rf"({_NAME})(?:['’]s)?\s*,?\s+or\s+({_NAME})(?:['’]s)?")
+_LEAD_WORDS = frozenset("""which whose where who what is are was were does do did has have had one country countries
+place places state states nation nations of the a an than in""".split())
+_AUXILIARY = re.compile(r"\b(?:do|does|did)\b", re.I)
+_PREPOSITION = frozenset("by in of on at for from to with".split())
+
+# A question after a statement ("... two Central Asian neighbours. What are those countries' capitals?") or a
+# second question after a first (", and what is its population?"), referring back to what the first part names.
+_REFERENCE = re.compile(r"\b(?:(?:that|this|those|these|the same)\s+(?:two\s+|three\s+)?"
+                        r"(?:country|countries|state|states|nation|nations|place|places)\b(?:['’]s?)?|"
+                        r"(?:its|their|them|they)\b)", re.I)
+_SECOND_PART = re.compile(r",?\s*\band\s+(?=(?:what|which|who|whom|whose|when|where|how)\b)", re.I)
+_SINGULAR = re.compile(r"(?:that|this)\s|its$")
+_MAX_BRIDGED = 3  # more places than this in the lead answer: the reference is too open to resolve
+
+
+@dataclass
+class Plan:
+    mode: Mode
+    parts: list[str] = field(default_factory=list)  # the sub-questions (comparison); the lead question (bridge)
+    entities: list[str] = field(default_factory=list)  # compared, one per part
+    comparative: Comparative | None = None
+    follow: str = ""  # bridge: the question whose reference the lead answer's places replace
+    reference: tuple[int, int] = (0, 0)  # bridge: the span of the reference in follow
+
+
+def run(question: str) -> Plan:
+    """The sub-questions of a comparison or a bridge question; an empty (SINGLE) plan for any other."""
+    return comparison(question) or bridge(question) or Plan(Mode.SINGLE)
+
+
+def comparison(question: str) -> Plan | None:
+    """"Which has the longer X, A or B?": the same question of A and of B, and what decides between them."""
+    match = _ALTERNATIVES.search(question)
+    if not match:
+        return None
+    entities = [_entity(match.group(1)), _entity(match.group(2))]
+    if not all(entities) or entities[0].lower() == entities[1].lower():
+        return None
+    rest_text = question[:match.start()] + " " + question[match.end():]
+    found = [w for w in re.findall(r"[\w’'-]+", rest_text) if w.lower() in _COMPARATIVES]
+    if len(found) != 1:
+        return None
+    comparative = _COMPARATIVES[found[0].lower()]
+    verb_form = bool(_AUXILIARY.search(rest_text)) and not _AUXILIARY.match(question.strip())
+    rest = _rest(rest_text, found[0])
+    if not rest and not comparative.noun:
+        return None  # nothing said of what is compared
+    parts = [_sub_question(comparative, rest, entity, verb_form) for entity in entities]
+    return Plan(Mode.COMPARISON, parts, entities, comparative)
+
+
+def _entity(text: str) -> str:
+    found = text.split()
+    while found and found[0].lower() in _LEAD_WORDS:
+        found = found[1:]
+    return re.sub(r"['’]s$", "", " ".join(found))
+
+
+def _rest(text: str, comparative: str) -> list[str]:
+    """The question's words other than question words, the comparative and punctuation: what is compared."""
+    kept = [w for w in re.findall(r"[\w’'-]+", text) if w != comparative and w.lower() not in _LEAD_WORDS
+            and not _AUXILIARY.fullmatch(w)]
+    while kept and kept[0].lower() in _PREPOSITION:
+        kept = kept[1:]
+    return kept
+
+
+def _sub_question(comparative: Comparative, rest: list[str], entity: str, verb_form: bool) -> str:
+    phrase = " ".join(rest)
+    nouns = [comparative.noun if not (comparative.alone and rest) else ""]
+    nouns += [_DATA_NOUNS[w.lower()] for w in rest if w.lower() in _DATA_NOUNS]
+    noun = ", by " + nouns[-1] if nouns[-1] and nouns[-1] not in phrase.lower().split() else ""
+    if comparative.how == "when":
+        return f"When was {entity} {phrase}?"
+    if comparative.how == "many":
+        return f"What is the number of {phrase or comparative.noun} in {entity}{noun}?"
+    if verb_form:
+        return f"How {comparative.how} do {phrase} in {entity}{noun}?"
+    return f"How {comparative.how} is {_possessive(entity)} {phrase}{noun}?".replace("  ", " ")
+
+
+def _possessive(entity: str) -> str:
+    return entity + ("’" if entity.endswith("s") else "’s")
+
+
+def bridge(question: str) -> Plan | None:
+    """A lead (a statement, or a first question) and a question referring back to what it names."""
+    lead, follow = _split(question)
+    if not lead or not follow:
+        return None
+    reference = _REFERENCE.search(follow)
+    if not reference:
+        return None
+    return Plan(Mode.BRIDGE, [lead], follow=follow, reference=reference.span())
+
+
+def _split(question: str) -> tuple[str, str]:
+    """(lead, follow): the statements before the last question, or the first of two joined questions."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if s.strip()]
+    if len(sentences) >= 2 and not sentences[-2].endswith("?"):
+        return " ".join(sentences[:-1]), sentences[-1]
+    parts = _SECOND_PART.split(question.strip(), maxsplit=1)
+    if len(parts) == 2 and parts[0].strip():
+        return parts[0].strip().rstrip(",") + "?", parts[1][:1].upper() + parts[1][1:]
+    return "", ""
+
+
+def bridged(plan: Plan, lead_quotes: list[tuple[str, str]], names: DocumentNames | None,
+            question: str) -> list[tuple[str, str]]:
+    """(place, sub-question): the follow question asked of each place that has a document of its own, one the lead
+    itself names, else one the lead answer's quotes name that the question does not; one question when it asks
+    "between them". lead_quotes: (quote, doc_id) of the lead answer's citations."""
+    if names is None:
+        return []
+    cited = {doc_id for _, doc_id in lead_quotes}
+    start, end = plan.reference
+    said = plan.follow[start:end].lower()
+    places = _places(plan.parts[0], names, cited)
+    if not places:
+        excluded = cited | names.named_in(question)
+        by_quote = [_places(quote, names, excluded) for quote, _ in lead_quotes]
+        if _SINGULAR.match(said):  # "that country": the one place of the quote that names only one
+            single = {found[0] for found in by_quote if len(found) == 1}
+            places = list(single) if len(single) == 1 else []
+        else:
+            places = list(dict.fromkeys(place for found in by_quote for place in found))
+    if not places or len(places) > _MAX_BRIDGED:
+        return []
+    possessive = said.endswith(("'s", "’s", "'", "’")) or said in ("its", "their")
+    if re.search(r"\bbetween\s*$", plan.follow[:start], re.I) and len(places) > 1:
+        return [(" and ".join(places), plan.follow[:start] + " and ".join(places) + plan.follow[end:])]
+    return [(place, plan.follow[:start] + (_possessive(place) if possessive else place) + plan.follow[end:])
+            for place in places]
+
+
+def _places(text: str, names: DocumentNames, excluded: set[str]) -> list[str]:
+    """The names in text, in order, that name a document of their own other than the excluded ones."""
+    found = []
+    for name in sorted(keyfacts.names(f"- {text}"), key=text.find):  # its first word may be a name too
+        place = " ".join(w for w in name.split() if names.named_in(w))  # "Algeria" of "Algeria’s Armed Group"
+        docs = names.named_in(place) if place else set()
+        if docs and not docs & excluded and place not in found:
+            found.append(place)
+    return found

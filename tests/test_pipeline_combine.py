@@ -1,0 +1,79 @@
+"""Stage combine: sub-answers stated each with its own verified quotes, renumbered; a comparison's verdict only when
+both values are stated."""
+from __future__ import annotations
+
+from assistant.citations import Citation, verify
+from assistant.keyfacts import unsupported
+from assistant.pipeline import combine, decompose
+from assistant.pipeline.combine import SubAnswer
+
+DOCS = {
+    "fb-a": "# The World Factbook: Iran\n\nCoastline: 2,440 km.\n\nIndependence: 1 April 1979 (republic proclaimed).",
+    "fb-b": "# The World Factbook: Pakistan\n\nCoastline: 1,046 km.\n\nIndependence: 14 August 1947 (from the UK).",
+    "report": "ISKP fired rockets at Tajikistan and Uzbekistan.",
+}
+
+
+def cite(doc_id: str, quote: str, n: int = 1) -> Citation:
+    start = DOCS[doc_id].index(quote)
+    return Citation(n, doc_id, doc_id, "", None, quote, start, start + len(quote))
+
+
+def naming(about: str, citations: list[Citation]) -> Citation | None:
+    for c in citations:
+        span = combine.first_naming_sentence(about, DOCS[c.doc_id])
+        if span:
+            return cite(c.doc_id, DOCS[c.doc_id][span[0]:span[1]])
+    return None
+
+
+def answer(about: str, doc_id: str, quote: str) -> SubAnswer:
+    return SubAnswer(f"of {about}?", about, f"“{quote}” [1]", [cite(doc_id, quote)])
+
+
+def claims_hold(combined: combine.Combined) -> bool:
+    """Each claim's numbers and names are stated by the quotes its markers cite (what the eval checks)."""
+    from assistant.eval.metrics import claim_checks
+    citations = [{**c.to_json(), "valid": verify(c, DOCS[c.doc_id])} for c in combined.citations]
+    return all(c["valid"] for c in citations) and not any(c["missing"] for c in claim_checks(combined.text, citations))
+
+
+def test_a_comparison_states_which_is_larger_with_both_values_and_each_sub_answer_as_a_list_item():
+    plan = decompose.run("Which has the longer coastline, Iran or Pakistan?")
+    combined = combine.run(plan, [answer("Iran", "fb-a", "Coastline: 2,440 km."),
+                                  answer("Pakistan", "fb-b", "Coastline: 1,046 km.")], naming)
+    assert combined is not None
+    lines = combined.text.split("\n")
+    assert lines[0].startswith("Iran [") and "longer: 2,440 km, against Pakistan’s 1,046 km" in lines[0]
+    assert lines[2].startswith("- Iran [") and lines[3].startswith("- Pakistan [")
+    assert [c.n for c in combined.citations] == list(range(1, len(combined.citations) + 1))
+    assert claims_hold(combined), combined.text
+    assert not unsupported("Iran", [combined.citations[1].quote])  # the name cited to its document's title line
+
+
+def test_smaller_and_earlier_answer_when_the_comparative_asks_for_them():
+    plan = decompose.run("Which became independent first, Iran or Pakistan?")
+    combined = combine.run(plan, [answer("Iran", "fb-a", "Independence: 1 April 1979 (republic proclaimed)."),
+                                  answer("Pakistan", "fb-b", "Independence: 14 August 1947 (from the UK).")], naming)
+    assert combined is not None and combined.text.startswith("Pakistan [") and "14 August 1947" in combined.text
+    assert claims_hold(combined), combined.text
+
+
+def test_no_verdict_without_both_values_and_a_notice_for_the_missing_one():
+    plan = decompose.run("Which has the longer coastline, Iran or Pakistan?")
+    combined = combine.run(plan, [answer("Iran", "fb-a", "Coastline: 2,440 km."),
+                                  SubAnswer("of Pakistan?", "Pakistan", None)], naming)
+    assert combined is not None and "longer" not in combined.text
+    assert combined.notice and "Pakistan" in combined.notice
+    assert combine.run(plan, [SubAnswer("a", "Iran", None), SubAnswer("b", "Pakistan", None)], naming) is None
+
+
+def test_a_bridge_states_its_lead_then_each_place_named_by_the_lead_quote():
+    plan = decompose.run("The report says ISKP fired rockets at two neighbours. What are those countries' coastlines?")
+    lead = SubAnswer(plan.parts[0], "", "“ISKP fired rockets at Tajikistan and Uzbekistan.” [1]",
+                     [cite("report", "ISKP fired rockets at Tajikistan and Uzbekistan.")])
+    place = SubAnswer("x", "Tajikistan", "“Coastline: 2,440 km.” [1]", [cite("fb-a", "Coastline: 2,440 km.")])
+    combined = combine.run(plan, [lead, place], naming)
+    assert combined is not None
+    assert combined.text == "“ISKP fired rockets at Tajikistan and Uzbekistan.” [1]\n\nTajikistan [1]: “Coastline: 2,440 km.” [2]"
+    assert combine.run(plan, [lead], naming) is None  # no place answered: the question is answered whole

@@ -1,0 +1,70 @@
+"""Stage decompose: comparisons and bridge questions split into sub-questions; other questions left whole."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.corpus import DocMeta
+from assistant.focus import DocumentNames
+from assistant.pipeline import decompose
+from assistant.pipeline.decompose import Mode
+
+NAMES = DocumentNames({
+    "report": DocMeta("report", "The Next Afghan Jihad? Taliban Efforts to Contain ISKP", kind="report"),
+    **{f"fb-{c.lower()}": DocMeta(f"fb-{c.lower()}", f"The World Factbook: {c}", kind="factbook")
+       for c in ["Iran", "Turkey", "Qatar", "Maldives", "Tajikistan", "Uzbekistan", "Pakistan", "Afghanistan"]},
+})
+
+
+@pytest.mark.parametrize("question, parts, larger_wins", [
+    ("Which has the shorter coastline, Iran or Turkey?",
+     ["How long is Iran’s coastline?", "How long is Turkey’s coastline?"], False),
+    ("Does Qatar or Iran have more airports?",
+     ["What is the number of airports in Qatar?", "What is the number of airports in Iran?"], True),
+    ("Whose population is older — Iran's or Turkey's?",
+     ["How old is Iran’s population, by age?", "How old is Turkey’s population, by age?"], True),
+    ("Which gained independence earlier, Qatar or Uzbekistan?",
+     ["When was Qatar gained independence?", "When was Uzbekistan gained independence?"], False),
+])
+def test_a_comparison_asks_the_same_of_each_entity(question, parts, larger_wins):
+    plan = decompose.run(question)
+    assert plan.mode is Mode.COMPARISON and plan.parts == parts
+    assert plan.comparative is not None and plan.comparative.larger_wins is larger_wins
+
+
+@pytest.mark.parametrize("question", [
+    "How many ISKP plots were foiled in India or Iran?",  # no comparative: one question
+    "Which is more dangerous?",  # nothing compared
+    "Was ISKP or the Taliban stronger in 2021, and why?",  # "stronger" is not a measured dimension here
+    "What is the capital of Qatar?",
+])
+def test_other_questions_stay_whole(question):
+    assert decompose.run(question).mode is Mode.SINGLE
+
+
+def test_a_bridge_asks_the_follow_question_of_the_places_the_lead_answer_names():
+    plan = decompose.run("The report says ISKP fired rockets at two neighbours. What are those countries' capitals?")
+    assert plan.mode is Mode.BRIDGE and plan.parts == ["The report says ISKP fired rockets at two neighbours."]
+    quote = "rocket strikes against Tajikistan and Uzbekistan, and claims of attacks in the Maldives"
+    asked = decompose.bridged(plan, [(quote, "report")], NAMES, plan.parts[0])
+    assert asked == [("Tajikistan", "What are Tajikistan’s capitals?"), ("Uzbekistan", "What are Uzbekistan’s capitals?"),
+                     ("Maldives", "What are Maldives’ capitals?")]
+
+
+def test_that_country_is_the_one_place_of_a_quote_that_names_only_one():
+    plan = decompose.run("The authors compare ISKP to a Gulf movement. How large is that country?")
+    quotes = [("operations in Iran, Turkey and Pakistan", "report"), ("similar to the movement in Qatar", "report")]
+    assert decompose.bridged(plan, quotes, NAMES, "") == [("Qatar", "How large is Qatar?")]
+    assert decompose.bridged(plan, quotes[:1], NAMES, "") == []  # three places: which one is unknown
+
+
+def test_places_the_lead_names_itself_are_the_reference_and_between_them_is_one_question():
+    plan = decompose.run("The report links Afghanistan and Pakistan. How long is the border between them?")
+    asked = decompose.bridged(plan, [("Afghanistan and Pakistan cannot be dissociated", "report")], NAMES, "")
+    assert asked == [("Afghanistan and Pakistan", "How long is the border between Afghanistan and Pakistan?")]
+
+
+def test_a_second_question_joined_by_and_refers_back_to_the_first():
+    plan = decompose.run("Which country hosted the plot, and what is its capital?")
+    assert plan.mode is Mode.BRIDGE and plan.parts == ["Which country hosted the plot?"]
+    assert decompose.bridged(plan, [("one plot in Qatar", "report")], NAMES, "") == [("Qatar", "What is Qatar’s capital?")]
+    assert decompose.bridged(plan, [("no country named here", "report")], NAMES, "") == []
