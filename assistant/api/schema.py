@@ -130,13 +130,8 @@ class ConversationPatch(BaseModel):
     title: str = Field(min_length=1, max_length=300)
 
 
-class MessageIn(BaseModel):
+class MessageIn(AskRequest):
     """A question in a saved conversation: earlier turns come from the database, so any replica can answer it."""
-    model_config = ConfigDict(extra="forbid")
-    question: Any = Field(description="the question", json_schema_extra={"type": "string"})
-    top_k: Any = Field(None, description=TOP_K_HELP, json_schema_extra=TOP_K_SCHEMA)
-    doc_ids: Any = Field(None, description=DOC_IDS_HELP, json_schema_extra=DOC_IDS_SCHEMA)
-    model: str | None = Field(None, description="an id from GET /v1/models; null: the server's backend")
 
 
 class FeedbackIn(BaseModel):
