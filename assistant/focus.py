@@ -34,6 +34,12 @@ class DocumentNames:
         named = {doc_id for doc_id, names in self.names.items() if names & asked}
         return named if len(named) < len(self.names) else set()
 
+    def subjects(self, text: str) -> set[str]:
+        """The documents whose whole name the text says ("Algeria" for a profile titled after Algeria): the
+        documents about it, not those whose longer title merely shares a word with it ("Taliban")."""
+        said = self.question_words(text)
+        return {doc_id for doc_id, names in self.names.items() if names and names <= said}
+
     def asked_names(self, question: str) -> set[str]:
         """Every document-name word the question uses ("report", "tajikistan")."""
         asked = self.question_words(question)

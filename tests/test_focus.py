@@ -41,3 +41,11 @@ def test_a_question_naming_every_document_focuses_on_none():
     names = DocumentNames(metas(("a", "Tajikistan", ""), ("b", "Uzbekistan", "")))
     assert names.named_in("What is the capital of Uzbekistan?") == {"b"}
     assert names.named_in("Compare Tajikistan and Uzbekistan") == set()
+
+
+def test_a_document_is_about_a_name_only_when_the_name_is_its_whole_title():
+    names = DocumentNames(CORPUS)
+    assert names.subjects("Tajikistan") == {"fb-ti"}
+    assert names.named_in("Taliban") == {"report"}  # a word of the report's title
+    assert names.subjects("Taliban") == set()  # but the report is not about a place called "Taliban"
+    assert names.subjects("the Tajikistan and Uzbekistan border") == {"fb-ti", "fb-uz"}

@@ -189,7 +189,7 @@ def _places(text: str, names: DocumentNames, excluded: set[str]) -> list[str]:
     found = []
     for name in sorted(keyfacts.names(f"- {text}"), key=text.find):  # its first word may be a name too
         place = " ".join(w for w in name.split() if names.named_in(w))  # "Algeria" of "Algeria’s Armed Group"
-        docs = names.named_in(place) if place else set()
+        docs = names.subjects(place) if place else set()  # a document about the place, not one naming it
         if docs and not docs & excluded and place not in found:
             found.append(place)
     return found
