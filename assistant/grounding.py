@@ -114,7 +114,7 @@ class _Grounding:
                 span = best[:2]
             if is_instruction_span(text, span[0], span[1]):
                 continue  # an injected instruction is never evidence
-            if unsupported_facts(body, [text[span[0]:span[1]]]):
+            if unsupported_facts(body, [text[span[0]:span[1]]], _where(passage)):
                 continue  # a genuine quote that does not state the claim's numbers, dates and names supports nothing
             n = self._cite(passage, *span)
             if n is not None and n not in found:
@@ -146,9 +146,15 @@ def _supporting_sentence(body: str, text: str, passage: Passage, strict: bool):
         return None
     if not _numbers(body, claim=True) <= _numbers(text[best[0]:best[1]]):
         return None  # the sentence does not state the claim's numbers ("99 plots" is not "three")
-    if strict and (is_instruction_span(text, best[0], best[1]) or unsupported_facts(body, [text[best[0]:best[1]]])):
+    if strict and (is_instruction_span(text, best[0], best[1])
+                   or unsupported_facts(body, [text[best[0]:best[1]]], _where(passage))):
         return None
     return best
+
+
+def _where(passage: Passage) -> tuple[str, str]:
+    """What a citation of this passage shows besides its quote: its document's title and its section."""
+    return passage.title, passage.section or ""
 
 
 def citation_at(passage: Passage, start: int, end: int, text: str | None, meta, page_at, n: int = 0) -> Citation | None:

@@ -168,10 +168,13 @@ def counts(text: str) -> set[float]:
     return numbers(text) - {float(y) for y in years(text)}
 
 
-def unsupported(sentence: str, quotes: list[str]) -> list[str]:
-    """The key facts of an answer sentence that none of its quotes states (empty: supported)."""
+def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The key facts of an answer sentence that none of its quotes states (empty: supported). where: the quoted
+    documents' titles and sections, as each citation shows them; they may state the sentence's names ("Afghanistan"
+    of a line in Afghanistan's profile), never its numbers or dates."""
     sentence = strip_markers(sentence)
     quoted = " ".join(fold(q) for q in quotes)
+    named = " ".join([quoted, *(fold(w) for w in where)])
     quoted_lower = quoted.lower()
     quoted_numbers = numbers(quoted)
     missing = [f"number {v:g}" for v in sorted(numbers(sentence)) if v not in quoted_numbers]
@@ -179,9 +182,9 @@ def unsupported(sentence: str, quotes: list[str]) -> list[str]:
     quoted_dates = dates(quoted)
     missing += [f"date {d} {m}" for d, m in sorted(dates(sentence)) if (d, m) not in quoted_dates]
     for name in sorted(names(sentence)):
-        if name.lower() in quoted_lower or name.lower() in _month_names():
+        if name.lower() in named.lower() or name.lower() in _month_names():
             continue
-        if not mentions(name, quoted):  # every word of it, so a name split across the quote still counts
+        if not mentions(name, named):  # every word of it, so a name split across the quote still counts
             missing.append(f"name {name}")
     return missing
 

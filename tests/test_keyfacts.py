@@ -59,3 +59,16 @@ def test_may_is_a_month_only_beside_a_day_or_a_year():
 def test_years_and_counts():
     assert years("in 2015, 1,998 people and 2,015 plots; 2024.") == {2015, 2024}
     assert counts("sixteen plots since 2015, on 2 April") == {16}
+
+
+def test_a_cited_documents_title_may_state_a_claims_names_never_its_numbers():
+    from assistant.keyfacts import unsupported
+
+    claim = "The median age of Afghanistan's population is 18.4 years"
+    quote = ["Median age, total: 18.4 years (2025 est.)."]
+    assert unsupported(claim, quote) == ["name Afghanistan"]
+    assert unsupported(claim, quote, ["The World Factbook: Afghanistan", "People and Society"]) == []
+    assert unsupported("The median age of Pakistan's people is 18.4 years", quote, ["The World Factbook: Afghanistan"]) == [
+        "name Pakistan"]
+    assert unsupported("The report counted 2,025 plots", ["The report counted plots."], ["Plots 2,025"]) == [
+        "number 2025"]

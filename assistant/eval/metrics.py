@@ -72,13 +72,16 @@ _NUMBERS_IN_MARKERS = re.compile(r"\d{1,3}")
 
 def claim_checks(answer: str, citations: list[dict]) -> list[dict]:
     """Each shown claim (the text up to its [n] markers), with its key facts (numbers, dates, names) that none of
-    the quotes it cites states: a claim is supported only when that list is empty."""
+    the quotes it cites states (a name may be stated by the cited document's title or section, as the citation
+    shows them; numbers and dates only by a quote): a claim is supported only when that list is empty."""
     from ..keyfacts import unsupported
 
     quotes: dict[int, list[str]] = {}
+    where: dict[int, list[str]] = {}
     for c in citations:
         if c["valid"]:
             quotes.setdefault(c["n"], []).append(c["quote"])
+            where.setdefault(c["n"], []).extend([c.get("title", ""), c.get("section", "")])
     checks = []
     for match in _CLAIM.finditer(answer or ""):
         claim = match.group(1).strip(" .;:\n")
@@ -86,7 +89,8 @@ def claim_checks(answer: str, citations: list[dict]) -> list[dict]:
             continue
         cited = [int(n) for n in _NUMBERS_IN_MARKERS.findall(match.group(2))]
         checks.append({"sentence": claim,
-                       "missing": unsupported(claim, [q for n in cited for q in quotes.get(n, [])])})
+                       "missing": unsupported(claim, [q for n in cited for q in quotes.get(n, [])],
+                                              [w for n in cited for w in where.get(n, [])])})
     return checks
 
 

@@ -72,8 +72,8 @@ def score_turn(spec: Turn, answer, latency_ms: float, error: str | None,
     citations = []
     for c in (answer.citations if answer is not None else []):
         problem = m.citation_problem(c.quote, c.start, c.end, documents(c.doc_id))
-        citations.append({"n": c.n, "doc_id": c.doc_id, "start": c.start, "end": c.end, "quote": c.quote,
-                          "valid": problem is None, "problem": problem})
+        citations.append({"n": c.n, "doc_id": c.doc_id, "title": c.title, "section": c.section, "start": c.start,
+                          "end": c.end, "quote": c.quote, "valid": problem is None, "problem": problem})
 
     matched = m.match_groups(spec.must_include, text) if not abstained else [None] * len(spec.must_include)
     claims = m.claim_checks(text, citations) if not abstained else []
