@@ -175,6 +175,7 @@ def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, 
     sentence = strip_markers(sentence)
     quoted = " ".join(fold(q) for q in quotes)
     named = " ".join([quoted, *(fold(w) for w in where)])
+    named_lower = named.lower()
     quoted_lower = quoted.lower()
     quoted_numbers = numbers(quoted)
     missing = [f"number {v:g}" for v in sorted(numbers(sentence)) if v not in quoted_numbers]
@@ -182,7 +183,7 @@ def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, 
     quoted_dates = dates(quoted)
     missing += [f"date {d} {m}" for d, m in sorted(dates(sentence)) if (d, m) not in quoted_dates]
     for name in sorted(names(sentence)):
-        if name.lower() in named.lower() or name.lower() in _month_names():
+        if name.lower() in named_lower or name.lower() in _month_names():
             continue
         if not mentions(name, named):  # every word of it, so a name split across the quote still counts
             missing.append(f"name {name}")

@@ -35,6 +35,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+def sentence_before(text: str, start: int, lo: int = 0) -> tuple[int, int] | None:
+    """The span of the sentence of text[lo:start] that ends last before start (None when there is none)."""
+    spans = sentence_spans(text, lo, start)
+    return spans[-1] if spans else None
+
+
 def _append_trimmed(text: str, start: int, end: int, spans: list) -> None:
     while start < end and text[start].isspace():
         start += 1

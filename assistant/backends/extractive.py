@@ -7,7 +7,7 @@ from .. import asked, keyfacts
 from ..focus import DocumentNames
 from ..guard import for_prompt, instruction_spans
 from ..retrieval import Passage
-from ..textutil import sentence_spans, terms
+from ..textutil import sentence_before, sentence_spans, terms
 
 _ANNOUNCES_LIST = re.compile(r":\s*$|\b(?:two|three|four|five|six|several)\s+(?:\w+\s+)?(?:stages|phases|ways|steps|"
                              r"priorities|prongs|approaches|elements|goals|options|areas|groups)\b", re.IGNORECASE)
@@ -150,7 +150,8 @@ class ExtractiveAnswerer:
         """The sentence before one that refers back to it ("In other words, ...")."""
         passage, start = item[1], item[2]
         text = doc_texts.get(passage.doc_id, "")
-        before = [(s, e) for s, e in sentence_spans(text, passage.start, passage.end) if e <= start][-1:]
+        span = sentence_before(text, start, passage.start)
+        before = [span] if span else []
         flagged = instruction_spans(text, passage.start, passage.end)
         return [(item[0], passage, s, e, text[s:e], set()) for s, e in before if (s, e) not in flagged]
 

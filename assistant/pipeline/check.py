@@ -9,7 +9,7 @@ from .. import asked, keyfacts
 from ..citations import Citation
 from ..language import is_english
 from ..retrieval import Passage
-from ..textutil import sentence_spans, strip_markers
+from ..textutil import sentence_before, strip_markers
 
 WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
               "in its sources, so it is not shown.")
@@ -52,8 +52,8 @@ def _pointed_back_to(citation: Citation, passages) -> str:
         return ""
     for p in passages:
         if p.doc_id == citation.doc_id and p.start <= citation.start < p.end:
-            before = [(s, e) for s, e in sentence_spans(p.text, 0, citation.start - p.start)]
-            return p.text[before[-1][0]:before[-1][1]] if before else ""
+            span = sentence_before(p.text, citation.start - p.start)
+            return p.text[span[0]:span[1]] if span else ""
     return ""
 
 

@@ -10,13 +10,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..feedback import RATINGS, REASONS
 from . import database as db
 from .database import Database
 
 TITLE_CHARS = 300
 UNDO_SECONDS = 30 * 24 * 3600  # a deleted conversation can be restored for this long, then it is purged
-RATINGS = ("up", "down")
-REASONS = ("", "wrong", "unsupported", "incomplete", "other")
 
 
 class NotFound(LookupError):
@@ -182,8 +181,8 @@ class Feedback:
         rating, reason = entry.get("rating"), entry.get("reason", "") or ""
         if rating not in RATINGS:
             raise ValueError("rating must be 'up' or 'down'")
-        if reason not in REASONS:
-            raise ValueError(f"reason must be one of {', '.join(r for r in REASONS if r)} (or empty)")
+        if reason and reason not in REASONS:
+            raise ValueError(f"reason must be one of {', '.join(REASONS)} (or empty)")
         values = {name: entry.get(name) for name in ("user_name", "session_id", "conversation_id", "turn_id",
                                                      "comment", "question", "standalone_question", "answer",
                                                      "backend", "model") if entry.get(name) is not None}

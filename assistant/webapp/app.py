@@ -53,6 +53,7 @@ from .render import (
     reading_order,
     sources_html,
 )
+from .team import parse_auth
 
 UPLOAD_TYPES = tuple(sorted(SUPPORTED))
 BAD_INPUT = "Invalid input"  # title of the gr.Error for a refused question or option
@@ -127,19 +128,6 @@ def usable_backends(settings: Settings, current: str) -> list[str]:
     if current not in names:
         names.insert(0, current)
     return names
-
-
-def parse_auth(spec: str) -> list[tuple[str, str]] | None:
-    """"user:pw[,user2:pw2]" -> [(user, pw), ...]; empty -> None (no login)."""
-    pairs = []
-    for item in (spec or "").split(","):
-        if not item.strip():
-            continue
-        user, sep, password = item.strip().partition(":")
-        if not sep or not user or not password:
-            raise ValueError("ASSISTANT_AUTH must look like 'user:password[,user2:password2]'")
-        pairs.append((user, password))
-    return pairs or None
 
 
 def may_edit(settings: Settings, username: str | None) -> bool:
@@ -221,6 +209,13 @@ class AppEvents:
         return gr.DownloadButton(value=str(md_path), interactive=True), \
             gr.DownloadButton(value=str(docx_path), interactive=True)
 
+    def chat_view(self, conv: Conversation) -> tuple:
+        """What shows a conversation: the chat, its sources, the state, and its two downloads."""
+        return self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv, *self.export_buttons(conv)
+
+    def evaluator_view(self, conv: Conversation | None) -> str:
+        return panels.evaluator_html(conv.last_answer() if conv else None, self.engine.ensure_index())
+
     @staticmethod
     def chat_update(conv: Conversation, pending: str | None = None):
         # gradio types `value` as an invariant list[MessageDict | Message]; a list[MessageDict] is what it accepts
@@ -278,8 +273,7 @@ class AppEvents:
                 logger.error("could not save the answer: %s: %s", type(exc).__name__, exc)
                 gr.Warning("The answer could not be saved to your chats; it stays on this page.")
         yield (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv,
-               gr.Textbox(**self.idle_box), *self.export_buttons(conv), *saved,
-               panels.evaluator_html(conv.last_answer(), self.engine.ensure_index()))
+               gr.Textbox(**self.idle_box), *self.export_buttons(conv), *saved, self.evaluator_view(conv))
 
     def stream_answer(self, conv, turn, top_k, doc_ids):
         status, draft, shown_at = "Searching the corpus…", "", 0.0
@@ -324,8 +318,7 @@ class AppEvents:
         if conv is not None:
             conv.stop.set()
         conv = self.new_conversation(request)
-        return (self.chat_update(conv), sources_html([], self.doc_text_of), conv, *self.export_buttons(conv),
-                gr.Column(visible=False), gr.Radio(value=None), None)
+        return *self.chat_view(conv), gr.Column(visible=False), gr.Radio(value=None), None
 
     def on_like(self, conv, data: gr.LikeData, request: gr.Request):
         """Thumbs-up is saved at once; thumbs-down opens the box for an optional reason and comment."""
@@ -420,9 +413,8 @@ class AppEvents:
             value = conv.chat_id
         else:
             value = None
-        return (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv, *self.export_buttons(conv),
-                gr.Radio(choices=self.team.chat_choices(conv.user), value=value), value,
-                panels.evaluator_html(conv.last_answer(), self.engine.ensure_index()))
+        return (*self.chat_view(conv), gr.Radio(choices=self.team.chat_choices(conv.user), value=value), value,
+                self.evaluator_view(conv))
 
     def open_chat(self, chat_id, conv, request: gr.Request):
         if not chat_id:
@@ -434,8 +426,7 @@ class AppEvents:
             gr.Warning("That chat no longer exists.")
             return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(),
                     gr.Radio(choices=self.team.chat_choices(conv.user), value=None), None, gr.skip())
-        return (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv, *self.export_buttons(conv),
-                gr.skip(), chat_id, panels.evaluator_html(conv.last_answer(), self.engine.ensure_index()))
+        return *self.chat_view(conv), gr.skip(), chat_id, self.evaluator_view(conv)
 
     def search_chats(self, query, request: gr.Request):
         return gr.Radio(choices=self.team.chat_choices(team.user_of(request), query or ""))
@@ -456,8 +447,7 @@ class AppEvents:
         deleted = conv.chat_id
         self.team.chats.delete(conv.user, deleted)
         fresh = self.new_conversation(request)
-        return (self.chat_update(fresh), sources_html([], self.doc_text_of), fresh, *self.export_buttons(fresh),
-                gr.Radio(choices=self.team.chat_choices(fresh.user), value=None), None, deleted,
+        return (*self.chat_view(fresh), gr.Radio(choices=self.team.chat_choices(fresh.user), value=None), None, deleted,
                 gr.Button(visible=True))
 
     def undo_delete(self, deleted, request: gr.Request):
@@ -467,8 +457,7 @@ class AppEvents:
         self.team.chats.restore(user, deleted)
         conv = self.new_conversation(request)
         self.team.load_into(conv, deleted)
-        return (self.chat_update(conv), sources_html(conv.turns, self.doc_text_of), conv, *self.export_buttons(conv),
-                gr.Radio(choices=self.team.chat_choices(user), value=deleted), deleted, None,
+        return (*self.chat_view(conv), gr.Radio(choices=self.team.chat_choices(user), value=deleted), deleted, None,
                 gr.Button(visible=False))
 
     def export_all(self, conv, request: gr.Request):
@@ -481,8 +470,7 @@ class AppEvents:
 
     # ----- evaluator, start here, quiz -----
     def evaluator(self, show, conv):
-        html = panels.evaluator_html(conv.last_answer() if conv else None, self.engine.ensure_index())
-        return gr.HTML(html, visible=bool(show))
+        return gr.HTML(self.evaluator_view(conv), visible=bool(show))
 
     def quiz_start(self, request: gr.Request):
         state = self.team.new_quiz()

@@ -2,6 +2,8 @@
 the prompt size, stage timings, the index state), the Start-here overview of the collection, and the quiz."""
 from __future__ import annotations
 
+import time
+
 from ..answer import Answer
 from ..citations import section_and_page
 from ..onboarding import DocOverview, QuizItem, QuizResult
@@ -54,8 +56,6 @@ def index_state_html(index) -> str:
 
 
 def _when(epoch) -> str:
-    import time
-
     try:
         return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(float(epoch)))
     except (TypeError, ValueError):

@@ -17,7 +17,7 @@ from ..answer import Answer
 from ..conversation import Turn as HistoryTurn
 from ..settings import Settings
 from ..storage import Conversations, Database, Feedback, QuizScores, SharedSettings, database_url
-from ..storage.records import NotFound
+from ..storage.records import ConversationRecord, NotFound
 from ..textutil import for_display
 from . import panels
 from .export import export_markdown
@@ -41,8 +41,21 @@ def names(spec: str) -> set[str]:
     return {name.strip() for name in (spec or "").split(",") if name.strip()}
 
 
+def parse_auth(spec: str) -> list[tuple[str, str]] | None:
+    """"user:pw[,user2:pw2]" -> [(user, pw), ...]; empty -> None (no login)."""
+    pairs = []
+    for item in (spec or "").split(","):
+        if not item.strip():
+            continue
+        user, sep, password = item.strip().partition(":")
+        if not sep or not user or not password:
+            raise ValueError("ASSISTANT_AUTH must look like 'user:password[,user2:password2]'")
+        pairs.append((user, password))
+    return pairs or None
+
+
 def login_on(settings: Settings) -> bool:
-    return any(item.strip() for item in (settings.auth or "").split(","))
+    return parse_auth(settings.auth) is not None
 
 
 def user_of(request: gr.Request | None) -> str:
@@ -80,6 +93,12 @@ def uploads_on(settings: Settings) -> bool:
     value = settings.uploads if saved is None else saved[0] == "true"
     _uploads_read[url] = (time.monotonic(), value)
     return value
+
+
+def shown_turns(record: ConversationRecord) -> list[Turn]:
+    """A saved chat's turns as the page shows and exports them."""
+    return [Turn(t.question, answer=Answer.from_json(t.answer_json), rating=t.rating or None, asked_ts=t.created_at,
+                 answered_ts=t.created_at, turn_id=t.id) for t in record.turns]
 
 
 @dataclass
@@ -161,11 +180,7 @@ class Team:
             record = self.chats.get(conv.user, chat_id)
         except NotFound:
             return False
-        turns = []
-        for saved in record.turns:
-            answer = Answer.from_json(saved.answer_json)
-            turns.append(Turn(saved.question, answer=answer, rating=saved.rating or None, asked_ts=saved.created_at,
-                              answered_ts=saved.created_at, turn_id=saved.id))
+        turns = shown_turns(record)
         with conv.lock:
             conv.turns, conv.chat_id = turns, record.id
             keep = self.settings.history_turns
@@ -180,9 +195,7 @@ class Team:
         parts = []
         for summary in saved:
             record = self.chats.get(user, summary.id)
-            turns = [Turn(t.question, answer=Answer.from_json(t.answer_json), rating=t.rating or None,
-                          asked_ts=t.created_at, answered_ts=t.created_at) for t in record.turns]
-            parts.append(export_markdown(turns, self.app.engine.backend_name, self.app.engine.model_name,
+            parts.append(export_markdown(shown_turns(record), self.app.engine.backend_name, self.app.engine.model_name,
                                          title=record.title or "Untitled chat", doc_text_of=self.app.doc_text_of))
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.app.collection.export_name}-all-chats.md"
