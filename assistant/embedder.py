@@ -6,6 +6,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .vector_cache import VectorCache
+
 _LOCK = threading.Lock()
 
 
@@ -31,6 +33,7 @@ class Embedder:
         self.model.max_seq_length = 256
         self.tokenizer = self.model.tokenizer
         self.batch_size = batch_size
+        self.cache = VectorCache(self.dim)  # sentences already embedded (saved beside the index)
 
     def count_tokens(self, text: str) -> int:
         """Word pieces including [CLS]/[SEP], as the model sees them."""
@@ -54,6 +57,10 @@ class Embedder:
             finally:
                 torch.set_num_threads(threads)
         return vectors.astype(np.float32)
+
+    def embed_cached(self, texts: list[str]) -> np.ndarray:
+        """embed(texts), looking each text up in the cache first (a corpus sentence is embedded once)."""
+        return self.cache.embed(texts, self.embed)
 
 
 _shared: Embedder | None = None

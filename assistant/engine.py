@@ -52,6 +52,8 @@ from .store import Index, IngestReport
 from .validation import QuestionError  # noqa: F401  (re-exported: callers import it from here)
 
 logger = logging.getLogger(__name__)
+MODEL_DECLINED = ("The model gave no answer its sources support; shown instead: the sources' sentences that state what "
+                  "was asked.")
 
 
 class Engine:
@@ -133,7 +135,8 @@ class Engine:
 
     def warm_up(self) -> float:
         """Loads the LLM and puts its fixed system prompts (condense rules, answer rules, a small corpus whole) in
-        its cache now, from saved states where it can, not on the first question; seconds."""
+        its cache now, from saved states where it can, not on the first question; then embeds the corpus's
+        sentences not yet saved (index_manager.fill_sentence_vectors); seconds."""
         started = time.perf_counter()
         opened = self._indexes.current()
         backend = self.backend
@@ -148,6 +151,10 @@ class Engine:
                 except Exception as exc:  # the first question then reads it itself, or reports the fault
                     logger.warning("could not prepare the model's prompt cache: %s", exc)
                     break
+        try:
+            self._indexes.fill_sentence_vectors()
+        except Exception as exc:  # a question then embeds its passages' sentences itself
+            logger.warning("could not embed the corpus's sentences ahead: %s", exc)
         return time.perf_counter() - started
 
     def session(self) -> ChatSession:
@@ -219,6 +226,21 @@ class Engine:
             draft = yield from (events if stream else _quiet(events))
         reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
         reply.notices += [n for n in draft.notices if n not in reply.notices]
+        outcome = self._verified(question, draft, found, opened, timings)
+        if outcome.text is None and draft.by_llm and settings.extractive_fallback:
+            # The model declined, or its claims failed their checks: the sources' best sentence that states what
+            # was asked (the extractive backend's typed check and minimum score) answers instead, or nothing.
+            events = generate.run(generate.FALLBACK, question, found.passages, opened, settings, whole=False,
+                                  timings={}, started=time.perf_counter())
+            second = yield from _quiet(events)
+            backup = self._verified(question, second, found, opened, timings)
+            if backup.text is not None:
+                reply.backend, reply.model = second.backend, second.model
+                return replace(backup, notice=" ".join(filter(None, [MODEL_DECLINED, backup.notice])))
+        return outcome
+
+    def _verified(self, question: str, draft: Draft, found, opened, timings: dict) -> Outcome:
+        """A draft grounded in its passages, checked against the question and reconciled; no text: refused."""
         if draft.text is None or ground.declines(draft.text):  # declines() is True for None too
             return Outcome(notice=check.unmentioned(question, draft.grounding, draft.metas))
         with timed(timings, "verify"):

@@ -15,6 +15,7 @@ from .settings import Settings
 from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, Ingestor, IngestReport, release_chroma
 
 logger = logging.getLogger(__name__)
+SENTENCE_VECTORS = "sentence-vectors.npz"  # beside state.json: any generation's sentences (a vector is the text's)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class IndexManager:
         self._signature = None
         self._lock = threading.RLock()
         self._ingest_lock = threading.Lock()  # one ingest at a time; answering does not wait for it
+        self._vectors_loaded = False
 
     def ingest(self, rebuild: bool = False, progress=None) -> IngestReport:
         """Builds a new generation while questions keep using the current one; the switch is atomic."""
@@ -96,10 +98,40 @@ class IndexManager:
             raise IndexCorrupt(f"{type(exc).__name__}: {exc}") from exc
         retriever = HybridRetriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
         extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf, names=retriever.names)
+        self._load_sentence_vectors()
         corpus = corpus_prompt(index, retriever.injected, self.settings.llm_corpus_chars, self.settings.prompts_dir)
         self.opened, self._signature, self._current = OpenIndex(index, retriever, extractive, corpus), stamp, True
         logger.debug("opened index generation %s: %d documents%s", index.generation, len(index.docs),
                      "; the whole corpus fits the LLM's prompt" if corpus else "")
+
+    @property
+    def sentence_vectors_path(self) -> Path:
+        return Path(self.settings.index_dir) / SENTENCE_VECTORS
+
+    def _load_sentence_vectors(self) -> None:
+        cache = getattr(self.embedder, "cache", None)
+        if cache is None or self._vectors_loaded:
+            return
+        self._vectors_loaded = True
+        loaded = cache.load(self.sentence_vectors_path)
+        if loaded:
+            logger.debug("restored %d sentence vectors", loaded)
+
+    def fill_sentence_vectors(self, batch: int = 64) -> int:
+        """Embeds the open index's sentences not yet embedded (a small batch at a time, so a question waits for at
+        most one) and saves them beside the index; skipped above sentence_vectors_max sentences. How many."""
+        cache = getattr(self.embedder, "cache", None)
+        opened = self.current()
+        texts = opened.extractive.sentence_texts(opened.index)
+        if cache is None or len(texts) > self.settings.sentence_vectors_max:
+            return 0
+        missing = cache.missing(texts)
+        for i in range(0, len(missing), batch):
+            cache.embed(missing[i:i + batch], lambda part: self.embedder.embed(part, bulk=True))
+        if missing or not self.sentence_vectors_path.exists():
+            cache.save(self.sentence_vectors_path, keep=texts)
+            logger.debug("embedded %d sentences of %d; saved", len(missing), len(texts))
+        return len(missing)
 
 
 def signature(path: Path):

@@ -5,6 +5,7 @@ Layout of index_dir:
   chroma/               embedded Chroma store (absent when a Chroma server is configured)
   gens/<gen>/           chunks.jsonl, embeddings.npy, docs.json (source texts, for quote checks), derived.npz
                         (BM25 postings, term counts and the flags of instruction-like chunks, restored at open)
+  sentence-vectors.npz  the corpus's sentences embedded once (index_manager.fill_sentence_vectors), any generation's
 An interrupted ingest leaves state.json pointing at the previous, complete generation.
 
 All generations share one Chroma collection (per embedder fingerprint). A chunk's Chroma id carries its document's

@@ -17,7 +17,9 @@ MODES = {"whole-corpus": 10**6, "retrieved": 0}  # llm_corpus_chars: the corpus 
 
 @pytest.fixture(params=MODES)
 def llm_engine(request, shared_settings, extractive_engine):
-    settings = shared_settings.replace(backend="local", llm_corpus_chars=MODES[request.param])
+    # What the model's own answers get (extractive_fallback would answer for a model whose answer is refused)
+    settings = shared_settings.replace(backend="local", llm_corpus_chars=MODES[request.param],
+                                       extractive_fallback=False)
 
     def make(reply, condense_reply=""):
         llm = ScriptedLLM(reply, condense_reply)  # "": the condenser gets no reply
@@ -167,3 +169,32 @@ def test_a_question_in_another_language_is_answered_in_it_with_the_english_quote
     assert not answer.abstained and answer.text.startswith("Selon le rapport"), answer.text
     assert "at least sixteen ISKP plots" in answer.citations[0].quote
     assert "not in English" not in prompt_text(engine.ask(PLOTS_Q) and llm.prompts[-1])
+
+
+def test_when_the_model_declines_the_sources_sentence_stating_the_answer_is_shown(shared_settings, extractive_engine,
+                                                                                  report_text):
+    llm = ScriptedLLM("NOT_IN_SOURCES")
+    engine = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0), backend=llm)
+    answer = engine.ask(PLOTS_Q)
+    assert llm.prompts, "the model was asked first"
+    assert not answer.abstained and answer.backend == "extractive" and "sixteen" in answer.text
+    assert any("gave no answer its sources support" in n for n in answer.notices)
+    assert all(report_text[c.start:c.end] == c.quote for c in answer.citations) and answer.citations
+    off = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0, extractive_fallback=False), backend=llm)
+    assert off.ask(PLOTS_Q).abstained
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_refused_false_claim_is_replaced_by_what_the_sources_state(shared_settings, extractive_engine, mode):
+    llm = ScriptedLLM("Nine ISKP plots were foiled in India [1].")
+    engine = Engine(shared_settings.replace(backend="local", llm_corpus_chars=MODES[mode]), backend=llm)
+    answer = engine.ask(PLOTS_Q)
+    assert "Nine" not in answer.text and "foiled in India" not in answer.text
+    assert not answer.abstained and answer.backend == "extractive" and "sixteen" in answer.text
+
+
+def test_a_near_miss_stays_unanswered_when_the_model_declines(shared_settings, extractive_engine):
+    llm = ScriptedLLM("NOT_IN_SOURCES")
+    engine = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0), backend=llm)
+    answer = engine.ask("How many ISKP plots were foiled in France?")
+    assert answer.abstained and answer.citations == []

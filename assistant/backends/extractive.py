@@ -80,7 +80,7 @@ class ExtractiveAnswerer:
                 candidates.append((passage, s, e, sentence, described))
         if not candidates:
             return []
-        vectors = self.embedder.embed([question] + [c[4] for c in candidates])
+        vectors = self._embed([question] + [c[4] for c in candidates])
         cosine = vectors[1:] @ vectors[0]
         q_terms = set(terms(question))
         weights = {t: self.idf.get(t, self.default_idf) for t in q_terms}
@@ -102,6 +102,20 @@ class ExtractiveAnswerer:
                            covered))
         scored.sort(key=lambda item: -item[0])
         return scored
+
+    def _embed(self, texts: list[str]):
+        cached = getattr(self.embedder, "embed_cached", None)  # a test's stand-in embedder may not cache
+        return cached(texts) if cached else self.embedder.embed(texts)
+
+    def sentence_texts(self, index) -> list[str]:
+        """What score_sentences embeds for each sentence of the index's chunks, each text once."""
+        texts: dict[str, None] = {}
+        for chunk in index.chunks:
+            text, meta = index.doc_text(chunk.doc_id) or "", index.doc_meta(chunk.doc_id)
+            for s, e in sentence_spans(text, chunk.start, chunk.end):
+                if e - s >= 12:
+                    texts.setdefault(_describe(text[s:e], meta))
+        return list(texts)
 
     def draft(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas=None) -> str | None:
         scored = self.score_sentences(question, passages, doc_texts, metas)

@@ -91,10 +91,10 @@ class LocalLlama:
         self.temperature = settings.temperature
         n_ctx = settings.n_ctx
         self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=settings.n_threads or os.cpu_count(),
-                         chat_format="chatml", verbose=False, seed=0)
+                         flash_attn=settings.flash_attn, chat_format="chatml", verbose=False, seed=0)
         self.lock = threading.Lock()  # one generation at a time per loaded model
         stat = path.stat()
-        identity = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|n_ctx={n_ctx}"
+        identity = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|n_ctx={n_ctx}|flash_attn={settings.flash_attn}"
         states = Path(settings.prompt_cache_dir).expanduser() if settings.prompt_cache_dir else None
         self.prefixes = PrefixCache(self.llm, states or model_cache_dir() / "prompt-states", identity)
         self.preparing = threading.Event()  # set while a long system prompt is being read the first time

@@ -127,8 +127,11 @@ def test_obedient_llm_gets_no_citation_for_injected_claims(hostile_settings, nam
     assert llm.prompts, "the fake LLM was not asked"
     context = "\n".join(m["content"] for m in llm.prompts[0])
     assert not re.search(r"\b99\b|developer mode|Mickey", context), "injected sentences never reach the model"
-    assert answer.abstained and answer.citations == [], answer.to_json()
-    assert "not shown" in " ".join(answer.notices)
+    shown = answer.text + " ".join(c.quote for c in answer.citations)
+    assert not re.search(r"\b99\b|ninety-nine|developer mode|Mickey|anonymous|1900|pwned|defeated", shown), shown
+    # The model's claims are refused; what the report itself states may answer instead (extractive_fallback).
+    assert answer.abstained or (answer.backend == "extractive" and "sixteen" in shown), answer.to_json()
+    assert "not shown" in " ".join(answer.notices) or "gave no answer its sources support" in " ".join(answer.notices)
 
 
 def test_obedient_llm_mixed_answer_keeps_only_the_true_claim_cited(hostile_settings, report_text):
