@@ -222,7 +222,8 @@ class Engine:
             return Outcome(abstain_text=unreadable)
         with timed(timings, "generate") as t0:
             events = generate.run(backend, question, found.passages, opened, settings,
-                                  whole=request.doc_ids is None, timings=timings, started=t0)
+                                  whole=request.doc_ids is None, timings=timings, started=t0,
+                                  asked_in=request.question)
             draft = yield from (events if stream else _quiet(events))
         reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
         reply.notices += [n for n in draft.notices if n not in reply.notices]

@@ -86,7 +86,7 @@ class _Grounding:
 
     def _quotations(self, body: str) -> list[str] | None:
         """The quotations in a claim, the outermost first; None when one is fabricated (no passage states it)."""
-        quoted = [m.group(1) for m in _QUOTED.finditer(body)]
+        quoted = [m.group(1) or m.group(2) for m in _QUOTED.finditer(body)]
         if not all(_genuine(q, self.passages, self.doc_texts) for q in quoted):
             return None
         outer = _outer_quotation(body)

@@ -255,7 +255,8 @@ def _local_comparison(engine: Engine, bases: dict[str, Baseline], subset, docs, 
     # Each pipeline answers all its cases in a row, as one app would (llama.cpp reuses the KV cache of the prompt
     # prefix it shares with the previous question), after the same warm-up: one untimed question of its own.
     runs: dict[str, list[dict]] = {}
-    log("local, ours: start-up (restores or reads the fixed prompts; embeds the corpus's sentences once) and warm-up question")
+    log("local, ours: start-up (restores or reads the fixed prompts; embeds the corpus's sentences once) "
+        "and warm-up question")
     prefill_s = engine.warm_up()
     _, _, warm_s = _ask_ours(engine, WARM_UP_QUESTION)
     result["pipelines"]["ours"] = {"index_s": index_s, "model_ready_s": round(loading.seconds + prefill_s, 2),

@@ -7,7 +7,7 @@ from assistant.conversation import Turn, is_followup, substitute
 from assistant.corpus import DocMeta, SourceDocument
 from assistant.engine import Engine
 
-from fixtures.llm import ScriptedLLM, passages_in, prompt_text
+from fixtures.llm import ScriptedLLM, passage_number, passages_in, prompt_text
 
 PLOTS_Q = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
 
@@ -198,3 +198,22 @@ def test_a_near_miss_stays_unanswered_when_the_model_declines(shared_settings, e
     engine = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0), backend=llm)
     answer = engine.ask("How many ISKP plots were foiled in France?")
     assert answer.abstained and answer.citations == []
+
+
+def test_a_question_in_another_language_is_searched_in_english_and_answered_in_its_own(shared_settings,
+                                                                                       extractive_engine):
+    def reply(prompt):
+        if prompt.rstrip().endswith("English question:"):
+            return "How many ISKP plots were foiled in Iran since 2015?"
+        return f"Quatre complots ont été déjoués en Iran : « four in Iran » [{passage_number(prompt, 'four in Iran')}]."
+    llm = ScriptedLLM(reply)
+    engine = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0, extractive_fallback=False),
+                    backend=llm)
+    answer = engine.ask("Combien de complots de l'EI-K ont été déjoués en Iran depuis 2015 ?")
+    assert answer.standalone_question == "How many ISKP plots were foiled in Iran since 2015?"
+    translate, answering = llm.prompts[0], llm.prompts[1]
+    assert "Combien de complots" in prompt_text(translate)
+    assert "write the answer in French" in answering[-1]["content"]
+    assert "How many ISKP plots were foiled in Iran since 2015?" in answering[-1]["content"]
+    assert not answer.abstained and answer.text.startswith("Quatre complots")
+    assert any("four in Iran" in c.quote for c in answer.citations)

@@ -77,8 +77,10 @@ def unaddressed_names(question: str, passages: list[Passage], metas: dict) -> li
 
 
 def answers_the_kind_asked(question: str, text: str, citations: list[Citation]) -> bool:
-    """An LLM's answer to "how many" states a number, to "when" a date, to "who" a name, and a quote it cites
-    states one too (the extractive backend only ever picks such sentences)."""
+    """An LLM's answer to "how many" states a number, to "when" a date, to "who" a name (read in English only: an
+    answer written in the user's language is judged by its quotes), and a quote it cites states one too (the
+    extractive backend only ever picks such sentences)."""
     kind = asked.answer_kind(question)
-    return asked.states_kind(kind, strip_markers(text), question) and any(
+    said = strip_markers(text)
+    return (asked.states_kind(kind, said, question) or not is_english(said)) and any(
         asked.states_kind(kind, c.quote, question) for c in citations)

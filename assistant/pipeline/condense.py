@@ -8,6 +8,7 @@ from .. import conversation
 from ..backends import Backend, BackendError, StreamsChat
 from ..focus import DocumentNames
 from ..guard import for_prompt
+from ..language import is_english
 from ..prompts import render
 from . import decompose
 
@@ -17,12 +18,19 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Condensed:
     standalone: str
-    method: str  # "none" (not a follow-up), "rule", "referent", "llm" or "context"
+    method: str  # "none" (not a follow-up), "rule", "referent", "llm" or "context"; "translated" (+ one of those)
 
 
 def run(question: str, history: list[conversation.Turn], backend: Backend, *, prompts_dir,
         history_turns: int, names: DocumentNames | None = None) -> Condensed:
-    """names: the open index's document names, whose places a reference ("that country") may stand for."""
+    """names: the open index's document names, whose places a reference ("that country") may stand for. A question
+    in another language is first put in English by an LLM backend: the index, the scorer and the checks read
+    English (the answer is still written in the question's language)."""
+    if isinstance(backend, StreamsChat) and not is_english(question):
+        english = translated(question, backend, prompts_dir)
+        if english and is_english(english):
+            inner = run(english, history, backend, prompts_dir=prompts_dir, history_turns=history_turns, names=names)
+            return Condensed(inner.standalone, "translated" if inner.method == "none" else f"translated+{inner.method}")
     if not conversation.is_followup(question, history):
         return Condensed(question, "none")
     previous = history[-1].standalone
@@ -46,6 +54,17 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
         except BackendError as exc:
             logger.warning("condense failed: %s", exc)
     return Condensed(conversation.with_context(question, previous), "context")
+
+
+def translated(question: str, llm: StreamsChat, prompts_dir) -> str | None:
+    """The question in English, by the LLM; None when it fails or replies with nothing usable."""
+    messages = [{"role": "system", "content": render(prompts_dir, "translate_system")},
+                {"role": "user", "content": render(prompts_dir, "translate_user", question=for_prompt(question))}]
+    try:
+        return conversation.clean_llm_rewrite("".join(llm.stream(messages, 80)), question)
+    except BackendError as exc:
+        logger.warning("translating the question failed: %s", exc)
+        return None
 
 
 def resolved(question: str, previous: conversation.Turn, names: DocumentNames | None) -> str | None:

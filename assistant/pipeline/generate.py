@@ -33,9 +33,10 @@ class Draft:
 
 
 def run(backend: Backend, question: str, passages: list[Passage], opened: Any, settings, *, whole: bool,
-        timings: dict[str, float], started: float) -> Generator[Event, None, Draft]:
+        timings: dict[str, float], started: float, asked_in: str = "") -> Generator[Event, None, Draft]:
     """Yields status and token events; returns the Draft. opened: an index_manager.OpenIndex; whole: no document
-    filter (the whole corpus may go in the prompt); timings gets first_token (ms after started) from an LLM."""
+    filter (the whole corpus may go in the prompt); timings gets first_token (ms after started) from an LLM;
+    asked_in: the question as the user wrote it (an LLM answers in its language)."""
     index = opened.index
     doc_texts = {p.doc_id: index.doc_text(p.doc_id) for p in passages}
     metas = {p.doc_id: index.doc_meta(p.doc_id) for p in passages}
@@ -43,7 +44,7 @@ def run(backend: Backend, question: str, passages: list[Passage], opened: Any, s
     if isinstance(backend, StreamsChat):
         try:
             return (yield from _by_llm(backend, question, passages, opened, settings, doc_texts, metas,
-                                       whole=whole, timings=timings, started=started))
+                                       whole=whole, timings=timings, started=started, asked_in=asked_in))
         except BackendError as exc:
             notices.append(f"{str(exc).rstrip('.')}. Showing an extractive answer instead.")
             backend = FALLBACK
@@ -57,14 +58,14 @@ def run(backend: Backend, question: str, passages: list[Passage], opened: Any, s
 
 def _by_llm(llm: StreamsChat, question: str, passages: list[Passage], opened: Any, settings,
             doc_texts: dict[str, str], metas: dict, *, whole: bool, timings: dict[str, float],
-            started: float) -> Generator[Event, None, Draft]:
+            started: float, asked_in: str = "") -> Generator[Event, None, Draft]:
     """The LLM's draft from the prompt; doc_texts and metas gain the documents of the prompt's passages."""
     index = opened.index
     messages, grounding = prompt.messages(
         question, passages, doc_texts, metas, extractive=opened.extractive,
         corpus=opened.corpus if whole else None, prompts_dir=settings.prompts_dir,
         context_chars=settings.llm_context_chars, doc_meta=index.doc_meta,
-        excerpt_chars=settings.llm_excerpt_chars)
+        excerpt_chars=settings.llm_excerpt_chars, asked_in=asked_in)
     if isinstance(llm, PreparesPrefix) and llm.will_prepare(messages[0]["content"]):
         yield Event("status", PREPARING)
     doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})

@@ -51,32 +51,34 @@ def corpus_passages(index, excluded: set[int], budget: int) -> list[Passage] | N
 
 def messages(question: str, passages: list[Passage], doc_texts: dict, metas: dict, *, extractive,
              corpus: CorpusPrompt | None, prompts_dir, context_chars: int, doc_meta: Callable,
-             excerpt_chars: int = 0) -> tuple[list[dict], list[Passage]]:
+             excerpt_chars: int = 0, asked_in: str = "") -> tuple[list[dict], list[Passage]]:
     """Chat messages for the LLM, and the numbered passages its [n] markers refer to.
 
     A corpus small enough (corpus given) goes whole into the system message, the same for every question, so
     the local model keeps it in its KV cache and reads only the question and the key sentences each time;
     otherwise (a larger corpus, or a document filter) the retrieved passages' best sentences within excerpt_chars
-    are sent, or with excerpt_chars 0 the passages whole within context_chars."""
+    are sent, or with excerpt_chars 0 the passages whole within context_chars. asked_in: the question as the user
+    wrote it, when question is its English rendering (the answer is written in the user's language)."""
+    written = asked_in or question
     if corpus:
         evidence = extractive.evidence(question, passages, doc_texts, metas, number=corpus.number)
         user = render(prompts_dir, "answer_user_corpus", question=for_prompt(question),
                       evidence="\n".join(evidence) or "(none)")
         return [{"role": "system", "content": corpus.system},
-                {"role": "user", "content": in_language(user, question)}], corpus.passages
+                {"role": "user", "content": in_language(user, written)}], corpus.passages
     if excerpt_chars > 0:
         chosen = excerpts.select(question, passages, doc_texts, metas, extractive, excerpt_chars)
         shown = excerpts.render(chosen, doc_texts, lambda p: heading(p, doc_meta(p.doc_id), byline=False))
         user = render(prompts_dir, "answer_user_excerpts", context=shown or "(none)", question=for_prompt(question))
         rules = system(prompts_dir, doc_meta)
-        user = in_language(user, question)
+        user = in_language(user, written)
         return [{"role": "system", "content": rules}, {"role": "user", "content": user}], passages
     passages = within_budget(passages, context_chars)
     evidence = extractive.evidence(question, passages, doc_texts, metas)
     user = render(prompts_dir, "answer_user", context=context(passages, doc_meta), question=for_prompt(question),
                   evidence="\n".join(evidence) or "(none)")
     return [{"role": "system", "content": system(prompts_dir, doc_meta)},
-            {"role": "user", "content": in_language(user, question)}], passages
+            {"role": "user", "content": in_language(user, written)}], passages
 
 
 def in_language(user: str, question: str) -> str:
