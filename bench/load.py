@@ -34,7 +34,7 @@ class App:
         work.mkdir(parents=True, exist_ok=True)
         self.index_existed = (self.index / "state.json").is_file()
         env = dict(os.environ, ASSISTANT_CORPUS_DIR=str(self.corpus), ASSISTANT_INDEX_DIR=str(self.index),
-                   ASSISTANT_FEEDBACK_PATH=str(work / "feedback.jsonl"), GRADIO_ANALYTICS_ENABLED="False",
+                   ASSISTANT_DATA_DIR=str(work / "data"), GRADIO_ANALYTICS_ENABLED="False",
                    PYTHONUNBUFFERED="1")
         if self.concurrency_limit:
             env["ASSISTANT_CONCURRENCY_LIMIT"] = str(self.concurrency_limit)

@@ -225,3 +225,19 @@ def test_local_comparison_smoke_with_the_real_model(tmp_path):
     assert loc["pipelines"]["ours"]["corpus_in_prompt"]  # a corpus this small goes whole into the cached prompt
     assert [r["ours"]["verdict"] for r in loc["rows"]][1] in ("abstained (right)", "answered (should abstain)")
     assert loc["pipelines"]["tuned"]["prompt"].endswith(f"cut to {Settings.load(config_file=None).llm_excerpt_chars} chars")
+
+
+def test_the_load_test_app_starts_with_the_settings_it_is_given(tmp_path):
+    """The load section starts ui.py with ASSISTANT_* variables: one the settings no longer know stops it."""
+    import urllib.request
+
+    from bench.load import App
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.md").write_text(NOTES, encoding="utf-8")
+    with App(tmp_path / "work", "extractive", corpus, tmp_path / "index") as app:
+        with urllib.request.urlopen(app.url, timeout=10) as response:
+            assert response.status == 200
+        assert app.startup_s > 0 and (tmp_path / "index" / "state.json").is_file()
+    assert (tmp_path / "work" / "data").is_dir()
