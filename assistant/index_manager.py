@@ -15,6 +15,7 @@ from .settings import Settings
 from .store import Index, IndexCorrupt, IndexError_, IndexMissing, IndexStale, Ingestor, IngestReport, release_chroma
 
 logger = logging.getLogger(__name__)
+SAVE_EVERY_BATCHES = 100
 SENTENCE_VECTORS = "sentence-vectors.npz"  # beside state.json: any generation's sentences (a vector is the text's)
 
 
@@ -128,6 +129,8 @@ class IndexManager:
         missing = cache.missing(texts)
         for i in range(0, len(missing), batch):
             cache.embed(missing[i:i + batch], lambda part: self.embedder.embed(part, bulk=True))
+            if (i // batch + 1) % SAVE_EVERY_BATCHES == 0:  # a large corpus takes minutes: a restart keeps the work
+                cache.save(self.sentence_vectors_path, keep=texts)
         if missing or not self.sentence_vectors_path.exists():
             cache.save(self.sentence_vectors_path, keep=texts)
             logger.debug("embedded %d sentences of %d; saved", len(missing), len(texts))

@@ -76,7 +76,7 @@ class RetrievalSettings(_Section):
     rrf_k: int = Field(60, ge=1, description="the k of reciprocal rank fusion, 1/(k + rank)")
     min_relevance: float = Field(0.20, ge=-1.0, le=1.0,
                                  description="below this cosine similarity of the best dense hit: out of scope")
-    sentence_vectors_max: int = Field(40_000, ge=0, description="a corpus with at most this many sentences has "
+    sentence_vectors_max: int = Field(100_000, ge=0, description="a corpus with at most this many sentences has "
                                       "them all embedded in the background after start and saved beside the index, "
                                       "so choosing an answer's sentences is a lookup; 0: never")
 

@@ -101,8 +101,16 @@ class VectorCache:
             logger.warning("ignoring saved sentence vectors %s: %s", path, exc)
             return 0
         if dim != self.dim or keys.ndim != 2 or keys.shape[1] != 16 or vectors.shape != (len(keys), self.dim) \
-                or not np.all(np.isfinite(vectors)) or not np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3):
+                or not _unit_rows(vectors):
             logger.warning("ignoring saved sentence vectors %s: not this embedder's unit vectors", path)
             return 0
-        self._put((bytes(k), v) for k, v in zip(keys, vectors))
+        self._put(zip(map(bytes, keys), vectors))
         return len(keys)
+
+
+def _unit_rows(vectors: np.ndarray) -> bool:
+    """Every row finite and of length 1 (an embedder's normalised output)."""
+    if vectors.dtype != np.float32:
+        return False
+    squares = np.einsum("ij,ij->i", vectors, vectors)
+    return bool(np.isfinite(squares).all() and (np.abs(squares - 1) < 2e-3).all()) if len(vectors) else True
