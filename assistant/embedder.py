@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
+from .minilm import MAX_TOKENS, MiniLM
 from .vector_cache import VectorCache
 
 _LOCK = threading.Lock()
@@ -19,43 +22,50 @@ def model_path() -> str:
 
 
 class Embedder:
+    """Questions, answers' sentences and small batches are embedded in numpy (minilm.MiniLM: no torch to import at
+    start); a bulk ingest of many texts by sentence-transformers on all cores, loaded when first needed. Both give
+    the same vectors (to ~1e-6)."""
+
     name = "all-MiniLM-L6-v2"
     dim = 384
+    TORCH_FROM = 512  # a bulk batch at least this large goes through sentence-transformers
 
     def __init__(self, batch_size: int = 32):
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-
-        self.model = SentenceTransformer(model_path(), device="cpu")
-        self.model.max_seq_length = 256
-        self.tokenizer = self.model.tokenizer
+        self.mini = MiniLM(model_path())
+        self._torch_model: Any = None  # sentence_transformers.SentenceTransformer, loaded on first bulk use
         self.batch_size = batch_size
         self.cache = VectorCache(self.dim)  # sentences already embedded (saved beside the index)
 
     def count_tokens(self, text: str) -> int:
         """Word pieces including [CLS]/[SEP], as the model sees them."""
-        return len(self.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+        return len(self.mini.ids(text))
+
+    def word_pieces(self, text: str) -> list[str]:
+        return self.mini.pieces(text)
 
     def embed(self, texts: list[str], show_progress: bool = False, bulk: bool = False) -> np.ndarray:
-        """Unit vectors. A question or an answer's sentences (not bulk) embed on one thread: a little slower on an
-        idle machine, but on a shared one torch's threads wait on each other (measured with other work running:
-        a question ~6 ms -> p95 200-500 ms, 40 sentences 0.3 s -> 1 s on two threads). bulk (ingest) uses all."""
+        """Unit vectors. Not bulk (a question, an answer's sentences): numpy on one thread, so a shared machine's
+        other work (the local model on every core) does not make the threads wait on each other. bulk (ingest,
+        the corpus's sentences): all cores."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        import torch
+        with _LOCK:  # one encode at a time: 2 cores gain nothing from parallel calls
+            if bulk and len(texts) >= self.TORCH_FROM:
+                return self._by_torch(texts, show_progress)
+            with threadpool_limits(None if bulk else 1, user_api="blas"):
+                return self.mini.encode(texts, batch_size=self.batch_size)
 
-        with _LOCK:  # one encode at a time: torch on 2 cores gains nothing from parallel calls
-            threads = torch.get_num_threads()
-            if not bulk:
-                torch.set_num_threads(1)
-            try:
-                vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                            convert_to_numpy=True, show_progress_bar=show_progress)
-            finally:
-                torch.set_num_threads(threads)
+    def _by_torch(self, texts: list[str], show_progress: bool) -> np.ndarray:
+        if self._torch_model is None:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+            self._torch_model = SentenceTransformer(model_path(), device="cpu")
+            self._torch_model.max_seq_length = MAX_TOKENS
+        vectors = self._torch_model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                           convert_to_numpy=True, show_progress_bar=show_progress)
         return vectors.astype(np.float32)
 
     def embed_cached(self, texts: list[str]) -> np.ndarray:
@@ -71,8 +81,5 @@ def get_embedder() -> Embedder:
     global _shared
     with _shared_lock:
         if _shared is None:
-            import torch
-
-            torch.set_num_threads(max(1, torch.get_num_threads()))
             _shared = Embedder()
         return _shared

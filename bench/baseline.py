@@ -173,7 +173,7 @@ class Baseline:
             if recipe.our_tokenizer:
                 from assistant.embedder import get_embedder
 
-                tokenizer = get_embedder().tokenizer.tokenize
+                tokenizer = get_embedder().word_pieces
             splitter = SentenceSplitter(chunk_size=recipe.chunk_size, chunk_overlap=recipe.chunk_overlap,
                                         tokenizer=tokenizer, include_metadata=False)
         client = chromadb.PersistentClient(path=str(work_dir / "chroma"),
