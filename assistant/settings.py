@@ -96,6 +96,9 @@ class LLMSettings(_Section):
                                    description="retrieved context sent to an LLM, in characters (~4 per token)")
     llm_excerpt_chars: int = Field(650, ge=0, description="an LLM reads the retrieved passages' best sentences and "
                                    "their neighbours up to this many characters; 0: the passages whole")
+    llm_excerpt_tokens: int = Field(150, ge=0, description="with a model whose tokens are known (local), the "
+                                    "excerpt budget in its tokens instead of llm_excerpt_chars (names and numbers "
+                                    "cost more tokens per character); 0: characters")
     extractive_fallback: bool = Field(True, description="when an LLM declines or its claims fail their checks, "
                                       "answer with the sources' sentences that state what was asked (if any)")
     llm_corpus_chars: int = Field(9000, ge=0,

@@ -19,6 +19,7 @@ from assistant.engine import Engine
 from assistant.eval import load_golden
 from assistant.eval.metrics import aggregate
 from assistant.eval.runner import DocumentCache, run_case, score_turn
+from assistant.pipeline import generate
 from assistant.settings import Settings
 
 from .baseline import DEFAULT, Baseline, looks_like_refusal, make_llm, quoted_spans, tuned
@@ -27,6 +28,12 @@ from .scenario import Scenario
 
 K = 5
 WARM_UP_QUESTION = "What are these documents about?"  # asked once, untimed, by every pipeline before its cases
+
+
+def _excerpts_label(engine) -> str:
+    budget = generate.excerpt_budget(engine.backend, engine.settings)
+    unit = "char" if "excerpt_measure" not in budget else "token"
+    return f"{budget['excerpt_budget']}-{unit} excerpts"
 
 
 def _case_result(case, turns: list[dict]) -> dict:
@@ -262,8 +269,8 @@ def _local_comparison(engine: Engine, bases: dict[str, Baseline], subset, docs, 
     result["pipelines"]["ours"] = {"index_s": index_s, "model_ready_s": round(loading.seconds + prefill_s, 2),
                                    "warm_up_s": round(warm_s, 2),
                                    "corpus_in_prompt": engine._corpus is not None,
-                                   "prompt": f"{engine.settings.llm_excerpt_chars}-char excerpts"
-                                   if engine._corpus is None else "the whole corpus, cached"}
+                                   "prompt": _excerpts_label(engine) if engine._corpus is None
+                                   else "the whole corpus, cached"}
     runs["ours"], model_first = [], []
     for i, case in enumerate(subset, start=1):
         log(f"local, ours {i}/{len(subset)}: {case.id}")

@@ -57,8 +57,8 @@ def test_the_prompt_numbers_excerpts_as_their_passages_and_is_far_shorter(opened
     passages, docs, metas = found
     common = dict(extractive=opened.extractive, corpus=None, prompts_dir=shared_settings.prompts_dir,
                   context_chars=2600, doc_meta=opened.index.doc_meta)
-    whole, numbered = prompt.messages(PLOTS_Q, passages, docs, metas, excerpt_chars=0, **common)
-    short, numbered_short = prompt.messages(PLOTS_Q, passages, docs, metas, excerpt_chars=500, **common)
+    whole, numbered = prompt.messages(PLOTS_Q, passages, docs, metas, excerpt_budget=0, **common)
+    short, numbered_short = prompt.messages(PLOTS_Q, passages, docs, metas, excerpt_budget=500, **common)
     assert numbered_short == passages  # [n] markers refer to the retrieved passages, whole
     assert whole[0] == short[0]  # the same system message: its cache serves both
     assert len(short[1]["content"]) < len(whole[1]["content"])
@@ -80,3 +80,32 @@ def test_instruction_sentences_are_never_shown(tmp_path, opened):
                              opened.extractive, budget=10_000, neighbours=1)
     shown = " ".join(text[s:e] for x in chosen for s, e in x.spans)
     assert "nine members" in shown and "Ignore" not in shown
+
+
+def test_a_budget_in_tokens_bounds_the_measured_size(opened, found):
+    passages, docs, metas = found
+    words = lambda text: len(text.split())  # noqa: E731  (any measure: the local model counts its own tokens)
+    for budget in (40, 80, 160):
+        chosen = excerpts.select(PLOTS_Q, passages, docs, metas, opened.extractive, budget=budget, longest=budget,
+                                 measure=words)
+        sizes = [words(docs[x.passage.doc_id][s:e]) + 1 for x in chosen for s, e in x.spans]
+        assert sizes and sum(sizes) <= budget + 2  # the clipped best part rounds to whole words
+
+
+def test_an_overlong_best_sentence_is_cut_to_its_part_with_the_question_terms(opened):
+    from assistant.retrieval import Passage
+
+    filler = ", ".join(f"district {i} of the north" for i in range(60))
+    text = f"The regions are: {filler}, and the capital city of the province is Herat, then {filler}."
+    passage = Passage(doc_id="d", title="T", section="", page=None, start=0, end=len(text), text=text,
+                      chunk_ids=["c"], score=1.0, similarity=1.0, n=1)
+    question = "What is the capital city of the province?"
+    chosen = excerpts.select(question, [passage], {"d": text}, {}, opened.extractive, budget=200, longest=200)
+    (start, end), = chosen[0].spans
+    assert end - start <= 200 and "capital city of the province is Herat" in text[start:end]
+    assert chosen[0].cut[(start, end)] == (0, len(text))
+    shown = excerpts.render(chosen, {"d": text}, lambda p: "(T)")
+    assert shown.startswith("[1] (T)\n… ") and shown.endswith(" …")
+    assert text[start:end] in shown  # what is shown, and so what can be quoted, is verbatim
+    whole = excerpts.select(question, [passage], {"d": text}, {}, opened.extractive, budget=200)
+    assert whole[0].spans == [(0, len(text))] and not whole[0].cut  # without `longest`, never cut

@@ -1,11 +1,11 @@
 """Answer generators. LLM backends stream text from chat messages; `extractive` needs no model."""
 from __future__ import annotations
 
-from .base import Backend, BackendError, DraftsFromPassages, PreparesPrefix, StreamsChat
+from .base import Backend, BackendError, CountsTokens, DraftsFromPassages, PreparesPrefix, StreamsChat
 from .extractive import ExtractiveBackend
 
-__all__ = ["Backend", "BackendError", "DraftsFromPassages", "ExtractiveBackend", "PreparesPrefix", "StreamsChat",
-           "create_backend"]
+__all__ = ["Backend", "BackendError", "CountsTokens", "DraftsFromPassages", "ExtractiveBackend", "PreparesPrefix",
+           "StreamsChat", "create_backend"]
 
 
 def create_backend(settings) -> tuple[Backend, list[str]]:

@@ -40,6 +40,13 @@ class DraftsFromPassages(Backend, Protocol):
 
 
 @runtime_checkable
+class CountsTokens(Protocol):
+    """A backend that knows its model's tokens (what its prompt reading time is proportional to)."""
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+@runtime_checkable
 class PreparesPrefix(Protocol):
     """A backend that reads a long system prompt (the corpus) once and keeps it cached."""
 

@@ -99,6 +99,9 @@ class LocalLlama:
         self.prefixes = PrefixCache(self.llm, states or model_cache_dir() / "prompt-states", identity)
         self.preparing = threading.Event()  # set while a long system prompt is being read the first time
 
+    def count_tokens(self, text: str) -> int:
+        return len(self.llm.tokenize(text.encode(), add_bos=False, special=False))
+
     def will_prepare(self, system: str) -> bool:
         """Whether answering with this system prompt first waits for it to be read (seconds, not milliseconds)."""
         return self.preparing.is_set() or (len(system) >= LONG_PROMPT_CHARS and not self.prefixes.has(system))

@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..answer import Event
-from ..backends import Backend, BackendError, DraftsFromPassages, ExtractiveBackend, PreparesPrefix, StreamsChat
+from ..backends import (
+    Backend,
+    BackendError,
+    CountsTokens,
+    DraftsFromPassages,
+    ExtractiveBackend,
+    PreparesPrefix,
+    StreamsChat,
+)
 from ..prompts import NOT_IN_SOURCES as SENTINEL
 from ..retrieval import Passage
 from . import prompt
@@ -65,7 +73,7 @@ def _by_llm(llm: StreamsChat, question: str, passages: list[Passage], opened: An
         question, passages, doc_texts, metas, extractive=opened.extractive,
         corpus=opened.corpus if whole else None, prompts_dir=settings.prompts_dir,
         context_chars=settings.llm_context_chars, doc_meta=index.doc_meta,
-        excerpt_chars=settings.llm_excerpt_chars, asked_in=asked_in)
+        asked_in=asked_in, **excerpt_budget(llm, settings))
     if isinstance(llm, PreparesPrefix) and llm.will_prepare(messages[0]["content"]):
         yield Event("status", PREPARING)
     doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})
@@ -74,6 +82,13 @@ def _by_llm(llm: StreamsChat, question: str, passages: list[Passage], opened: An
     chars = sum(len(m["content"]) for m in messages)
     size = {"messages": len(messages), "chars": chars, "est_tokens": round(chars / CHARS_PER_TOKEN)}
     return Draft(text, grounding, doc_texts, metas, llm.name, llm.model, True, prompt=size)
+
+
+def excerpt_budget(llm: StreamsChat, settings) -> dict:
+    """The excerpts' budget: in the model's own tokens when the backend counts them, else in characters."""
+    if settings.llm_excerpt_chars and settings.llm_excerpt_tokens and isinstance(llm, CountsTokens):
+        return {"excerpt_budget": settings.llm_excerpt_tokens, "excerpt_measure": llm.count_tokens}
+    return {"excerpt_budget": settings.llm_excerpt_chars}
 
 
 def _stream(llm: StreamsChat, messages: list[dict], max_tokens: int, timings: dict,
