@@ -187,7 +187,40 @@ def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, 
             continue
         if not mentions(name, named):  # every word of it, so a name split across the quote still counts
             missing.append(f"name {name}")
-    return missing
+    return missing or mispaired(sentence, quotes, where)
+
+
+_CLAUSE = re.compile(r"[;:()]|,(?!\d)|\s(?:and|or)\s")
+LIST_ITEM_WORDS = 6  # "three in India", "Pakistan 2,670 km": a short clause, one number, a name
+
+
+def list_items(quote: str) -> list[tuple[str, set[float]]]:
+    """The quote's list items: clauses of a few words stating one number (not a year) beside a name."""
+    items = []
+    for clause in _CLAUSE.split(fold(quote)):
+        clause = clause.strip(" .")
+        values = counts(clause)
+        if len(values) == 1 and len(clause.split()) <= LIST_ITEM_WORDS and re.search(r"[A-Z]", clause):
+            items.append((clause, values))
+    return items
+
+
+def mispaired(sentence: str, quotes: list[str], where: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """A sentence that gives the one name its quotes list with a number a number the list gives others ("three
+    plots in Pakistan" cited to "three in India, ... one in Pakistan"). A sentence naming several listed names
+    sums or compares them, and a name in a cited document's title (where) is what its list is about ("China 91
+    km" in Afghanistan's profile): neither is judged here."""
+    stated = counts(strip_markers(sentence))
+    if not stated:
+        return []
+    items = [item for quote in quotes for item in list_items(quote)]
+    listed = {name: set().union(*(values for clause, values in items if mentions(name, clause)))
+              for name in names(strip_markers(sentence)) if not any(mentions(name, w) for w in where)}
+    listed = {name: values for name, values in listed.items() if values}
+    if len(listed) != 1:
+        return []
+    (name, values), = listed.items()
+    return [] if stated & values else [f"number {v:g} for {name}" for v in sorted(stated)]
 
 
 def _month_names() -> set[str]:

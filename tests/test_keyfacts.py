@@ -1,7 +1,7 @@
 """Key facts of answer sentences, and whether the quotes they cite state them."""
 import pytest
 
-from assistant.keyfacts import counts, months, names, numbers, unsupported, words_value, years
+from assistant.keyfacts import counts, list_items, months, names, numbers, unsupported, words_value, years
 
 PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in "
          "Iran, three in Germany, one in the Maldives, one in Pakistan, one in Qatar, and three in Turkey.")
@@ -72,3 +72,31 @@ def test_a_cited_documents_title_may_state_a_claims_names_never_its_numbers():
         "name Pakistan"]
     assert unsupported("The report counted 2,025 plots", ["The report counted plots."], ["Plots 2,025"]) == [
         "number 2025"]
+
+
+LISTED = "Since 2019 the police have stopped at least twelve attacks: nine in Herat, two in Kunar, and one in Nangarhar."
+
+
+def test_a_number_the_quote_lists_for_another_name_is_not_support():
+    assert unsupported("Nine attacks were stopped in Kunar [1].", [LISTED]) == ["number 9 for Kunar"]
+    assert unsupported("Twelve attacks were stopped in Nangarhar [1].", [LISTED]) == ["number 12 for Nangarhar"]
+    assert unsupported("Two attacks were stopped in Kunar [1].", [LISTED]) == []
+    assert unsupported("Of the twelve attacks stopped since 2019, one was in Nangarhar [1].", [LISTED]) == []
+
+
+def test_a_sentence_naming_several_listed_names_or_none_is_not_judged_on_pairing():
+    assert unsupported("The police stopped twelve attacks, in places including Herat and Kunar [1].", [LISTED]) == []
+    assert unsupported("The police have stopped at least twelve attacks since 2019 [1].", [LISTED]) == []
+    border = "Land boundaries: Alpha 91 km; Beta 921 km; Gamma 2,670 km."
+    assert unsupported("The border with Gamma is 2,670 km long [1].", [border]) == []
+    assert unsupported("The border with Beta is 2,670 km long [1].", [border]) == ["number 2670 for Beta"]
+    assert list_items(border) == [("Alpha 91 km", {91.0}), ("Beta 921 km", {921.0}), ("Gamma 2,670 km", {2670.0})]
+
+
+def test_a_name_in_the_cited_documents_title_is_what_its_list_is_about():
+    own = "Land boundaries: Gamma 91 km; Beta 921 km."
+    other = "Land boundaries: Alpha 2,670 km; Gamma 438 km."
+    claim = "Delta's border with Gamma is longer: 438 km, against Alpha's 91 km [1][2]."
+    assert unsupported(claim, [other, own], ["The Atlas: Delta", "The Atlas: Alpha"]) == []
+    assert unsupported(claim, [other, own], ["The Atlas: Delta"]) == []  # Gamma and Alpha both listed: compared
+    assert unsupported("The border of Alpha is 91 km [1].", [other, own], ["The Atlas: Delta"]) == ["number 91 for Alpha"]
