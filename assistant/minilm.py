@@ -73,17 +73,17 @@ class MiniLM:
         size = d // self.heads
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
-            qkv = x @ w[p + "attention.self.qkv.weight"] + w[p + "attention.self.qkv.bias"]
+            qkv = _dense(x, w[p + "attention.self.qkv.weight"], w[p + "attention.self.qkv.bias"])
             q, k, v = (qkv[..., j * d:(j + 1) * d].reshape(n, length, self.heads, size).transpose(0, 2, 1, 3)
                        for j in range(3))
             scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(size)) + bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             context = (scores / scores.sum(-1, keepdims=True)) @ v
             context = context.transpose(0, 2, 1, 3).reshape(n, length, d)
-            attended = context @ w[p + "attention.output.dense.weight.T"] + w[p + "attention.output.dense.bias"]
+            attended = _dense(context, w[p + "attention.output.dense.weight.T"], w[p + "attention.output.dense.bias"])
             x = self._norm(attended + x, p + "attention.output.LayerNorm")
-            inner = _gelu(x @ w[p + "intermediate.dense.weight.T"] + w[p + "intermediate.dense.bias"])
-            x = self._norm(inner @ w[p + "output.dense.weight.T"] + w[p + "output.dense.bias"] + x,
+            inner = _gelu(_dense(x, w[p + "intermediate.dense.weight.T"], w[p + "intermediate.dense.bias"]))
+            x = self._norm(_dense(inner, w[p + "output.dense.weight.T"], w[p + "output.dense.bias"]) + x,
                            p + "output.LayerNorm")
         pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -94,8 +94,13 @@ class MiniLM:
         return (x - mean) / np.sqrt(var + np.float32(self.eps)) * self.w[name + ".weight"] + self.w[name + ".bias"]
 
 
+def _dense(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """x @ weight + bias as one matrix product over all the batch's tokens (one BLAS call, not one per text)."""
+    return (x.reshape(-1, x.shape[-1]) @ weight + bias).reshape(*x.shape[:-1], weight.shape[1])
+
+
 def _gelu(x: np.ndarray) -> np.ndarray:
-    z = np.abs(x) / np.float32(np.sqrt(2.0))
+    z = np.minimum(np.abs(x) / np.float32(np.sqrt(2.0)), np.float32(6.0))  # erf(6) is 1 in float32; no denormals
     t = 1.0 / (1.0 + _P * z)
     poly = t * (_A[4] + t * (_A[3] + t * (_A[2] + t * (_A[1] + t * _A[0]))))
     erf = np.sign(x) * (1.0 - poly * np.exp(-z * z))
