@@ -70,6 +70,7 @@ class _Grounding:
         body = strip_markers(sentence)
         if not body:
             return None
+        body = _closed_quotation(body, self.passages, self.doc_texts)
         quoted = self._quotations(body)
         if quoted is None:
             return None
@@ -165,6 +166,25 @@ def citation_at(passage: Passage, start: int, end: int, text: str | None, meta, 
         start=start, end=end, url=getattr(meta, "url", ""),
         authors=", ".join(getattr(meta, "authors", []) or []), date=getattr(meta, "date", ""))
     return citation if verify(citation, text) else None
+
+
+_OPENERS = {'"': '"', "“": "”", "«": "»"}
+
+
+def _closed_quotation(body: str, passages: list[Passage], doc_texts: dict[str, str]) -> str:
+    """A quotation the model opened and never closed: closed where the verbatim text ends, when what follows the
+    mark is in a passage; otherwise the mark is dropped, so nothing unchecked is shown as a quotation."""
+    for opener, closer in _OPENERS.items():
+        opened = body.count(opener) if opener == closer else body.count(opener) - body.count(closer)
+        if (opened % 2 if opener == closer else opened) <= 0:
+            continue
+        at = body.rfind(opener)
+        tail = body[at + 1:].rstrip()
+        end = len(tail.rstrip(".;:,"))
+        if end >= 12 and _genuine(tail[:end], passages, doc_texts):
+            return body[:at + 1] + tail[:end] + closer + tail[end:]
+        return body[:at] + body[at + 1:].lstrip()
+    return body
 
 
 def _outer_quotation(body: str) -> str | None:

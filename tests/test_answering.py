@@ -85,6 +85,17 @@ def test_a_quoted_sentence_holding_a_quotation_is_cited_whole(llm_engine, report
     assert answer.citations and len(answer.citations[0].quote) > len("counterterrorism") + 40
 
 
+@pytest.mark.parametrize("opener", ['"', "“"])
+def test_a_quotation_left_open_is_closed_where_the_source_text_ends_or_loses_its_mark(llm_engine, opener):
+    genuine = "foreign law enforcement has interdicted at least sixteen ISKP plots"
+    engine, _ = llm_engine(f"The report says: {opener}{genuine} [1]. Also: {opener}ISKP runs ninety camps in Peru.")
+    answer = engine.ask(PLOTS_Q)
+    closer = '"' if opener == '"' else "”"
+    assert f"{opener}{genuine}{closer}" in answer.text
+    assert sum(answer.text.count(mark) for mark in '"“”') == 2 and "Peru" not in answer.text  # claim not shown
+    assert any(genuine in c.quote for c in answer.citations)
+
+
 def test_answer_without_support_is_not_shown(llm_engine):
     engine, _ = llm_engine("Bananas grow on trees in tropical climates [2].")
     answer = engine.ask(PLOTS_Q)
