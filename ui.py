@@ -1,6 +1,6 @@
 """The chat app: `python ui.py` (or `assistant serve`) serves it on 127.0.0.1:7860 over the Engine.
 
-The implementation lives in assistant/webapp/; this module is the entry point and keeps the public names.
+The implementation lives in assistant/webapp/; this module is the entry point.
 """
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ import argparse
 import signal
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from assistant import logs
-from assistant.webapp.app import build_app, parse_auth, serve
-from assistant.webapp.app import main as _serve_main
 
-__all__ = ["build_app", "main", "parse_auth", "serve"]
+__all__ = ["main"]
 
 
 def stop_on_sigterm() -> None:
@@ -24,7 +23,22 @@ def stop_on_sigterm() -> None:
 
 def main(settings=None, host: str | None = None, port: int | None = None) -> None:
     stop_on_sigterm()
-    _serve_main(settings, host=host, port=port)
+    from assistant.settings import Settings
+
+    settings = settings or Settings.load()
+    with ThreadPoolExecutor(1, thread_name_prefix="start") as pool:
+        engine = pool.submit(_engine_with_backend, settings)  # the model loads while gradio imports
+        from assistant.webapp.app import serve
+
+        serve(engine.result(), settings, host=host, port=port)
+
+
+def _engine_with_backend(settings):
+    from assistant.engine import Engine
+
+    engine = Engine(settings)
+    engine.backend_name  # noqa: B018  (selects and loads the backend: the local model's weights)
+    return engine
 
 
 def _cli(argv: list[str] | None = None) -> int:
