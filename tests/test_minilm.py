@@ -68,3 +68,21 @@ def test_starting_and_answering_imports_no_torch(extractive_engine, shared_setti
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result == {"torch": False, "answered": True}
+
+
+def test_once_torch_is_loaded_mid_size_batches_use_it_on_one_thread_with_the_same_vectors():
+    import torch
+
+    embedder = get_embedder()
+    embedder.embed([f"warm {i}" for i in range(embedder.TORCH_FROM)], bulk=True)  # loads sentence-transformers
+    texts = [f"The border crossing number {i} is near Torkham." for i in range(embedder.TORCH_LOADED_FROM)]
+    threads = torch.get_num_threads()
+    calls = []
+    original = embedder._by_torch
+    embedder._by_torch = lambda *a, **k: calls.append(k.get("threads")) or original(*a, **k)
+    try:
+        vectors = embedder.embed(texts)
+    finally:
+        del embedder._by_torch
+    assert calls == [1] and torch.get_num_threads() == threads
+    np.testing.assert_allclose(vectors, embedder.mini.encode(texts), atol=1e-5)
