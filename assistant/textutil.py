@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9•])|\n\s*\n|\n(?=\s*[•\-*]\s)")
+# A sentence ends after . ! or ? and any closing quotes or brackets (group 1, kept in the sentence).
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9•])|\n\s*\n|\n(?=\s*[•\-*]\s)")
 _ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|No|Vol|vs|etc|e\.g|i\.e|U\.S|U\.K|U\.N|"
                      r"approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
 _WORD = re.compile(r"[\w’']+", re.UNICODE)
@@ -26,10 +27,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     spans: list[tuple[int, int]] = []
     cursor = start
     for match in _SENTENCE_END.finditer(text, start, end):
-        candidate = text[cursor:match.start()]
+        stop = match.start() + len(match.group(1) or "")
+        candidate = text[cursor:stop]
         if match.group(0).strip() == "" and _ABBREV.search(candidate.rstrip()) and "\n" not in match.group(0):
             continue
-        _append_trimmed(text, cursor, match.start(), spans)
+        _append_trimmed(text, cursor, stop, spans)
         cursor = match.end()
     _append_trimmed(text, cursor, end, spans)
     return spans
