@@ -175,8 +175,8 @@ def _closed_quotation(body: str, passages: list[Passage], doc_texts: dict[str, s
     """A quotation the model opened and never closed: closed where the verbatim text ends, when what follows the
     mark is in a passage; otherwise the mark is dropped, so nothing unchecked is shown as a quotation."""
     for opener, closer in _OPENERS.items():
-        opened = body.count(opener) if opener == closer else body.count(opener) - body.count(closer)
-        if (opened % 2 if opener == closer else opened) <= 0:
+        unclosed = body.count(opener) % 2 if opener == closer else body.count(opener) - body.count(closer)
+        if unclosed <= 0:
             continue
         at = body.rfind(opener)
         tail = body[at + 1:].rstrip()

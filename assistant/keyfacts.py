@@ -210,12 +210,13 @@ def mispaired(sentence: str, quotes: list[str], where: list[str] | tuple[str, ..
     plots in Pakistan" cited to "three in India, ... one in Pakistan"). A sentence naming several listed names
     sums or compares them, and a name in a cited document's title (where) is what its list is about ("China 91
     km" in Afghanistan's profile): neither is judged here."""
-    stated = counts(strip_markers(sentence))
+    sentence = strip_markers(sentence)
+    stated = counts(sentence)
     if not stated:
         return []
     items = [item for quote in quotes for item in list_items(quote)]
     listed = {name: set().union(*(values for clause, values in items if mentions(name, clause)))
-              for name in names(strip_markers(sentence)) if not any(mentions(name, w) for w in where)}
+              for name in names(sentence) if not any(mentions(name, w) for w in where)}
     listed = {name: values for name, values in listed.items() if values}
     if len(listed) != 1:
         return []

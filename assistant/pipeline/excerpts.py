@@ -46,12 +46,14 @@ def select(question: str, passages: list[Passage], doc_texts: dict[str, str], me
         passage, start, end = item[1], item[2], item[3]
         have = chosen.setdefault(id(passage), set())
         size = measure(doc_texts.get(passage.doc_id, "")[start:end]) if rank == 0 and longest else 0
-        if longest and size > longest:  # the best sentence is always shown, its best part if too long
+        if size > longest:  # the best sentence is always shown, its best part if too long
             chars = max(1, (end - start) * longest // size)
             part = clip(doc_texts.get(passage.doc_id, ""), start, end, question, chars)
             cuts.setdefault(id(passage), {})[part] = (start, end)
             have.add(part)
             used += cost(passage, [part])
+            if used >= budget:
+                break
             continue
         window = [(start, end)]
         if neighbours:
