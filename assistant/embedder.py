@@ -12,6 +12,7 @@ from .minilm import MAX_TOKENS, MiniLM
 from .vector_cache import VectorCache
 
 _LOCK = threading.Lock()
+_TORCH_LOAD_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +51,8 @@ class Embedder:
         the corpus's sentences): all cores."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if bulk and len(texts) >= self.TORCH_FROM:
+            self._load_torch()  # seconds of imports, outside the lock: a question waiting to embed need not wait
         with _LOCK:  # one encode at a time: 2 cores gain nothing from parallel calls
             if bulk and len(texts) >= self.TORCH_FROM:
                 return self._by_torch(texts, show_progress)
@@ -58,15 +61,20 @@ class Embedder:
             with threadpool_limits(None if bulk else 1, user_api="blas"):
                 return self.mini.encode(texts, batch_size=self.batch_size)
 
-    def _by_torch(self, texts: list[str], show_progress: bool, threads: int | None = None) -> np.ndarray:
-        if self._torch_model is None:
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as hf_logging
+    def _load_torch(self) -> None:
+        with _TORCH_LOAD_LOCK:
+            if self._torch_model is None:
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
 
-            hf_logging.set_verbosity_error()
-            hf_logging.disable_progress_bar()
-            self._torch_model = SentenceTransformer(model_path(), device="cpu")
-            self._torch_model.max_seq_length = MAX_TOKENS
+                hf_logging.set_verbosity_error()
+                hf_logging.disable_progress_bar()
+                model = SentenceTransformer(model_path(), device="cpu")
+                model.max_seq_length = MAX_TOKENS
+                self._torch_model = model
+
+    def _by_torch(self, texts: list[str], show_progress: bool, threads: int | None = None) -> np.ndarray:
+        self._load_torch()
         import torch
 
         before = torch.get_num_threads()
