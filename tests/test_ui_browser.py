@@ -11,6 +11,7 @@ import shutil
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.sources import factbook
@@ -114,6 +115,38 @@ def screenshot(page, name: str) -> Path:
     path = OUTPUT / name
     page.screenshot(path=str(path))
     return path
+
+
+def restore_event_id(server: AppServer) -> int:
+    """The page-load event that restores this browser's chat (it writes the chat)."""
+    config = httpx.get(server.url.rstrip("/") + "/config", timeout=30).raise_for_status().json()
+    chat = next(c["id"] for c in config["components"] if (c.get("props") or {}).get("elem_id") == "chat")
+    return next(d["id"] for d in config["dependencies"]
+                if any(t[1] == "load" for t in d["targets"]) and chat in d["outputs"])
+
+
+def test_a_question_typed_before_the_chat_is_restored_is_not_lost(app, page):
+    """The restore on page load replaces the chat; until it lands, nothing can be asked (it would be wiped)."""
+    restore, held = restore_event_id(app), []
+
+    def hold_restore(route):
+        body = route.request.post_data_json or {}
+        held.append(route) if body.get("fn_index") == restore else route.continue_()
+
+    page.route(lambda url: "/gradio_api/queue/join" in url, hold_restore)
+    page.goto(app.url)
+    deadline = time.monotonic() + 60
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert held, "the page never asked to restore its chat"
+    expect(page.locator("#question textarea")).to_be_disabled()
+    expect(page.locator("#examples-row button").first).to_be_disabled()
+    held[0].continue_()
+    expect(page.locator("#question textarea")).to_be_focused()
+    ask(page, QUESTION)
+    answer = final_answer(page)
+    expect(answer.locator("a.cite").first).to_be_visible()
+    expect(page.locator("#chat")).to_contain_text(QUESTION)
 
 
 def test_answer_quotes_the_report_verbatim_and_markers_open_the_passage(app, page):

@@ -414,7 +414,8 @@ class AppEvents:
         else:
             value = None
         return (*self.chat_view(conv), gr.Radio(choices=self.team.chat_choices(conv.user), value=value), value,
-                self.evaluator_view(conv))
+                self.evaluator_view(conv), gr.Textbox(interactive=True),
+                *(gr.Button(interactive=True) for _ in self.collection.examples))
 
     def open_chat(self, chat_id, conv, request: gr.Request):
         if not chat_id:
@@ -712,15 +713,16 @@ def _ask_tab(app: AppEvents) -> _AskTab:
                         cancel_feedback = gr.Button("Cancel", variant="secondary", size="sm",
                                                     elem_id="feedback-cancel")
                 # No max_length: the browser would cut a longer paste silently; the counter and the server say so.
+                # Disabled until the page's chat is restored: a question sent earlier would be wiped by it.
                 question = gr.Textbox(
-                    placeholder=collection.placeholder, show_label=False, label="Question",
+                    placeholder=collection.placeholder, show_label=False, label="Question", interactive=False,
                     lines=1, max_lines=5, submit_btn="Ask", stop_btn=False, autofocus=True, elem_id="question")
                 gr.HTML(question_counter_html(app.settings.max_question_chars), elem_id="question-counter",
                         container=False)
                 gr.HTML('<div class="examples-label">Example questions</div>', container=False)
                 with gr.Row(elem_id="examples-row"):
-                    example_btns = [gr.Button(q, size="sm", variant="secondary", elem_classes="example-q")
-                                    for q in collection.examples]
+                    example_btns = [gr.Button(q, size="sm", variant="secondary", elem_classes="example-q",
+                                              interactive=False) for q in collection.examples]
             with gr.Column(scale=2, min_width=340):
                 sources = gr.HTML(sources_html([], app.doc_text_of), elem_id="sources-panel",
                                   js_on_load=assets.SOURCES_JS)
@@ -856,8 +858,9 @@ def _wire_team_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar
     private: dict[str, Any] = {"api_visibility": "private"}
     conv_state = top.conv_state
     chat_view = [ask.chatbot, ask.sources, conv_state, side.export_btn, side.export_docx_btn]
-    demo.load(app.restore_chat, [top.open_chat], [*chat_view, side.chat_list, top.open_chat, ask.evaluator],
-              **private)
+    demo.load(app.restore_chat, [top.open_chat], [*chat_view, side.chat_list, top.open_chat, ask.evaluator,
+                                                  ask.question, *ask.example_btns], **private
+              ).then(None, js="() => document.querySelector('#question textarea')?.focus()")
     side.chat_list.input(app.open_chat, [side.chat_list, conv_state],
                          [*chat_view, side.chat_list, top.open_chat, ask.evaluator], **private)
     side.chat_search.input(app.search_chats, [side.chat_search], [side.chat_list], show_progress="hidden",
