@@ -190,22 +190,22 @@ class Engine:
             yield Event("status", f"Searching for: {standalone}")
         reply = Reply(request.question, standalone, [], backend.name, backend.model, notices, timings, started)
         unreadable = gate.english_only(request.question, by_llm=isinstance(backend, StreamsChat))
-        plan = decompose.run(standalone)
+        plan, drafts = decompose.run(standalone), _Drafts()
         if plan.mode is not decompose.Mode.SINGLE and not unreadable:
-            combined = yield from self._answer_parts(plan, standalone, request, backend, reply)
+            combined = yield from self._answer_parts(plan, standalone, request, backend, reply, drafts)
             if combined is not None:
                 yield reply.final(combined.text, combined.citations, combined.notice)
                 return
-        outcome = yield from self._answer_one(standalone, request, backend, reply, stream=True)
+        outcome = yield from drafts.passed_on(self._answer_one(standalone, request, backend, reply))
         if outcome.text is None:
             yield reply.abstain(outcome.notice, **({"text": outcome.abstain_text} if outcome.abstain_text else {}))
             return
         yield reply.final(outcome.text, outcome.citations, outcome.notice)
 
-    def _answer_one(self, question: str, request: Request, backend: Backend, reply: Reply, *,
-                    stream: bool) -> Generator[Event, None, Outcome]:
+    def _answer_one(self, question: str, request: Request, backend: Backend,
+                    reply: Reply) -> Generator[Event, None, Outcome]:
         """One standalone question retrieved, drafted, grounded, checked and reconciled; reply gets the passages,
-        the backend and model that answered, their notices and timings. stream: pass the draft's tokens on."""
+        the backend and model that answered, their notices and timings. Events: the draft's status and tokens."""
         opened, settings, timings = request.opened, self.settings, reply.timings
         with timed(timings, "retrieve"):
             found = retrieve.run(opened.retriever, question, request.top_k or settings.top_k, request.doc_ids)
@@ -224,7 +224,7 @@ class Engine:
             events = generate.run(backend, question, found.passages, opened, settings,
                                   whole=request.doc_ids is None, timings=timings, started=t0,
                                   asked_in=request.question)
-            draft = yield from (events if stream else _quiet(events))
+            draft = yield from events
         reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
         reply.notices += [n for n in draft.notices if n not in reply.notices]
         outcome = self._verified(question, draft, found, opened, timings)
@@ -255,14 +255,14 @@ class Engine:
         return Outcome(result.text, result.citations, result.notice)
 
     def _answer_parts(self, plan: decompose.Plan, question: str, request: Request, backend: Backend,
-                      reply: Reply) -> Generator[Event, None, combine.Combined | None]:
+                      reply: Reply, drafts: _Drafts) -> Generator[Event, None, combine.Combined | None]:
         """The sub-questions of a comparison or a bridge question answered one by one, then combined; None when
         they give nothing to combine (the question is then answered whole)."""
         answers = []
         about_each = plan.entities if plan.mode is decompose.Mode.COMPARISON else [""] * len(plan.parts)
         for about, part in zip(about_each, plan.parts):
             yield Event("status", f"Searching for: {part}")
-            outcome = yield from self._answer_one(part, request, backend, reply, stream=False)
+            outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
             answers.append(combine.SubAnswer(part, about, outcome.text, outcome.citations))
         if plan.mode is decompose.Mode.BRIDGE:
             lead = answers[0]
@@ -273,7 +273,7 @@ class Engine:
             for place, part in decompose.bridged(plan, [(c.quote, c.doc_id) for c in lead.citations], names,
                                                  question):
                 yield Event("status", f"Searching for: {part}")
-                outcome = yield from self._answer_one(part, request, backend, reply, stream=False)
+                outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
                 answers.append(combine.SubAnswer(part, place, outcome.text, outcome.citations))
         index = request.opened.index
 
@@ -292,8 +292,29 @@ class Engine:
         return combined
 
 
+class _Drafts:
+    """One answer's drafts passed on one after another (a compared question's parts, a whole question after
+    them), a blank line between; the final answer replaces them all, as a single answer replaces its draft."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def passed_on(self, events: Generator[Event, None, Outcome]) -> Generator[Event, None, Outcome]:
+        first = True
+        while True:
+            try:
+                event = next(events)
+            except StopIteration as stop:
+                return stop.value
+            if event.kind == "token" and first:
+                if self.shown:
+                    yield Event("token", "\n\n")
+                self.shown, first = True, False
+            yield event
+
+
 def _quiet(events: Generator[Event, None, Draft]) -> Generator[Event, None, Draft]:
-    """A sub-question's draft: its status events passed on, its tokens not (the combined answer is shown)."""
+    """A draft's status events passed on, its tokens not (the fallback's, written after the model's draft)."""
     while True:
         try:
             event = next(events)

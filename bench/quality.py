@@ -221,11 +221,12 @@ def _baseline_extractive(base: Baseline, cases, docs) -> tuple[list[dict], list[
 
 
 def _ask_ours(engine: Engine, question: str) -> tuple[Answer | None, float | None, float]:
-    """The answer, seconds to the first token event the user sees, seconds in all."""
+    """The answer, seconds to the first text the user sees (a draft's first token, or the final answer when no
+    draft is shown: a refusal before the model, an extractive answer), seconds in all."""
     answer, first = None, None
     with Timer() as t:
         for event in engine.session().ask_stream(question, top_k=engine.settings.top_k):
-            if event.kind == "token" and first is None:
+            if event.kind in ("token", "final") and first is None:
                 first = time.perf_counter() - t.start
             if event.kind == "final":
                 answer = event.answer
@@ -233,7 +234,8 @@ def _ask_ours(engine: Engine, question: str) -> tuple[Answer | None, float | Non
 
 
 def _ask_baseline(base: Baseline, question: str) -> tuple[str, list, float | None, float]:
-    """The streamed text, the source nodes, seconds to the first non-empty delta, seconds in all."""
+    """The streamed text, the source nodes, seconds to the first non-empty delta (the end, when none), seconds
+    in all."""
     text, first = "", None
     with Timer() as t:
         response = base.llm_engine.query(question)
@@ -241,7 +243,7 @@ def _ask_baseline(base: Baseline, question: str) -> tuple[str, list, float | Non
             if piece and first is None:
                 first = time.perf_counter() - t.start
             text += piece
-    return text, response.source_nodes, first, t.seconds
+    return text, response.source_nodes, t.seconds if first is None else first, t.seconds
 
 
 def _local_comparison(engine: Engine, bases: dict[str, Baseline], subset, docs, doc_texts, index_s: float) -> dict:

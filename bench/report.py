@@ -268,8 +268,9 @@ def _local_lines(loc: dict) -> list[str]:
              f"{loc.get('model')}, loaded once ({_fmt(loc.get('load_s'))} s) and shared, max_tokens "
              f"{loc.get('max_tokens')}, temperature 0. Each pipeline first answers one warm-up question "
              f"({loc.get('warm_up_question')!r}, untimed), then all its cases in a row, as one app would. Time to "
-             "first token: ours to the first token event the user sees (after retrieval; the engine holds back a "
-             "possible NOT_IN_SOURCES sentinel), the baselines to their first non-empty delta. Refusals of every "
+             "first token: ours to the first text the user sees, a draft's first token (after retrieval; the engine "
+             "holds back a possible NOT_IN_SOURCES sentinel) or the final answer when no draft is shown, every case "
+             "counted; the baselines to their first non-empty delta. Refusals of every "
              f"pipeline by the same rule (pipeline.ground.declines). {_load_cell(loc.get('foreign_cpu'))}.", ""]
     head = ["Pipeline", "Prompt", "Index ready (s)", "Model ready (s)", "Warm-up (s)", "TTFT p50 / p95 (ms)",
             "Full answer p50 / p95 (ms)", "Correct", "Abstained: answerable / unanswerable"]

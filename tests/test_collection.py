@@ -1,6 +1,8 @@
 """The bundled collection as a new user gets it: the report plus its related Factbook profiles, its example questions."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.citations import verify
@@ -10,6 +12,7 @@ from assistant.settings import Settings
 from assistant.sources import manage
 
 from fixtures.corpus import REPORT_ONLY, ROOT, copy_corpus
+from fixtures.llm import ScriptedLLM, passage_number
 
 # What each example's answer must rest on: (document, words its quote must state).
 EXPECTED = {
@@ -110,3 +113,19 @@ def test_a_bridge_question_answers_its_lead_from_the_report_then_the_place_from_
     assert {c.doc_id for c in answer.citations} == {"next-afghan-jihad", "factbook-gm"}
     for citation in answer.citations:
         assert verify(citation, engine.document(citation.doc_id)[1])
+
+
+def test_a_comparison_shows_each_part_s_draft_as_it_is_written_then_the_combined_answer(engine):
+    """The first part's draft streams at once, not after every part is answered; the next after a blank line."""
+    def cite_population(prompt: str) -> str:
+        return f"The population is in passage [{passage_number(prompt, 'Population')}]."
+
+    llm = ScriptedLLM(cite_population, chunk=None)
+    events = list(Engine(engine.settings, backend=llm).session().ask_stream(
+        "Which has the larger population, Iran or Turkey?"))
+    searches = [i for i, e in enumerate(events) if e.kind == "status" and e.text.startswith("Searching for:")]
+    first_token = next(i for i, e in enumerate(events) if e.kind == "token")
+    assert len(searches) == 2 and searches[0] < first_token < searches[1], [(e.kind, e.text) for e in events]
+    drafts = "".join(e.text for e in events if e.kind == "token").split("\n\n")
+    assert len(drafts) == 2 and all(re.fullmatch(r"The population is in passage \[\d\]\.", d) for d in drafts), drafts
+    assert events[-1].kind == "final" and events[-1].answer is not None
