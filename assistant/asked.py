@@ -23,7 +23,11 @@ class Kind(StrEnum):
 _KINDS = [
     (Kind.COUNT, re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:share|percentage|percent|proportion|"
                             r"fraction)\b", re.I)),
-    (Kind.MEASURE, re.compile(r"\bhow (?:long|big|large|high|tall|far|deep|wide|old|heavy)\b", re.I)),
+    (Kind.MEASURE, re.compile(r"\bhow (?:long|big|large|high|tall|far|deep|wide|old|heavy)\b|"
+                              # "What's Pakistan's total population?": a quantity is asked for by its name
+                              r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+(?:(?!of\b)[\w’'-]+\s+){0,3}?"
+                              r"(?:population|area|gdp|budget|coastline|length|elevation|altitude|height|"
+                              r"life expectancy|median age|literacy rate|growth rate)\b(?!['’])", re.I)),
     (Kind.DATE, re.compile(r"^\s*when\b|\bsince when\b|\b(?:what|which) (?:years?|dates?|months?|day)\b|"
                            r"\bin (?:which|what) year\b|\bpublication date\b|\bdate of\b", re.I)),
     (Kind.NAME, re.compile(r"^\s*who(?:se)?\b(?!\s+(?:do|does|did)\b)|\bname of\b|"
@@ -134,10 +138,10 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     if counted and not counted & _terms(sentence):
         missing.append(f"what is counted ({', '.join(sorted(counted))})")
     kind = answer_kind(question)
-    if kind in (Kind.COUNT, Kind.MEASURE, Kind.DATE) and not counted:
+    if kind is not None and not counted:  # "Who founded it?": a name from a sentence about its founding
         about = attribute_terms(question)
         if about and not about & _terms(named):
-            missing.append(f"what is measured ({', '.join(sorted(about))})")
+            missing.append(f"what is asked of it ({', '.join(sorted(about))})")
     if not states_kind(kind, sentence, question):
         missing.append(f"{kind.value if kind else 'answer'}")
     return missing

@@ -18,6 +18,10 @@ PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen I
     ("Which provincial governors has ISKP assassinated?", Kind.NAME),
     ("Who does ISKP target with assassinations?", None),  # a class of people may answer
     ("What do the authors recommend?", None),
+    ("What's the total population of Uzbekistan?", Kind.MEASURE),  # a quantity asked for by its name
+    ("What is Iran's median age?", Kind.MEASURE),
+    ("What is the capital of the area?", None),  # the quantity's name after "of" is not what is asked
+    ("What is the population's main language?", None),
 ])
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
     assert asked.answer_kind(question) == kind
@@ -52,8 +56,15 @@ def test_the_document_title_and_earlier_turns_are_context():
     assert asked.asked_names("What national holiday marks that? (Islamic Republic Iran proclaimed)") == []
 
 
+def test_a_name_answers_only_from_a_sentence_about_what_is_asked_of_it():
+    question = "Who founded the al-Azaim Media Foundation?"
+    assert asked.unmet(question, "Its media arm, al-Azaim Media Foundation, was praised by Sanaullah Ghafari.") == [
+        "what is asked of it (found)"]  # a person named, but not as its founder
+    assert asked.unmet(question, "The al-Azaim Media Foundation was founded by Sultan Aziz Azam in 2021.") == []
+
+
 def test_a_number_answers_only_about_the_attribute_asked():
     saudi = "How long is Saudi Arabia's coastline?"
     assert asked.unmet(saudi, "Land boundaries, border countries: Saudi Arabia 87 km.") == [
-        "what is measured (coastline, long)"]
+        "what is asked of it (coastline, long)"]
     assert asked.unmet(saudi, "Coastline: 2,640 km.", "The World Factbook: Saudi Arabia") == []
