@@ -11,6 +11,8 @@ _LEAD = re.compile(r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)*(?:what|h
                    r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)+|^what\s+of\s+|^same\s+for\s+", re.I)
 _PREPOSITIONS = "in|for|during|at|from|by|on|with|against|to|since|after|before|under|into|within|of"
 _PRONOUNS = re.compile(r"\b(?:it|its|it's|they|them|their|theirs|this|these|those|he|she|his|her|him)\b", re.I)
+# "Which of the two is higher?", "Do both border China?": what the earlier turns named
+_EARLIER = re.compile(r"\b(?:the\s+(?:two|three|former|latter|other\s+one|same\s+one)|both|either|neither)\b", re.I)
 _COMPARE = re.compile(r"^how\s+(?:does|do|did|would|about)\s+(.+?)\s+compare\b.*$", re.I)
 _ENTITY = re.compile(r"\b(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|\d{4})\b")
 
@@ -27,7 +29,7 @@ def is_followup(question: str, history: list[Turn]) -> bool:
         return False
     short = len(question.split())
     return (bool(_LEAD.match(question)) or short <= 3 or bool(_COMPARE.match(question.strip()))
-            or bool(_PRONOUNS.search(question))
+            or bool(_PRONOUNS.search(question)) or bool(_EARLIER.search(question))
             or (short <= 10 and bool(re.search(r"\bthat\b(?!\s+(?:the|a|an|is|are|was|were)\b)", question, re.I))))
 
 
