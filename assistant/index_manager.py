@@ -127,6 +127,7 @@ class IndexManager:
         if cache is None or len(texts) > self.settings.sentence_vectors_max:
             return 0
         missing = cache.missing(texts)
+        self.embedder.expect(len(missing))
         for i in range(0, len(missing), batch):
             cache.embed(missing[i:i + batch], lambda part: self.embedder.embed(part, bulk=True))
             if (i // batch + 1) % SAVE_EVERY_BATCHES == 0:  # a large corpus takes minutes: a restart keeps the work

@@ -76,9 +76,13 @@ class MiniLM:
             qkv = _dense(x, w[p + "attention.self.qkv.weight"], w[p + "attention.self.qkv.bias"])
             q, k, v = (qkv[..., j * d:(j + 1) * d].reshape(n, length, self.heads, size).transpose(0, 2, 1, 3)
                        for j in range(3))
-            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(size)) + bias
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            context = (scores / scores.sum(-1, keepdims=True)) @ v
+            scores = q @ k.transpose(0, 1, 3, 2)  # softmax in place: the batch's largest arrays but one
+            scores *= np.float32(1 / np.sqrt(size))
+            scores += bias
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            context = scores @ v
             context = context.transpose(0, 2, 1, 3).reshape(n, length, d)
             attended = _dense(context, w[p + "attention.output.dense.weight.T"], w[p + "attention.output.dense.bias"])
             x = self._norm(attended + x, p + "attention.output.LayerNorm")
@@ -100,8 +104,24 @@ def _dense(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    z = np.minimum(np.abs(x) / np.float32(np.sqrt(2.0)), np.float32(6.0))  # erf(6) is 1 in float32; no denormals
-    t = 1.0 / (1.0 + _P * z)
-    poly = t * (_A[4] + t * (_A[3] + t * (_A[2] + t * (_A[1] + t * _A[0]))))
-    erf = np.sign(x) * (1.0 - poly * np.exp(-z * z))
-    return np.float32(0.5) * x * (1.0 + erf)
+    """0.5 x (1 + erf(x / sqrt 2)) = max(x, 0) - 0.5 |x| q, where erf(z) = 1 - q for z >= 0 (Abramowitz-Stegun
+    7.1.26); computed in place, the arrays being the largest of the forward pass."""
+    a = np.abs(x)
+    z = a * np.float32(1 / np.sqrt(2.0))
+    np.minimum(z, np.float32(6.0), out=z)  # erf(6) is 1 in float32; no denormals
+    t = z * _P
+    t += 1.0
+    np.reciprocal(t, out=t)
+    q = t * _A[0]
+    for coefficient in _A[1:]:
+        q += coefficient
+        q *= t
+    np.square(z, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    q *= z
+    q *= a
+    q *= np.float32(0.5)
+    np.maximum(x, np.float32(0.0), out=a)
+    a -= q
+    return a

@@ -625,6 +625,7 @@ class Ingestor:
         out = np.zeros((total, self.embedder.dim), dtype=np.float32)
         order = sorted(range(total), key=lambda i: len(chunks[i].embed_text()))
         batch = 64
+        self.embedder.expect(total)
         if self.progress:
             self.progress(0, total)
         for i in range(0, total, batch):

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from assistant.embedder import get_embedder, model_path
+from assistant.embedder import Embedder, get_embedder, model_path
 from assistant.minilm import MAX_TOKENS, MiniLM
 
 TEXTS = [
@@ -50,6 +50,19 @@ def test_bulk_batches_take_the_torch_path_with_the_same_vectors():
     bulk = embedder.embed(texts, bulk=True)
     assert embedder._torch_model is not None
     np.testing.assert_allclose(bulk[:40], embedder.embed(texts[:40]), atol=1e-5)
+
+
+def test_small_bulk_work_stays_in_numpy_and_large_work_loads_sentence_transformers_first():
+    """One changed file (a few dozen chunks) is embedded without seconds of imports; an ingest's batches of 64
+    go through sentence-transformers when the whole work is large."""
+    embedder = Embedder()
+    embedder.expect(embedder.TORCH_FROM - 1)
+    texts = [f"Chunk {i} of a changed profile: the border with Tajikistan." for i in range(64)]
+    small = embedder.embed(texts, bulk=True)
+    assert embedder._torch_model is None
+    embedder.expect(embedder.TORCH_FROM)
+    assert embedder._torch_model is not None
+    np.testing.assert_allclose(embedder.embed(texts, bulk=True), small, atol=1e-5)
 
 
 def test_starting_and_answering_imports_no_torch(extractive_engine, shared_settings):  # index built already
