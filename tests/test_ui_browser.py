@@ -692,6 +692,15 @@ def log_in(page, user: str):
     expect(page.locator("#user-line")).to_contain_text(f"Signed in as {user}", timeout=30_000)
 
 
+def reopened(page, server: AppServer):
+    """The same browser (its cookies and local storage) in a fresh tab: the old tab may be reconnecting to a
+    restarted server, and reloading it then can fail ("Not attached to an active page")."""
+    fresh = page.context.new_page()
+    page.close()
+    fresh.goto(server.url)
+    return fresh
+
+
 def saved_chats(page) -> list[str]:
     return [t.strip() for t in page.locator("#chat-list label").all_text_contents()]
 
@@ -716,7 +725,7 @@ def test_each_user_keeps_their_own_chats_across_reload_and_restart(team_app, bro
 
         team_app.stop()
         team_app.start()
-        ann.reload()
+        ann = reopened(ann, team_app)
         log_in(ann, "ann")
         expect(final_answer(ann)).to_contain_text("sixteen")
         expect(ann.locator("#chat")).to_contain_text(QUESTION)
