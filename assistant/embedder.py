@@ -58,11 +58,9 @@ class Embedder:
         the corpus's sentences): all cores."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if bulk and len(texts) >= self.TORCH_FROM:
-            self._load_torch()  # seconds of imports, outside the lock: a question waiting to embed need not wait
+        if bulk:
+            self.expect(len(texts))  # seconds of imports, outside the lock: a question waiting to embed need not wait
         with _LOCK:  # one encode at a time: 2 cores gain nothing from parallel calls
-            if bulk and len(texts) >= self.TORCH_FROM:
-                return self._by_torch(texts, show_progress)
             if self._torch_model is not None and len(texts) >= self.TORCH_LOADED_FROM:
                 return self._by_torch(texts, show_progress, threads=None if bulk else 1)
             with threadpool_limits(None if bulk else 1, user_api="blas"):

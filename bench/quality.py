@@ -233,7 +233,7 @@ def _ask_ours(engine: Engine, question: str) -> tuple[Answer | None, float | Non
     return answer, first, t.seconds
 
 
-def _ask_baseline(base: Baseline, question: str) -> tuple[str, list, float | None, float]:
+def _ask_baseline(base: Baseline, question: str) -> tuple[str, list, float, float]:
     """The streamed text, the source nodes, seconds to the first non-empty delta (the end, when none), seconds
     in all."""
     text, first = "", None
@@ -300,7 +300,7 @@ def _local_comparison(engine: Engine, bases: dict[str, Baseline], subset, docs, 
             answer = _baseline_answer(spec.question, text.strip(), looks_like_refusal(text), base.passages(nodes),
                                       f"llama-index {name} query engine", engine.model_name)
             turn = score_turn(spec, answer, seconds * 1e3, None, docs, base.top_k)
-            turn["ttft_ms"] = round(first * 1e3, 1) if first is not None else None
+            turn["ttft_ms"] = round(first * 1e3, 1)
             runs[name].append(_case_result(case, [turn]))
     engine.set_backend("extractive")
 
