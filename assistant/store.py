@@ -158,6 +158,15 @@ def _atomic_write(path: Path, data: str) -> None:
     os.replace(tmp, path)
 
 
+def _positions_by_text(chunks: list[Chunk], excluded: set[str]) -> dict[str, int]:
+    """Each embedded text of the chunks outside the excluded documents -> its first position."""
+    positions: dict[str, int] = {}
+    for position, chunk in enumerate(chunks):
+        if chunk.doc_id not in excluded:
+            positions.setdefault(chunk.embed_text(), position)
+    return positions
+
+
 def _fingerprint(settings: Settings, embedder_name: str) -> str:
     return f"v{STATE_VERSION}|chunker{CHUNKER_VERSION}|{embedder_name}|max_tokens={settings.chunk_max_tokens}"
 
@@ -606,17 +615,25 @@ class Ingestor:
         return None
 
     def _embed_new(self, build: _Build, previous: _Previous | None, report: IngestReport) -> None:
-        """build.matrix: the previous generation's vectors for reused chunks, fresh ones for the rest."""
-        fresh = [i for i, p in enumerate(build.reused) if p < 0]
+        """build.matrix: the previous generation's vectors for reused chunks and for new chunks whose text a
+        trusted previous chunk had (an edit keeps most of a file's chunks); the rest are embedded."""
+        sources = list(build.reused)
+        new = [i for i, p in enumerate(sources) if p < 0]
+        if new and previous is not None and previous.stored is not None:
+            damaged = {doc_id for doc_id, kind in previous.untrusted.items() if kind in ("damaged", "orphan")}
+            same_text = _positions_by_text(previous.stored.chunks, damaged)
+            for i in new:
+                sources[i] = same_text.get(build.chunks[i].embed_text(), -1)
+        fresh = [i for i, p in enumerate(sources) if p < 0]
         vectors = self._embed([build.chunks[i] for i in fresh])
         report.embedded_chunks = len(fresh)
         matrix = np.zeros((len(build.chunks), self.embedder.dim), dtype=np.float32)
         if fresh:
             matrix[fresh] = vectors
-        kept = [i for i, p in enumerate(build.reused) if p >= 0]
+        kept = [i for i, p in enumerate(sources) if p >= 0]
         if kept:
             assert previous is not None and previous.stored is not None  # chunks are reused only from it
-            matrix[kept] = previous.stored.matrix[[build.reused[i] for i in kept]]
+            matrix[kept] = previous.stored.matrix[[sources[i] for i in kept]]
         build.matrix = matrix
 
     def _embed(self, chunks: list[Chunk]) -> np.ndarray:

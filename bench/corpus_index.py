@@ -22,6 +22,7 @@ BENCH_ROOT = Path(__file__).resolve().parent.parent
 QUESTION_FILES = ("eval/golden.jsonl", "eval/golden-dev.jsonl")  # never the test split
 FIRST_QUESTION = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
 APPENDED = "\nAn added closing line for the benchmark.\n"
+REVISED = " (revised)"
 
 
 # ----- worker: runs in a fresh process with the measured checkout first on sys.path -----
@@ -95,9 +96,13 @@ def work_reingest(corpus: Path, index: Path, change: str) -> dict:
     out["unchanged_s"] = round(time.perf_counter() - t0, 2)
     path = corpus / change
     original = path.read_bytes()
+    text = original.decode("utf-8")
+    rewritten = "\n".join(line + REVISED if line.strip() else line for line in text.split("\n"))
+    versions = [("changed", text + APPENDED), ("restored", text),  # a line added: most chunks keep their text
+                ("rewritten", rewritten), ("rewrite_restored", text)]  # every line edited: every chunk is new
     try:
-        path.write_bytes(original + APPENDED.encode())
-        for label in ("changed", "restored"):
+        for label, version in versions:
+            path.write_bytes(version.encode("utf-8"))
             t0 = time.perf_counter()
             report = engine.ingest()
             out[f"{label}_s"] = round(time.perf_counter() - t0, 2)
@@ -106,7 +111,6 @@ def work_reingest(corpus: Path, index: Path, change: str) -> dict:
             t0 = time.perf_counter()
             engine.ensure_index()
             out[f"{label}_reopen_s"] = round(time.perf_counter() - t0, 2)
-            path.write_bytes(original)
     finally:
         path.write_bytes(original)
     return out
@@ -155,11 +159,11 @@ def markdown(results: dict) -> str:
               f"{last['extractive_answer']['p95_ms']} ms |",
               f"| first ingest of the run (migration, if any) | {ingest['first_ingest_s']} s, "
               f"{ingest['first_ingest_embedded']} embedded |",
-              f"| re-ingest, nothing changed | {ingest['unchanged_s']} s |",
-              f"| re-ingest, one file changed ({results['change']}) | {ingest['changed_s']} s, "
-              f"{ingest['changed_embedded']} embedded; reopen {ingest['changed_reopen_s']} s |",
-              f"| re-ingest, the file restored | {ingest['restored_s']} s, {ingest['restored_embedded']} embedded; "
-              f"reopen {ingest['restored_reopen_s']} s |"]
+              f"| re-ingest, nothing changed | {ingest['unchanged_s']} s |"]
+    steps = [("changed", f"one file changed ({results['change']}): a line added"), ("restored", "the file restored"),
+             ("rewritten", "the file rewritten: every line edited"), ("rewrite_restored", "the file restored")]
+    lines += [f"| re-ingest, {what} | {ingest[label + '_s']} s, {ingest[label + '_embedded']} embedded; "
+              f"reopen {ingest[label + '_reopen_s']} s |" for label, what in steps if label + "_s" in ingest]
     if results.get("build"):
         b = results["build"]
         lines.append(f"| full build | {b['wall_s']} s, {b['chunks']} chunks, {b['chunks_per_s']} chunks/s |")

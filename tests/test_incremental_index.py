@@ -61,6 +61,34 @@ def test_one_changed_document_changes_only_its_vectors(with_notes):
     assert any(c.doc_id == "notes-a" and "65 trucks" in c.quote for c in answer.citations), answer.text
 
 
+def test_an_edit_embeds_only_the_chunks_whose_text_changed(with_notes):
+    engine, settings = with_notes, with_notes.settings
+    sections = [f"## Crossing {n}\n\nThe crossing at post {n} opened at {n + 5} o'clock and handled {n * 7} carts, "
+                f"{n * 3} buses and a convoy of {n * 11} trucks on each market day of the season." for n in range(1, 13)]
+    path = Path(settings.corpus_dir) / "notes-c.md"
+    path.write_text("# Crossing log\n\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
+    engine.ingest()
+    first = {c.chunk_id: c.embed_text() for c in engine.index.chunks if c.doc_id == "notes-c"}
+    assert len(first) > 3
+
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe log closed in winter when 99 carts waited.\n",
+                    encoding="utf-8")
+    report = engine.ingest()
+    assert report.updated == ["notes-c.md"]
+    edited = [c for c in engine.index.chunks if c.doc_id == "notes-c"]
+    changed = [c for c in edited if c.embed_text() not in first.values()]
+    assert 0 < report.embedded_chunks == len(changed) < len(edited)
+    in_chroma = entries(settings)
+    fresh = get_embedder().embed([c.embed_text() for c in edited])
+    for chroma_id, row in engine.index.position.items():  # a reused vector is the one its text gets embedded anew
+        if in_chroma[chroma_id][0] == "notes-c":
+            vector = fresh[edited.index(engine.index.chunks[row])]
+            assert np.allclose(in_chroma[chroma_id][1], vector, atol=1e-4)
+            assert np.allclose(engine.index.matrix[row], vector, atol=1e-4)
+    answer = engine.ask("How many carts waited when the log closed in winter?")
+    assert any(c.doc_id == "notes-c" and "99 carts" in c.quote for c in answer.citations), answer.text
+
+
 def test_a_removed_document_disappears_from_the_collection_and_bm25(with_notes):
     engine, settings = with_notes, with_notes.settings
     (Path(settings.corpus_dir) / "notes-b.md").unlink()
