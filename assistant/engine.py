@@ -262,7 +262,13 @@ class Engine:
         about_each = plan.entities if plan.mode is decompose.Mode.COMPARISON else [""] * len(plan.parts)
         for about, part in zip(about_each, plan.parts):
             yield Event("status", f"Searching for: {part}")
-            outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
+            outcome = Outcome()
+            if plan.mode is decompose.Mode.BRIDGE and isinstance(backend, StreamsChat):
+                # A bridge's lead only has to name the places the question goes on to ask about: the sources'
+                # sentence that states it, found in milliseconds, before the model is asked to write one.
+                outcome = yield from drafts.passed_on(self._answer_one(part, request, generate.FALLBACK, reply))
+            if outcome.text is None:
+                outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
             answers.append(combine.SubAnswer(part, about, outcome.text, outcome.citations))
         if plan.mode is decompose.Mode.BRIDGE:
             lead = answers[0]

@@ -129,3 +129,20 @@ def test_a_comparison_shows_each_part_s_draft_as_it_is_written_then_the_combined
     drafts = "".join(e.text for e in events if e.kind == "token").split("\n\n")
     assert len(drafts) == 2 and all(re.fullmatch(r"The population is in passage \[\d\]\.", d) for d in drafts), drafts
     assert events[-1].kind == "final" and events[-1].answer is not None
+
+
+def test_a_bridge_lead_is_found_in_the_sources_and_the_model_writes_only_the_follow_part(engine):
+    """The lead only has to name the place: its sentence is quoted at once (no model call), and the model answers
+    the question asked of that place."""
+    def cite_capital(prompt: str) -> str:
+        return f"The capital is Berlin [{passage_number(prompt, 'Berlin')}]."
+
+    llm = ScriptedLLM(cite_capital, chunk=None)
+    events = list(Engine(engine.settings, backend=llm).session().ask_stream(
+        "The report says Tajik nationals took part in ISKP operations in Germany. What is that country's capital?"))
+    assert len(llm.prompts) == 1 and "Germany" in llm.prompts[0][-1]["content"], llm.prompts
+    drafts = "".join(e.text for e in events if e.kind == "token").split("\n\n")
+    assert "Tajik nationals" in drafts[0] and drafts[-1].startswith("The capital is Berlin"), drafts
+    answer = events[-1].answer
+    assert events[-1].kind == "final" and "Berlin" in answer.text, answer.text
+    assert {c.doc_id for c in answer.citations} == {"next-afghan-jihad", "factbook-gm"}
