@@ -3,9 +3,11 @@ capability Protocol checked with isinstance."""
 import pytest
 
 from assistant.backends import Backend, DraftsFromPassages, ExtractiveBackend, PreparesPrefix, StreamsChat
+from assistant.backends.extractive import _asked_field
 from assistant.backends.local import LocalLlama
 from assistant.backends.openai import OpenAICompatible
 from assistant.pipeline import retrieve
+from assistant.textutil import terms
 
 PLOTS_Q = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
 
@@ -58,3 +60,17 @@ def test_the_extractive_backend_drafts_a_cited_quote_with_the_index_scorer(opene
     assert draft is not None and "at least sixteen ISKP plots" in draft and f"[{n}]" in draft
     assert ExtractiveBackend().draft("What is the recipe for a baguette?", passages, doc_texts, metas,
                                      opened.extractive) is None
+
+
+@pytest.mark.parametrize("question, line, asked", [
+    ("How long is the coastline?", "Coastline: 2,440 km.", True),
+    ("What is the median age?", "Median age, total: 30.4 years.", True),  # a breakdown's total
+    ("What is the median age?", "Median age, male: 29.9 years.", False),  # a part nobody asked for
+    ("What is the capital city?", "Capital, name: Doha.", True),  # the field's main entry
+    ("What is the capital city?", "Capital, etymology: the name means the big tree.", False),
+    ("Who is the chief of state?", "Executive branch, chief of state: Amir TAMIM bin Hamad Al Thani.", True),
+    ("Who is the chief of state?", "Diplomatic representation in the US, chief of mission: Ambassador X.", False),
+    ("Who is the chief of state?", "The chief of state was named in 2013.", False),  # no field label
+])
+def test_a_field_line_is_asked_when_its_label_or_last_qualifier_is_the_question_s(question, line, asked):
+    assert _asked_field(line, set(terms(question))) is asked

@@ -21,8 +21,11 @@ SUBJECT_BONUS = 0.05
 WHOLE_BONUS = 0.02
 _TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.IGNORECASE)
 # A field labelled with what is asked ("Coastline: 2,440 km." for "How long is Iran's coastline?") answers before
-# a qualified one ("Coastline, note: ...", "Elevation, mean elevation: ...").
-_FIELD_LABEL = re.compile(r"^([^:.,;]{1,60})(?:,\s*(?:total|overall))?:\s")
+# a qualified one ("Coastline, note: ...", "Elevation, mean elevation: ..."). A qualifier counts as asked when its
+# own terms are the question's ("Executive branch, chief of state: ...") or it names the field's main entry
+# ("Capital, name: ...", "..., total: ...").
+_FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")
+_MAIN_ENTRY = frozenset({"total", "overall", "name"})
 FIELD_BONUS = 0.1
 # The lowest score a sentence answers with. On eval/golden-dev.jsonl (report + profiles) the best-scored
 # unanswerable question scores 0.38 and the lowest correct answer 0.44, but follow-up turns of the regression set
@@ -180,10 +183,15 @@ class ExtractiveAnswerer:
 
 
 def _asked_field(sentence: str, question_terms: set[str]) -> bool:
-    """The sentence is a field whose label (its total, if any) is made of the question's own terms."""
+    """The sentence is a field whose label is asked: the field, with no qualifier or its main entry, is made of the
+    question's terms, or its last qualifier is."""
     label = _FIELD_LABEL.match(sentence)
-    label_terms = set(terms(label.group(1))) if label else set()
-    return bool(label_terms) and label_terms <= question_terms
+    if not label:
+        return False
+    field, *qualifiers = [set(terms(part)) for part in label.group(1).split(",")]
+    if qualifiers and qualifiers[-1] and qualifiers[-1] <= question_terms and not qualifiers[-1] <= _MAIN_ENTRY:
+        return True
+    return bool(field) and field <= question_terms and all(q <= _MAIN_ENTRY for q in qualifiers)
 
 
 def _describe(sentence: str, meta) -> str:
