@@ -28,7 +28,7 @@ _KINDS = [
                               r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+(?:(?!of\b)[\w’'-]+\s+){0,3}?"
                               r"(?:population|area|gdp|budget|coastline|length|elevation|altitude|height|"
                               r"life expectancy|median age|literacy rate|growth rate)\b(?!['’])", re.I)),
-    (Kind.DATE, re.compile(r"^\s*when\b|\bsince when\b|\b(?:what|which) (?:years?|dates?|months?|day)\b|"
+    (Kind.DATE, re.compile(r"^\s*when\b|\bsince when\b|\b(?:what|which) (?:[\w-]+ )?(?:years?|dates?|months?|day)\b|"
                            r"\bin (?:which|what) year\b|\bpublication date\b|\bdate of\b", re.I)),
     (Kind.NAME, re.compile(r"^\s*who(?:se)?\b(?!\s+(?:do|does|did)\b)|\bname of\b|"
                            r"\b(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|has|have|had|will|would|can|"
@@ -36,6 +36,7 @@ _KINDS = [
                            r"person|people|leader|commander|individual|emir|president|minister|governor|founder|"
                            r"author|ruler|king|monarch|chief)s?\b", re.I)),
 ]
+_ASKS_DAY = re.compile(r"\b(?:what|which) (?:[\w-]+ )?(?:date|day)\b", re.I)
 # Words read as one unit: "kilometres" asks for what "km" states.
 _UNITS = {"kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers": "km", "km": "km",
           "metre": "m", "meter": "m", "metres": "m", "meters": "m", "mile": "mi", "miles": "mi", "mi": "mi",
@@ -63,6 +64,8 @@ def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
     if kind is Kind.MEASURE:
         return bool(keyfacts.numbers(text))
     if kind is Kind.DATE:
+        if _ASKS_DAY.search(question):  # "On what exact date ...?": a year alone does not say
+            return bool(keyfacts.dates(text))
         return bool(keyfacts.years(text) or keyfacts.months(text))
     return any(len(re.split(r"[\s-]+", name)) > 1 and not keyfacts.mentions(name, question)
                for name in keyfacts.names(text))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .focus import DocumentNames
 from .store import Index
-from .textutil import terms
+from .textutil import sentence_spans, terms
 
 
 @dataclass
@@ -78,8 +78,12 @@ class HybridRetriever:
         t3 = time.perf_counter()
         timings.update(embed_query=(t1 - t0) * 1e3, dense=(t2 - t1) * 1e3, bm25=(t3 - t2) * 1e3)
 
+        # A chunk holding one sentence that states most of the question ranks by that sentence, not the whole
+        # chunk: a short field line ("Executive branch, chief of state: ...") among many others, or one clause of
+        # a long paragraph, is otherwise outranked by chunks that repeat one of the question's words.
+        by_sentence = self._by_best_sentence(query, dict.fromkeys(i for r in (dense, lexical, *focused) for i, _ in r))
         fused: dict[int, float] = {}
-        for ranking in (dense, lexical, *focused):
+        for ranking in (dense, lexical, *focused, by_sentence):
             for rank, (i, _) in enumerate(ranking):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         order = sorted(fused, key=lambda i: -fused[i])
@@ -98,6 +102,25 @@ class HybridRetriever:
         coverage = max((len(q_terms & set(terms(self.index.chunks[i].embed_text()))) / len(q_terms)
                         for i, _ in lexical[:3]), default=0.0) if q_terms else 0.0
         return Retrieval(passages=passages, best_similarity=best, lexical_coverage=coverage, timings_ms=timings)
+
+    def _by_best_sentence(self, query: str, candidates: dict[int, None]) -> list[tuple[int, float]]:
+        """The candidates ranked by their best sentence's share of the question's term weight (idf), the chunk's
+        heading context counted with each sentence; those sharing nothing are left out."""
+        idf = self.index.bm25.idf
+        weights = {t: idf.get(t, 0.0) for t in set(terms(query))}
+        total = sum(weights.values())
+        if not total:
+            return []
+        scored = []
+        for i in candidates:
+            chunk = self.index.chunks[i]
+            text = self.index.doc_text(chunk.doc_id) or chunk.text
+            around = set(terms(chunk.context)) & weights.keys()
+            best = max((sum(weights[t] for t in (set(terms(text[s:e])) & weights.keys()) | around)
+                        for s, e in sentence_spans(text, chunk.start, chunk.end)), default=0.0)
+            if best:
+                scored.append((i, best / total))
+        return sorted(scored, key=lambda hit: -hit[1])
 
     def _diverse(self, order: list[int], top_k: int) -> list[int]:
         """Drop chunks that overlap or nearly repeat an already selected one."""

@@ -68,3 +68,12 @@ def test_a_number_answers_only_about_the_attribute_asked():
     assert asked.unmet(saudi, "Land boundaries, border countries: Saudi Arabia 87 km.") == [
         "what is asked of it (coastline, long)"]
     assert asked.unmet(saudi, "Coastline: 2,640 km.", "The World Factbook: Saudi Arabia") == []
+
+
+@pytest.mark.parametrize("question", ["On what exact date did the ferry service start?",
+                                      "Which day did the ferry service start?"])
+def test_a_question_for_a_date_wants_the_day_not_only_the_year(question):
+    assert asked.answer_kind(question) is asked.Kind.DATE
+    assert asked.unmet(question, "The ferry service started in 2021.") == ["a date"]
+    assert asked.unmet(question, "The ferry service started on 15 August 2021.") == []
+    assert asked.unmet("In what year did the ferry service start?", "The ferry service started in 2021.") == []
