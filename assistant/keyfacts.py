@@ -195,12 +195,14 @@ LIST_ITEM_WORDS = 6  # "three in India", "Pakistan 2,670 km": a short clause, on
 
 
 def list_items(quote: str) -> list[tuple[str, set[float]]]:
-    """The quote's list items: clauses of a few words stating one number (not a year) beside a name."""
+    """The quote's list items: clauses of a few words stating one number (not a year) beside a name or a year
+    ("three in India", "five in 2022")."""
     items = []
     for clause in _CLAUSE.split(fold(quote)):
         clause = clause.strip(" .")
         values = counts(clause)
-        if len(values) == 1 and len(clause.split()) <= LIST_ITEM_WORDS and re.search(r"[A-Z]", clause):
+        if len(values) == 1 and len(clause.split()) <= LIST_ITEM_WORDS and (re.search(r"[A-Z]", clause)
+                                                                          or years(clause)):
             items.append((clause, values))
     return items
 
@@ -217,11 +219,29 @@ def mispaired(sentence: str, quotes: list[str], where: list[str] | tuple[str, ..
     items = [item for quote in quotes for item in list_items(quote)]
     listed = {name: set().union(*(values for clause, values in items if mentions(name, clause)))
               for name in names(sentence) if not any(mentions(name, w) for w in where)}
+    listed |= {str(year): set().union(*(values for clause, values in items if year in years(clause)))
+               for year in years(sentence)}
     listed = {name: values for name, values in listed.items() if values}
-    if len(listed) != 1:
+    if len(listed) > 1:
+        return _between_listed(sentence, stated, listed, where)
+    if not listed:
         return []
     (name, values), = listed.items()
     return [] if stated & values else [f"number {v:g} for {name}" for v in sorted(stated)]
+
+
+def _between_listed(sentence: str, stated: set[float], listed: dict[str, set[float]], where) -> list[str]:
+    """Several listed names and the value listed for only some of them, with nothing of the cited document's title:
+    the value is given to a pair the list never relates ("the border between Alpha and Beta is 921 km" cited to
+    Delta's "Alpha 91 km; Beta 921 km"). A comparison states each one's value; one naming the title's subject
+    ("Delta's border with Beta is 921 km, and it also borders Alpha") says whose value it is."""
+    given = stated & set().union(*listed.values())
+    if not given or all(values & stated for values in listed.values()):
+        return []
+    subject = {w for title in where for w in re.findall(r"[A-Z][\w'-]{3,}", fold(title))}
+    if any(re.search(rf"\b{re.escape(w)}", fold(sentence)) for w in subject):
+        return []
+    return [f"number {v:g} for {' and '.join(sorted(listed))}" for v in sorted(given)]
 
 
 def _month_names() -> set[str]:

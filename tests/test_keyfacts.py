@@ -100,3 +100,22 @@ def test_a_name_in_the_cited_documents_title_is_what_its_list_is_about():
     assert unsupported(claim, [other, own], ["The Atlas: Delta", "The Atlas: Alpha"]) == []
     assert unsupported(claim, [other, own], ["The Atlas: Delta"]) == []  # Gamma and Alpha both listed: compared
     assert unsupported("The border of Alpha is 91 km [1].", [other, own], ["The Atlas: Delta"]) == ["number 91 for Alpha"]
+
+
+def test_a_value_listed_for_one_name_is_not_given_to_a_pair_the_list_never_relates():
+    border = "Land boundaries: Alpha 91 km; Beta 921 km; Gamma 2,670 km."
+    where = ["The Atlas: Delta", "Geography"]
+    assert unsupported("The border between Alpha and Beta is 921 km [1].", [border], where) == [
+        "number 921 for Alpha and Beta"]
+    assert unsupported("Delta borders Alpha and Beta; the Beta border is 921 km [1].", [border], where) == []
+    assert unsupported("Beta's border (921 km) is longer than Alpha's (91 km) [1].", [border], where) == []
+    assert unsupported("Nine attacks were stopped in Herat and Kunar [1].", [LISTED]) == ["number 9 for Herat and Kunar"]
+    assert unsupported("One attack each was stopped in Nangarhar and, earlier, one more elsewhere [1].", [LISTED]) == []
+
+
+def test_a_count_listed_for_another_year_is_not_support():
+    by_year = "Twelve of the attacks came after the ceasefire: five in 2022 and seven in 2023."
+    assert list_items(by_year) == [("five in 2022", {5.0}), ("seven in 2023", {7.0})]
+    assert unsupported("Five attacks came in 2023 [1].", [by_year]) == ["number 5 for 2023"]
+    assert unsupported("Seven attacks came in 2023 [1].", [by_year]) == []
+    assert unsupported("Twelve attacks came after the ceasefire, five in 2022 and seven in 2023 [1].", [by_year]) == []
