@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .focus import DocumentNames
@@ -103,9 +104,10 @@ class HybridRetriever:
                         for i, _ in lexical[:3]), default=0.0) if q_terms else 0.0
         return Retrieval(passages=passages, best_similarity=best, lexical_coverage=coverage, timings_ms=timings)
 
-    def _by_best_sentence(self, query: str, candidates: dict[int, None]) -> list[tuple[int, float]]:
-        """The candidates ranked by their best sentence's share of the question's term weight (idf), the chunk's
-        heading context counted with each sentence; those sharing nothing are left out."""
+    def _by_best_sentence(self, query: str, candidates: Iterable[int]) -> list[tuple[int, float]]:
+        """The candidates (in their rankings' order, which breaks ties) ranked by their best sentence's share of the
+        question's term weight (idf), the chunk's heading context counted with each sentence; those sharing nothing
+        are left out. A chunk whose document text is missing is read from its own text."""
         idf = self.index.bm25.idf
         weights = {t: idf.get(t, 0.0) for t in set(terms(query))}
         total = sum(weights.values())
@@ -114,10 +116,11 @@ class HybridRetriever:
         scored = []
         for i in candidates:
             chunk = self.index.chunks[i]
-            text = self.index.doc_text(chunk.doc_id) or chunk.text
+            doc_text = self.index.doc_text(chunk.doc_id)
+            text, start, end = (doc_text, chunk.start, chunk.end) if doc_text else (chunk.text, 0, len(chunk.text))
             around = set(terms(chunk.context)) & weights.keys()
             best = max((sum(weights[t] for t in (set(terms(text[s:e])) & weights.keys()) | around)
-                        for s, e in sentence_spans(text, chunk.start, chunk.end)), default=0.0)
+                        for s, e in sentence_spans(text, start, end)), default=0.0)
             if best:
                 scored.append((i, best / total))
         return sorted(scored, key=lambda hit: -hit[1])
