@@ -47,6 +47,9 @@ _AUXILIARY = frozenset("did do does were was are is have has had will would can 
 BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Therefore|Hence|As a result)\b")
 _RANGE_WORD = re.compile(r"(?:since|after|before|from|until|till|between|and|to|through)\s*$|[-–]\s*$", re.I)
 _DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
+# A name before a common noun for a place ("a Gulf state", "an Indian Ocean country") describes a place unnamed.
+_PLACE_NOUN = re.compile(r"\s+(?:state|country|countr|nation|neighbou?r|monarch|kingdom|republic|emirate|island|"
+                         r"region|power|ally|allie)[a-z]*\b")
 
 
 def answer_kind(question: str) -> Kind | None:
@@ -76,9 +79,29 @@ _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "And in Iran? (plots foiled)": te
 
 
 def asked_names(question: str) -> list[str]:
-    """The names a question asks about ("Tajikistan", "Islamic Movement"), descriptions ("Central Asian") and the
-    context added from earlier turns left out."""
-    return sorted(name for name in keyfacts.names(_CONTEXT.sub("", question)) if not _DESCRIBES.search(name))
+    """The names a question asks about ("Tajikistan", "Islamic Movement"), descriptions ("Central Asian", "a Gulf
+    state") and the context added from earlier turns left out."""
+    question = _CONTEXT.sub("", question)
+    described = set(descriptions(question))
+    return sorted(name for name in keyfacts.names(question) if name not in described)
+
+
+# Words that place a question in the present ("today", "currently") and say nothing of what it asks about.
+_NOW = re.compile(r",?\s*\b(?:today|nowadays|currently|at present|right now|these days)\b", re.I)
+
+
+def content(question: str) -> str:
+    """The question without the words that only place it in the present: "What's Tunisia's population today?"
+    asks what "What's Tunisia's population?" asks."""
+    return _NOW.sub("", question).strip() or question
+
+
+def descriptions(text: str) -> list[str]:
+    """The names that describe a place rather than name it: "Central Asian", "North African", the "Gulf" of "a Gulf
+    state", the "Indian Ocean" of "an Indian Ocean country"."""
+    folded = keyfacts.fold(text)
+    return sorted(name for name in keyfacts.names(text) if _DESCRIBES.search(name)
+                  or re.search(rf"\b{re.escape(name)}(?:['’]s)?{_PLACE_NOUN.pattern}", folded))
 
 
 def pinned_years(question: str) -> set[int]:
@@ -127,6 +150,16 @@ def _terms(text: str) -> set[str]:
     return {_term(w) for w in words(text)}
 
 
+_SUFFIX = re.compile(r"^(?:[aeiouy]|ment|ness|ship|hood|less|ful|wise|ward|like)")  # "found-ation": no compound
+
+
+def shares(asked_terms: set[str], stated: set[str]) -> bool:
+    """A stated term is an asked one or a compound it begins ("coastline" for "coast", not "foundation" for
+    "found")."""
+    return any(t in asked_terms or any(len(a) >= 5 and t.startswith(a) and len(t) - len(a) >= 3
+                                       and not _SUFFIX.match(t[len(a):]) for a in asked_terms) for t in stated)
+
+
 def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     """What the question asks for that the sentence does not state (empty: it may answer). context: its document's
     title and section, which name what every sentence there is about."""
@@ -138,12 +171,12 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     stated_years = keyfacts.years(sentence)
     missing += [f"year {year}" for year in sorted(pinned_years(question)) if year not in stated_years]
     counted = counted_terms(question)
-    if counted and not counted & _terms(sentence):
+    if counted and not shares(counted, _terms(sentence)):
         missing.append(f"what is counted ({', '.join(sorted(counted))})")
     kind = answer_kind(question)
     if kind is not None and not counted:  # "Who founded it?": a name from a sentence about its founding
         about = attribute_terms(question)
-        if about and not about & _terms(named):
+        if about and not shares(about, _terms(named)):
             missing.append(f"what is asked of it ({', '.join(sorted(about))})")
     if not states_kind(kind, sentence, question):
         missing.append(f"{kind.value if kind else 'answer'}")

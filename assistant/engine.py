@@ -21,6 +21,7 @@ from . import conversation, validation
 from .answer import Answer, Event
 from .backend_selector import BackendSelector
 from .backends import Backend, ExtractiveBackend, PreparesPrefix, StreamsChat
+from .backends.extractive import SentenceFilteredBackend
 from .citations import Citation
 from .corpus import DocMeta
 from .embedder import get_embedder
@@ -259,28 +260,21 @@ class Engine:
         """The sub-questions of a comparison or a bridge question answered one by one, then combined; None when
         they give nothing to combine (the question is then answered whole)."""
         answers = []
-        about_each = plan.entities if plan.mode is decompose.Mode.COMPARISON else [""] * len(plan.parts)
-        for about, part in zip(about_each, plan.parts):
-            yield Event("status", f"Searching for: {part}")
-            outcome = Outcome()
-            if plan.mode is decompose.Mode.BRIDGE and isinstance(backend, StreamsChat):
-                # A bridge's lead only has to name the places the question goes on to ask about: the sources'
-                # sentence that states it, found in milliseconds, before the model is asked to write one.
-                outcome = yield from drafts.passed_on(self._answer_one(part, request, generate.FALLBACK, reply))
-            if outcome.text is None:
-                outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
-            answers.append(combine.SubAnswer(part, about, outcome.text, outcome.citations))
         if plan.mode is decompose.Mode.BRIDGE:
-            lead = answers[0]
-            if not lead.text:
+            lead, places = yield from self._bridge_lead(plan, question, request, backend, reply, drafts)
+            if lead is None:
                 reply.passages = []
                 return None
-            names = request.opened.retriever.names
-            for place, part in decompose.bridged(plan, [(c.quote, c.doc_id) for c in lead.citations], names,
-                                                 question):
+            answers.append(lead)
+            for place, part in places:
                 yield Event("status", f"Searching for: {part}")
                 outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
                 answers.append(combine.SubAnswer(part, place, outcome.text, outcome.citations))
+        else:
+            for about, part in zip(plan.entities, plan.parts):
+                yield Event("status", f"Searching for: {part}")
+                outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
+                answers.append(combine.SubAnswer(part, about, outcome.text, outcome.citations))
         index = request.opened.index
 
         def naming(about: str, citations: list[Citation]) -> Citation | None:
@@ -296,6 +290,66 @@ class Engine:
         if combined is None:
             reply.passages = []
         return combined
+
+    def _bridge_lead(self, plan: decompose.Plan, question: str, request: Request, backend: Backend, reply: Reply,
+                     drafts: _Drafts) -> Generator[Event, None, tuple[combine.SubAnswer | None, list[tuple[str, str]]]]:
+        """A bridge's lead answered, and the (place, sub-question) pairs its answer resolves the reference to; the
+        lead None when it has no answer. The lead only has to name the places asked about next: the sources'
+        sentence that does so, found in milliseconds, answers before the model is asked to write one."""
+        part = plan.parts[0]
+        yield Event("status", f"Searching for: {part}")
+        index, names = request.opened.index, request.opened.retriever.names
+        single, excluded = decompose.single_reference(plan), names.named_in(question) if names else set()
+
+        def text_of(doc_id: str) -> str:
+            return index.doc_text(doc_id) or ""
+
+        def places(outcome: Outcome) -> list[tuple[str, str]]:
+            return decompose.bridged(plan, [(c.quote, c.doc_id) for c in outcome.citations], names, question,
+                                     text_of)
+
+        def names_places(sentence: str) -> bool:
+            return names is not None and bool(decompose.lead_places(sentence, part, names, excluded, text_of, single,
+                                                                    sharing=True))
+
+        shown_before = reply.passages
+        # A lead naming its places itself needs only a sentence stating it; any other, one that names them.
+        named = names is not None and bool(decompose.places_named_by_lead(plan, names))
+        sources = generate.FALLBACK if named else SentenceFilteredBackend(names_places)
+        held = _Held(self._answer_one(part, request, sources, reply))
+        outcome = yield from held.statuses()
+        resolved = places(outcome) if outcome.text is not None else []
+        if resolved:
+            yield from drafts.passed_on(held.tokens())
+            return combine.SubAnswer(part, "", outcome.text, outcome.citations), resolved
+        reply.passages = shown_before  # its passages were not used
+        outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
+        if outcome.text is None:
+            return None, []
+        return combine.SubAnswer(part, "", outcome.text, outcome.citations), places(outcome)
+
+
+class _Held:
+    """An answer's events with its tokens held back until it is kept: statuses() passes the status events on and
+    returns the outcome; tokens() then yields the held tokens (and returns nothing of use)."""
+
+    def __init__(self, events: Generator[Event, None, Outcome]) -> None:
+        self.events, self.held = events, list[Event]()
+
+    def statuses(self) -> Generator[Event, None, Outcome]:
+        while True:
+            try:
+                event = next(self.events)
+            except StopIteration as stop:
+                return stop.value
+            if event.kind == "token":
+                self.held.append(event)
+            else:
+                yield event
+
+    def tokens(self) -> Generator[Event, None, Outcome]:
+        yield from self.held
+        return Outcome()
 
 
 class _Drafts:

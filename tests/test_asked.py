@@ -77,3 +77,26 @@ def test_a_question_for_a_date_wants_the_day_not_only_the_year(question):
     assert asked.unmet(question, "The ferry service started in 2021.") == ["a date"]
     assert asked.unmet(question, "The ferry service started on 15 August 2021.") == []
     assert asked.unmet("In what year did the ferry service start?", "The ferry service started in 2021.") == []
+
+
+@pytest.mark.parametrize("question, described, named", [
+    ("One ISKP plot was foiled in a Gulf state.", ["Gulf"], ["ISKP"]),
+    ("ISKP claimed an attack in a small Indian Ocean country.", ["Indian Ocean"], ["ISKP"]),
+    ("ISKP fired rockets at two Central Asian neighbours.", ["Central Asian"], ["ISKP"]),
+    ("What does the Islamic State claim?", [], ["Islamic State"]),  # a name, though "State" is a place noun
+    ("Which Gulf states border Qatar?", ["Gulf"], ["Qatar"]),
+])
+def test_a_name_that_describes_an_unnamed_place_is_not_asked_for(question, described, named):
+    assert asked.descriptions(question) == described
+    assert asked.asked_names(question) == named
+
+
+def test_a_compound_answers_for_the_word_it_begins_but_a_derived_word_does_not():
+    assert asked.unmet("How long is the coast of the Maldives?", "Coastline: 644 km.", "The World Factbook: Maldives") == []
+    assert asked.unmet("Who founded the media office?", "The media foundation published videos in Pashto.") != []
+    assert asked.shares({"coast"}, {"coastline"}) and not asked.shares({"found"}, {"foundation"})
+
+
+def test_words_placing_a_question_in_the_present_are_not_what_it_asks():
+    assert asked.content("What's Tunisia's population today?") == "What's Tunisia's population?"
+    assert asked.content("Who currently leads Iran?") == "Who leads Iran?"

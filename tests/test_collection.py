@@ -146,3 +146,13 @@ def test_a_bridge_lead_is_found_in_the_sources_and_the_model_writes_only_the_fol
     answer = events[-1].answer
     assert events[-1].kind == "final" and "Berlin" in answer.text, answer.text
     assert {c.doc_id for c in answer.citations} == {"next-afghan-jihad", "factbook-gm"}
+
+
+def test_a_bridge_lead_resolves_to_the_places_of_the_clause_it_describes(engine):
+    """The lead's sentence is the one whose clause shares its words and names places ("rocket strikes against
+    Tajikistan and Uzbekistan"), not the best-scored sentence naming none; each place's capital follows."""
+    answer = engine.ask("According to the report, ISKP launched rockets at two neighbouring Central Asian states. "
+                        "Name the capitals of those states.")
+    assert "Dushanbe" in answer.text and "Tashkent" in answer.text, answer.text
+    assert "Islamabad" not in answer.text and "Male" not in answer.text, answer.text
+    assert {c.doc_id for c in answer.citations} == {"next-afghan-jihad", "factbook-ti", "factbook-uz"}

@@ -46,8 +46,31 @@ def test_a_bridge_asks_the_follow_question_of_the_places_the_lead_answer_names()
     assert plan.mode is Mode.BRIDGE and plan.parts == ["The report says ISKP fired rockets at two neighbours."]
     quote = "rocket strikes against Tajikistan and Uzbekistan, and claims of attacks in the Maldives"
     asked = decompose.bridged(plan, [(quote, "report")], NAMES, plan.parts[0])
-    assert asked == [("Tajikistan", "What are Tajikistan’s capitals?"), ("Uzbekistan", "What are Uzbekistan’s capitals?"),
-                     ("Maldives", "What are Maldives’ capitals?")]
+    # The clause that shares the lead's words ("rocket") names the places; the Maldives clause does not.
+    assert asked == [("Tajikistan", "What are Tajikistan’s capitals?"), ("Uzbekistan", "What are Uzbekistan’s capitals?")]
+    unrelated = "attacks into Pakistan, and claims of attacks in the Maldives"
+    assert decompose.bridged(plan, [(unrelated, "report")], NAMES, plan.parts[0]) == [
+        ("Pakistan", "What are Pakistan’s capitals?"), ("Maldives", "What are Maldives’ capitals?")]
+    assert decompose.lead_places(unrelated, plan.parts[0], NAMES, set(), None, False, sharing=True) == []
+
+
+PROFILES = {"fb-qatar": "Location: Middle East, peninsula bordering the Persian Gulf and Saudi Arabia.",
+            "fb-pakistan": "Location: Southern Asia, bordering the Arabian Sea.\nWatersheds: Indian Ocean drainage.",
+            "fb-maldives": "Location: Southern Asia, atolls in the Indian Ocean.\nClimate: Indian Ocean monsoon.",
+            "fb-iran": "Location: Middle East, bordering the Persian Gulf.\nWatersheds: Indian Ocean drainage."}
+
+
+@pytest.mark.parametrize("question, quote, place", [
+    ("One ISKP plot was foiled in a Gulf state. What type of government does that state have?",
+     "sixteen plots: four in Iran, one in the Maldives, one in Pakistan, one in Qatar", "Qatar"),
+    # Iran's profile names the Indian Ocean once, the Maldives' twice: "that country" is the one said so most.
+    ("ISKP claimed an attack in a small Indian Ocean country. How large is that country?",
+     "rocket strikes against Tajikistan, and claims of attacks in the Maldives and Iran", "Maldives"),
+])
+def test_a_described_place_is_one_its_own_document_describes_so(question, quote, place):
+    plan = decompose.run(question)
+    asked = decompose.bridged(plan, [(quote, "report")], NAMES, question, lambda doc_id: PROFILES.get(doc_id, ""))
+    assert [found for found, _ in asked] == [place], asked
 
 
 def test_that_country_is_the_one_place_of_a_quote_that_names_only_one():
@@ -68,3 +91,13 @@ def test_a_second_question_joined_by_and_refers_back_to_the_first():
     assert plan.mode is Mode.BRIDGE and plan.parts == ["Which country hosted the plot?"]
     assert decompose.bridged(plan, [("one plot in Qatar", "report")], NAMES, "") == [("Qatar", "What is Qatar’s capital?")]
     assert decompose.bridged(plan, [("no country named here", "report")], NAMES, "") == []
+
+
+@pytest.mark.parametrize("question, place", [
+    ("Which country had the most foiled plots, and what is its population?", "Iran"),
+    ("Where were the fewest plots foiled, and what is its capital?", "Tajikistan"),
+])
+def test_a_superlative_lead_resolves_to_the_place_with_the_extreme_count(question, place):
+    plan = decompose.run(question)
+    quote = "sixteen plots: three in Turkey, four in Iran, two in Pakistan, one in Tajikistan"
+    assert [found for found, _ in decompose.bridged(plan, [(quote, "report")], NAMES, question)] == [place]

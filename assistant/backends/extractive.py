@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .. import asked, keyfacts
 from ..focus import DocumentNames
@@ -43,6 +44,17 @@ class ExtractiveBackend:
         return answerer.draft(question, passages, doc_texts, metas)
 
 
+class SentenceFilteredBackend(ExtractiveBackend):
+    """The extractive backend answering only from the sentences keep(sentence) keeps."""
+
+    def __init__(self, keep: Callable[[str], bool]):
+        self.keep = keep
+
+    def draft(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
+              answerer: ExtractiveAnswerer) -> str | None:
+        return answerer.draft(question, passages, doc_texts, metas, keep=self.keep)
+
+
 class ExtractiveAnswerer:
     """Scores the sentences of passages against a question with one index's term weights and document names: the
     extractive backend's drafts, and the evidence lines an LLM's prompt carries."""
@@ -58,9 +70,10 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
 
     def score_sentences(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas=None,
-                        typed: bool = True):
+                        typed: bool = True, keep: Callable[[str], bool] | None = None):
         """(score, passage, start, end, sentence, covered question terms) best first; typed: only sentences holding
-        what the question asks for (asked.unmet: its kind of fact, the names and years it asks about)."""
+        what the question asks for (asked.unmet: its kind of fact, the names and years it asks about); keep: only
+        the sentences it keeps."""
         candidates = []
         for passage in passages:
             text = doc_texts.get(passage.doc_id, "")
@@ -78,11 +91,12 @@ class ExtractiveAnswerer:
                 described = _describe(sentence, meta)  # a byline or dateline says what it is
                 context = "\n".join([meta.title if meta else passage.title, passage.section, described,
                                      before if _BACK_REFERENCE.match(sentence) else ""])
-                if typed and asked.unmet(question, sentence, context):
+                if typed and asked.unmet(question, sentence, context) or keep and not keep(sentence):
                     continue
                 candidates.append((passage, s, e, sentence, described))
         if not candidates:
             return []
+        question = asked.content(question)
         vectors = self._embed([question] + [c[4] for c in candidates])
         cosine = vectors[1:] @ vectors[0]
         q_terms = set(terms(question))
@@ -120,8 +134,9 @@ class ExtractiveAnswerer:
                     texts.setdefault(_describe(text[s:e], meta))
         return list(texts)
 
-    def draft(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas=None) -> str | None:
-        scored = self.score_sentences(question, passages, doc_texts, metas)
+    def draft(self, question: str, passages: list[Passage], doc_texts: dict[str, str], metas=None,
+              keep: Callable[[str], bool] | None = None) -> str | None:
+        scored = self.score_sentences(question, passages, doc_texts, metas, keep=keep)
         if not scored or scored[0][0] < self.min_score:
             return None
         chosen = [scored[0]]
@@ -189,9 +204,14 @@ def _asked_field(sentence: str, question_terms: set[str]) -> bool:
     if not label:
         return False
     field, *qualifiers = [set(terms(part)) for part in label.group(1).split(",")]
-    if qualifiers and qualifiers[-1] and qualifiers[-1] <= question_terms and not qualifiers[-1] <= _MAIN_ENTRY:
+    if qualifiers and qualifiers[-1] and _asks(qualifiers[-1], question_terms) and not qualifiers[-1] <= _MAIN_ENTRY:
         return True
-    return bool(field) and field <= question_terms and all(q <= _MAIN_ENTRY for q in qualifiers)
+    return bool(field) and _asks(field, question_terms) and all(q <= _MAIN_ENTRY for q in qualifiers)
+
+
+def _asks(label_terms: set[str], question_terms: set[str]) -> bool:
+    """Every label term is a question term or a compound it begins ("Coastline" for "coast")."""
+    return all(asked.shares(question_terms, {t}) for t in label_terms)
 
 
 def _describe(sentence: str, meta) -> str:

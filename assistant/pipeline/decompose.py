@@ -8,11 +8,13 @@ Any other question is left whole (an empty plan)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .. import keyfacts
+from .. import asked, keyfacts
 from ..focus import DocumentNames
+from ..textutil import terms
 
 
 class Mode(StrEnum):
@@ -156,23 +158,27 @@ def _split(question: str) -> tuple[str, str]:
     return "", ""
 
 
-def bridged(plan: Plan, lead_quotes: list[tuple[str, str]], names: DocumentNames | None,
-            question: str) -> list[tuple[str, str]]:
+def bridged(plan: Plan, lead_quotes: list[tuple[str, str]], names: DocumentNames | None, question: str,
+            doc_text: Callable[[str], str] | None = None) -> list[tuple[str, str]]:
     """(place, sub-question): the follow question asked of each place that has a document of its own, one the lead
     itself names, else one the lead answer's quotes name that the question does not; one question when it asks
-    "between them". lead_quotes: (quote, doc_id) of the lead answer's citations."""
+    "between them". lead_quotes: (quote, doc_id) of the lead answer's citations. Of a quote naming many places, the
+    clauses closest to the lead's words count ("rocket strikes against Tajikistan and Uzbekistan" for "fired
+    rockets"); a place the lead describes ("a Gulf state") must be one its own document (doc_text) describes so."""
     if names is None:
         return []
     cited = {doc_id for _, doc_id in lead_quotes}
     start, end = plan.reference
     said = plan.follow[start:end].lower()
-    places = _places(plan.parts[0], names, cited)
+    lead = plan.parts[0]
+    places = _places(lead, names, cited)
     if not places:
         excluded = cited | names.named_in(question)
-        by_quote = [_places(quote, names, excluded) for quote, _ in lead_quotes]
-        if _SINGULAR.match(said):  # "that country": the one place of the quote that names only one
-            single = {found[0] for found in by_quote if len(found) == 1}
-            places = list(single) if len(single) == 1 else []
+        single = single_reference(plan)
+        by_quote = [lead_places(quote, lead, names, excluded, doc_text, single) for quote, _ in lead_quotes]
+        if single:  # "that country": the one place of the quote that names only one
+            single_places = {found[0] for found in by_quote if len(found) == 1}
+            places = list(single_places) if len(single_places) == 1 else []
         else:
             places = list(dict.fromkeys(place for found in by_quote for place in found))
     if not places or len(places) > _MAX_BRIDGED:
@@ -182,6 +188,65 @@ def bridged(plan: Plan, lead_quotes: list[tuple[str, str]], names: DocumentNames
         return [(" and ".join(places), plan.follow[:start] + " and ".join(places) + plan.follow[end:])]
     return [(place, plan.follow[:start] + (_possessive(place) if possessive else place) + plan.follow[end:])
             for place in places]
+
+
+def lead_places(quote: str, lead: str, names: DocumentNames, excluded: set[str],
+                doc_text: Callable[[str], str] | None, single: bool, sharing: bool = False) -> list[str]:
+    """The places a lead's answer (quote) names for the follow question: those of its clauses that share the most
+    words with the lead (all of them when none shares, or none when sharing is asked), kept to those the lead's
+    description fits (_described)."""
+    return _described(_closest_places(quote, lead, names, excluded, sharing), lead, names, doc_text, single)
+
+
+def places_named_by_lead(plan: Plan, names: DocumentNames) -> list[str]:
+    """The places with documents of their own that the bridge's lead names itself (they are the reference)."""
+    return _places(plan.parts[0], names, set())
+
+
+def single_reference(plan: Plan) -> bool:
+    """The bridge's follow refers to one place ("that country", "its")."""
+    start, end = plan.reference
+    return bool(_SINGULAR.match(plan.follow[start:end].lower()))
+
+
+# "Which country saw the most plots?": of a quote counting per place ("four in Iran, one in Qatar"), the place
+# with the largest count (the smallest for "fewest").
+_SUPERLATIVE = re.compile(r"\b(?:the\s+)?(?:(most|largest number|highest number|greatest number)|"
+                          r"(fewest|least|smallest number|lowest number))\b", re.I)
+
+
+def _closest_places(quote: str, lead: str, names: DocumentNames, excluded: set[str], sharing: bool) -> list[str]:
+    lead_terms = set(terms(lead))
+    clauses = [(len(lead_terms & set(terms(clause))), _places(clause, names, excluded), clause)
+               for clause in re.split(r"[,;:()—–]", quote)]
+    counted = [(max(values), found) for _, found, clause in clauses if found
+               for values in [keyfacts.numbers(clause)] if len(values) == 1]
+    superlative = _SUPERLATIVE.search(lead)
+    if superlative and len(counted) >= 2:
+        most = max if superlative.group(1) else min
+        extreme = most(value for value, _ in counted)
+        return list(dict.fromkeys(place for value, found in counted if value == extreme for place in found))
+    naming = [(shared, found) for shared, found, _ in clauses if found]
+    best = max((shared for shared, _ in naming), default=0)
+    if not best:
+        return [] if sharing else _places(quote, names, excluded)
+    return list(dict.fromkeys(place for shared, found in naming if shared == best for place in found))
+
+
+def _described(places: list[str], lead: str, names: DocumentNames, doc_text: Callable[[str], str] | None,
+               single: bool) -> list[str]:
+    """The places whose own documents say what the lead describes them by ("Gulf", "Central Asian"), for a single
+    reference the one whose document says it most often; all of them when the lead describes none or no text can
+    be read."""
+    described = asked.descriptions(lead)
+    if not described or doc_text is None:
+        return places
+    lines = {place: [line for doc_id in names.subjects(place) for line in doc_text(doc_id).splitlines()]
+             for place in places}
+    saying = {place: min(sum(keyfacts.mentions(d, line) for line in lines[place]) for d in described)
+              for place in places}
+    most = max(saying.values(), default=0)
+    return [place for place in places if saying[place] and (saying[place] == most or not single)]
 
 
 def _places(text: str, names: DocumentNames, excluded: set[str]) -> list[str]:
