@@ -274,6 +274,10 @@ class Engine:
             for about, part in zip(plan.entities, plan.parts):
                 yield Event("status", f"Searching for: {part}")
                 outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
+                loose = decompose.loosened(part)
+                if outcome.text is None and loose:
+                    yield Event("status", f"Searching for: {loose}")
+                    outcome = yield from drafts.passed_on(self._answer_one(loose, request, backend, reply))
                 answers.append(combine.SubAnswer(part, about, outcome.text, outcome.citations))
         index = request.opened.index
 

@@ -23,7 +23,7 @@ NAMES = DocumentNames({
     ("Whose population is older — Iran's or Turkey's?",
      ["How old is Iran’s population, by age?", "How old is Turkey’s population, by age?"], True),
     ("Which gained independence earlier, Qatar or Uzbekistan?",
-     ["When was Qatar gained independence?", "When was Uzbekistan gained independence?"], False),
+     ["On what date was Qatar gained independence?", "On what date was Uzbekistan gained independence?"], False),
 ])
 def test_a_comparison_asks_the_same_of_each_entity(question, parts, larger_wins):
     plan = decompose.run(question)

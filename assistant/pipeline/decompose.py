@@ -123,13 +123,21 @@ def _sub_question(comparative: Comparative, rest: list[str], entity: str, verb_f
     nouns = [comparative.noun if not (comparative.alone and rest) else ""]
     nouns += [_DATA_NOUNS[w.lower()] for w in rest if w.lower() in _DATA_NOUNS]
     noun = ", by " + nouns[-1] if nouns[-1] and nouns[-1] not in phrase.lower().split() else ""
-    if comparative.how == "when":
-        return f"When was {entity} {phrase}?"
+    if comparative.how == "when":  # a date, to tell apart two in one year; loosened when none is stated
+        return f"{_ON_WHAT_DATE} {entity} {phrase}?"
     if comparative.how == "many":
         return f"What is the number of {phrase or comparative.noun} in {entity}{noun}?"
     if verb_form:
         return f"How {comparative.how} do {phrase} in {entity}{noun}?"
     return f"How {comparative.how} is {_possessive(entity)} {phrase}{noun}?".replace("  ", " ")
+
+
+_ON_WHAT_DATE = "On what date was"
+
+
+def loosened(part: str) -> str | None:
+    """A comparison's sub-question asking for a date, asked for any time instead ("When was ..."); None for others."""
+    return "When was" + part[len(_ON_WHAT_DATE):] if part.startswith(_ON_WHAT_DATE) else None
 
 
 def _possessive(entity: str) -> str:
