@@ -1,6 +1,7 @@
 """Which documents a question names: by the words that set their titles apart, and by their kind ("the report")."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .textutil import STOPWORDS, _stem, words
@@ -24,6 +25,16 @@ class DocumentNames:
             | ({metas[doc_id].kind.lower()} if metas[doc_id].kind and kinds[metas[doc_id].kind] <= half else set())
             for doc_id, found in title_words.items()
         }
+
+        self.title_words = {doc_id: re.findall(r"[A-Z][\w’'-]+", meta.title) for doc_id, meta in metas.items()}
+
+    def place_of_people(self, demonym: str) -> str | None:
+        """The place, with a document of its own, that a people's name begins ("Tajik": "Tajikistan", "Iranian":
+        "Iran"); None when no one place or several fit."""
+        stem = re.sub(r"(?:ian|i|n)$", "", demonym) if len(demonym) > 5 else demonym
+        found = {word for doc_id, words_ in self.title_words.items() for word in words_
+                 if len(stem) >= 4 and word.startswith(stem) and self.subjects(word) == {doc_id}}
+        return found.pop() if len(found) == 1 else None
 
     def question_words(self, question: str) -> set[str]:
         return {_stem(w) for w in words(question)}

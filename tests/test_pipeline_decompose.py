@@ -101,3 +101,13 @@ def test_a_superlative_lead_resolves_to_the_place_with_the_extreme_count(questio
     plan = decompose.run(question)
     quote = "sixteen plots: three in Turkey, four in Iran, two in Pakistan, one in Tajikistan"
     assert [found for found, _ in decompose.bridged(plan, [(quote, "report")], NAMES, question)] == [place]
+
+
+def test_their_home_country_is_the_place_of_the_people_the_lead_answer_names():
+    plan = decompose.run("One nationality stands out among ISKP's operatives abroad. What is the capital of their "
+                         "home country?")
+    quote = "Notably, Tajik nationals have been involved in many attacks in Turkey and Iran."
+    assert decompose.bridged(plan, [(quote, "report")], NAMES, "") == [
+        ("Tajikistan", "What is the capital of Tajikistan?")]
+    assert NAMES.place_of_people("Iranian") == "Iran" and NAMES.place_of_people("Uzbek") == "Uzbekistan"
+    assert NAMES.place_of_people("Kazakh") is None  # no document of its own

@@ -180,6 +180,13 @@ def bridged(plan: Plan, lead_quotes: list[tuple[str, str]], names: DocumentNames
     said = plan.follow[start:end].lower()
     lead = plan.parts[0]
     places = _places(lead, names, cited)
+    if not places and said in ("their", "its") and _HOME.match(plan.follow[end:]):
+        said = "that"  # "their home country": the one place of the people the lead answer names
+        peoples = [_peoples(text, names) for text in [lead] + [quote for quote, _ in lead_quotes]]
+        found = {place for found_ in peoples for place in found_}
+        places = list(found) if len(found) == 1 else []
+        if places:
+            return [(places[0], plan.follow[:start] + places[0] + plan.follow[_home_end(plan.follow, end):])]
     if not places:
         excluded = cited | names.named_in(question)
         single = single_reference(plan)
@@ -204,6 +211,21 @@ def lead_places(quote: str, lead: str, names: DocumentNames, excluded: set[str],
     words with the lead (all of them when none shares, or none when sharing is asked), kept to those the lead's
     description fits (_described)."""
     return _described(_closest_places(quote, lead, names, excluded, sharing), lead, names, doc_text, single)
+
+
+_HOME = re.compile(r"\s+(?:home\s+country|homeland|native\s+country|country\s+of\s+origin|own\s+country)\b", re.I)
+_PEOPLE = re.compile(r"\b([A-Z][a-z]{3,})\s+(?:nationals|citizens|people|fighters|militants|migrants|refugees|"
+                     r"operatives|recruits|workers|members)\b")
+
+
+def _home_end(follow: str, end: int) -> int:
+    match = _HOME.match(follow[end:])
+    return end + match.end() if match else end
+
+
+def _peoples(text: str, names: DocumentNames) -> list[str]:
+    """The places of the peoples a text names ("Tajik nationals": Tajikistan)."""
+    return [place for match in _PEOPLE.finditer(text) for place in [names.place_of_people(match.group(1))] if place]
 
 
 def places_named_by_lead(plan: Plan, names: DocumentNames) -> list[str]:
