@@ -74,3 +74,16 @@ def test_the_extractive_backend_drafts_a_cited_quote_with_the_index_scorer(opene
 ])
 def test_a_field_line_is_asked_when_its_label_or_last_qualifier_is_the_question_s(question, line, asked):
     assert _asked_field(line, set(terms(question))) is asked
+
+
+@pytest.mark.parametrize("question, dated", [
+    ("When was the report published?", True),
+    ("On what date was the report released?", True),
+    ("On what date did the report say ISKP's attacks in Kabul began?", False),  # the report's own date is not that
+])
+def test_a_document_s_dateline_answers_only_when_it_was_published(opened, question, dated):
+    passages = retrieve.run(opened.retriever, question, 5, None).passages
+    doc_texts = {p.doc_id: opened.index.doc_text(p.doc_id) for p in passages}
+    metas = {p.doc_id: opened.index.doc_meta(p.doc_id) for p in passages}
+    draft = ExtractiveBackend().draft(question, passages, doc_texts, metas, opened.extractive) or ""
+    assert ("2 April 2024" in draft) is dated, draft

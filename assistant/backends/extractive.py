@@ -28,6 +28,8 @@ _TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.I
 _FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")
 _MAIN_ENTRY = frozenset({"total", "overall", "name"})
 FIELD_BONUS = 0.1
+_DATELINE = re.compile(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*")
+_ASKS_PUBLISHED = re.compile(r"\b(?:publish|release|issue|written|wrote|write|dated|come out|came out)", re.I)
 # The lowest score a sentence answers with. On eval/golden-dev.jsonl (report + profiles) the best-scored
 # unanswerable question scores 0.38 and the lowest correct answer 0.44, but follow-up turns of the regression set
 # (report alone, earlier turns' terms added) answer correctly from 0.36: no higher value keeps both.
@@ -86,6 +88,8 @@ class ExtractiveAnswerer:
                     continue
                 if meta is not None and sentence.strip(" ?#") in meta.title:
                     continue  # a title line restates the question; it answers nothing
+                if _DATELINE.fullmatch(sentence) and not _ASKS_PUBLISHED.search(question):
+                    continue  # a document's own date answers only when it was published
                 # What a sentence is about: its document's title and section, and for "This situation ..." the
                 # sentence it refers back to.
                 described = _describe(sentence, meta)  # a byline or dateline says what it is
@@ -222,7 +226,7 @@ def _describe(sentence: str, meta) -> str:
     authors = getattr(meta, "authors", None) or []
     if authors and sum(a in sentence for a in authors) >= max(1, len(authors) // 2):
         extra.append("The authors who wrote this report are")
-    if re.fullmatch(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*", sentence):
+    if _DATELINE.fullmatch(sentence):
         extra.append("The report was published on the date")
     return " ".join(extra + [sentence]) if extra else sentence
 
