@@ -42,6 +42,7 @@ _UNITS = {"kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers"
           "metre": "m", "meter": "m", "metres": "m", "meters": "m", "mile": "mi", "miles": "mi", "mi": "mi",
           "percent": "%", "percentage": "%", "per": "%", "%": "%", "sq": "sq", "square": "sq", "year": "year",
           "years": "year", "kilogram": "kg", "kilograms": "kg", "kg": "kg", "tonne": "t", "tonnes": "t"}
+_HOLDING = frozenset("hold holds held holding position post office occupy occupies occupied serve serves".split())
 _AUXILIARY = frozenset("did do does were was are is have has had will would can could there been be".split())
 # A sentence that opens by pointing back ("This situation ...") is about what the sentence before it says.
 BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Therefore|Hence|As a result)\b")
@@ -132,11 +133,12 @@ def counted_terms(question: str) -> set[str]:
 
 def attribute_terms(question: str) -> set[str]:
     """What a number or date is asked of ("How long is Saudi Arabia's coastline?": long, coastline): the question's
-    content words other than its names; a bare number from another field ("Saudi Arabia 87 km") does not answer."""
+    content words other than its names and words for holding a post ("Who holds the position of Supreme Leader?"
+    asks of the Supreme Leader); a bare number from another field ("Saudi Arabia 87 km") does not answer."""
     question = _CONTEXT.sub("", question)
     name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
     return {_term(w) for w in words(question) if w not in STOPWORDS and w not in _AUXILIARY and not w.isdigit()
-            and _term(w) not in name_terms}
+            and w not in _HOLDING and _term(w) not in name_terms}
 
 
 _DERIVED = re.compile(r"(?<=\w{5})(?:ence|ent|ance|ant)$")  # "independent" asks what "Independence" states
@@ -148,6 +150,14 @@ def _term(word: str) -> str:
 
 def _terms(text: str) -> set[str]:
     return {_term(w) for w in words(text)}
+
+
+def initialisms(question: str) -> set[str]:
+    """The initials of each run of three to five of the question's words ("internally displaced people": "idp"),
+    as terms: a label's acronym ("IDPs") then names what the question spells out."""
+    found = [w for w in words(question) if w not in STOPWORDS and not w[0].isdigit()]
+    return {_term("".join(w[0] for w in found[i:i + n]) + "s") for n in range(3, 6)
+            for i in range(len(found) - n + 1)}
 
 
 _SUFFIX = re.compile(r"^(?:[aeiouy]|ment|ness|ship|hood|less|ful|wise|ward|like)")  # "found-ation": no compound

@@ -100,3 +100,14 @@ def test_a_compound_answers_for_the_word_it_begins_but_a_derived_word_does_not()
 def test_words_placing_a_question_in_the_present_are_not_what_it_asks():
     assert asked.content("What's Tunisia's population today?") == "What's Tunisia's population?"
     assert asked.content("Who currently leads Iran?") == "Who leads Iran?"
+
+
+def test_an_acronym_label_answers_for_the_words_it_abbreviates():
+    assert "idp" in asked.initialisms("How many internally displaced people live in Afghanistan?")
+    assert "gdp" in asked.initialisms("What is Iran's gross domestic product?")
+
+
+def test_holding_a_post_is_not_what_a_name_question_asks_of():
+    line = "Executive branch, chief of state: Supreme Leader Ali Hoseini-KHAMENEI (since 4 June 1989)."
+    assert asked.unmet("Who holds the position of Supreme Leader in Iran?", line, "The World Factbook: Iran") == []
+    assert asked.unmet("Who holds the record for the tallest building in Iran?", line, "The World Factbook: Iran")

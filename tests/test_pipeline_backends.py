@@ -2,6 +2,7 @@
 capability Protocol checked with isinstance."""
 import pytest
 
+from assistant import asked
 from assistant.backends import Backend, DraftsFromPassages, ExtractiveBackend, PreparesPrefix, StreamsChat
 from assistant.backends.extractive import _asked_field
 from assistant.backends.local import LocalLlama
@@ -87,3 +88,10 @@ def test_a_document_s_dateline_answers_only_when_it_was_published(opened, questi
     metas = {p.doc_id: opened.index.doc_meta(p.doc_id) for p in passages}
     draft = ExtractiveBackend().draft(question, passages, doc_texts, metas, opened.extractive) or ""
     assert ("2 April 2024" in draft) is dated, draft
+
+
+def test_a_field_whose_qualifier_abbreviates_the_question_s_words_is_asked():
+    question = "How many internally displaced people were there?"
+    line = "Refugees and internally displaced persons, IDPs: 5,457,183 (2024 est.)."
+    assert _asked_field(line, set(terms(question)) | asked.initialisms(question))
+    assert not _asked_field(line, set(terms(question)))

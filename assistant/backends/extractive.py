@@ -118,7 +118,7 @@ class ExtractiveAnswerer:
             subject = SUBJECT_BONUS if in_named_doc else 0.0
             # A breakdown's total ("Median age, total: ...") answers before its parts when no part is asked.
             whole = WHOLE_BONUS if _TOTAL_LABEL.match(sentence) else 0.0
-            field = FIELD_BONUS if _asked_field(sentence, q_terms) else 0.0
+            field = FIELD_BONUS if _asked_field(sentence, q_terms | asked.initialisms(question)) else 0.0
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
                            covered))
         scored.sort(key=lambda item: -item[0])
