@@ -80,6 +80,7 @@ def test_a_field_line_is_asked_when_its_label_or_last_qualifier_is_the_question_
 @pytest.mark.parametrize("question, dated", [
     ("When was the report published?", True),
     ("On what date was the report released?", True),
+    ("What is the publication date of this report?", True),
     ("On what date did the report say ISKP's attacks in Kabul began?", False),  # the report's own date is not that
 ])
 def test_a_document_s_dateline_answers_only_when_it_was_published(opened, question, dated):

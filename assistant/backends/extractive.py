@@ -29,7 +29,9 @@ _FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")
 _MAIN_ENTRY = frozenset({"total", "overall", "name"})
 FIELD_BONUS = 0.1
 _DATELINE = re.compile(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*")
-_ASKS_PUBLISHED = re.compile(r"\b(?:publish|release|issue|written|wrote|write|dated|come out|came out)", re.I)
+_ASKS_PUBLISHED = re.compile(r"\b(?:publish|publication|release|issue|written|wrote|write|dated|come out|"
+                             r"came out|date of (?:the|this) (?:report|document|paper|study)|"
+                             r"(?:report|document|paper)['’]s date)", re.I)
 # The lowest score a sentence answers with. On eval/golden-dev.jsonl (report + profiles) the best-scored
 # unanswerable question scores 0.38 and the lowest correct answer 0.44, but follow-up turns of the regression set
 # (report alone, earlier turns' terms added) answer correctly from 0.36: no higher value keeps both.
