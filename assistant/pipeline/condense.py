@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
-from .. import conversation
+from .. import conversation, keyfacts
 from ..backends import Backend, BackendError, StreamsChat
 from ..focus import DocumentNames
 from ..guard import for_prompt
 from ..language import is_english
 from ..prompts import render
+from ..textutil import strip_markers
 from . import decompose
 
 logger = logging.getLogger(__name__)
@@ -74,4 +76,26 @@ def resolved(question: str, previous: conversation.Turn, names: DocumentNames | 
     if plan is None or names is None:
         return None
     asked = decompose.bridged(plan, [(previous.answer, "")], names, previous.standalone)
-    return asked[0][1] if len(asked) == 1 else None
+    return asked[0][1] if len(asked) == 1 else named_referent(question, previous)
+
+
+# A question whose answer is a named agent: "Who ...?", "Which group ...?".
+_ASKS_WHICH = re.compile(r"^\s*(?:who\b|(?:which|what)\s+(?:\w+\s+)?(?:group|organi[sz]ation|movement|party|faction|"
+                         r"country|state|nation|person|leader|official|government|militia|network)s?\b)", re.I)
+_PRONOUN = re.compile(r"\b(its|their|it|they|them)\b", re.I)
+
+
+def named_referent(question: str, previous: conversation.Turn) -> str | None:
+    """"Could some of its fighters join ISKP?" after "Which group has ISKP criticised?" answered by a quote naming
+    one name the question did not (TTP): the pronoun replaced by that name; None when the answer names no new
+    name or several."""
+    pronoun = _PRONOUN.search(question)
+    if not pronoun or not _ASKS_WHICH.match(previous.standalone):
+        return None
+    asked = keyfacts.names(previous.standalone)
+    new = [name for name in keyfacts.names(strip_markers(previous.answer).replace("“", " ").replace("”", " "))
+           if not any(keyfacts.mentions(name, said) or keyfacts.mentions(said, name) for said in asked)]
+    if len(new) != 1:
+        return None
+    name = new[0] + ("’s" if pronoun.group(1).lower() in ("its", "their") else "")
+    return question[:pronoun.start()] + name + question[pronoun.end():]
