@@ -6,8 +6,8 @@ import unicodedata
 
 # A sentence ends after . ! or ? and any closing quotes or brackets (group 1, kept in the sentence).
 _SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9•])|\n\s*\n|\n(?=\s*[•\-*]\s)")
-_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|No|Vol|vs|etc|e\.g|i\.e|U\.S|U\.K|U\.N|"
-                     r"approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
+_ABBREV = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|Mts|Ft|Jr|Sr|Gen|Col|Lt|Sgt|No|Vol|vs|etc|e\.g|i\.e|"
+                     r"U\.S|U\.K|U\.N|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
 _WORD = re.compile(r"[\w’']+", re.UNICODE)
 
 STOPWORDS = frozenset(

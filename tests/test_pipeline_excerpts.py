@@ -109,3 +109,9 @@ def test_an_overlong_best_sentence_is_cut_to_its_part_with_the_question_terms(op
     assert text[start:end] in shown  # what is shown, and so what can be quoted, is verbatim
     whole = excerpts.select(question, [passage], {"d": text}, {}, opened.extractive, budget=200)
     assert whole[0].spans == [(0, len(text))] and not whole[0].cut  # without `longest`, never cut
+
+
+def test_a_sentence_does_not_end_at_an_abbreviated_title_or_mountain():
+    text = "Elevation, highest point: K2 (Mt. Godwin-Austen) 8,611 m. Elevation, lowest point: Indian Ocean 0 m."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Elevation, highest point: K2 (Mt. Godwin-Austen) 8,611 m.", "Elevation, lowest point: Indian Ocean 0 m."]
