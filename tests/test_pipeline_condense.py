@@ -82,3 +82,17 @@ def test_a_pronoun_after_a_which_group_answer_is_the_one_new_name_it_gave():
     assert condense.named_referent("And what was its emphasis?", phase) is None
     two = Turn("Who leads it?", "Who leads ISKP?", "“Sanaullah Ghafari and Aslam Farooqi led ISKP.” [1]")
     assert condense.named_referent("When was he appointed?", two) is None  # no pronoun it knows; two names
+
+
+def test_which_of_the_two_compares_the_places_the_same_question_was_asked_of():
+    from assistant.corpus import DocMeta
+    from assistant.focus import DocumentNames
+    names = DocumentNames({d: DocMeta(d, f"The World Factbook: {c}", kind="factbook")
+                           for d, c in [("pk", "Pakistan"), ("in", "India"), ("ir", "Iran")]}
+                          | {"r": DocMeta("r", "The Next Afghan Jihad? Taliban Efforts to Contain ISKP", kind="report")})
+    first, second = "What is the highest point in Pakistan?", "What is the highest point in India?"
+    history = [Turn(first, first, "K2 8,611 m [1]."), Turn("And in India?", second, "Kanchenjunga 8,586 m [1].")]
+    assert condense.compared_pair("Which of the two is higher?", history, names) == \
+        "Which has the higher highest point, Pakistan or India?"
+    other = [Turn(first, first, "K2 [1]."), Turn("Its capital?", "What is the capital of India?", "New Delhi [1].")]
+    assert condense.compared_pair("Which of the two is higher?", other, names) is None  # not one question of both

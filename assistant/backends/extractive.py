@@ -160,14 +160,14 @@ class ExtractiveAnswerer:
             chosen += following
         if _BACK_REFERENCE.match(scored[0][4]):
             chosen += self._previous(scored[0], doc_texts)
+        chosen.sort(key=lambda item: (item[1].n, item[2]))  # the best sentence with its list or antecedent
         for item in scored[1:]:
             if len(chosen) >= self.max_sentences or item[0] < 0.85 * scored[0][0]:
                 break
-            if item[5] - covered:  # adds something the first sentence lacks
+            if item[5] - covered:  # adds something the first sentence lacks; after it
                 chosen.append(item)
                 covered |= item[5]
         chosen = list({(item[1].n, item[2]): item for item in chosen}.values())
-        chosen.sort(key=lambda item: (item[1].n, item[2]))
         lines = []
         focus = _focus_clause(question, scored[0][4])
         if focus:

@@ -39,6 +39,9 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
     rewrite = conversation.substitute(question, previous)
     if rewrite:
         return Condensed(rewrite, "rule")
+    compared = compared_pair(question, history, names)
+    if compared:
+        return Condensed(compared, "rule")
     referent = resolved(question, history[-1], names)
     if referent:
         return Condensed(referent, "referent")
@@ -80,6 +83,28 @@ def resolved(question: str, previous: conversation.Turn, names: DocumentNames | 
 
 
 # A question whose answer is a named agent: "Who ...?", "Which group ...?".
+_WHICH_OF_TWO = re.compile(r"^\s*(?:and\s+)?(?:which|where|who)\b(?:[^?]*\b(?:of\s+(?:the|these|those)\s+two|of\s+"
+                           r"them|of\s+both)\b|\s+one\b)[^?]*?\b([a-z]+)\b\s*\??\s*$", re.I)
+
+
+def compared_pair(question: str, history: list[conversation.Turn], names: DocumentNames | None) -> str | None:
+    """"Which of the two is higher?" after the same question asked of two places ("What is the highest point in
+    Pakistan?", "... in India?"): that question as a comparison of the two ("Which has the higher highest point,
+    Pakistan or India?"); None otherwise."""
+    match = _WHICH_OF_TWO.match(question)
+    if not match or len(history) < 2 or names is None or match.group(1).lower() not in decompose.COMPARATIVES:
+        return None
+    first, second = history[-2].standalone, history[-1].standalone
+    places = [decompose.places_in(text, names) for text in (first, second)]
+    if any(len(found) != 1 for found in places) or places[0] == places[1]:
+        return None
+    (one,), (other,) = places
+    if first.replace(one, other) != second:
+        return None  # not the same question of each
+    asked = decompose.asked_of(first.replace(one, " "))
+    return f"Which has the {match.group(1).lower()} {asked}, {one} or {other}?" if asked else None
+
+
 _ASKS_WHICH = re.compile(r"^\s*(?:who\b|(?:which|what)\s+(?:\w+\s+)?(?:group|organi[sz]ation|movement|party|faction|"
                          r"country|state|nation|person|leader|official|government|militia|network)s?\b)", re.I)
 _PRONOUN = re.compile(r"\b(its|their|it|they|them)\b", re.I)

@@ -33,7 +33,7 @@ class Comparative:
 
 
 # English comparatives and the dimension each compares: the lexicon, not tuned to any question.
-_COMPARATIVES = {c.word: c for c in [
+COMPARATIVES = {c.word: c for c in [
     Comparative("longer", "long", True), Comparative("shorter", "long", False),
     Comparative("larger", "large", True, "area", True), Comparative("bigger", "large", True, "area", True),
     Comparative("smaller", "large", False, "area", True), Comparative("greater", "large", True),
@@ -90,10 +90,10 @@ def comparison(question: str) -> Plan | None:
     if not all(entities) or entities[0].lower() == entities[1].lower():
         return None
     rest_text = question[:match.start()] + " " + question[match.end():]
-    found = [w for w in re.findall(r"[\w’'-]+", rest_text) if w.lower() in _COMPARATIVES]
+    found = [w for w in re.findall(r"[\w’'-]+", rest_text) if w.lower() in COMPARATIVES]
     if len(found) != 1:
         return None
-    comparative = _COMPARATIVES[found[0].lower()]
+    comparative = COMPARATIVES[found[0].lower()]
     verb_form = bool(_AUXILIARY.search(rest_text)) and not _AUXILIARY.match(question.strip())
     rest = _rest(rest_text, found[0])
     if not rest and not comparative.noun:
@@ -226,6 +226,18 @@ def _home_end(follow: str, end: int) -> int:
 def _peoples(text: str, names: DocumentNames) -> list[str]:
     """The places of the peoples a text names ("Tajik nationals": Tajikistan)."""
     return [place for match in _PEOPLE.finditer(text) for place in [names.place_of_people(match.group(1))] if place]
+
+
+def places_in(text: str, names: DocumentNames) -> list[str]:
+    """The places the text names that have documents of their own."""
+    return _places(text, names, set())
+
+
+def asked_of(question: str) -> str:
+    """What a question asks about, without its question words and prepositions ("What is the highest point in ?":
+    "highest point")."""
+    question = re.sub(r"\bhow\s+\w+\b", " ", question, flags=re.I)
+    return " ".join(w for w in _rest(question, "") if w.lower() not in _PREPOSITION)
 
 
 def places_named_by_lead(plan: Plan, names: DocumentNames) -> list[str]:
