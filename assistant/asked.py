@@ -170,6 +170,18 @@ def shares(asked_terms: set[str], stated: set[str]) -> bool:
                                        and not _SUFFIX.match(t[len(a):]) for a in asked_terms) for t in stated)
 
 
+_MEASURES = frozenset("long big large high tall far deep wide old heavy".split())
+
+
+def unstated_measure(question: str, quoted: str) -> list[str]:
+    """For "How long is Saudi Arabia's coastline?", what is measured (coastline) when the quoted text does not say
+    it: a length from a border list does not answer it. Empty for other questions."""
+    if answer_kind(question) is not Kind.MEASURE:
+        return []
+    measured = attribute_terms(question) - _MEASURES
+    return sorted(measured) if measured and not shares(measured, _terms(quoted)) else []
+
+
 def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     """What the question asks for that the sentence does not state (empty: it may answer). context: its document's
     title and section, which name what every sentence there is about."""

@@ -54,3 +54,17 @@ def test_a_quote_that_points_back_is_read_with_the_sentence_it_points_to(report_
     assert "Tajik" in report_text[para:start], "the sentence before names what 'This situation' is"
     assert check.unquoted_asked(question, [quote]) == ["Tajik"]
     assert check.unquoted_asked(question, [quote], [passage]) == []
+
+
+def test_an_llm_measure_whose_quotes_do_not_say_what_is_measured_is_refused():
+    border = "Land boundaries, border countries: Saudi Arabia 87 km."
+    passages = [Passage(doc_id="qa", title="The World Factbook: Qatar", section="Geography", page=None, start=0,
+                        end=len(border), text=border, chunk_ids=["c1"], score=1.0, similarity=0.8, n=1)]
+    metas = {"qa": DocMeta("qa", "The World Factbook: Qatar")}
+    quote = Citation(n=1, doc_id="qa", title="The World Factbook: Qatar", section="Geography", page=None,
+                     quote=border, start=0, end=len(border))
+    coastline = check.run("How long is Saudi Arabia's coastline?", "Its coastline is 87 km [1].", [quote], passages,
+                          metas, kind_asked=True)
+    assert coastline.notice and "coastline" in coastline.notice
+    assert check.run("How long is Qatar's border with Saudi Arabia?", "87 km [1].", [quote], passages, metas,
+                     kind_asked=True) == check.Checked()

@@ -34,6 +34,11 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
     unquoted = unquoted_asked(question, citations, passages) if kind_asked else []
     if unquoted:
         return Checked(f"The quotes cited do not state {', '.join(unquoted)} asked about, so no answer is shown.")
+    quoted = "\n".join(f"{c.quote}\n{c.title}\n{c.section}" for c in citations)
+    unmeasured = asked.unstated_measure(question, quoted) if kind_asked else []
+    if unmeasured:
+        return Checked(f"The quotes cited do not state the {', '.join(unmeasured)} asked about, so no answer is "
+                       "shown.")
     return Checked()
 
 
