@@ -326,6 +326,8 @@ class Engine:
         if resolved:
             yield from drafts.passed_on(held.tokens())
             return combine.SubAnswer(part, "", outcome.text, outcome.citations), resolved
+        if named and not isinstance(backend, StreamsChat):
+            return (combine.SubAnswer(part, "", outcome.text, outcome.citations), []) if outcome.text else (None, [])
         reply.passages = shown_before  # its passages were not used
         outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
         if outcome.text is None:
