@@ -223,11 +223,31 @@ def mispaired(sentence: str, quotes: list[str], where: list[str] | tuple[str, ..
                for year in years(sentence)}
     listed = {name: values for name, values in listed.items() if values}
     if len(listed) > 1:
-        return _between_listed(sentence, stated, listed, where)
+        item_values = set().union(*(values for _, values in items))
+        quoted = " ".join(fold(q) for q in quotes)
+        return _between_listed(sentence, stated, listed, where) or _clause_mispaired(sentence, listed, item_values,
+                                                                                     quoted)
     if not listed:
         return []
     (name, values), = listed.items()
     return [] if stated & values else [f"number {v:g} for {name}" for v in sorted(stated)]
+
+
+def _clause_mispaired(sentence: str, listed: dict[str, set[float]], item_values: set[float],
+                      quoted: str) -> list[str]:
+    """A clause giving one listed name a number no list item has (the list's total), in a sentence that also
+    restates the list ("Sixteen plots were foiled in the Maldives, including three in India, ..., one in the
+    Maldives"). A clause whose name opens a list of names ("sixteen plots in India, Iran and Turkey") gives the
+    number to them all."""
+    clauses = [c.strip() for c in re.split(r"[;:]|,(?!\d)", fold(sentence)) if c.strip()]
+    found = []
+    for clause, following in zip(clauses, clauses[1:] + [""]):
+        stated = counts(clause) - item_values
+        named = [name for name in listed if mentions(name, clause)]
+        if not stated or len(named) != 1 or (following and not counts(following)) or clause in quoted:
+            continue  # a clause the quotes say word for word is theirs
+        found += [f"number {v:g} for {named[0]}" for v in sorted(stated)]
+    return found
 
 
 def _between_listed(sentence: str, stated: set[float], listed: dict[str, set[float]], where) -> list[str]:

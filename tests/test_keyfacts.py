@@ -119,3 +119,14 @@ def test_a_count_listed_for_another_year_is_not_support():
     assert unsupported("Five attacks came in 2023 [1].", [by_year]) == ["number 5 for 2023"]
     assert unsupported("Seven attacks came in 2023 [1].", [by_year]) == []
     assert unsupported("Twelve attacks came after the ceasefire, five in 2022 and seven in 2023 [1].", [by_year]) == []
+
+
+def test_a_clause_giving_a_listed_name_another_s_number_is_refused_even_when_the_list_follows():
+    quote = ("Since 2015, law enforcement abroad has foiled at least twelve plots: five in Alphaland, four in Betastan, "
+             "one in Gammaria.")
+    restated = "five in Alphaland, four in Betastan, one in Gammaria [1]."
+    assert unsupported(f"Twelve plots were foiled in Gammaria, including {restated}", [quote]) == [
+        "number 12 for Gammaria"]
+    assert unsupported("Twelve plots were foiled in Alphaland, Betastan and Gammaria [1].", [quote]) == []
+    assert unsupported(f"Twelve plots were foiled, including {restated}", [quote]) == []
+    assert unsupported(f"“{quote}” [1]", [quote]) == []  # the quote itself
