@@ -156,14 +156,3 @@ def test_a_bridge_lead_resolves_to_the_places_of_the_clause_it_describes(engine)
     assert "Dushanbe" in answer.text and "Tashkent" in answer.text, answer.text
     assert "Islamabad" not in answer.text and "Male" not in answer.text, answer.text
     assert {c.doc_id for c in answer.citations} == {"next-afghan-jihad", "factbook-ti", "factbook-uz"}
-
-
-def test_a_field_s_entry_answers_before_its_note(engine):
-    question = "Which terrorist organisations does the Factbook list for Afghanistan?"
-    opened = engine._indexes.current()
-    passages = opened.retriever.retrieve(question, 5, None).passages
-    doc_texts = {p.doc_id: opened.index.doc_text(p.doc_id) for p in passages}
-    metas = {p.doc_id: opened.index.doc_meta(p.doc_id) for p in passages}
-    scored = opened.extractive.score_sentences(question, passages, doc_texts, metas)
-    labels = [item[4].split(":")[0] for item in scored if item[4].startswith("Terrorist group")]
-    assert labels and labels[0] == "Terrorist group(s)", labels

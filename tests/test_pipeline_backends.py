@@ -96,4 +96,3 @@ def test_a_field_whose_qualifier_abbreviates_the_question_s_words_is_asked():
     line = "Refugees and internally displaced persons, IDPs: 5,457,183 (2024 est.)."
     assert _asked_field(line, set(terms(question)) | asked.initialisms(question))
     assert not _asked_field(line, set(terms(question)))
-

@@ -28,10 +28,6 @@ _TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.I
 _FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")
 _MAIN_ENTRY = frozenset({"total", "overall", "name"})
 FIELD_BONUS = 0.1
-# A field's note ("Terrorist group(s), note 1: ...", "Military - note: ...") annotates its entry: the entry answers
-# first unless a note is asked for.
-_NOTE_LABEL = re.compile(r"^[^:.;]{1,80}(?:,|\s-)\s*note(?:\s*\d+)?:\s", re.IGNORECASE)
-NOTE_PENALTY = 0.05
 _DATELINE = re.compile(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*")
 _ASKS_PUBLISHED = re.compile(r"\b(?:publish|publication|release|issue|written|wrote|write|dated|come out|"
                              r"came out|date of (?:the|this) (?:report|document|paper|study)|"
@@ -125,8 +121,6 @@ class ExtractiveAnswerer:
             # A breakdown's total ("Median age, total: ...") answers before its parts when no part is asked.
             whole = WHOLE_BONUS if _TOTAL_LABEL.match(sentence) else 0.0
             field = FIELD_BONUS if _asked_field(sentence, q_terms | asked.initialisms(question)) else 0.0
-            if "note" not in q_terms and _NOTE_LABEL.match(sentence):
-                field -= NOTE_PENALTY
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
                            covered))
         scored.sort(key=lambda item: -item[0])
