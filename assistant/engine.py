@@ -318,7 +318,7 @@ class Engine:
 
         shown_before = reply.passages
         # A lead naming its places itself needs only a sentence stating it; any other, one that names them.
-        named = names is not None and bool(decompose.places_named_by_lead(plan, names))
+        named = names is not None and bool(decompose.places_in(part, names))
         sources = generate.FALLBACK if named else SentenceFilteredBackend(names_places)
         held = _Held(self._answer_one(part, request, sources, reply))
         outcome = yield from held.statuses()

@@ -82,7 +82,7 @@ def resolved(question: str, previous: conversation.Turn, names: DocumentNames | 
     return asked[0][1] if len(asked) == 1 else named_referent(question, previous)
 
 
-# A question whose answer is a named agent: "Who ...?", "Which group ...?".
+# "Which of the two is higher?", "And which one is larger?": the comparative is the last word.
 _WHICH_OF_TWO = re.compile(r"^\s*(?:and\s+)?(?:which|where|who)\b(?:[^?]*\b(?:of\s+(?:the|these|those)\s+two|of\s+"
                            r"them|of\s+both)\b|\s+one\b)[^?]*?\b([a-z]+)\b\s*\??\s*$", re.I)
 
@@ -105,6 +105,7 @@ def compared_pair(question: str, history: list[conversation.Turn], names: Docume
     return f"Which has the {match.group(1).lower()} {asked}, {one} or {other}?" if asked else None
 
 
+# A question whose answer is a named agent: "Who ...?", "Which group ...?".
 _ASKS_WHICH = re.compile(r"^\s*(?:who\b|(?:which|what)\s+(?:\w+\s+)?(?:group|organi[sz]ation|movement|party|faction|"
                          r"country|state|nation|person|leader|official|government|militia|network)s?\b)", re.I)
 _PRONOUN = re.compile(r"\b(its|their|it|they|them)\b", re.I)

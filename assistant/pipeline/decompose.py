@@ -240,11 +240,6 @@ def asked_of(question: str) -> str:
     return " ".join(w for w in _rest(question, "") if w.lower() not in _PREPOSITION)
 
 
-def places_named_by_lead(plan: Plan, names: DocumentNames) -> list[str]:
-    """The places with documents of their own that the bridge's lead names itself (they are the reference)."""
-    return _places(plan.parts[0], names, set())
-
-
 def single_reference(plan: Plan) -> bool:
     """The bridge's follow refers to one place ("that country", "its")."""
     start, end = plan.reference
