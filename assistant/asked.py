@@ -48,7 +48,9 @@ _AUXILIARY = frozenset("did do does were was are is have has had will would can 
 BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Therefore|Hence|As a result)\b")
 _RANGE_WORD = re.compile(r"(?:since|after|before|from|until|till|between|and|to|through)\s*$|[-–]\s*$", re.I)
 _DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
-# A name before a common noun for a place ("a Gulf state", "an Indian Ocean country") describes a place unnamed.
+# A name before a common noun for a place ("a Gulf state", "an Indian Ocean country") describes a place unnamed;
+# after "the" it is a name ("the Kurdistan region").
+_UNNAMED = r"\b(?:a|an|one|two|three|four|five|several|some|another|other|which|what)\s+(?:[a-z]+\s+){0,2}"
 _PLACE_NOUN = re.compile(r"\s+(?:state|country|countr|nation|neighbou?r|monarch|kingdom|republic|emirate|island|"
                          r"region|power|ally|allie)[a-z]*\b")
 
@@ -102,7 +104,7 @@ def descriptions(text: str) -> list[str]:
     state", the "Indian Ocean" of "an Indian Ocean country"."""
     folded = keyfacts.fold(text)
     return sorted(name for name in keyfacts.names(text) if _DESCRIBES.search(name)
-                  or re.search(rf"\b{re.escape(name)}(?:['’]s)?{_PLACE_NOUN.pattern}", folded))
+                  or re.search(rf"{_UNNAMED}{re.escape(name)}(?:['’]s)?{_PLACE_NOUN.pattern}", folded, re.I))
 
 
 def pinned_years(question: str) -> set[int]:

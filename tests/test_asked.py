@@ -111,3 +111,7 @@ def test_holding_a_post_is_not_what_a_name_question_asks_of():
     line = "Executive branch, chief of state: Supreme Leader Ali Hoseini-KHAMENEI (since 4 June 1989)."
     assert asked.unmet("Who holds the position of Supreme Leader in Iran?", line, "The World Factbook: Iran") == []
     assert asked.unmet("Who holds the record for the tallest building in Iran?", line, "The World Factbook: Iran")
+
+
+def test_a_place_noun_after_the_keeps_its_name():
+    assert asked.asked_names("What is the population of the Kurdistan region?") == ["Kurdistan"]
