@@ -106,6 +106,7 @@ class ExtractiveAnswerer:
         vectors = self._embed([question] + [c[4] for c in candidates])
         cosine = vectors[1:] @ vectors[0]
         q_terms = set(terms(question))
+        label_terms = q_terms | asked.initialisms(question)  # what a field label may name
         weights = {t: self.idf.get(t, self.default_idf) for t in q_terms}
         # A question that names a document ("the report", "Tajikistan") is answered by sentences in it.
         names = self.names.asked_names(question) if self.names else set()
@@ -120,7 +121,7 @@ class ExtractiveAnswerer:
             subject = SUBJECT_BONUS if in_named_doc else 0.0
             # A breakdown's total ("Median age, total: ...") answers before its parts when no part is asked.
             whole = WHOLE_BONUS if _TOTAL_LABEL.match(sentence) else 0.0
-            field = FIELD_BONUS if _asked_field(sentence, q_terms | asked.initialisms(question)) else 0.0
+            field = FIELD_BONUS if _asked_field(sentence, label_terms) else 0.0
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
                            covered))
         scored.sort(key=lambda item: -item[0])
