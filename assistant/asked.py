@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from . import keyfacts
+from . import acronyms, keyfacts
 from .textutil import STOPWORDS, _stem, words
 
 
@@ -197,6 +197,9 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     counted = counted_terms(question)
     if counted and not shares(counted, _terms(sentence)):
         missing.append(f"what is counted ({', '.join(sorted(counted))})")
+    spelt = acronyms.asked_expansion(question)
+    if spelt:  # "What is the full name of the IMU?" asks for the words it spells, nothing more
+        return missing + ([] if acronyms.defines(spelt, sentence) else [f"what {spelt} stands for"])
     kind = answer_kind(question)
     if kind is not None and not counted:  # "Who founded it?": a name from a sentence about its founding
         about = attribute_terms(question)

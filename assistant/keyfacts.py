@@ -138,6 +138,8 @@ def mentions(name: str, text: str) -> bool:
         if not part[:1].isupper():
             continue
         word = part.lower()
+        if len(word) < 3 and re.search(rf"\b{re.escape(word)}\b", folded):  # the K of "ISIS-K"
+            continue
         stems = {word} | ({_DEMONYM.sub("", word)} if len(word) > 5 else set())
         if any(re.search(rf"\b{re.escape(stem)}", folded) for stem in stems if len(stem) >= 3):
             continue

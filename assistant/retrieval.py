@@ -5,6 +5,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from . import acronyms
 from .focus import DocumentNames
 from .store import Index
 from .textutil import sentence_spans, terms
@@ -88,8 +89,10 @@ class HybridRetriever:
             for rank, (i, _) in enumerate(ranking):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         order = sorted(fused, key=lambda i: -fused[i])
-        # Each retriever's best hit is always kept: RRF alone can bury a strong lexical-only match.
-        leaders = [ranking[0][0] for ranking in (lexical, dense) if ranking]
+        # Each retriever's best hit is always kept: RRF alone can bury a strong lexical-only match. So is the
+        # passage that spells out an acronym the question asks about.
+        leaders = self._spelling_out(query, vector, doc_ids)
+        leaders += [ranking[0][0] for ranking in (lexical, dense) if ranking]
         order = list(dict.fromkeys(leaders + order))
         similarity = {i: s for i, s in dense}
         for i in order:
@@ -103,6 +106,16 @@ class HybridRetriever:
         coverage = max((len(q_terms & set(terms(self.index.chunks[i].embed_text()))) / len(q_terms)
                         for i, _ in lexical[:3]), default=0.0) if q_terms else 0.0
         return Retrieval(passages=passages, best_similarity=best, lexical_coverage=coverage, timings_ms=timings)
+
+    def _spelling_out(self, query: str, vector, doc_ids: list[str] | None) -> list[int]:
+        """For "What does ISKP stand for?", the chunk nearest the question of those that spell ISKP out; else none."""
+        acronym = acronyms.asked_expansion(query)
+        if not acronym:
+            return []
+        allowed = [i for i, chunk in enumerate(self.index.chunks)
+                   if (not doc_ids or chunk.doc_id in doc_ids) and i not in self.injected]
+        found = [allowed[j] for j in acronyms.defining(acronym, [self.index.chunks[i].text for i in allowed])]
+        return [max(found, key=lambda i: float(self.index.matrix[i] @ vector))] if found else []
 
     def _by_best_sentence(self, query: str, candidates: Iterable[int]) -> list[tuple[int, float]]:
         """The candidates (in their rankings' order, which breaks ties) ranked by their best sentence's share of the

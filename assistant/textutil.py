@@ -59,7 +59,13 @@ def words(text: str) -> list[str]:
     return _WORD.findall(folded)
 
 
+# Words of one sense read as one term: "the tallest peak" asks what "highest point" states.
+_SAME_SENSE = {"tallest": "highest", "taller": "higher", "loftiest": "highest", "biggest": "largest",
+               "bigger": "larger"}
+
+
 def _stem(word: str) -> str:
+    word = _SAME_SENSE.get(word, word)
     for suffix in ("'s", "ies", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")

@@ -76,6 +76,9 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("How long is Afghanistan's border with Iran?", {"factbook-af", "factbook-ir"}, "921 km"),  # not Pakistan's
     ("What is the median age of Afghanistan's population?", {"factbook-af"}, "total: 18.4"),  # the total
     ("Who wrote the report?", {"next-afghan-jihad"}, "Amira Jadoon"),
+    ("What does ISKP stand for?", {"next-afghan-jihad"}, "Khorasan Province (ISKP)"),  # spelt out once, early
+    ("What is the IRGC short for?", {"factbook-ir"}, "Islamic Revolutionary Guard Corps (IRGC)"),
+    ("What's the tallest peak in Turkey?", {"factbook-tu"}, "Mount Ararat"),  # a "highest point" field
 ])
 def test_the_document_a_question_is_about_answers_it(engine, question, doc_ids, fact):
     answer = engine.ask(question)

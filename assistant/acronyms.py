@@ -1,0 +1,76 @@
+"""Questions that ask what an acronym stands for, and the sentences that spell one out.
+
+A text defines an acronym where it gives the words beside it in parentheses, either way round: "the Islamic State's
+Khorasan Province (ISKP)", "TTP (Tehrik-e-Taliban Pakistan)", with the acronym's letters the initials of those
+words in order (small words such as "of", "and" may be skipped)."""
+from __future__ import annotations
+
+import re
+
+from .textutil import STOPWORDS
+
+_ACRONYM = r"[A-Z][A-Za-z]*[A-Z](?:-[A-Z]{1,3})?"
+_ABBREVIATION = r"(?i:the\s+)?(?i:(?:abbreviation|acronym|initials)\s+)?"
+_ASKS = [
+    re.compile(rf"(?i:\b(?:what|which)\s+(?:does|do|did)\s+){_ABBREVIATION}({_ACRONYM})(?i:\s+stands?\s+for)\b"),
+    re.compile(rf"(?i:\b(?:what|which)\s+(?:is|are|was)\s+){_ABBREVIATION}({_ACRONYM})(?i:\s+(?:short|an?\s+"
+               rf"(?:abbreviation|acronym|initialism))\s+(?:for|of))\b"),
+    re.compile(rf"(?i:\b(?:full\s+(?:name|form)|long\s+form|expansion|meaning)\s+of\s+){_ABBREVIATION}"
+               rf"({_ACRONYM})\b"),
+    re.compile(rf"(?i:\b(?:expand|spell\s+out)\s+){_ABBREVIATION}({_ACRONYM})\b"),
+    re.compile(rf"\b({_ACRONYM})(?i:\s+(?:stands|is\s+short)\s+for\s+what)\b"),
+]
+_ASKS_LOWER = re.compile(r"\b(?:what|which)\s+(?:does|do|did)\s+(?:the\s+)?([a-z]{2,6})\s+stands?\s+for\b", re.I)
+_WORDS_BEFORE = 9
+
+
+def asked_expansion(question: str) -> str | None:
+    """The acronym a question asks to be spelt out ("What does ISKP stand for?": ISKP), else None."""
+    for pattern in _ASKS:
+        match = pattern.search(question)
+        if match:
+            return match.group(1)
+    typed = _ASKS_LOWER.search(question)  # "what does iskp stand for"
+    return typed.group(1).upper() if typed and typed.group(1).lower() not in STOPWORDS else None
+
+
+def _initials(phrase: str) -> list[str]:
+    return [part[0].lower() for part in re.split(r"[^\w’']+", phrase) if part[:1].isalpha()]
+
+
+def _spells(acronym: str, initials: list[str]) -> bool:
+    """The acronym's letters are the phrase's initials in order, from its first word to its last."""
+    letters = [ch.lower() for ch in acronym if ch.isalpha()]
+    if not initials or not letters or initials[0] != letters[0] or initials[-1] != letters[-1]:
+        return False
+    i = 0
+    for letter in letters:
+        while i < len(initials) and initials[i] != letter:
+            i += 1
+        if i == len(initials):
+            return False
+        i += 1
+    return True
+
+
+def _spelt_before(acronym: str, before: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w’'-]*", before)[-_WORDS_BEFORE:]
+    return any(_spells(acronym, _initials(" ".join(words[i:]))) for i in range(len(words)))
+
+
+def defines(acronym: str, text: str) -> bool:
+    """Whether text spells the acronym out beside it: "Words Spelling It (ACR)" or "ACR (Words Spelling It)"."""
+    escaped = re.escape(acronym)
+    for match in re.finditer(rf"\(\s*{escaped}\s*[),;]", text, re.I):
+        if _spelt_before(acronym, text[max(0, match.start() - 160):match.start()]):
+            return True
+    for match in re.finditer(rf"(?<![\w-]){escaped}\s*\(([^()]{{3,120}})\)", text, re.I):
+        if _spells(acronym, _initials(match.group(1))):
+            return True
+    return False
+
+
+def defining(acronym: str, texts: list[str]) -> list[int]:
+    """The positions of the texts that spell the acronym out."""
+    folded = acronym.lower()
+    return [i for i, text in enumerate(texts) if folded in text.lower() and defines(acronym, text)]

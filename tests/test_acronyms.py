@@ -1,0 +1,54 @@
+"""Questions asking what an acronym stands for, and the text that spells one out."""
+from __future__ import annotations
+
+import pytest
+
+from assistant import acronyms, asked
+from assistant.keyfacts import mentions
+from assistant.textutil import terms
+
+
+@pytest.mark.parametrize("question, acronym", [
+    ("What does the abbreviation ISKP stand for in the report?", "ISKP"),
+    ("What is TTP short for?", "TTP"),
+    ("What is the full name of the IMU?", "IMU"),
+    ("ISIS-K stands for what?", "ISIS-K"),
+    ("Expand LeT", "LeT"),
+    ("What is AQIS an acronym for?", "AQIS"),
+    ("what does iskp stand for", "ISKP"),
+    ("What does the report say about ISKP?", None),
+    ("What does it stand for?", None),
+    ("What does ISKP stand to gain?", None),
+])
+def test_the_acronym_a_question_asks_to_spell_out(question, acronym):
+    assert acronyms.asked_expansion(question) == acronym
+
+
+@pytest.mark.parametrize("acronym, text, spelt", [
+    ("ISKP", "the Islamic State’s Khorasan Province (ISKP) has shifted", True),
+    ("TTP", "driven by the umbrella group Tehrik-e-Taliban Pakistan (TTP), and", True),
+    ("ISIS", "Islamic State of Iraq and ash-Sham (ISIS); Islamic Movement", True),
+    ("ISIS-K", "Islamic State of Iraq and ash-Sham - Khorasan (ISIS-K).", True),
+    ("AQIS", "al-Qa’ida in the Indian Subcontinent (AQIS); Harakat", True),
+    ("TTP", "TTP (Tehrik-e-Taliban Pakistan) has", True),
+    ("ISI", "Pakistan's spy agency (ISI) said", False),  # initials that do not spell it
+    ("ISKP", "ISKP has pursued a two-pronged approach", False),  # used, not spelt out
+])
+def test_a_text_spells_an_acronym_out_only_with_its_initials_beside_it(acronym, text, spelt):
+    assert acronyms.defines(acronym, text) is spelt
+
+
+def test_an_expansion_question_is_answered_only_by_a_sentence_spelling_it_out():
+    question = "What does ISKP stand for?"
+    assert asked.unmet(question, "Since 2021, the Islamic State’s Khorasan Province (ISKP) has shifted its focus.") == []
+    assert asked.unmet(question, "ISKP has pursued a two-pronged approach globally.") == ["what ISKP stands for"]
+
+
+def test_a_one_letter_part_of_a_name_is_mentioned_as_a_word_of_its_own():
+    assert mentions("ISIS-K", "Islamic State of Iraq and ash-Sham - Khorasan (ISIS-K).")
+    assert not mentions("ISIS-K", "Islamic State of Iraq and ash-Sham (ISIS); Kurdistan Workers' Party")
+
+
+def test_words_of_one_sense_are_one_term():
+    assert terms("the tallest peak") == terms("the highest peak")
+    assert terms("the biggest city") == terms("the largest city")
