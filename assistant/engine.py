@@ -192,6 +192,9 @@ class Engine:
         reply = Reply(request.question, standalone, [], backend.name, backend.model, notices, timings, started)
         unreadable = gate.english_only(request.question, by_llm=isinstance(backend, StreamsChat))
         plan, drafts = decompose.run(standalone), _Drafts()
+        if plan.question:
+            yield Event("status", f"Answering: {plan.question}")
+            standalone = plan.question
         if plan.mode is not decompose.Mode.SINGLE and not unreadable:
             combined = yield from self._answer_parts(plan, standalone, request, backend, reply, drafts)
             if combined is not None:

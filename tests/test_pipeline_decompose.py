@@ -111,3 +111,20 @@ def test_their_home_country_is_the_place_of_the_people_the_lead_answer_names():
         ("Tajikistan", "What is the capital of Tajikistan?")]
     assert NAMES.place_of_people("Iranian") == "Iran" and NAMES.place_of_people("Uzbek") == "Uzbekistan"
     assert NAMES.place_of_people("Kazakh") is None  # no document of its own
+
+
+@pytest.mark.parametrize("question, alone", [
+    ("Germany had three ISKP plots foiled according to the report. Who currently heads the German government?",
+     "Who currently heads the German government?"),
+    ("The report lists Algeria's Armed Islamic Group. Which terrorist groups does the Factbook list for Algeria?",
+     "Which terrorist groups does the Factbook list for Algeria?"),
+    ("The report mentions al-Azaim. What languages does it publish in?", None),  # "it" is the lead's
+    ("The report names two Central Asian neighbours. What are those countries' capitals?", None),  # a bridge
+    ("Who wrote the report? When was it published?", None),  # two questions, not a statement and one
+    ("Germany had three plots foiled. Tell me more.", None),  # no question
+])
+def test_a_question_after_statements_that_only_set_the_scene_is_asked_alone(question, alone):
+    plan = decompose.run(question)
+    assert plan.question == (alone or "")
+    if alone:
+        assert plan.mode is decompose.Mode.SINGLE

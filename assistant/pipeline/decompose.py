@@ -74,11 +74,36 @@ class Plan:
     comparative: Comparative | None = None
     follow: str = ""  # bridge: the question whose reference the lead answer's places replace
     reference: tuple[int, int] = (0, 0)  # bridge: the span of the reference in follow
+    question: str = ""  # the question asked, when the statements before it only set the scene
 
 
 def run(question: str) -> Plan:
-    """The sub-questions of a comparison or a bridge question; an empty (SINGLE) plan for any other."""
+    """The sub-questions of a comparison or a bridge question; an empty (SINGLE) plan for any other. After
+    statements that only set the scene, the plan is the last question's, which it keeps as plan.question."""
+    alone = asked_alone(question)
+    if alone:
+        plan = comparison(alone) or Plan(Mode.SINGLE)
+        plan.question = alone
+        return plan
     return comparison(question) or bridge(question) or Plan(Mode.SINGLE)
+
+
+# Words by which a question leans on what came before it ("What languages does it publish in?").
+_POINTS_BACK = re.compile(r"\b(?:it|its|he|him|his|she|her|they|them|their|this|that|these|those|there|same|"
+                          r"such|former|latter)\b", re.I)
+_QUESTION_WORD = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|does|do|did|has|"
+                            r"have|had|can|could)\b", re.I)
+
+
+def asked_alone(question: str) -> str | None:
+    """"Germany had three ISKP plots foiled. Who heads the German government?": the last question, when statements
+    come before it and it names what it asks about without pointing back at them; else None."""
+    lead, follow = _split(question)
+    if not lead or lead.endswith("?") or _POINTS_BACK.search(follow):
+        return None
+    if not (follow.endswith("?") or _QUESTION_WORD.match(follow)):
+        return None
+    return follow if asked.asked_names(follow) else None
 
 
 def comparison(question: str) -> Plan | None:
