@@ -36,6 +36,7 @@ _KINDS = [
                            r"person|people|leader|commander|individual|emir|president|minister|governor|founder|"
                            r"author|ruler|king|monarch|chief)s?\b", re.I)),
 ]
+_WITH_UNIT = re.compile(r"\d\s*(?:sq\s+)?(?:km|m|mi|nm|kg|t|ha|%|percent|met(?:er|re)s?|kilomet(?:er|re)s?|miles?)\b")
 _ASKS_DAY = re.compile(r"\b(?:what|which) (?:[\w-]+ )?(?:date|day)\b", re.I)
 # Words read as one unit: "kilometres" asks for what "km" states.
 _UNITS = {"kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers": "km", "km": "km",
@@ -67,8 +68,8 @@ def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
         return True
     if kind is Kind.COUNT:
         return bool(keyfacts.counts(text))
-    if kind is Kind.MEASURE:
-        return bool(keyfacts.numbers(text))
+    if kind is Kind.MEASURE:  # a year alone ("established in 2014") measures nothing
+        return bool(keyfacts.numbers(text) - set(map(float, keyfacts.years(text))) or _WITH_UNIT.search(text))
     if kind is Kind.DATE:
         if _ASKS_DAY.search(question):  # "On what exact date ...?": a year alone does not say
             return bool(keyfacts.dates(text))
@@ -203,6 +204,8 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     kind = answer_kind(question)
     if kind is not None and not counted:  # "Who founded it?": a name from a sentence about its founding
         about = attribute_terms(question)
+        if kind is Kind.MEASURE:  # "How large is Qatar, by area?" asks for its area; any large thing will not do
+            about = (about - _MEASURES) or about
         if about and not shares(about, _terms(named)):
             missing.append(f"what is asked of it ({', '.join(sorted(about))})")
     if not states_kind(kind, sentence, question):

@@ -66,7 +66,7 @@ def test_a_name_answers_only_from_a_sentence_about_what_is_asked_of_it():
 def test_a_number_answers_only_about_the_attribute_asked():
     saudi = "How long is Saudi Arabia's coastline?"
     assert asked.unmet(saudi, "Land boundaries, border countries: Saudi Arabia 87 km.") == [
-        "what is asked of it (coastline, long)"]
+        "what is asked of it (coastline)"]
     assert asked.unmet(saudi, "Coastline: 2,640 km.", "The World Factbook: Saudi Arabia") == []
 
 
@@ -115,3 +115,10 @@ def test_holding_a_post_is_not_what_a_name_question_asks_of():
 
 def test_a_place_noun_after_the_keeps_its_name():
     assert asked.asked_names("What is the population of the Kurdistan region?") == ["Kurdistan"]
+
+
+def test_a_year_alone_is_not_a_measurement():
+    question = "How large are Russia's active armed forces?"
+    assert "a measurement" in asked.unmet(question, "Its active armed forces were reformed in 2008 and 2012.")
+    assert not asked.unmet(question, "Military and security service personnel strengths (Russia): 1.1-1.2 million active "
+                                     "Armed Forces personnel.")

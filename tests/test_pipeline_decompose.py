@@ -128,3 +128,13 @@ def test_a_question_after_statements_that_only_set_the_scene_is_asked_alone(ques
     assert plan.question == (alone or "")
     if alone:
         assert plan.mode is decompose.Mode.SINGLE
+
+
+@pytest.mark.parametrize("question, entities, part", [
+    ("Is Russia's highest peak taller than Iran's?", ["Russia", "Iran"], "How high is Russia’s highest peak"),
+    ("Does India have a longer coastline than Pakistan?", ["India", "Pakistan"], "How long is India’s coastline?"),
+    ("Is Qatar larger than the Maldives?", ["Qatar", "Maldives"], "How large is Qatar, by area?"),
+])
+def test_a_yes_no_comparison_is_asked_of_each_side(question, entities, part):
+    plan = decompose.run(question)
+    assert plan.mode is Mode.COMPARISON and plan.entities == entities and plan.parts[0].startswith(part)

@@ -51,6 +51,8 @@ _DATA_NOUNS = {"people": "population", "inhabitants": "population", "residents":
                "live": "life expectancy", "summit": "highest elevation", "peak": "highest elevation"}
 _NAME = r"(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:of\s+|al-)?[A-Z][\w’'-]*)*"
 _ALTERNATIVES = re.compile(rf"({_NAME})(?:['’]s)?\s*,?\s+or\s+({_NAME})(?:['’]s)?")
+_THAN = re.compile(rf"^\s*(?i:is|are|was|were|does|do|did|has|have)\s+({_NAME})(?:['’]s)?\b(.*?)\bthan\s+"
+                   rf"(?:that\s+of\s+|those\s+of\s+|in\s+)?({_NAME})(?:['’]s)?\s*\??\s*$")
 _LEAD_WORDS = frozenset("""which whose where who what is are was were does do did has have had one country countries
 place places state states nation nations of the a an than in""".split())
 _AUXILIARY = re.compile(r"\b(?:do|does|did)\b", re.I)
@@ -109,12 +111,17 @@ def asked_alone(question: str) -> str | None:
 def comparison(question: str) -> Plan | None:
     """"Which has the longer X, A or B?": the same question of A and of B, and what decides between them."""
     match = _ALTERNATIVES.search(question)
-    if not match:
+    than = None if match else _THAN.match(question)
+    if match:
+        entities = [_entity(match.group(1)), _entity(match.group(2))]
+        rest_text = question[:match.start()] + " " + question[match.end():]
+    elif than:  # "Is Russia's highest peak taller than Iran's?"
+        entities = [_entity(than.group(1)), _entity(than.group(3))]
+        rest_text = than.group(2)
+    else:
         return None
-    entities = [_entity(match.group(1)), _entity(match.group(2))]
     if not all(entities) or entities[0].lower() == entities[1].lower():
         return None
-    rest_text = question[:match.start()] + " " + question[match.end():]
     found = [w for w in re.findall(r"[\w’'-]+", rest_text) if w.lower() in COMPARATIVES]
     if len(found) != 1:
         return None
@@ -154,6 +161,8 @@ def _sub_question(comparative: Comparative, rest: list[str], entity: str, verb_f
         return f"What is the number of {phrase or comparative.noun} in {entity}{noun}?"
     if verb_form:
         return f"How {comparative.how} do {phrase} in {entity}{noun}?"
+    if not phrase:
+        return f"How {comparative.how} is {entity}{noun}?"
     return f"How {comparative.how} is {_possessive(entity)} {phrase}{noun}?".replace("  ", " ")
 
 
