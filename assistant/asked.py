@@ -152,7 +152,7 @@ def _term(word: str) -> str:
 
 
 def _terms(text: str) -> set[str]:
-    return {_term(w) for w in words(text)}
+    return {_term(w) for w in words(text)} | ({"%"} if "%" in text else set())  # "14.2%" states a percentage
 
 
 def initialisms(question: str) -> set[str]:

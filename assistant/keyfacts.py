@@ -129,10 +129,22 @@ def names(sentence: str) -> set[str]:
 _DEMONYM = re.compile(r"(?:ian|an|ese|i)$")
 
 
+# Other names of one country, as texts write them: "from Britain" is "from the UK".
+_SAME_PLACE = [("Britain", "Great Britain", "United Kingdom", "UK", "British"),
+               ("United States", "US", "USA", "America", "American")]
+
+
 def mentions(name: str, text: str) -> bool:
     """Whether text names it: each capitalised part of the name ("Pakistan-India", "Taliban-ruled") starts a word
     of the text, or a word of the text starts it ("Afghan" for "Afghanistan"), demonyms read as their place
-    ("Algerian" for "Algeria")."""
+    ("Algerian" for "Algeria"); a country's other names count as its own."""
+    others = next((group for group in _SAME_PLACE if name in group), None)
+    if others:
+        return any(_mentions(other, text) for other in others)
+    return _mentions(name, text)
+
+
+def _mentions(name: str, text: str) -> bool:
     folded = fold(text).lower()
     for part in re.split(r"[\s-]+", name):
         if not part[:1].isupper():

@@ -64,16 +64,27 @@ _SAME_SENSE = {"tallest": "highest", "taller": "higher", "loftiest": "highest", 
                "bigger": "larger"}
 
 
+_DERIVED = [("acy", "ate"), ("ious", "ion")]  # literacy/literate, religious/religion
+
+
 def _stem(word: str) -> str:
     word = _SAME_SENSE.get(word, word)
+    for ending, common in _DERIVED:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)] + common
     for suffix in ("'s", "ies", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word
 
 
+_SAME_PHRASE = re.compile(r"\bhead of state\b", re.I)  # what the Factbook calls the "chief of state"
+
+
 def terms(text: str) -> list[str]:
     """Content terms for lexical matching: stop words dropped, light stemming."""
+    if "of state" in text or "of State" in text:
+        text = _SAME_PHRASE.sub("chief of state", text)
     return [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 

@@ -52,3 +52,13 @@ def test_a_one_letter_part_of_a_name_is_mentioned_as_a_word_of_its_own():
 def test_words_of_one_sense_are_one_term():
     assert terms("the tallest peak") == terms("the highest peak")
     assert terms("the biggest city") == terms("the largest city")
+
+
+def test_derived_words_and_a_field_s_own_phrase_are_one_term():
+    assert terms("literacy") == terms("literate") and terms("religious") == terms("Religions")
+    assert terms("Who is the head of state?") == terms("Who is the chief of state?")
+
+
+def test_a_percentage_question_is_answered_by_a_line_of_percentages():
+    question = "What percentage of India's population is Muslim?"
+    assert asked.unmet(question, "Religions: Hindu 79.8%, Muslim 14.2%, Christian 2.3%.", "India") == []

@@ -1,6 +1,7 @@
 """Key facts of answer sentences, and whether the quotes they cite state them."""
 import pytest
 
+from assistant import keyfacts
 from assistant.keyfacts import counts, list_items, months, names, numbers, unsupported, words_value, years
 
 PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in "
@@ -130,3 +131,9 @@ def test_a_clause_giving_a_listed_name_another_s_number_is_refused_even_when_the
     assert unsupported("Twelve plots were foiled in Alphaland, Betastan and Gammaria [1].", [quote]) == []
     assert unsupported(f"Twelve plots were foiled, including {restated}", [quote]) == []
     assert unsupported(f"“{quote}” [1]", [quote]) == []  # the quote itself
+
+
+def test_a_country_is_mentioned_by_its_other_names():
+    assert keyfacts.mentions("Britain", "Independence: 3 September 1971 (from the UK).")
+    assert keyfacts.mentions("United States", "a designation under US law")
+    assert not keyfacts.mentions("Britain", "Independence: 1991 (from the Soviet Union).")
