@@ -12,7 +12,8 @@ _LEAD = re.compile(r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)*(?:what|h
 _PREPOSITIONS = "in|for|during|at|from|by|on|with|against|to|since|after|before|under|into|within|of"
 _PRONOUNS = re.compile(r"\b(?:it|its|it's|they|them|their|theirs|this|these|those|he|she|his|her|him)\b", re.I)
 # "Which of the two is higher?", "Do both border China?": what the earlier turns named
-_EARLIER = re.compile(r"\b(?:the\s+(?:two|three|former|latter|other\s+one|same\s+one)|both|either|neither)\b", re.I)
+_EARLIER = re.compile(r"\b(?:the\s+(?:two|three|former|latter|other\s+one|same\s+one|country|nation)|both|either|"
+                      r"neither)\b", re.I)
 _COMPARE = re.compile(r"^how\s+(?:does|do|did|would|about)\s+(.+?)\s+compare\b.*$", re.I)
 _ENTITY = re.compile(r"\b(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|\d{4})\b")
 

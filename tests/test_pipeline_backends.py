@@ -4,7 +4,7 @@ import pytest
 
 from assistant import asked
 from assistant.backends import Backend, DraftsFromPassages, ExtractiveBackend, PreparesPrefix, StreamsChat
-from assistant.backends.extractive import _asked_field
+from assistant.backends.extractive import _asked_field, _names_holder
 from assistant.backends.local import LocalLlama
 from assistant.backends.openai import OpenAICompatible
 from assistant.pipeline import retrieve
@@ -96,3 +96,13 @@ def test_a_field_whose_qualifier_abbreviates_the_question_s_words_is_asked():
     line = "Refugees and internally displaced persons, IDPs: 5,457,183 (2024 est.)."
     assert _asked_field(line, set(terms(question)) | asked.initialisms(question))
     assert not _asked_field(line, set(terms(question)))
+
+
+@pytest.mark.parametrize("sentence, holds", [
+    ("Executive branch, head of government: President Masoud PEZESHKIAN (since 30 July 2024).", True),
+    ("President Recep Tayyip ERDOGAN took office in 2014.", True),
+    ("... culminating in the 2005 inauguration of hardliner Mahmud AHMADI-NEJAD as president.", False),
+    ("Executive branch, note: an election held early due to the death of President Ebrahim RAISI.", False),
+])
+def test_a_who_is_question_prefers_the_name_under_the_asked_title(sentence, holds):
+    assert _names_holder(sentence, set(terms("Who is Iran's president?"))) is holds

@@ -63,6 +63,9 @@ def test_that_country_after_an_answer_naming_one_place_with_its_own_document_is_
     assert result == condense.Condensed("When did Algeria become independent?", "referent")
     two = [Turn(asked, asked, "“Plots in Iran and Tunisia.” [1]")]  # two places: "that country" is not resolved
     assert run("When did that country become independent?", history=two).method == "context"
+    result = condense.run("How many refugees does the country host?", history, ExtractiveBackend(),
+                          prompts_dir=PROMPTS, history_turns=3, names=names)
+    assert result == condense.Condensed("How many refugees does Algeria host?", "referent")  # "the country" too
 
 
 def test_how_does_a_new_place_compare_asks_the_previous_question_of_it():

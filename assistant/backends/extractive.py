@@ -108,6 +108,7 @@ class ExtractiveAnswerer:
         q_terms = set(terms(question))
         label_terms = q_terms | asked.initialisms(question)  # what a field label may name
         weights = {t: self.idf.get(t, self.default_idf) for t in q_terms}
+        holder = bool(_ASKS_WHO_IS.match(question))
         # A question that names a document ("the report", "Tajikistan") is answered by sentences in it.
         names = self.names.asked_names(question) if self.names else set()
         weights |= {w: self.idf.get(w, self.mean_idf) for w in names - q_terms}
@@ -121,7 +122,8 @@ class ExtractiveAnswerer:
             subject = SUBJECT_BONUS if in_named_doc else 0.0
             # A breakdown's total ("Median age, total: ...") answers before its parts when no part is asked.
             whole = WHOLE_BONUS if _TOTAL_LABEL.match(sentence) else 0.0
-            field = FIELD_BONUS if _asked_field(sentence, label_terms) else 0.0
+            field = FIELD_BONUS if _asked_field(sentence, label_terms) or holder and _names_holder(sentence, q_terms) \
+                else 0.0
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
                            covered))
         scored.sort(key=lambda item: -item[0])
@@ -202,6 +204,17 @@ class ExtractiveAnswerer:
         following = [(s, e) for s, e in sentence_spans(text, passage.start, passage.end) if s >= end][:limit]
         flagged = instruction_spans(text, passage.start, passage.end)
         return [(item[0], passage, s, e, text[s:e], set()) for s, e in following if (s, e) not in flagged]
+
+
+_ASKS_WHO_IS = re.compile(r"^\s*who\s+(?:is|are)\b", re.I)
+# A title then a name, opening a sentence or a field's value: "head of government: President Masoud PEZESHKIAN".
+_TITLED_NAME = re.compile(r"(?:^|:\s+)([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+[A-Z][\w’'-]+\s+[A-Z]")
+
+
+def _names_holder(sentence: str, question_terms: set[str]) -> bool:
+    """For "Who is Iran's president?": the sentence names someone under the asked title ("President Masoud
+    PEZESHKIAN"), not one who held it once ("... inauguration of Mahmud AHMADI-NEJAD as president")."""
+    return any(set(terms(match.group(1))) & question_terms for match in _TITLED_NAME.finditer(sentence))
 
 
 def _asked_field(sentence: str, question_terms: set[str]) -> bool:

@@ -62,6 +62,7 @@ _PREPOSITION = frozenset("by in of on at for from to with".split())
 # second question after a first (", and what is its population?"), referring back to what the first part names.
 _REFERENCE = re.compile(r"\b(?:(?:that|this|those|these|the same)\s+(?:two\s+|three\s+)?"
                         r"(?:country|countries|state|states|nation|nations|place|places)\b(?:['’]s?)?|"
+                        r"the\s+(?:two\s+|three\s+)?(?:country|countries|nation|nations)\b(?:['’]s?)?|"
                         r"(?:its|their|them|they)\b)", re.I)
 _SECOND_PART = re.compile(r",?\s*\band\s+(?=(?:what|which|who|whom|whose|when|where|how)\b)", re.I)
 _SINGULAR = re.compile(r"(?:that|this)\s|its$")
