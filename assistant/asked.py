@@ -124,14 +124,15 @@ def counted_terms(question: str) -> set[str]:
     if not match:
         return set()
     counted: list[str] = []
-    for word in words(match.group(1))[:6]:
-        if word in _AUXILIARY:
-            break
+    found = words(match.group(1))[:7]
+    for i, word in enumerate(found[:6]):
+        if word in _AUXILIARY or counted and not word.endswith("s") and i + 1 < len(found) and found[i + 1] in _PLACING:
+            break  # "How many people live in Qatar?": a verb before "in" ends what is counted ("nationals in" does not)
         if word not in STOPWORDS:
             counted.append(word)
     name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
     plain = [w for w in counted if _term(w) not in name_terms]
-    return {_term(w) for w in (plain or counted)}
+    return {_term(_COUNTED_AS.get(w, w)) for w in (plain or counted)}
 
 
 def attribute_terms(question: str) -> set[str]:
@@ -145,6 +146,11 @@ def attribute_terms(question: str) -> set[str]:
 
 
 _DERIVED = re.compile(r"(?<=\w{5})(?:ence|ent|ance|ant)$")  # "independent" asks what "Independence" states
+
+
+_PLACING = frozenset("in at on from inside within across".split())
+# What a count of people is a count of in data ("How many people live in Qatar?": its population).
+_COUNTED_AS = {"people": "population", "inhabitants": "population", "residents": "population"}
 
 
 def _term(word: str) -> str:

@@ -61,7 +61,7 @@ def words(text: str) -> list[str]:
 
 # Words of one sense read as one term: "the tallest peak" asks what "highest point" states.
 _SAME_SENSE = {"tallest": "highest", "taller": "higher", "loftiest": "highest", "biggest": "largest",
-               "bigger": "larger"}
+               "bigger": "larger", "kind": "type", "sort": "type"}
 
 
 _DERIVED = [("acy", "ate"), ("ious", "ion")]  # literacy/literate, religious/religion

@@ -122,3 +122,12 @@ def test_a_year_alone_is_not_a_measurement():
     assert "a measurement" in asked.unmet(question, "Its active armed forces were reformed in 2008 and 2012.")
     assert not asked.unmet(question, "Military and security service personnel strengths (Russia): 1.1-1.2 million active "
                                      "Armed Forces personnel.")
+
+
+@pytest.mark.parametrize("question, counted", [
+    ("How many people live in Qatar?", {"population"}),  # people are counted as a population; "live" is the verb
+    ("How many US troops stationed in Qatar?", {"troop"}),
+    ("How many ISKP plots were foiled in India?", {"plot"}),
+])
+def test_what_a_count_counts_ends_at_its_verb_and_people_are_a_population(question, counted):
+    assert asked.counted_terms(question) == counted

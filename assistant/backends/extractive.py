@@ -106,7 +106,7 @@ class ExtractiveAnswerer:
         vectors = self._embed([question] + [c[4] for c in candidates])
         cosine = vectors[1:] @ vectors[0]
         q_terms = set(terms(question))
-        label_terms = q_terms | asked.initialisms(question)  # what a field label may name
+        label_terms = q_terms | asked.initialisms(question) | asked.counted_terms(question)  # a field label may name
         weights = {t: self.idf.get(t, self.default_idf) for t in q_terms}
         holder = bool(_ASKS_WHO_IS.match(question))
         # A question that names a document ("the report", "Tajikistan") is answered by sentences in it.
