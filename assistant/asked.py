@@ -148,6 +148,9 @@ def attribute_terms(question: str) -> set[str]:
 _DERIVED = re.compile(r"(?<=\w{5})(?:ence|ent|ance|ant)$")  # "independent" asks what "Independence" states
 
 
+# "What is the capital of Iraq?", "What's the official language in Qatar?": a property looked up of a name.
+_LOOKUP = re.compile(r"^\s*(?i:what)(?:['’]s|\s+(?i:is|are|was|were))\s+(?i:the\s+)?((?:[a-z-]+\s+){0,2}?[a-z-]+)\s+"
+                     r"(?i:of|in|for)\s+(?:the\s+)?[A-Z][\w’'-]*\s*\??\s*$")
 _PLACING = frozenset("in at on from inside within across".split())
 # What a count of people is a count of in data ("How many people live in Qatar?": its population).
 _COUNTED_AS = {"people": "population", "inhabitants": "population", "residents": "population"}
@@ -212,6 +215,11 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
         about = attribute_terms(question)
         if kind is Kind.MEASURE:  # "How large is Qatar, by area?" asks for its area; any large thing will not do
             about = (about - _MEASURES) or about
+        if about and not shares(about, _terms(named)):
+            missing.append(f"what is asked of it ({', '.join(sorted(about))})")
+    elif kind is None:  # "What is the capital of Iraq?": a sentence that only mentions Iraq does not say
+        looked_up = _LOOKUP.match(question)
+        about = _terms(looked_up.group(1)) - STOPWORDS if looked_up else set()
         if about and not shares(about, _terms(named)):
             missing.append(f"what is asked of it ({', '.join(sorted(about))})")
     if not states_kind(kind, sentence, question):

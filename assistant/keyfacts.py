@@ -247,6 +247,27 @@ def mispaired(sentence: str, quotes: list[str], where: list[str] | tuple[str, ..
     return [] if stated & values else [f"number {v:g} for {name}" for v in sorted(stated)]
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)*")
+
+
+def unpaired_with_asked(question: str, answer: str, quotes: list[str]) -> list[str]:
+    """For "Which country had four plots interdicted?", the listed names an answer gives when none of them is listed
+    with that number ("India" from "three in India, four in Iran")."""
+    asked = counts(question) - {float(y) for y in years(question)}
+    if not asked:
+        return []
+    answer = strip_markers(answer)
+    given: dict[str, set[float]] = {}
+    for quote in quotes:
+        for clause, values in list_items(quote):
+            for name in _CAPITALISED.findall(clause):
+                if not counts(name) and not mentions(name, question) and mentions(name, answer):
+                    given.setdefault(name, set()).update(values)
+    if any(values & asked for values in given.values()):
+        return []  # the answer names the item asked about (others beside it, with their own numbers, are context)
+    return sorted(given)
+
+
 def _clause_mispaired(sentence: str, listed: dict[str, set[float]], item_values: set[float],
                       quoted: str) -> list[str]:
     """A clause giving one listed name a number no list item has (the list's total), in a sentence that also

@@ -131,3 +131,10 @@ def test_a_year_alone_is_not_a_measurement():
 ])
 def test_what_a_count_counts_ends_at_its_verb_and_people_are_a_population(question, counted):
     assert asked.counted_terms(question) == counted
+
+
+def test_a_property_looked_up_of_a_name_must_be_stated():
+    question = "What is the capital of Iraq?"
+    assert asked.unmet(question, "Location: Middle East, between Iraq and Pakistan.") == \
+        ["what is asked of it (capital)"]
+    assert asked.unmet("What is the capital of Qatar?", "Capital, name: Doha.", "Qatar") == []

@@ -137,3 +137,18 @@ def test_a_country_is_mentioned_by_its_other_names():
     assert keyfacts.mentions("Britain", "Independence: 3 September 1971 (from the UK).")
     assert keyfacts.mentions("United States", "a designation under US law")
     assert not keyfacts.mentions("Britain", "Independence: 1991 (from the Soviet Union).")
+
+
+PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in Iran, "
+         "three in Germany, one in the Maldives, one in Pakistan, one in Qatar, and three in Turkey.")
+
+
+@pytest.mark.parametrize("question, answer, wrong", [
+    ("Which country had four ISKP plots interdicted?", "India [1].", ["India"]),
+    ("Which country had four ISKP plots interdicted?", "Iran [1].", []),
+    ("Which country had four ISKP plots interdicted?", "Iran had four, more than India's three [1].", []),
+    ("Where was just one ISKP plot stopped?", "The Maldives, Pakistan and Qatar [1].", []),
+    ("How many ISKP plots were interdicted in India?", "Three [1].", []),  # the question asks no number
+])
+def test_a_listed_name_answers_a_question_pinning_a_number_only_when_listed_with_it(question, answer, wrong):
+    assert keyfacts.unpaired_with_asked(question, answer, [PLOTS]) == wrong

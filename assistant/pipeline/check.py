@@ -34,6 +34,10 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
     unquoted = unquoted_asked(question, citations, passages) if kind_asked else []
     if unquoted:
         return Checked(f"The quotes cited do not state {', '.join(unquoted)} asked about, so no answer is shown.")
+    unpaired = keyfacts.unpaired_with_asked(question, text, [c.quote for c in citations]) if kind_asked else []
+    if unpaired:
+        return Checked(f"The quotes cited give {', '.join(unpaired)} another number than the question asks about, "
+                       "so no answer is shown.")
     quoted = "\n".join(f"{c.quote}\n{c.title}\n{c.section}" for c in citations)
     unmeasured = asked.unstated_measure(question, quoted) if kind_asked else []
     if unmeasured:
