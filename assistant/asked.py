@@ -156,8 +156,13 @@ _PLACING = frozenset("in at on from inside within across".split())
 _COUNTED_AS = {"people": "population", "inhabitants": "population", "residents": "population"}
 
 
+# A measure's noun states what its adjective asks: "by length in km" answers "How long is ...?".
+_MEASURE_NOUNS = {"length": "long", "height": "high", "width": "wide", "depth": "deep", "distance": "far",
+                  "weight": "heavy"}
+
+
 def _term(word: str) -> str:
-    return _UNITS.get(word) or _DERIVED.sub("", _stem(word))
+    return _UNITS.get(word) or _MEASURE_NOUNS.get(word) or _DERIVED.sub("", _stem(word))
 
 
 def _terms(text: str) -> set[str]:

@@ -8,7 +8,7 @@ from .prompts import NOT_IN_SOURCES
 from .textutil import terms
 
 _LEAD = re.compile(r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)*(?:what|how)\s+about\s+|"
-                   r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)+|^what\s+of\s+|^same\s+for\s+", re.I)
+                   r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)+|^what\s+of\s+|^(?:the\s+)?same\s+(?:question\s+|thing\s+)?(?:for|about|with)\s+", re.I)
 _PREPOSITIONS = "in|for|during|at|from|by|on|with|against|to|since|after|before|under|into|within|of"
 _PRONOUNS = re.compile(r"\b(?:it|its|it's|they|them|their|theirs|this|these|those|he|she|his|her|him)\b", re.I)
 # "Which of the two is higher?", "Do both border China?": what the earlier turns named
@@ -52,10 +52,12 @@ def substitute(question: str, previous: str) -> str | None:
             return f"{prev[:last.start()]}{fragment}{prev[last.end():]}?"
         return None
     if _ENTITY.fullmatch(fragment) or re.fullmatch(r"the\s+" + _ENTITY.pattern, fragment, re.I):
-        entities = [m for m in _ENTITY.finditer(prev) if m.start() > 0]
+        first_word = re.match(r"\S+\s*", prev)
+        entities = list(_ENTITY.finditer(prev, first_word.end() if first_word else 0))  # not "What's"
         if entities:
             last = entities[-1]
-            return f"{prev[:last.start()]}{fragment}{prev[last.end():]}?"
+            owner = re.search(r"['’]s$", last.group(0))  # "Afghanistan's" becomes "Iran's"
+            return f"{prev[:last.start()]}{fragment}{owner.group(0) if owner else ''}{prev[last.end():]}?"
     return None
 
 

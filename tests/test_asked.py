@@ -138,3 +138,7 @@ def test_a_property_looked_up_of_a_name_must_be_stated():
     assert asked.unmet(question, "Location: Middle East, between Iraq and Pakistan.") == \
         ["what is asked of it (capital)"]
     assert asked.unmet("What is the capital of Qatar?", "Capital, name: Doha.", "Qatar") == []
+
+
+def test_a_measure_s_noun_states_what_its_adjective_asks():
+    assert asked.unmet("How long is the Amu Darya?", "Major rivers (by length in km): Amu Darya - 2,620 km.") == []

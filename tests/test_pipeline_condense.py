@@ -99,3 +99,9 @@ def test_which_of_the_two_compares_the_places_the_same_question_was_asked_of():
         "Which has the higher highest point, Pakistan or India?"
     other = [Turn(first, first, "K2 [1]."), Turn("Its capital?", "What is the capital of India?", "New Delhi [1].")]
     assert condense.compared_pair("Which of the two is higher?", other, names) is None  # not one question of both
+
+
+def test_same_question_for_a_new_place_asks_the_previous_question_of_it():
+    history = [Turn("What's Afghanistan's national symbol?", "What's Afghanistan's national symbol?", "Lion [1].")]
+    assert run("Same question for Iran?", history=history) == \
+        condense.Condensed("What's Iran's national symbol?", "rule")
