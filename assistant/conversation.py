@@ -8,7 +8,8 @@ from .prompts import NOT_IN_SOURCES
 from .textutil import terms
 
 _LEAD = re.compile(r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)*(?:what|how)\s+about\s+|"
-                   r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)+|^what\s+of\s+|^(?:the\s+)?same\s+(?:question\s+|thing\s+)?(?:for|about|with)\s+", re.I)
+                   r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)+|^what\s+of\s+|"
+                   r"^(?:the\s+)?same\s+(?:question\s+|thing\s+)?(?:for|about|with)\s+", re.I)
 _PREPOSITIONS = "in|for|during|at|from|by|on|with|against|to|since|after|before|under|into|within|of"
 _PRONOUNS = re.compile(r"\b(?:it|its|it's|they|them|their|theirs|this|these|those|he|she|his|her|him)\b", re.I)
 # "Which of the two is higher?", "Do both border China?": what the earlier turns named
