@@ -106,3 +106,11 @@ def test_a_field_whose_qualifier_abbreviates_the_question_s_words_is_asked():
 ])
 def test_a_who_is_question_prefers_the_name_under_the_asked_title(sentence, holds):
     assert _names_holder(sentence, set(terms("Who is Iran's president?"))) is holds
+
+
+def test_a_field_of_a_named_group_is_about_what_the_group_s_name_field_names():
+    from assistant.backends.extractive import _group_name
+    text = "Capital, name: Tehran. Capital, time difference: UTC+3.5 (8.5 hours ahead of Washington, DC)."
+    assert _group_name("ir", text, "Capital, time difference: UTC+3.5 (8.5 hours ahead).") == "Capital, name: Tehran"
+    assert _group_name("ir", text, "Capital, name: Tehran.") == ""
+    assert _group_name("ir", text, "ISKP has pursued a two-pronged approach: propaganda and plots.") == ""

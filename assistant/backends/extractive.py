@@ -1,6 +1,7 @@
 """No-LLM answering: the best-supported sentences of the retrieved passages, quoted and cited."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -95,11 +96,12 @@ class ExtractiveAnswerer:
                 # What a sentence is about: its document's title and section, and for "This situation ..." the
                 # sentence it refers back to.
                 described = _describe(sentence, meta)  # a byline or dateline says what it is
+                group = _group_name(passage.doc_id, text, sentence)  # "Capital, time difference" is Tehran's
                 context = "\n".join([meta.title if meta else passage.title, passage.section, described,
-                                     before if _BACK_REFERENCE.match(sentence) else ""])
+                                     before if _BACK_REFERENCE.match(sentence) else "", group])
                 if typed and asked.unmet(question, sentence, context) or keep and not keep(sentence):
                     continue
-                candidates.append((passage, s, e, sentence, described))
+                candidates.append((passage, s, e, sentence, described, group))
         if not candidates:
             return []
         question = asked.content(question)
@@ -114,9 +116,9 @@ class ExtractiveAnswerer:
         weights |= {w: self.idf.get(w, self.mean_idf) for w in names - q_terms}
         total = sum(weights.values()) or 1.0
         scored = []
-        for (passage, s, e, sentence, described), cos in zip(candidates, cosine):
+        for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
             in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
-            covered = set(weights) & (set(terms(described)) | in_named_doc)
+            covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group)))
             coverage = sum(weights[t] for t in covered) / total
             # A document the question names (its subject) answers before others that only mention that name.
             subject = SUBJECT_BONUS if in_named_doc else 0.0
@@ -234,6 +236,22 @@ def _asks(label_terms: set[str], question_terms: set[str]) -> bool:
     return all(asked.shares(question_terms, {t}) for t in label_terms)
 
 
+_FIELD_GROUP = re.compile(r"([A-Z][a-z]+(?: [a-z]+)?), (?!name:)[^:]{3,60}:")
+
+
+def _group_name(doc_id: str, text: str, sentence: str) -> str:
+    """For a field of a named group ("Capital, time difference: UTC+3.5"), that group's name field ("Capital, name:
+    Tehran"), which names what the field is about; "" for other sentences."""
+    group = _FIELD_GROUP.match(sentence)
+    return _named_group(doc_id, len(text), group.group(1), text) if group else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_group(doc_id: str, size: int, group: str, text: str) -> str:
+    found = re.search(rf"(?:^|\.\s|\n){re.escape(group)}, name: ([^.\n]{{1,80}})", text)
+    return f"{group}, name: {found.group(1)}" if found else ""
+
+
 def _describe(sentence: str, meta) -> str:
     """Sentence text for scoring, with what a byline or dateline means spelled out."""
     if meta is None:
@@ -255,6 +273,6 @@ def _focus_clause(question: str, sentence: str) -> str | None:
     clauses = [c.strip() for c in re.split(r"[:;]|,(?!\d)", sentence) if c.strip()]
     if len(clauses) < 3:
         return None
-    hits = [c for c in clauses if len(c.split()) <= 8 and keyfacts.numbers(c)
+    hits = [c for c in clauses if len(c.split()) <= 8 and keyfacts.numbers(c) and c.count("(") == c.count(")")
             and any(keyfacts.mentions(e, c) for e in entities)]
     return hits[0] if len(hits) == 1 else None
