@@ -1,6 +1,7 @@
 """Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, de-duplicated, neighbours merged."""
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -83,7 +84,9 @@ class HybridRetriever:
         # A chunk holding one sentence that states most of the question ranks by that sentence, not the whole
         # chunk: a short field line ("Executive branch, chief of state: ...") among many others, or one clause of
         # a long paragraph, is otherwise outranked by chunks that repeat one of the question's words.
-        by_sentence = self._by_best_sentence(query, dict.fromkeys(i for r in (dense, lexical, *focused) for i, _ in r))
+        labelled: set[int] = set()
+        by_sentence = self._by_best_sentence(query, dict.fromkeys(i for r in (dense, lexical, *focused) for i, _ in r),
+                                             labelled)
         fused: dict[int, float] = {}
         for ranking in (dense, lexical, *focused, by_sentence):
             for rank, (i, _) in enumerate(ranking):
@@ -93,6 +96,7 @@ class HybridRetriever:
         # passage that spells out an acronym the question asks about.
         leaders = self._spelling_out(query, vector, doc_ids)
         leaders += [ranking[0][0] for ranking in (lexical, dense) if ranking]
+        leaders += [i for i, _ in by_sentence[:1] if i in labelled]  # its best line is labelled with what is asked
         order = list(dict.fromkeys(leaders + order))
         similarity = {i: s for i, s in dense}
         for i in order:
@@ -117,10 +121,12 @@ class HybridRetriever:
         found = [allowed[j] for j in acronyms.defining(acronym, [self.index.chunks[i].text for i in allowed])]
         return [max(found, key=lambda i: float(self.index.matrix[i] @ vector))] if found else []
 
-    def _by_best_sentence(self, query: str, candidates: Iterable[int]) -> list[tuple[int, float]]:
+    def _by_best_sentence(self, query: str, candidates: Iterable[int],
+                          labelled: set[int] | None = None) -> list[tuple[int, float]]:
         """The candidates (in their rankings' order, which breaks ties) ranked by their best sentence's share of the
         question's term weight (idf), the chunk's heading context counted with each sentence; those sharing nothing
-        are left out. A chunk whose document text is missing is read from its own text."""
+        are left out. A chunk whose document text is missing is read from its own text. labelled gets the chunks
+        whose best sentence is a field labelled with the question's terms."""
         idf = self.index.bm25.idf
         weights = {t: idf.get(t, 0.0) for t in set(terms(query))}
         total = sum(weights.values())
@@ -132,10 +138,13 @@ class HybridRetriever:
             doc_text = self.index.doc_text(chunk.doc_id)
             text, start, end = (doc_text, chunk.start, chunk.end) if doc_text else (chunk.text, 0, len(chunk.text))
             around = set(terms(chunk.context)) & weights.keys()
-            best = max((sum(weights[t] for t in (set(terms(text[s:e])) & weights.keys()) | around)
-                        for s, e in sentence_spans(text, start, end)), default=0.0)
+            best, label = max(((sum(weights[t] for t in (set(terms(text[s:e])) & weights.keys()) | around)
+                                + _asked_label_weight(text[s:e], weights), _asked_label_weight(text[s:e], weights))
+                               for s, e in sentence_spans(text, start, end)), default=(0.0, 0.0))
             if best:
                 scored.append((i, best / total))
+                if label and labelled is not None:
+                    labelled.add(i)
         return sorted(scored, key=lambda hit: -hit[1])
 
     def _diverse(self, order: list[int], top_k: int) -> list[int]:
@@ -189,3 +198,14 @@ class HybridRetriever:
 
 def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+_LABEL = re.compile(r"^([A-Z][\w ,()-]{1,60}?):\s")
+
+
+def _asked_label_weight(sentence: str, weights: dict[str, float]) -> float:
+    """A field whose label is made of the question's terms ("Independence: 5 July 1962" for "When did Algeria become
+    independent?") counts its label twice: it is that fact's own line, not a passing mention."""
+    label = _LABEL.match(sentence)
+    named = set(terms(label.group(1))) if label else set()
+    return sum(weights[t] for t in named) if named and named <= weights.keys() else 0.0

@@ -64,7 +64,7 @@ _SAME_SENSE = {"tallest": "highest", "taller": "higher", "loftiest": "highest", 
                "bigger": "larger", "kind": "type", "sort": "type"}
 
 
-_DERIVED = [("acy", "ate"), ("ious", "ion")]  # literacy/literate, religious/religion
+_DERIVED = [("acy", "ate"), ("ious", "ion"), ("ence", "ent"), ("ance", "ant")]  # literacy/literate, religious/religion
 
 
 def _stem(word: str) -> str:

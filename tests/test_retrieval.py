@@ -27,3 +27,11 @@ def test_a_chunk_ranks_by_its_sentence_that_states_the_question_not_by_repeated_
     assert ranked[0][0] in holding and ranked[0][1] > ranked[-1][1]
     answer = engine.ask(question)
     assert any("Mara VOSS" in c.quote for c in answer.citations), answer.text
+
+
+def test_a_field_labelled_with_the_question_s_terms_counts_its_label_twice():
+    from assistant.retrieval import _asked_label_weight
+    weights = {"algeria": 2.8, "become": 5.6, "independent": 2.9}
+    assert _asked_label_weight("Independence: 5 July 1962 (from France).", weights) == 2.9
+    assert _asked_label_weight("National holiday: Independence Day, 5 July (1962).", weights) == 0.0
+    assert _asked_label_weight("A bloody struggle culminated in Algerian independence in 1962.", weights) == 0.0
