@@ -61,6 +61,21 @@ def answer_kind(question: str) -> Kind | None:
     return next((kind for kind, pattern in _KINDS if pattern.search(question)), None)
 
 
+_ASKS_LIST = re.compile(r"^\s*(?i:what|which)\s+(?:are|were)\s+(?:the\s+)?(?:[\w’'-]+['’]s\s+)?"
+                        r"(?:(?:main|major|key|top|principal|chief)\s+)?(?:[a-z-]+\s+)?[a-z]{3,}s\s*\??\s*$")
+_LIST_SEPARATOR = re.compile(r",\s|;\s|\sand\s")
+
+
+def asks_list(question: str) -> bool:
+    """"What are Pakistan's provinces?": the question asks for the members of a list."""
+    return bool(_ASKS_LIST.match(question))
+
+
+def lists(text: str) -> bool:
+    """The text gives two items or more ("Balochistan, Khyber Pakhtunkhwa, Punjab")."""
+    return bool(_LIST_SEPARATOR.search(text))
+
+
 def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
     """Whether text states a fact of that kind; a name is of a person: two words or more ("Amira Jadoon",
     "Abu Bakr al-Baghdadi") that the question does not already give."""

@@ -142,3 +142,13 @@ def test_a_property_looked_up_of_a_name_must_be_stated():
 
 def test_a_measure_s_noun_states_what_its_adjective_asks():
     assert asked.unmet("How long is the Amu Darya?", "Major rivers (by length in km): Amu Darya - 2,620 km.") == []
+
+
+@pytest.mark.parametrize("question, listing", [
+    ("What are Pakistan's provinces?", True),
+    ("What are Turkmenistan's top export goods?", True),
+    ("What is the capital of Qatar?", False),
+    ("What are the three phases of ISKP's media operations?", False),  # asked of something else: a count first
+])
+def test_a_question_asking_for_the_members_of_a_list(question, listing):
+    assert asked.asks_list(question) is listing

@@ -68,3 +68,10 @@ def test_an_llm_measure_whose_quotes_do_not_say_what_is_measured_is_refused():
     assert coastline.notice and "coastline" in coastline.notice
     assert check.run("How long is Qatar's border with Saudi Arabia?", "87 km [1].", [quote], passages, metas,
                      kind_asked=True) == check.Checked()
+
+
+def test_an_llm_answer_giving_a_count_for_a_list_its_quote_lists_is_refused():
+    text = "Administrative divisions: 4 provinces; Balochistan, Khyber Pakhtunkhwa, Punjab, Sindh."
+    quote = Citation(n=1, doc_id="pk", title="Pakistan", section="", page=None, quote=text, start=0, end=len(text))
+    assert not check.answers_the_kind_asked("What are Pakistan's provinces?", "There are four provinces [1].", [quote])
+    assert check.answers_the_kind_asked("What are Pakistan's provinces?", "Balochistan, Punjab and Sindh [1].", [quote])

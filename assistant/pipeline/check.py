@@ -86,10 +86,14 @@ def unaddressed_names(question: str, passages: list[Passage], metas: dict) -> li
 
 
 def answers_the_kind_asked(question: str, text: str, citations: list[Citation]) -> bool:
-    """An LLM's answer to "how many" states a number, to "when" a date, to "who" a name (read in English only: an
+    """An LLM's answer to "how many" states a number, to "when" a date, to "who" a name, to "what are its
+    provinces" more than one item when its quotes list them (read in English only: an
     answer written in the user's language is judged by its quotes), and a quote it cites states one too (the
     extractive backend only ever picks such sentences)."""
     kind = asked.answer_kind(question)
     said = strip_markers(text)
+    if asked.asks_list(question) and is_english(said) and not asked.lists(said) \
+            and any(asked.lists(c.quote) for c in citations):
+        return False  # "There are four provinces in Pakistan" for "What are Pakistan's provinces?"
     return (asked.states_kind(kind, said, question) or not is_english(said)) and any(
         asked.states_kind(kind, c.quote, question) for c in citations)
