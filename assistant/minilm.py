@@ -4,6 +4,7 @@ machine's start. Used for questions and short batches; a bulk ingest goes throug
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -44,14 +45,24 @@ class MiniLM:
         """Word pieces without [CLS]/[SEP]."""
         return self.tokenizer.encode(text, add_special_tokens=False).tokens
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """Unit vectors, float32, one row per text; texts of similar length are batched together."""
+    def encode(self, texts: list[str], batch_size: int = 4, workers: int = 1) -> np.ndarray:
+        """Unit vectors, float32, one row per text; texts of similar length are batched together. Small batches keep
+        the element-wise passes (GELU, softmax) in cache; workers run batches side by side (numpy leaves the GIL
+        in its loops), each best on one BLAS thread."""
         out = np.zeros((len(texts), self.w["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
         encoded = [self._truncated(e.ids) for e in self.tokenizer.encode_batch(texts)]
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i]))
-        for b in range(0, len(order), batch_size):
-            rows = order[b:b + batch_size]
+        batches = [order[b:b + batch_size] for b in range(0, len(order), batch_size)]
+
+        def run(rows: list[int]) -> None:
             out[rows] = self._forward([encoded[i] for i in rows])
+
+        if workers > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(min(workers, len(batches))) as pool:
+                list(pool.map(run, batches))
+        else:
+            for rows in batches:
+                run(rows)
         return out
 
     @staticmethod

@@ -138,9 +138,12 @@ class HybridRetriever:
             doc_text = self.index.doc_text(chunk.doc_id)
             text, start, end = (doc_text, chunk.start, chunk.end) if doc_text else (chunk.text, 0, len(chunk.text))
             around = set(terms(chunk.context)) & weights.keys()
-            best, label = max(((sum(weights[t] for t in (set(terms(text[s:e])) & weights.keys()) | around)
-                                + _asked_label_weight(text[s:e], weights), _asked_label_weight(text[s:e], weights))
-                               for s, e in sentence_spans(text, start, end)), default=(0.0, 0.0))
+            best, label = 0.0, 0.0
+            for s, e in sentence_spans(text, start, end):
+                extra = _asked_label_weight(text[s:e], weights)
+                share = sum(weights[t] for t in (set(terms(text[s:e])) & weights.keys()) | around) + extra
+                if share > best:
+                    best, label = share, extra
             if best:
                 scored.append((i, best / total))
                 if label and labelled is not None:

@@ -99,3 +99,12 @@ def test_once_torch_is_loaded_mid_size_batches_use_it_on_one_thread_with_the_sam
         del embedder._by_torch
     assert calls == [1] and torch.get_num_threads() == threads
     np.testing.assert_allclose(vectors, embedder.mini.encode(texts), atol=1e-5)
+
+
+def test_numpy_batches_run_side_by_side_give_the_same_vectors(torch_model):
+    texts = [f"Chunk {i}: the border of Tajikistan is {i * 37} km long, with {i % 5} crossings." * (1 + i % 4)
+             for i in range(23)]
+    one_at_a_time = MiniLM(model_path()).encode(texts, batch_size=32)
+    side_by_side = MiniLM(model_path()).encode(texts, batch_size=4, workers=2)
+    assert np.abs(one_at_a_time - side_by_side).max() < 1e-5
+    assert np.abs(side_by_side - torch_model.encode(texts, normalize_embeddings=True)).max() < 1e-5
