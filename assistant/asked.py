@@ -37,6 +37,12 @@ _KINDS = [
                            r"author|ruler|king|monarch|chief)s?\b", re.I)),
 ]
 _WITH_UNIT = re.compile(r"\d\s*(?:sq\s+)?(?:km|m|mi|nm|kg|t|ha|%|percent|met(?:er|re)s?|kilomet(?:er|re)s?|miles?)\b")
+# "What is the capital of Iraq?", "What's the official language in Qatar?": a property looked up of a name.
+_LOOKUP = re.compile(r"^\s*(?i:what)(?:['’]s|\s+(?i:is|are|was|were))\s+(?i:the\s+)?((?:[a-z-]+\s+){0,2}?[a-z-]+)\s+"
+                     r"(?i:of|in|for)\s+(?:the\s+)?[A-Z][\w’'-]*\s*\??\s*$")
+_PLACING = frozenset("in at on from inside within across".split())
+# What a count of people is a count of in data ("How many people live in Qatar?": its population).
+_COUNTED_AS = {"people": "population", "inhabitants": "population", "residents": "population"}
 _ASKS_DAY = re.compile(r"\b(?:what|which) (?:[\w-]+ )?(?:date|day)\b", re.I)
 # Words read as one unit: "kilometres" asks for what "km" states.
 _UNITS = {"kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers": "km", "km": "km",
@@ -163,14 +169,6 @@ def attribute_terms(question: str) -> set[str]:
 _DERIVED = re.compile(r"(?<=\w{5})(?:ence|ent|ance|ant)$")  # "independent" asks what "Independence" states
 
 
-# "What is the capital of Iraq?", "What's the official language in Qatar?": a property looked up of a name.
-_LOOKUP = re.compile(r"^\s*(?i:what)(?:['’]s|\s+(?i:is|are|was|were))\s+(?i:the\s+)?((?:[a-z-]+\s+){0,2}?[a-z-]+)\s+"
-                     r"(?i:of|in|for)\s+(?:the\s+)?[A-Z][\w’'-]*\s*\??\s*$")
-_PLACING = frozenset("in at on from inside within across".split())
-# What a count of people is a count of in data ("How many people live in Qatar?": its population).
-_COUNTED_AS = {"people": "population", "inhabitants": "population", "residents": "population"}
-
-
 # A measure's noun states what its adjective asks: "by length in km" answers "How long is ...?".
 _MEASURE_NOUNS = {"length": "long", "height": "high", "width": "wide", "depth": "deep", "distance": "far",
                   "weight": "heavy"}
@@ -231,17 +229,16 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     if spelt:  # "What is the full name of the IMU?" asks for the words it spells, nothing more
         return missing + ([] if acronyms.defines(spelt, sentence) else [f"what {spelt} stands for"])
     kind = answer_kind(question)
+    about: set[str] = set()
     if kind is not None and not counted:  # "Who founded it?": a name from a sentence about its founding
         about = attribute_terms(question)
         if kind is Kind.MEASURE:  # "How large is Qatar, by area?" asks for its area; any large thing will not do
             about = (about - _MEASURES) or about
-        if about and not shares(about, _terms(named)):
-            missing.append(f"what is asked of it ({', '.join(sorted(about))})")
     elif kind is None:  # "What is the capital of Iraq?": a sentence that only mentions Iraq does not say
         looked_up = _LOOKUP.match(question)
         about = _terms(looked_up.group(1)) - STOPWORDS if looked_up else set()
-        if about and not shares(about, _terms(named)):
-            missing.append(f"what is asked of it ({', '.join(sorted(about))})")
+    if about and not shares(about, _terms(named)):
+        missing.append(f"what is asked of it ({', '.join(sorted(about))})")
     if not states_kind(kind, sentence, question):
         missing.append(f"{kind.value if kind else 'answer'}")
     return missing
