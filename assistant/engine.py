@@ -204,6 +204,12 @@ class Engine:
         if outcome.text is None:
             yield reply.abstain(outcome.notice, **({"text": outcome.abstain_text} if outcome.abstain_text else {}))
             return
+        if plan.premise and not unreadable:  # the statement before the question, in the sources' own words
+            premise = yield from _Held(self._answer_one(plan.premise, request, generate.FALLBACK, reply)).statuses()
+            combined = combine.with_premise(combine.SubAnswer(standalone, "", outcome.text, outcome.citations),
+                                            combine.SubAnswer(plan.premise, "", premise.text, premise.citations))
+            yield reply.final(combined.text, combined.citations, outcome.notice)
+            return
         yield reply.final(outcome.text, outcome.citations, outcome.notice)
 
     def _answer_one(self, question: str, request: Request, backend: Backend,

@@ -80,6 +80,8 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("What is the IRGC short for?", {"factbook-ir"}, "Islamic Revolutionary Guard Corps (IRGC)"),
     ("What's the tallest peak in Turkey?", {"factbook-tu"}, "Mount Ararat"),  # a "highest point" field
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"factbook-gm"}, "MERZ"),
+    ("The report counts three foiled plots in Germany. Who heads the German government?", {"next-afghan-jihad"},
+     "three in Germany"),  # the statement, in the report's words
 ])
 def test_the_document_a_question_is_about_answers_it(engine, question, doc_ids, fact):
     answer = engine.ask(question)

@@ -77,3 +77,18 @@ def test_a_bridge_states_its_lead_then_each_place_named_by_the_lead_quote():
     assert combined is not None
     assert combined.text == "“ISKP fired rockets at Tajikistan and Uzbekistan.” [1]\n\nTajikistan [1]: “Coastline: 2,440 km.” [2]"
     assert combine.run(plan, [lead], naming) is None  # no place answered: the question is answered whole
+
+
+def test_a_question_after_a_statement_is_answered_then_the_statement_in_the_sources_words():
+    def cite(n, doc, quote, start):
+        return Citation(n=n, doc_id=doc, title=doc, section="", page=None, quote=quote, start=start, end=start + 9)
+
+    answer = SubAnswer("Who heads the German government?", "", "Chancellor Friedrich MERZ [1].",
+                       [cite(1, "factbook-gm", "Chancellor Friedrich MERZ", 100)])
+    premise = SubAnswer("Germany had three plots foiled.", "", "“three in Germany” [1]",
+                        [cite(1, "report", "three in Germany", 50)])
+    combined = combine.with_premise(answer, premise)
+    assert combined.text == "Chancellor Friedrich MERZ [1].\n\n“three in Germany” [2]"
+    assert [(c.n, c.doc_id) for c in combined.citations] == [(1, "factbook-gm"), (2, "report")]
+    unfound = combine.with_premise(answer, SubAnswer("Germany had five plots.", "", None))
+    assert unfound.text == "Chancellor Friedrich MERZ [1]." and len(unfound.citations) == 1

@@ -127,7 +127,7 @@ def test_a_question_after_statements_that_only_set_the_scene_is_asked_alone(ques
     plan = decompose.run(question)
     assert plan.question == (alone or "")
     if alone:
-        assert plan.mode is decompose.Mode.SINGLE
+        assert plan.mode is decompose.Mode.SINGLE and plan.premise == question[:question.index(alone)].strip()
 
 
 @pytest.mark.parametrize("question, entities, part", [

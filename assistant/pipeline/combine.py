@@ -68,6 +68,16 @@ def run(plan: Plan, answers: list[SubAnswer],
     return Combined(text, merged.citations, notice)
 
 
+def with_premise(answer: SubAnswer, premise: SubAnswer) -> Combined:
+    """The answer to a question asked after a statement, then the sources' own words for that statement (when an
+    extractive search found them), one list of citations."""
+    merged = _Merged()
+    lines = [merged.add(answer)]
+    if premise.text:
+        lines.append(merged.add(premise))
+    return Combined("\n\n".join(lines), merged.citations)
+
+
 def _layout(lines: list[str]) -> str:
     """Paragraphs, with the items (when several) as one Markdown list."""
     out = ""

@@ -78,6 +78,7 @@ class Plan:
     follow: str = ""  # bridge: the question whose reference the lead answer's places replace
     reference: tuple[int, int] = (0, 0)  # bridge: the span of the reference in follow
     question: str = ""  # the question asked, when the statements before it only set the scene
+    premise: str = ""  # those statements
 
 
 def run(question: str) -> Plan:
@@ -86,7 +87,7 @@ def run(question: str) -> Plan:
     alone = asked_alone(question)
     if alone:
         plan = comparison(alone) or Plan(Mode.SINGLE)
-        plan.question = alone
+        plan.question, plan.premise = alone, _split(question)[0]
         return plan
     return comparison(question) or bridge(question) or Plan(Mode.SINGLE)
 
