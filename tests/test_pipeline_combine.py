@@ -8,8 +8,10 @@ from assistant.pipeline import combine, decompose
 from assistant.pipeline.combine import SubAnswer
 
 DOCS = {
-    "fb-a": "# The World Factbook: Iran\n\nCoastline: 2,440 km.\n\nIndependence: 1 April 1979 (republic proclaimed).",
-    "fb-b": "# The World Factbook: Pakistan\n\nCoastline: 1,046 km.\n\nIndependence: 14 August 1947 (from the UK).",
+    "fb-a": "# The World Factbook: Iran\n\nCoastline: 2,440 km.\n\nIndependence: 1 April 1979 (republic proclaimed).\n\n"
+            "Area, total: 1,648,195 sq km.",
+    "fb-b": "# The World Factbook: Pakistan\n\nCoastline: 1,046 km.\n\nIndependence: 14 August 1947 (from the UK).\n\n"
+            "It has ruled the country for more than 30 years.",
     "report": "ISKP fired rockets at Tajikistan and Uzbekistan.",
 }
 
@@ -92,3 +94,10 @@ def test_a_question_after_a_statement_is_answered_then_the_statement_in_the_sour
     assert [(c.n, c.doc_id) for c in combined.citations] == [(1, "factbook-gm"), (2, "report")]
     unfound = combine.with_premise(answer, SubAnswer("Germany had five plots.", "", None))
     assert unfound.text == "Chancellor Friedrich MERZ [1]." and len(unfound.citations) == 1
+
+
+def test_no_verdict_between_values_of_different_measures():
+    plan = decompose.run("Is Pakistan larger than Iran?")
+    combined = combine.run(plan, [answer("Pakistan", "fb-b", "It has ruled the country for more than 30 years."),
+                                  answer("Iran", "fb-a", "Area, total: 1,648,195 sq km.")], naming)
+    assert combined is not None and "larger:" not in combined.text

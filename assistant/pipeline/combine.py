@@ -136,8 +136,8 @@ def _verdict(comparative: Comparative, labelled: list[tuple[SubAnswer, str, int 
         return None
     (first, second) = values
     assert first is not None and second is not None
-    if first[0] == second[0]:
-        return None
+    if first[0] == second[0] or _unit(first[1]) != _unit(second[1]):
+        return None  # equal, or not of one measure ("1,648,195 sq km" against "30 years")
     wins_first = (first[0] > second[0]) == comparative.larger_wins
     (winner, w_value), (loser, l_value) = ((labelled[0], first), (labelled[1], second)) if wins_first else \
         ((labelled[1], second), (labelled[0], first))
@@ -145,6 +145,11 @@ def _verdict(comparative: Comparative, labelled: list[tuple[SubAnswer, str, int 
     possessive = loser[0].about + ("’" if loser[0].about.endswith("s") else "’s")
     return (f"{winner[0].about} [{winner[2]}] — {comparative.word}: {w_value[1]}, against {possessive} {l_value[1]} "
             f"{cited}.")
+
+
+def _unit(shown: str) -> str:
+    found = _VALUE.match(shown)
+    return (found.group(2) or "").strip().lower() if found else ""
 
 
 def _markers(text: str) -> list[int]:
