@@ -111,6 +111,6 @@ def test_a_who_is_question_prefers_the_name_under_the_asked_title(sentence, hold
 def test_a_field_of_a_named_group_is_about_what_the_group_s_name_field_names():
     from assistant.backends.extractive import _group_name
     text = "Capital, name: Tehran. Capital, time difference: UTC+3.5 (8.5 hours ahead of Washington, DC)."
-    assert _group_name("ir", text, "Capital, time difference: UTC+3.5 (8.5 hours ahead).") == "Capital, name: Tehran"
-    assert _group_name("ir", text, "Capital, name: Tehran.") == ""
-    assert _group_name("ir", text, "ISKP has pursued a two-pronged approach: propaganda and plots.") == ""
+    assert _group_name(text, "Capital, time difference: UTC+3.5 (8.5 hours ahead).") == "Capital, name: Tehran"
+    assert _group_name(text, "Capital, name: Tehran.") == ""
+    assert _group_name(text, "ISKP has pursued a two-pronged approach: propaganda and plots.") == ""

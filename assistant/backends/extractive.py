@@ -96,7 +96,7 @@ class ExtractiveAnswerer:
                 # What a sentence is about: its document's title and section, and for "This situation ..." the
                 # sentence it refers back to.
                 described = _describe(sentence, meta)  # a byline or dateline says what it is
-                group = _group_name(passage.doc_id, text, sentence)  # "Capital, time difference" is Tehran's
+                group = _group_name(text, sentence)  # "Capital, time difference" is Tehran's
                 context = "\n".join([meta.title if meta else passage.title, passage.section, described,
                                      before if _BACK_REFERENCE.match(sentence) else "", group])
                 if typed and asked.unmet(question, sentence, context) or keep and not keep(sentence):
@@ -239,15 +239,15 @@ def _asks(label_terms: set[str], question_terms: set[str]) -> bool:
 _FIELD_GROUP = re.compile(r"([A-Z][a-z]+(?: [a-z]+)?), (?!name:)[^:]{3,60}:")
 
 
-def _group_name(doc_id: str, text: str, sentence: str) -> str:
+def _group_name(text: str, sentence: str) -> str:
     """For a field of a named group ("Capital, time difference: UTC+3.5"), that group's name field ("Capital, name:
-    Tehran"), which names what the field is about; "" for other sentences."""
+    Tehran") in its document's text, which names what the field is about; "" for other sentences."""
     group = _FIELD_GROUP.match(sentence)
-    return _named_group(doc_id, len(text), group.group(1), text) if group else ""
+    return _named_group(group.group(1), text) if group else ""
 
 
 @functools.lru_cache(maxsize=4096)
-def _named_group(doc_id: str, size: int, group: str, text: str) -> str:
+def _named_group(group: str, text: str) -> str:  # a document's text hashes once; each group is searched once
     found = re.search(rf"(?:^|\.\s|\n){re.escape(group)}, name: ([^.\n]{{1,80}})", text)
     return f"{group}, name: {found.group(1)}" if found else ""
 

@@ -84,10 +84,11 @@ class Plan:
 def run(question: str) -> Plan:
     """The sub-questions of a comparison or a bridge question; an empty (SINGLE) plan for any other. After
     statements that only set the scene, the plan is the last question's, which it keeps as plan.question."""
-    alone = asked_alone(question)
-    if alone:
+    scene = asked_alone(question)
+    if scene:
+        premise, alone = scene
         plan = comparison(alone) or Plan(Mode.SINGLE)
-        plan.question, plan.premise = alone, _split(question)[0]
+        plan.question, plan.premise = alone, premise
         return plan
     return comparison(question) or bridge(question) or Plan(Mode.SINGLE)
 
@@ -99,15 +100,15 @@ _QUESTION_WORD = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|i
                             r"have|had|can|could)\b", re.I)
 
 
-def asked_alone(question: str) -> str | None:
-    """"Germany had three ISKP plots foiled. Who heads the German government?": the last question, when statements
-    come before it and it names what it asks about without pointing back at them; else None."""
+def asked_alone(question: str) -> tuple[str, str] | None:
+    """"Germany had three ISKP plots foiled. Who heads the German government?": (the statements, the last question),
+    when statements come before it and it names what it asks about without pointing back at them; else None."""
     lead, follow = _split(question)
     if not lead or lead.endswith("?") or _POINTS_BACK.search(follow):
         return None
     if not (follow.endswith("?") or _QUESTION_WORD.match(follow)):
         return None
-    return follow if asked.asked_names(follow) else None
+    return (lead, follow) if asked.asked_names(follow) else None
 
 
 def comparison(question: str) -> Plan | None:
