@@ -274,7 +274,7 @@ def _clause_mispaired(sentence: str, listed: dict[str, set[float]], item_values:
     restates the list ("Sixteen plots were foiled in the Maldives, including three in India, ..., one in the
     Maldives"). A clause whose name opens a list of names ("sixteen plots in India, Iran and Turkey") gives the
     number to them all."""
-    clauses = [c.strip() for c in re.split(r"[;:]|,(?!\d)", fold(sentence)) if c.strip()]
+    clauses = [c.strip(" \"'") for c in re.split(r"[;:]|,(?!\d)", fold(sentence)) if c.strip(" \"'")]
     found = []
     for clause, following in zip(clauses, clauses[1:] + [""]):
         stated = counts(clause) - item_values

@@ -61,7 +61,7 @@ def words(text: str) -> list[str]:
 
 # Words of one sense read as one term: "the tallest peak" asks what "highest point" states.
 _SAME_SENSE = {"tallest": "highest", "taller": "higher", "loftiest": "highest", "biggest": "largest",
-               "bigger": "larger", "kind": "type", "sort": "type"}
+               "bigger": "larger", "kind": "type", "sort": "type", "goods": "commodity"}
 
 
 _DERIVED = [("acy", "ate"), ("ious", "ion"), ("ence", "ent"), ("ance", "ant")]  # literacy/literate, religious/religion
@@ -72,10 +72,17 @@ def _stem(word: str) -> str:
     for ending, common in _DERIVED:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)] + common
-    for suffix in ("'s", "ies", "ing", "ed", "es", "s"):
+    for suffix in ("'s", "ies", "ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    if _PLURAL_ES.search(word) and len(word) >= 5:  # "taxes", "churches": "es" was added
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) >= 4:  # "resources", "phases": only "s" was
+        return word[:-1]
     return word
+
+
+_PLURAL_ES = re.compile(r"(?:ss|x|z|ch|sh)es$")
 
 
 _SAME_PHRASE = re.compile(r"\bhead of state\b", re.I)  # what the Factbook calls the "chief of state"

@@ -54,6 +54,13 @@ def test_words_of_one_sense_are_one_term():
     assert terms("the biggest city") == terms("the largest city")
 
 
+def test_a_plural_and_its_singular_are_one_term():
+    assert terms("natural resources") == terms("natural resource")
+    assert terms("resource-wise")[0] == terms("resources")[0]
+    assert terms("taxes and churches and classes") == terms("tax and church and class")
+    assert terms("export goods") == terms("export commodities")  # what the Factbook calls traded goods
+
+
 def test_derived_words_and_a_field_s_own_phrase_are_one_term():
     assert terms("literacy") == terms("literate") and terms("religious") == terms("Religions")
     assert terms("Who is the head of state?") == terms("Who is the chief of state?")

@@ -133,6 +133,11 @@ def test_a_clause_giving_a_listed_name_another_s_number_is_refused_even_when_the
     assert unsupported(f"“{quote}” [1]", [quote]) == []  # the quote itself
 
 
+def test_a_quoted_field_whose_last_clause_closes_a_parenthesis_supports_itself():
+    line = "Religions: Muslim 98% (Sunni 95%, Shia 3%) other 2% (2014 est.)."
+    assert unsupported(f"“{line}” [1]", [line]) == []
+
+
 def test_a_country_is_mentioned_by_its_other_names():
     assert keyfacts.mentions("Britain", "Independence: 3 September 1971 (from the UK).")
     assert keyfacts.mentions("United States", "a designation under US law")

@@ -108,6 +108,22 @@ def test_a_who_is_question_prefers_the_name_under_the_asked_title(sentence, hold
     assert _names_holder(sentence, set(terms("Who is Iran's president?"))) is holds
 
 
+def test_a_field_is_read_with_its_note_which_says_what_its_values_are():
+    from assistant.backends.extractive import _field_note
+    text = ("Exports - commodities: natural gas, refined petroleum (2023).\nExports - commodities, note: top five "
+            "export commodities based on value in dollars.\nExports - partners: China 63% (2023).")
+    assert _field_note(text, "Exports - commodities: natural gas, refined petroleum (2023).") == \
+        "Exports - commodities, note: top five export commodities based on value in dollars"
+    assert _field_note(text, "Exports - partners: China 63% (2023).") == ""
+    assert _field_note(text, "Exports - commodities, note: top five export commodities based on value.") == ""
+
+
+def test_a_question_asking_for_the_phases_leads_with_the_sentence_announcing_them(extractive_engine):
+    answer = extractive_engine.ask("Walk me through the phases of ISKP's media operations.")
+    first, *rest = [c.quote for c in answer.citations]
+    assert "three stages" in first and any("(2020-21)" in quote for quote in rest), answer.text
+
+
 def test_a_field_of_a_named_group_is_about_what_the_group_s_name_field_names():
     from assistant.backends.extractive import _group_name
     text = "Capital, name: Tehran. Capital, time difference: UTC+3.5 (8.5 hours ahead of Washington, DC)."

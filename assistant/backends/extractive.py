@@ -11,8 +11,10 @@ from ..guard import for_prompt, instruction_spans
 from ..retrieval import Passage
 from ..textutil import sentence_before, sentence_spans, terms
 
-_ANNOUNCES_LIST = re.compile(r":\s*$|\b(?:two|three|four|five|six|several)\s+(?:\w+\s+)?(?:stages|phases|ways|steps|"
-                             r"priorities|prongs|approaches|elements|goals|options|areas|groups)\b", re.IGNORECASE)
+_PARTS = r"(?:stages|phases|ways|steps|priorities|prongs|approaches|elements|goals|options|areas|groups)"
+_ANNOUNCES_LIST = re.compile(rf":\s*$|\b(?:two|three|four|five|six|several)\s+(?:\w+\s+)?{_PARTS}\b", re.IGNORECASE)
+_ASKS_PARTS = re.compile(rf"\b{_PARTS}\b", re.IGNORECASE)  # "Summarize the phases of ...": the list is asked
+LIST_LEAD_SHARE = 0.8  # a sentence announcing the asked list leads when it scores this share of the best
 
 
 _BACK_REFERENCE = asked.BACK_REFERENCE
@@ -96,7 +98,8 @@ class ExtractiveAnswerer:
                 # What a sentence is about: its document's title and section, and for "This situation ..." the
                 # sentence it refers back to.
                 described = _describe(sentence, meta)  # a byline or dateline says what it is
-                group = _group_name(text, sentence)  # "Capital, time difference" is Tehran's
+                group = " ".join(filter(None, [_group_name(text, sentence),  # "Capital, time difference" is Tehran's
+                                               _field_note(text, sentence)]))  # what the field's values are
                 context = "\n".join([meta.title if meta else passage.title, passage.section, described,
                                      before if _BACK_REFERENCE.match(sentence) else "", group])
                 if typed and asked.unmet(question, sentence, context) or keep and not keep(sentence):
@@ -150,6 +153,11 @@ class ExtractiveAnswerer:
         scored = self.score_sentences(question, passages, doc_texts, metas, keep=keep)
         if not scored or scored[0][0] < self.min_score:
             return None
+        if _ASKS_PARTS.search(question) and not _ANNOUNCES_LIST.search(scored[0][4]):
+            lead = next((item for item in scored[1:] if item[0] >= max(self.min_score, LIST_LEAD_SHARE * scored[0][0])
+                         and _ANNOUNCES_LIST.search(item[4])), None)
+            if lead is not None:
+                scored = [lead] + [item for item in scored if item is not lead]
         chosen = [scored[0]]
         covered = set(scored[0][5])
         following = self._continuation(scored[0], doc_texts)
@@ -250,6 +258,21 @@ def _group_name(text: str, sentence: str) -> str:
 def _named_group(group: str, text: str) -> str:  # a document's text hashes once; each group is searched once
     found = re.search(rf"(?:^|\.\s|\n){re.escape(group)}, name: ([^.\n]{{1,80}})", text)
     return f"{group}, name: {found.group(1)}" if found else ""
+
+
+def _field_note(text: str, sentence: str) -> str:
+    """For a field ("Exports - commodities: natural gas, ..."), its note field in its document's text ("Exports -
+    commodities, note: top five export commodities ..."), which says what the values are; "" for other sentences."""
+    label = _FIELD_LABEL.match(sentence)
+    if not label or label.group(1).endswith(", note"):
+        return ""
+    return _noted(label.group(1), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _noted(label: str, text: str) -> str:
+    found = re.search(rf"(?:^|\.\s|\n){re.escape(label)}, note: ([^\n]{{1,200}}?)(?:\.\s|\.?\n|$)", text)
+    return f"{label}, note: {found.group(1)}" if found else ""
 
 
 def _describe(sentence: str, meta) -> str:
