@@ -138,3 +138,12 @@ def test_a_question_after_statements_that_only_set_the_scene_is_asked_alone(ques
 def test_a_yes_no_comparison_is_asked_of_each_side(question, entities, part):
     plan = decompose.run(question)
     assert plan.mode is Mode.COMPARISON and plan.entities == entities and plan.parts[0].startswith(part)
+
+
+def test_a_lead_asking_for_a_place_sets_aside_the_places_it_names_itself():
+    question = "Besides Iran, which other country saw an ISKP plot foiled in the Gulf?"
+    plan = decompose.bridge(f"{question.rstrip('?')}. How large is that country?")
+    quote = "sixteen plots: four in Iran, one in Qatar"
+    assert decompose.bridged(plan, [(quote, "report")], NAMES, question) == [("Qatar", "How large is Qatar?")]
+    stated = decompose.bridge("ISKP plotted in Iran. How large is that country?")
+    assert decompose.bridged(stated, [(quote, "report")], NAMES, "") == [("Iran", "How large is Iran?")]

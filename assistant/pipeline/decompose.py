@@ -67,6 +67,10 @@ _REFERENCE = re.compile(r"\b(?:(?:that|this|those|these|the same)\s+(?:two\s+|th
 _SECOND_PART = re.compile(r",?\s*\band\s+(?=(?:what|which|who|whom|whose|when|where|how)\b)", re.I)
 _SINGULAR = re.compile(r"(?:that|this)\s|its$")
 _MAX_BRIDGED = 3  # more places than this in the lead answer: the reference is too open to resolve
+# A lead asking for a place ("Apart from Tajikistan, which other country ...?"): its answer names the place; the
+# places the lead names are set aside.
+_ASKS_PLACE = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,3}?(?:country|countries|state|states|nation|nations|"
+                         r"place|places)\b|^\s*where\b", re.I)
 
 
 @dataclass
@@ -216,7 +220,7 @@ def bridged(plan: Plan, lead_quotes: list[tuple[str, str]], names: DocumentNames
     start, end = plan.reference
     said = plan.follow[start:end].lower()
     lead = plan.parts[0]
-    places = _places(lead, names, cited)
+    places = [] if _ASKS_PLACE.search(lead) else _places(lead, names, cited)
     if not places and said in ("their", "its") and _HOME.match(plan.follow[end:]):
         said = "that"  # "their home country": the one place of the people the lead answer names
         peoples = [_peoples(text, names) for text in [lead] + [quote for quote, _ in lead_quotes]]
