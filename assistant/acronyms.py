@@ -74,3 +74,26 @@ def defining(acronym: str, texts: list[str]) -> list[int]:
     """The positions of the texts that spell the acronym out."""
     folded = acronym.lower()
     return [i for i, text in enumerate(texts) if folded in text.lower() and defines(acronym, text)]
+
+
+_SMALL = frozenset({"of", "and", "the", "for", "in", "on", "&"})
+
+
+def spelt_out(acronym: str, text: str) -> bool:
+    """Whether text says an initialism of three letters or more in words, without it: consecutive words whose
+    initials are its letters ("purchasing power parity" for PPP; small words such as "of" may sit between)."""
+    if not re.fullmatch(r"[A-Z]{3,}s?", acronym):
+        return False
+    letters = "".join(ch.lower() for ch in acronym.rstrip("s"))
+    initials = "".join(w[0].lower() for w in re.findall(r"[A-Za-z][\w’'-]*", text) if w.lower() not in _SMALL)
+    return letters in initials and any(_spelt_at(letters, text, at) for at in _starts(letters[0], text))
+
+
+def _starts(letter: str, text: str) -> list[int]:
+    return [m.start() for m in re.finditer(rf"\b[{letter}{letter.upper()}]", text)]
+
+
+def _spelt_at(letters: str, text: str, at: int) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text[at:])[:2 * len(letters)] if w.lower() not in _SMALL]
+    return "".join(w[0].lower() for w in words[:len(letters)]) == letters
+

@@ -160,12 +160,13 @@ def attribute_terms(question: str) -> set[str]:
     """What a number or date is asked of ("How long is Saudi Arabia's coastline?": long, coastline): the question's
     content words other than its names and words for holding a post ("Who holds the position of Supreme Leader?"
     asks of the Supreme Leader); a bare number from another field ("Saudi Arabia 87 km") does not answer."""
-    question = _CONTEXT.sub("", question)
+    question = _IN_TERMS.sub(" ", _CONTEXT.sub("", question))
     name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
     return {_term(w) for w in words(question) if w not in STOPWORDS and w not in _AUXILIARY and not w.isdigit()
             and w not in _HOLDING and _term(w) not in name_terms}
 
 
+_IN_TERMS = re.compile(r"\bin\s+(?:[\w$-]+\s+){0,2}terms\b", re.I)  # "in PPP terms": how it is measured
 _DERIVED = re.compile(r"(?<=\w{5})(?:ence|ent|ance|ant)$")  # "independent" asks what "Independence" states
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import acronyms
 from .textutil import QUOTE_FOLD, fold_digits, strip_markers
 
 _UNITS = {w: i for i, w in enumerate(
@@ -137,11 +138,12 @@ _SAME_PLACE = [("Britain", "Great Britain", "United Kingdom", "UK", "British"),
 def mentions(name: str, text: str) -> bool:
     """Whether text names it: each capitalised part of the name ("Pakistan-India", "Taliban-ruled") starts a word
     of the text, or a word of the text starts it ("Afghan" for "Afghanistan"), demonyms read as their place
-    ("Algerian" for "Algeria"); a country's other names count as its own."""
+    ("Algerian" for "Algeria"); a country's other names count as its own, and an initialism its words ("purchasing
+    power parity" for PPP)."""
     others = next((group for group in _SAME_PLACE if name in group), None)
     if others:
         return any(_mentions(other, text) for other in others)
-    return _mentions(name, text)
+    return _mentions(name, text) or acronyms.spelt_out(name, fold(text))
 
 
 def _mentions(name: str, text: str) -> bool:

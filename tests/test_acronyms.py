@@ -44,6 +44,25 @@ def test_an_expansion_question_is_answered_only_by_a_sentence_spelling_it_out():
     assert asked.unmet(question, "ISKP has pursued a two-pronged approach globally.") == ["what ISKP stands for"]
 
 
+@pytest.mark.parametrize("acronym, text, spelt", [
+    ("PPP", "Real GDP (purchasing power parity) 2024: $1.39 trillion", True),
+    ("IRGC", "the Islamic Revolutionary Guard Corps and its Qods Force", True),
+    ("ISKP", "the Islamic State of Khorasan Province", True),  # "of" may sit between
+    ("PPP", "people and power", False),  # two words do not spell three letters
+    ("IRGC", "the Revolutionary Islamic Guard Corps", False),  # out of order
+    ("UN", "United Nations", False),  # two letters say too little
+])
+def test_an_initialism_is_mentioned_by_its_words(acronym, text, spelt):
+    assert acronyms.spelt_out(acronym, text) is spelt
+    assert mentions(acronym, text) is spelt
+
+
+def test_in_some_terms_says_how_a_value_is_measured_not_what_is_asked():
+    question = "What was Pakistan's GDP in PPP terms in 2024?"
+    assert asked.unmet(question, "Real GDP (purchasing power parity) 2024: $1.39 trillion (2024 est.).",
+                       "The World Factbook: Pakistan") == []
+
+
 def test_a_one_letter_part_of_a_name_is_mentioned_as_a_word_of_its_own():
     assert mentions("ISIS-K", "Islamic State of Iraq and ash-Sham - Khorasan (ISIS-K).")
     assert not mentions("ISIS-K", "Islamic State of Iraq and ash-Sham (ISIS); Kurdistan Workers' Party")
