@@ -52,7 +52,9 @@ _UNITS = {"kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers"
 _HOLDING = frozenset("hold holds held holding position post office occupy occupies occupied serve serves".split())
 _AUXILIARY = frozenset("did do does were was are is have has had will would can could there been be".split())
 # A sentence that opens by pointing back ("This situation ...") is about what the sentence before it says.
-BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Therefore|Hence|As a result)\b")
+# A sentence about the one before it: "This situation ...", "Twelve of these interdictions ...".
+BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Therefore|Hence|As a result)\b|"
+                            r"^(?:[A-Z]\w*|\d+)(?:\s+\w+)?\s+of\s+(?:these|those|them)\b")
 _RANGE_WORD = re.compile(r"(?:since|after|before|from|until|till|between|and|to|through)\s*$|[-–]\s*$", re.I)
 _DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
 # A name before a common noun for a place ("a Gulf state", "an Indian Ocean country") describes a place unnamed;
@@ -134,6 +136,24 @@ def pinned_years(question: str) -> set[int]:
     folded = keyfacts.fold(_CONTEXT.sub("", question))
     return {int(m.group(0)) for m in re.finditer(r"(?<![\d,.])(?:1[0-9]|20)\d\d(?!\d|[,.]\d)", folded)
             if not _RANGE_WORD.search(folded[:m.start()])}
+
+
+_NOT_PINNING = frozenset({"the", "top", "first", "last", "main", "name", "list", "give", "these", "those", "which",
+                          "what", "one"})
+
+
+def pinned_counts(question: str) -> set[float]:
+    """Numbers a question states as given ("In which year were five plots foiled?", "Which country had four plots?"),
+    not what it asks to count nor how many it wants listed ("the three authors", "Name five exports")."""
+    if answer_kind(question) is Kind.COUNT or not question.rstrip().endswith("?"):
+        return set()  # a statement's number describes ("ISKP fired rockets at two neighbours")
+    tokens = re.findall(r"[\w.,%’'-]+", keyfacts.fold(_CONTEXT.sub("", question)))
+    pinned: set[float] = set()
+    for i, token in enumerate(tokens):
+        stated = keyfacts.counts(token.strip(".,"))
+        if stated and i >= 3 and tokens[i - 1].lower() not in _NOT_PINNING and token.lower() not in _NOT_PINNING:
+            pinned |= stated
+    return pinned
 
 
 def counted_terms(question: str) -> set[str]:
@@ -223,6 +243,8 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
                    for part in _PARTS.split(_CONTEXT.sub("", question)) if part.strip()), key=len, default=[])
     stated_years = keyfacts.years(sentence)
     missing += [f"year {year}" for year in sorted(pinned_years(question)) if year not in stated_years]
+    stated_numbers = keyfacts.numbers(sentence)
+    missing += [f"number {value:g}" for value in sorted(pinned_counts(question)) if value not in stated_numbers]
     counted = counted_terms(question)
     if counted and not shares(counted, _terms(sentence)):
         missing.append(f"what is counted ({', '.join(sorted(counted))})")

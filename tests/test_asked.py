@@ -152,3 +152,34 @@ def test_a_measure_s_noun_states_what_its_adjective_asks():
 ])
 def test_a_question_asking_for_the_members_of_a_list(question, listing):
     assert asked.asks_list(question) is listing
+
+
+@pytest.mark.parametrize("question, pinned", [
+    ("In which year did authorities foil five plots?", {5.0}),
+    ("Which province had 42% of the votes?", {42.0}),
+    ("Who are the three founders?", set()),  # how many are wanted, not a given
+    ("Which five towns lie on the river?", set()),
+    ("Name four exports of the country.", set()),
+    ("How many plots were foiled in 2022?", set()),  # counted, not given
+    ("The group fired rockets at two neighbours.", set()),  # a statement's number describes
+])
+def test_numbers_a_question_gives_are_pinned(question, pinned):
+    assert asked.pinned_counts(question) == pinned
+
+
+def test_a_sentence_must_state_the_numbers_a_question_gives():
+    question = "In which year did authorities foil five plots?"
+    assert asked.unmet(question, "Since 2015 authorities have foiled sixteen plots: three in Alphaland.") == [
+        "number 5"]
+    assert asked.unmet(question, "Twelve of these occurred later: five in 2022 and seven in 2023.") == []
+
+
+@pytest.mark.parametrize("sentence, refers", [
+    ("Twelve of these interdictions occurred after the Taliban took power.", True),
+    ("Most of them came from Tajikistan.", True),
+    ("These include:", True),
+    ("Twelve plots were foiled after 2021.", False),
+    ("One of the leaders was killed.", False),
+])
+def test_a_sentence_about_the_one_before_it(sentence, refers):
+    assert bool(asked.BACK_REFERENCE.match(sentence)) is refers

@@ -81,6 +81,7 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("What's the tallest peak in Turkey?", {"factbook-tu"}, "Mount Ararat"),  # a "highest point" field
     ("What was Pakistan's GDP in PPP terms in 2024?", {"factbook-pk"}, "purchasing power parity) 2024"),
     ("Which religions are practised in Tajikistan?", {"factbook-ti"}, "Shia 3%) other 2%"),
+    ("In what year were five ISKP plots foiled abroad?", {"next-afghan-jihad"}, "five in 2022"),  # of "these"
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"factbook-gm"}, "MERZ"),
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"next-afghan-jihad"},
      "three in Germany"),  # the statement, in the report's words

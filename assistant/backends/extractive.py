@@ -100,11 +100,12 @@ class ExtractiveAnswerer:
                 described = _describe(sentence, meta)  # a byline or dateline says what it is
                 group = " ".join(filter(None, [_group_name(text, sentence),  # "Capital, time difference" is Tehran's
                                                _field_note(text, sentence)]))  # what the field's values are
-                context = "\n".join([meta.title if meta else passage.title, passage.section, described,
-                                     before if _BACK_REFERENCE.match(sentence) else "", group])
+                referred = before if _BACK_REFERENCE.match(sentence) else ""  # "Twelve of these ..." is about it
+                context = "\n".join([meta.title if meta else passage.title, passage.section, described, referred,
+                                     group])
                 if typed and asked.unmet(question, sentence, context) or keep and not keep(sentence):
                     continue
-                candidates.append((passage, s, e, sentence, described, group))
+                candidates.append((passage, s, e, sentence, described, f"{group}\n{referred}"))
         if not candidates:
             return []
         question = asked.content(question)
