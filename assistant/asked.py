@@ -222,6 +222,16 @@ def shares(asked_terms: set[str], stated: set[str]) -> bool:
 
 
 _MEASURES = frozenset("long big large high tall far deep wide old heavy".split())
+MEASURE_WINDOW = 8  # words between what is measured and its number
+
+
+def _measured_near(about: set[str], sentence: str) -> bool:
+    """A number (not a year) within a few words of a word for what is measured: "Area, total: 796,095 sq km", not a
+    long note that mentions "areas" here and "30 years" forty words on."""
+    tokens = re.findall(r"[\w.,%’'-]+", keyfacts.fold(sentence))
+    measured = [i for i, token in enumerate(tokens) if shares(about, _terms(token))]
+    valued = [i for i, token in enumerate(tokens) if keyfacts.counts(token.strip(".,"))]
+    return any(abs(i - j) <= MEASURE_WINDOW for i in measured for j in valued)
 
 
 def unstated_measure(question: str, quoted: str) -> list[str]:
@@ -262,6 +272,9 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
         about = _terms(looked_up.group(1)) - STOPWORDS if looked_up else set()
     if about and not shares(about, _terms(named)):
         missing.append(f"what is asked of it ({', '.join(sorted(about))})")
+    elif kind is Kind.MEASURE and about and not about & _MEASURES and shares(about, _terms(sentence)) \
+            and not _measured_near(about, sentence):
+        missing.append(f"a measurement of {', '.join(sorted(about))}")
     if not states_kind(kind, sentence, question):
         missing.append(f"{kind.value if kind else 'answer'}")
     return missing

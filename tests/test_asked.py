@@ -183,3 +183,13 @@ def test_a_sentence_must_state_the_numbers_a_question_gives():
 ])
 def test_a_sentence_about_the_one_before_it(sentence, refers):
     assert bool(asked.BACK_REFERENCE.match(sentence)) is refers
+
+
+def test_a_measurement_is_a_number_beside_what_is_measured():
+    question = "How large is Alphaland, by area?"
+    assert asked.unmet(question, "Area, total: 796,095 sq km.", "Alphaland") == []
+    note = ("Military - note: the army leads security in the tribal areas of the north; it has fought wars and "
+            "skirmishes and has ruled the country for more than 30 years since independence.")
+    assert asked.unmet(question, note, "Alphaland") == ["a measurement of area"]
+    assert asked.unmet("How long is the Blue River?", "Major rivers (by length in km): Blue River (shared with "
+                       "Alphaland [s], Betastan, and Gammaria [m]) - 2,620 km.", "Alphaland") == []

@@ -118,6 +118,21 @@ def test_a_field_is_read_with_its_note_which_says_what_its_values_are():
     assert _field_note(text, "Exports - commodities, note: top five export commodities based on value.") == ""
 
 
+def test_a_note_scores_below_its_field_when_the_field_covers_what_it_covers():
+    from assistant.backends.extractive import _notes_after_their_fields
+    from assistant.retrieval import Passage
+    passage = Passage(doc_id="fb", title="Alphaland", section="", page=None, start=0, end=10, text="", chunk_ids=[],
+                      score=1.0, similarity=1.0, n=1)
+    note = (0.60, passage, 0, 5, "Terrorist group(s), note 1: these groups are active where borders meet.",
+            {"terrorist", "group"})
+    field = (0.57, passage, 6, 10, "Terrorist group(s): Islamic Jihad Union; Islamic Movement.", {"terrorist", "group"})
+    other = (0.58, passage, 11, 12, "Military - note: the army guards the borders.", {"terrorist"})
+    ranked = sorted(_notes_after_their_fields([note, field, other]), key=lambda item: -item[0])
+    assert [item[4] for item in ranked] == [other[4], field[4], note[4]]
+    wider = (0.60, passage, 0, 5, note[4], {"terrorist", "group", "border"})  # the note says more of what is asked
+    assert _notes_after_their_fields([wider, field])[0][0] == 0.60
+
+
 def test_a_question_asking_for_the_phases_leads_with_the_sentence_announcing_them(extractive_engine):
     answer = extractive_engine.ask("Walk me through the phases of ISKP's media operations.")
     first, *rest = [c.quote for c in answer.citations]

@@ -132,6 +132,7 @@ class ExtractiveAnswerer:
                 else 0.0
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
                            covered))
+        scored = _notes_after_their_fields(scored)
         scored.sort(key=lambda item: -item[0])
         return scored
 
@@ -261,19 +262,43 @@ def _named_group(group: str, text: str) -> str:  # a document's text hashes once
     return f"{group}, name: {found.group(1)}" if found else ""
 
 
+def _notes_after_their_fields(scored: list) -> list:
+    """A note ("Terrorist group(s), note 1: ...") qualifies its field, which states the fact: it scores below its
+    field's line when that line covers every question term the note covers."""
+    fields = {}
+    for item in scored:
+        label = _FIELD_LABEL.match(item[4])
+        if label and not _NOTE.search(label.group(1)):
+            fields[(item[1].doc_id, label.group(1))] = item
+    if not fields:
+        return scored
+    ranked = []
+    for item in scored:
+        label = _FIELD_LABEL.match(item[4])
+        base = fields.get((item[1].doc_id, _NOTE.sub("", label.group(1)))) if label and _NOTE.search(
+            label.group(1)) else None
+        if base is not None and item[5] <= base[5] and item[0] >= base[0]:
+            item = (base[0] - 1e-3, *item[1:])
+        ranked.append(item)
+    return ranked
+
+
 def _field_note(text: str, sentence: str) -> str:
     """For a field ("Exports - commodities: natural gas, ..."), its note field in its document's text ("Exports -
     commodities, note: top five export commodities ..."), which says what the values are; "" for other sentences."""
     label = _FIELD_LABEL.match(sentence)
-    if not label or label.group(1).endswith(", note"):
+    if not label or _NOTE.search(label.group(1)):
         return ""
     return _noted(label.group(1), text)
 
 
 @functools.lru_cache(maxsize=4096)
 def _noted(label: str, text: str) -> str:
-    found = re.search(rf"(?:^|\.\s|\n){re.escape(label)}, note: ([^\n]{{1,200}}?)(?:\.\s|\.?\n|$)", text)
-    return f"{label}, note: {found.group(1)}" if found else ""
+    found = re.search(rf"(?:^|\.\s|\n){re.escape(label)}(, note(?: \d)?: [^\n]{{1,200}}?)(?:\.\s|\.?\n|$)", text)
+    return f"{label}{found.group(1)}" if found else ""
+
+
+_NOTE = re.compile(r", note(?: \d)?$")
 
 
 def _describe(sentence: str, meta) -> str:
