@@ -64,11 +64,23 @@ _SAME_SENSE = {"tallest": "highest", "taller": "higher", "loftiest": "highest", 
                "bigger": "larger", "kind": "type", "sort": "type", "goods": "commodity"}
 
 
+# Irregular past forms read as their verb ("took over" answers "take over"); ambiguous ones (left, saw, found,
+# rose) are left alone.
+_IRREGULAR = {past: verb for verb, pasts in {
+    "take": "took taken", "begin": "began begun", "become": "became", "come": "came", "fight": "fought",
+    "win": "won", "lead": "led", "hold": "held", "give": "gave given", "make": "made", "go": "went gone",
+    "write": "wrote written", "grow": "grew grown", "run": "ran", "see": "seen", "meet": "met", "spend": "spent",
+    "sell": "sold", "buy": "bought", "bring": "brought", "tell": "told", "say": "said", "pay": "paid",
+    "keep": "kept", "lose": "lost", "strike": "struck", "build": "built", "choose": "chose chosen",
+    "break": "broke broken", "draw": "drew drawn", "fall": "fell fallen", "send": "sent", "speak": "spoke spoken",
+    "stand": "stood", "think": "thought", "teach": "taught", "catch": "caught", "seek": "sought", "mean": "meant",
+    "feel": "felt", "flee": "fled", "shoot": "shot", "overthrow": "overthrew overthrown", "arise": "arose arisen",
+}.items() for past in pasts.split()}
 _DERIVED = [("acy", "ate"), ("ious", "ion"), ("ence", "ent"), ("ance", "ant")]  # literacy/literate, religious/religion
 
 
 def _stem(word: str) -> str:
-    word = _SAME_SENSE.get(word, word)
+    word = _SAME_SENSE.get(word) or _IRREGULAR.get(word, word)
     for ending, common in _DERIVED:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)] + common

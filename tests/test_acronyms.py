@@ -80,6 +80,12 @@ def test_a_plural_and_its_singular_are_one_term():
     assert terms("export goods") == terms("export commodities")  # what the Factbook calls traded goods
 
 
+def test_an_irregular_past_is_its_verb():
+    assert terms("The Taliban took over Kabul") == terms("the Taliban take over Kabul")
+    assert terms("began, fought, led") == terms("begin, fight, lead")
+    assert terms("he left") == ["left"]  # ambiguous forms are left alone
+
+
 def test_derived_words_and_a_field_s_own_phrase_are_one_term():
     assert terms("literacy") == terms("literate") and terms("religious") == terms("Religions")
     assert terms("Who is the head of state?") == terms("Who is the chief of state?")

@@ -83,6 +83,7 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("Which religions are practised in Tajikistan?", {"factbook-ti"}, "Shia 3%) other 2%"),
     ("In what year were five ISKP plots foiled abroad?", {"next-afghan-jihad"}, "five in 2022"),  # of "these"
     ("Is Pakistan larger than Iran?", {"factbook-pk"}, "Area, total: 796,095 sq km"),  # not its military note
+    ("On which day did the Taliban take over Afghanistan?", {"factbook-af"}, "15 August 2021"),  # "took over"
     ("Which terrorist groups does Uzbekistan's profile list?", {"factbook-uz"}, "Islamic Jihad Union"),  # not the note
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"factbook-gm"}, "MERZ"),
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"next-afghan-jihad"},
