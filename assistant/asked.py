@@ -86,7 +86,8 @@ def lists(text: str) -> bool:
 
 def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
     """Whether text states a fact of that kind; a name is of a person: two words or more ("Amira Jadoon",
-    "Abu Bakr al-Baghdadi") that the question does not already give."""
+    "Abu Bakr al-Baghdadi") that the question does not already give; for "Who ...?" also several agents ("Pakistan
+    42%, India 40%") or a kind of people it does not name ("provincial governors")."""
     if kind is None:
         return True
     if kind is Kind.COUNT:
@@ -97,8 +98,23 @@ def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
         if _ASKS_DAY.search(question):  # "On what exact date ...?": a year alone does not say
             return bool(keyfacts.dates(text))
         return bool(keyfacts.years(text) or keyfacts.months(text))
-    return any(len(re.split(r"[\s-]+", name)) > 1 and not keyfacts.mentions(name, question)
-               for name in keyfacts.names(text))
+    new = [name for name in keyfacts.names(text) if not keyfacts.mentions(name, question)]
+    if any(len(re.split(r"[\s-]+", name)) > 1 for name in new):
+        return True
+    if not _WHO.match(question):  # "Which provincial governors ...?" asks for them by name
+        return False
+    people = {match.lower() for match in _PEOPLE.findall(text)}  # "provincial governors, top ideologues"
+    return len(new) >= 2 or bool(people - {match.lower() for match in _PEOPLE.findall(question)})
+
+
+_WHO = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:m|['’]s)?\b", re.I)
+
+
+# Kinds of people an answer to "Who ...?" may name instead of persons: "attacks against provincial governors".
+_PEOPLE = re.compile(r"\b(?:leaders|leadership|governors|ideologues|officials|commanders|fighters|militants|members|"
+                     r"nationals|civilians|individuals|citizens|clerics|ministers|soldiers|officers|diplomats|"
+                     r"journalists|workers|minorities|foreigners|tourists|recruits|sympathizers|sympathisers)\b",
+                     re.I)
 
 
 _PARTS = re.compile(r"[,;]\s*(?:and|but|or)\s+(?=(?:what|which|who|whom|whose|when|where|why|how)\b)|\?\s+", re.I)

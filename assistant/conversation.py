@@ -52,7 +52,7 @@ def substitute(question: str, previous: str) -> str | None:
             last = phrases[-1]
             return f"{prev[:last.start()]}{fragment}{prev[last.end():]}?"
         return None
-    if _ENTITY.fullmatch(fragment) or re.fullmatch(r"the\s+" + _ENTITY.pattern, fragment, re.I):
+    if _ENTITY.fullmatch(fragment) or re.fullmatch(r"(?i:the)\s+" + _ENTITY.pattern, fragment):
         first_word = re.match(r"\S+\s*", prev)
         entities = list(_ENTITY.finditer(prev, first_word.end() if first_word else 0))  # not "What's"
         if entities:
@@ -60,6 +60,26 @@ def substitute(question: str, previous: str) -> str | None:
             owner = re.search(r"['’]s$", last.group(0))  # "Afghanistan's" becomes "Iran's"
             return f"{prev[:last.start()]}{fragment}{owner.group(0) if owner else ''}{prev[last.end():]}?"
     return None
+
+
+# "Who is India's prime minister?", "What is the capital of Qatar?": a place and what is asked of it.
+_OWNED_ATTRIBUTE = re.compile(r"^(?P<head>.*?\b(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)['’]s\s+)(?P<attr>[a-z][\w\s-]*?)"
+                              r"(?P<tail>\s*[?.!]?\s*)$")
+_ATTRIBUTE_OF = re.compile(r"^(?P<head>.*?\b(?:the|The)\s+)(?P<attr>[a-z][\w\s-]*?)(?P<tail>\s+(?:of|in)\s+"
+                           r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*\s*[?.!]?\s*)$")
+
+
+def swapped_attribute(question: str, previous: str) -> str | None:
+    """"And the head of state?" after "Who is India's prime minister?": the previous question asking for that
+    instead ("Who is India's head of state?"); None unless the follow-up is only "(and) the <something>"."""
+    fragment = _LEAD.sub("", question.strip()).strip().rstrip("?.! ").strip()
+    asked = re.fullmatch(r"(?i:the)\s+([a-z][\w\s-]*)", fragment)
+    if not asked or len(asked.group(1).split()) > 4:
+        return None
+    match = _OWNED_ATTRIBUTE.match(previous.strip()) or _ATTRIBUTE_OF.match(previous.strip())
+    if not match or len(match.group("attr").split()) > 4:
+        return None
+    return f"{match.group('head')}{asked.group(1)}{match.group('tail')}"
 
 
 def with_context(question: str, previous: str) -> str:

@@ -173,7 +173,8 @@ class Engine:
         opened = self._indexes.opened
         result = condense.run(question, history, ExtractiveBackend() if extractive else self.backend,
                               prompts_dir=self.settings.prompts_dir, history_turns=self.settings.history_turns,
-                              names=opened.retriever.names if opened else None)
+                              names=opened.retriever.names if opened else None,
+                              doc_text=(lambda doc_id: opened.index.doc_text(doc_id) or "") if opened else None)
         return result.standalone, result.method
 
     def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,

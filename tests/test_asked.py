@@ -193,3 +193,13 @@ def test_a_measurement_is_a_number_beside_what_is_measured():
     assert asked.unmet(question, note, "Alphaland") == ["a measurement of area"]
     assert asked.unmet("How long is the Blue River?", "Major rivers (by length in km): Blue River (shared with "
                        "Alphaland [s], Betastan, and Gammaria [m]) - 2,620 km.", "Alphaland") == []
+
+
+@pytest.mark.parametrize("question, sentence, holds", [
+    ("Who buys most of Alphaland's exports?", "Exports - partners: Betastan 42%, Gammaria 40% (2023).", True),
+    ("Who have its assassinations been aimed at?", "Assassinations against provincial governors and ideologues.", True),
+    ("Which provincial governors has it assassinated?", "Assassinations against provincial governors.", False),
+    ("Who founded the group?", "The group was founded in 2015.", False),
+])
+def test_who_may_be_answered_by_several_agents_or_a_kind_of_people(question, sentence, holds):
+    assert asked.states_kind(asked.Kind.NAME, sentence, question) is holds

@@ -105,3 +105,62 @@ def test_same_question_for_a_new_place_asks_the_previous_question_of_it():
     history = [Turn("What's Afghanistan's national symbol?", "What's Afghanistan's national symbol?", "Lion [1].")]
     assert run("Same question for Iran?", history=history) == \
         condense.Condensed("What's Iran's national symbol?", "rule")
+
+
+def _names(*countries):
+    from assistant.corpus import DocMeta
+    from assistant.focus import DocumentNames
+    return DocumentNames({c[:2].lower(): DocMeta(c[:2].lower(), f"The World Factbook: {c}", kind="factbook")
+                          for c in countries}
+                         | {"r": DocMeta("r", "The Next Afghan Jihad? Taliban Efforts to Contain ISKP", kind="report")})
+
+
+PROFILE_TEXT = {"al": "Capital, name: Algiers. Capital, etymology: from the Arabic for the islands.",
+                "tu": "Capital, name: Ankara."}
+
+
+def condensed(question, history, names):
+    return condense.run(question, history, ExtractiveBackend(), prompts_dir=PROMPTS, history_turns=3, names=names,
+                        doc_text=lambda doc_id: PROFILE_TEXT.get(doc_id, ""))
+
+
+def test_a_reference_to_the_place_talked_about_is_that_place():
+    names = _names("Algeria", "Turkey", "Iran")
+    asked = "What does Algeria mainly export?"
+    history = [Turn(asked, asked, "Petroleum [1].")]
+    assert condensed("Who's in charge there?", history, names) == condense.Condensed(
+        "Who's in charge in Algeria?", "subject")
+    assert condensed("How much of the country is desert?", history, names).standalone == \
+        "How much of Algeria is desert?"
+    assert condensed("Is there a coastline?", history, names).standalone != "Is in Algeria a coastline?"
+    # a thing of a place that the place's own document names: the place is added as context
+    assert condensed("Where does the capital's name come from?", history, names) == condense.Condensed(
+        "Where does the capital's name come from? (Algeria)", "subject")
+    # a question naming a place of its own, or the report, is its own
+    assert condensed("What does the report say about plots?", history, names).method == "none"
+    assert condensed("Back to Turkey: where do most of its people live?", history, names) == condense.Condensed(
+        "Back to Turkey: where do most of its people live?", "none")
+
+
+def test_which_of_the_two_after_an_answer_naming_two_places_compares_them():
+    names = _names("Tajikistan", "Uzbekistan", "Afghanistan", "Pakistan")
+    asked = "Besides Afghanistan and Pakistan, where has ISKP attacked foreigners?"
+    history = [Turn(asked, asked, "“attacks in Afghanistan, Pakistan, Tajikistan, and Uzbekistan” [1]")]
+    assert condensed("Which of the two has more people?", history, names).standalone == \
+        "Which has more people, Tajikistan or Uzbekistan?"
+
+
+def test_which_is_older_after_one_question_of_two_places_compares_them():
+    names = _names("China", "Russia")
+    history = [Turn("What's the median age in China?", "What's the median age in China?", "40.8 years [1]."),
+               Turn("How about Russia?", "What's the median age in Russia?", "42.3 years [1].")]
+    assert condensed("So which population is older?", history, names).standalone == \
+        "Which has the older median age, China or Russia?"
+
+
+def test_the_same_place_asked_for_something_else():
+    history = [Turn("Who is India's prime minister?", "Who is India's prime minister?", "Modi [1].")]
+    assert run("And the head of state?", history=history) == condense.Condensed("Who is India's head of state?",
+                                                                                 "rule")
+    history = [Turn("What is the capital of Qatar?", "What is the capital of Qatar?", "Doha [1].")]
+    assert run("What about the population?", history=history).standalone == "What is the population of Qatar?"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import conversation, keyfacts
@@ -24,27 +25,36 @@ class Condensed:
 
 
 def run(question: str, history: list[conversation.Turn], backend: Backend, *, prompts_dir,
-        history_turns: int, names: DocumentNames | None = None) -> Condensed:
-    """names: the open index's document names, whose places a reference ("that country") may stand for. A question
-    in another language is first put in English by an LLM backend: the index, the scorer and the checks read
-    English (the answer is still written in the question's language)."""
+        history_turns: int, names: DocumentNames | None = None,
+        doc_text: Callable[[str], str] | None = None) -> Condensed:
+    """names: the open index's document names, whose places a reference ("that country") may stand for; doc_text:
+    a document's text by id, which says what a place is ("a Gulf state"). A question in another language is first
+    put in English by an LLM backend: the index, the scorer and the checks read English (the answer is still
+    written in the question's language)."""
     if isinstance(backend, StreamsChat) and not is_english(question):
         english = translated(question, backend, prompts_dir)
         if english and is_english(english):
-            inner = run(english, history, backend, prompts_dir=prompts_dir, history_turns=history_turns, names=names)
+            inner = run(english, history, backend, prompts_dir=prompts_dir, history_turns=history_turns, names=names,
+                        doc_text=doc_text)
             return Condensed(inner.standalone, "translated" if inner.method == "none" else f"translated+{inner.method}")
-    if not conversation.is_followup(question, history):
+    place = subject(history, names)
+    carried = with_subject(question, place, names, doc_text) if place else None
+    if not conversation.is_followup(question, history) and not carried:
         return Condensed(question, "none")
     previous = history[-1].standalone
-    rewrite = conversation.substitute(question, previous)
+    rewrite = conversation.substitute(question, previous) or conversation.swapped_attribute(question, previous)
     if rewrite:
         return Condensed(rewrite, "rule")
-    compared = compared_pair(question, history, names)
+    compared = compared_pair(question, history, names) or compared_answer_pair(question, history[-1], names)
     if compared:
         return Condensed(compared, "rule")
-    referent = resolved(question, history[-1], names)
+    if names is not None and refers_to_own_place(question, names):
+        return Condensed(question, "none")  # "Back to Uzbekistan: where do most of its people live?"
+    referent = resolved(question, history[-1], names, doc_text)
     if referent:
         return Condensed(referent, "referent")
+    if carried:
+        return Condensed(carried, "subject")
     if isinstance(backend, StreamsChat):
         turns = "\n".join(f"User: {t.standalone}\nAssistant: {t.answer[:300]}" for t in history[-history_turns:])
         messages = [
@@ -72,26 +82,98 @@ def translated(question: str, llm: StreamsChat, prompts_dir) -> str | None:
         return None
 
 
-def resolved(question: str, previous: conversation.Turn, names: DocumentNames | None) -> str | None:
+def resolved(question: str, previous: conversation.Turn, names: DocumentNames | None,
+             doc_text: Callable[[str], str] | None = None) -> str | None:
     """"When did that country become independent?" after an answer naming one place (Algeria) that has a document
     of its own: the question asked of that place; None when the reference is not one place's."""
     plan = decompose.bridge(f"{previous.standalone.rstrip('?.! ')}. {question}")
     if plan is None or names is None:
         return None
-    asked = decompose.bridged(plan, [(previous.answer, "")], names, previous.standalone)
+    asked = decompose.bridged(plan, [(previous.answer, "")], names, previous.standalone, doc_text)
     return asked[0][1] if len(asked) == 1 else named_referent(question, previous)
+
+
+def subject(history: list[conversation.Turn], names: DocumentNames | None) -> str | None:
+    """The place the conversation is about: the one place the latest of the last two turns naming places names
+    (None when it names several, or neither names one)."""
+    if names is None:
+        return None
+    for turn in reversed(history[-2:]):
+        found = decompose.places_in(turn.standalone, names)
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+# A reference to the place talked about: "its", "there", "that country", "the country's".
+_PLACE_REFERENCE = re.compile(r"\b(?:(?:that|this|the)\s+(?:country|nation)(?:['’]s)?|its|there)\b", re.I)
+_EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been)\s+there\b|\bthere\s+(?:is|are|was|were|has|have)\b", re.I)
+_DEFINITE = re.compile(r"\bthe\s+([a-z]{4,})\b")
+
+
+def with_subject(question: str, place: str, names: DocumentNames | None,
+                 doc_text: Callable[[str], str] | None) -> str | None:
+    """A question naming no place, asked of the conversation's place: its reference to a place replaced by it ("Who's
+    in charge there?": "... in Turkmenistan?"), or the place added as context when the question is put as of a
+    place ("Where does the capital's name come from?" after Algeria: its document says "capital"); else None."""
+    if names is None or decompose.places_in(question, names) or names.named_in(question):
+        return None
+    reference = _PLACE_REFERENCE.search(question)
+    if reference and not (reference.group(0).lower() == "there" and _EXISTENTIAL.search(question)):
+        said = reference.group(0).lower()
+        swapped = (f"in {place}" if said == "there" else
+                   decompose.possessive(place) if said == "its" or said.endswith(("'s", "’s")) else place)
+        return question[:reference.start()] + swapped + question[reference.end():]
+    if doc_text is not None and _of_place(question, place, names, doc_text):
+        return f"{question.rstrip()} ({place})"
+    return None
+
+
+def _of_place(question: str, place: str, names: DocumentNames, doc_text: Callable[[str], str]) -> bool:
+    """The question names a thing of a place ("the capital", "the federation") that the place's document names."""
+    nouns = {match.group(1) for match in _DEFINITE.finditer(question)}
+    if not nouns:
+        return False
+    text = " ".join(doc_text(doc_id) for doc_id in names.subjects(place)).lower()
+    return any(re.search(rf"\b{re.escape(noun)}", text) for noun in nouns)
+
+
+def refers_to_own_place(question: str, names: DocumentNames) -> bool:
+    """The question names one place and then refers to it ("Back to Uzbekistan: where do most of its people live?")."""
+    places = decompose.places_in(question, names)
+    reference = _PLACE_REFERENCE.search(question)
+    return len(places) == 1 and reference is not None and 0 <= question.find(places[0]) < reference.start()
 
 
 # "Which of the two is higher?", "And which one is larger?": the comparative is the last word.
 _WHICH_OF_TWO = re.compile(r"^\s*(?:and\s+)?(?:which|where|who)\b(?:[^?]*\b(?:of\s+(?:the|these|those)\s+two|of\s+"
                            r"them|of\s+both)\b|\s+one\b)[^?]*?\b([a-z]+)\b\s*\??\s*$", re.I)
+# "So which population is older, and by how much?" after one question asked of two places.
+_WHICH_IS = re.compile(r"^\s*(?:and\s+|so\s+)?which\s+(?:[a-z]+\s+)?(?:is|are|was|has|have)\s+(?:the\s+)?([a-z]+)\b",
+                       re.I)
+
+
+_OF_THE_TWO = re.compile(r"\s*\b(?:of\s+(?:the|these|those)\s+two|of\s+them|of\s+both)\b", re.I)
+
+
+def compared_answer_pair(question: str, previous: conversation.Turn, names: DocumentNames | None) -> str | None:
+    """"Which of the two has more people?" after an answer naming two places the question did not ("Tajikistan and
+    Uzbekistan"): the question asked of them ("Which has more people, Tajikistan or Uzbekistan?"); else None."""
+    if names is None or not _OF_THE_TWO.search(question) or not re.match(r"\s*(?:and\s+|so\s+)?which\b", question,
+                                                                           re.I):
+        return None
+    asked = set(decompose.places_in(previous.standalone, names))
+    places = [p for p in decompose.places_in(strip_markers(previous.answer), names) if p not in asked]
+    if len(places) != 2:
+        return None
+    return f"{_OF_THE_TWO.sub('', question.strip()).rstrip('?.! ')}, {places[0]} or {places[1]}?"
 
 
 def compared_pair(question: str, history: list[conversation.Turn], names: DocumentNames | None) -> str | None:
     """"Which of the two is higher?" after the same question asked of two places ("What is the highest point in
     Pakistan?", "... in India?"): that question as a comparison of the two ("Which has the higher highest point,
     Pakistan or India?"); None otherwise."""
-    match = _WHICH_OF_TWO.match(question)
+    match = _WHICH_OF_TWO.match(question) or _WHICH_IS.match(question)
     if not match or len(history) < 2 or names is None or match.group(1).lower() not in decompose.COMPARATIVES:
         return None
     first, second = history[-2].standalone, history[-1].standalone

@@ -170,7 +170,7 @@ def _sub_question(comparative: Comparative, rest: list[str], entity: str, verb_f
         return f"How {comparative.how} do {phrase} in {entity}{noun}?"
     if not phrase:
         return f"How {comparative.how} is {entity}{noun}?"
-    return f"How {comparative.how} is {_possessive(entity)} {phrase}{noun}?".replace("  ", " ")
+    return f"How {comparative.how} is {possessive(entity)} {phrase}{noun}?".replace("  ", " ")
 
 
 _ON_WHAT_DATE = "On what date was"
@@ -181,7 +181,7 @@ def loosened(part: str) -> str | None:
     return "When was" + part[len(_ON_WHAT_DATE):] if part.startswith(_ON_WHAT_DATE) else None
 
 
-def _possessive(entity: str) -> str:
+def possessive(entity: str) -> str:
     return entity + ("’" if entity.endswith("s") else "’s")
 
 
@@ -239,10 +239,10 @@ def bridged(plan: Plan, lead_quotes: list[tuple[str, str]], names: DocumentNames
             places = list(dict.fromkeys(place for found in by_quote for place in found))
     if not places or len(places) > _MAX_BRIDGED:
         return []
-    possessive = said.endswith(("'s", "’s", "'", "’")) or said in ("its", "their")
+    owned = said.endswith(("'s", "’s", "'", "’")) or said in ("its", "their")
     if re.search(r"\bbetween\s*$", plan.follow[:start], re.I) and len(places) > 1:
         return [(" and ".join(places), plan.follow[:start] + " and ".join(places) + plan.follow[end:])]
-    return [(place, plan.follow[:start] + (_possessive(place) if possessive else place) + plan.follow[end:])
+    return [(place, plan.follow[:start] + (possessive(place) if owned else place) + plan.follow[end:])
             for place in places]
 
 
@@ -277,7 +277,7 @@ def places_in(text: str, names: DocumentNames) -> list[str]:
 def asked_of(question: str) -> str:
     """What a question asks about, without its question words and prepositions ("What is the highest point in ?":
     "highest point")."""
-    question = re.sub(r"\bhow\s+\w+\b", " ", question, flags=re.I)
+    question = re.sub(r"\bhow\s+\w+\b|\b(?:what|who|where|when)['’]s\b", " ", question, flags=re.I)
     return " ".join(w for w in _rest(question, "") if w.lower() not in _PREPOSITION)
 
 
