@@ -174,14 +174,19 @@ def dates(text: str) -> set[tuple[int, str]]:
             for m in _DAY_MONTH.finditer(fold(text))}
 
 
+_YEAR_RANGE = re.compile(r"\b((1\d|20)\d\d)\s*[-–]\s*(\d\d)\b(?![-–/.,]\d)")  # "2015-19"
+
+
 def years(text: str) -> set[int]:
-    """Four-digit years (1000-2099) the text states."""
-    return {int(y) for y in _YEAR.findall(fold(text))}
+    """Four-digit years (1000-2099) the text states, and the end of a range written short ("2015-19": 2019)."""
+    folded = fold(text)
+    ends = {int(m.group(2) + m.group(3)) for m in _YEAR_RANGE.finditer(folded)}
+    return {int(y) for y in _YEAR.findall(folded)} | ends
 
 
 def counts(text: str) -> set[float]:
     """The numbers a text states other than years and days of dates: what can answer "how many"."""
-    return numbers(text) - {float(y) for y in years(text)}
+    return numbers(_YEAR_RANGE.sub(r"\1", fold(text))) - {float(y) for y in years(text)}
 
 
 def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, ...] = ()) -> list[str]:

@@ -78,6 +78,7 @@ def test_a_plural_and_its_singular_are_one_term():
     assert terms("resource-wise")[0] == terms("resources")[0]
     assert terms("taxes and churches and classes") == terms("tax and church and class")
     assert terms("export goods") == terms("export commodities")  # what the Factbook calls traded goods
+    assert terms("three stages") == terms("three phases")
 
 
 def test_an_irregular_past_is_its_verb():

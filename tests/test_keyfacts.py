@@ -157,3 +157,9 @@ PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen I
 ])
 def test_a_listed_name_answers_a_question_pinning_a_number_only_when_listed_with_it(question, answer, wrong):
     assert keyfacts.unpaired_with_asked(question, answer, [PLOTS]) == wrong
+
+
+def test_a_year_range_written_short_ends_in_a_year_not_a_count():
+    assert years("The first phase (2015-19) focused on recruiting.") == {2015, 2019}
+    assert counts("The first phase (2015-19) focused on recruiting.") == set()
+    assert counts("three to four plots, 3-4 in all") == {3.0, 4.0}

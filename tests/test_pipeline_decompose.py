@@ -147,3 +147,8 @@ def test_a_lead_asking_for_a_place_sets_aside_the_places_it_names_itself():
     assert decompose.bridged(plan, [(quote, "report")], NAMES, question) == [("Qatar", "How large is Qatar?")]
     stated = decompose.bridge("ISKP plotted in Iran. How large is that country?")
     assert decompose.bridged(stated, [(quote, "report")], NAMES, "") == [("Iran", "How large is Iran?")]
+
+
+def test_how_big_a_place_is_asks_for_its_area():
+    assert decompose.run("How big is Algeria?").question == "How large is Algeria, by area?"
+    assert decompose.run("How big is the group's budget?").question == ""  # not a place's size

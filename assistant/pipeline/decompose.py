@@ -94,7 +94,14 @@ def run(question: str) -> Plan:
         plan = comparison(alone) or Plan(Mode.SINGLE)
         plan.question, plan.premise = alone, premise
         return plan
-    return comparison(question) or bridge(question) or Plan(Mode.SINGLE)
+    plan = comparison(question) or bridge(question) or Plan(Mode.SINGLE)
+    sized = _SIZE_OF.match(question) if plan.mode is Mode.SINGLE else None
+    if sized:  # what a comparison of sizes compares: the area
+        plan.question = f"How large is {sized.group(1)}, by area?"
+    return plan
+
+
+_SIZE_OF = re.compile(r"^\s*(?i:how\s+(?:big|large)\s+is)\s+((?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)\s*\??\s*$")
 
 
 # Words by which a question leans on what came before it ("What languages does it publish in?").
