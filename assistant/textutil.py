@@ -98,14 +98,22 @@ def _stem(word: str) -> str:
 _PLURAL_ES = re.compile(r"(?:ss|x|z|ch|sh)es$")
 
 
-_SAME_PHRASE = re.compile(r"\bhead of state\b", re.I)  # what the Factbook calls the "chief of state"
+# What the Factbook calls the "chief of state": the head of state, the ruler, who is in charge.
+_SAME_PHRASE = re.compile(r"\b(?:head of state|rulers?|in charge)\b", re.I)
+# Where a name comes from is its etymology ("What does the name Dushanbe mean?", "named after").
+_NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:come|comes|came|mean|means|meant|"
+                          r"derive|derives|derived|originate|originates|stand|stands)\b", re.I)
 
 
 def terms(text: str) -> list[str]:
     """Content terms for lexical matching: stop words dropped, light stemming."""
-    if "of state" in text or "of State" in text:
+    lowered = text.lower()
+    if "of state" in lowered or "ruler" in lowered or "in charge" in lowered:
         text = _SAME_PHRASE.sub("chief of state", text)
-    return [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    found = [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    if "name" in lowered and _NAME_ORIGIN.search(text):
+        found.append("etymology")
+    return found
 
 
 # Curly quotes, low quotes, dashes, non-breaking hyphen and space as their plain forms (one char for one).

@@ -95,3 +95,10 @@ def test_derived_words_and_a_field_s_own_phrase_are_one_term():
 def test_a_percentage_question_is_answered_by_a_line_of_percentages():
     question = "What percentage of India's population is Muslim?"
     assert asked.unmet(question, "Religions: Hindu 79.8%, Muslim 14.2%, Christian 2.3%.", "India") == []
+
+
+def test_where_a_name_comes_from_is_its_etymology_and_a_ruler_the_chief_of_state():
+    assert "etymology" in terms("Where does the capital's name come from?")
+    assert "etymology" in terms("What does the name Dushanbe mean?")
+    assert "etymology" not in terms("What is the name of the capital?")
+    assert terms("Who is the ruler?") == terms("Who is the chief of state?") == terms("Who is in charge?")
