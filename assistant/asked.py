@@ -10,7 +10,7 @@ import re
 from enum import StrEnum
 
 from . import acronyms, keyfacts
-from .textutil import STOPWORDS, _stem, words
+from .textutil import STOPWORDS, _stem, same_phrase, words
 
 
 class Kind(StrEnum):
@@ -196,7 +196,7 @@ def attribute_terms(question: str) -> set[str]:
     """What a number or date is asked of ("How long is Saudi Arabia's coastline?": long, coastline): the question's
     content words other than its names and words for holding a post ("Who holds the position of Supreme Leader?"
     asks of the Supreme Leader); a bare number from another field ("Saudi Arabia 87 km") does not answer."""
-    question = _IN_TERMS.sub(" ", _CONTEXT.sub("", question))
+    question = same_phrase(_IN_TERMS.sub(" ", _CONTEXT.sub("", question)))
     name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
     return {_term(w) for w in words(question) if w not in STOPWORDS and w not in _AUXILIARY and not w.isdigit()
             and w not in _HOLDING and _term(w) not in name_terms}
@@ -216,7 +216,8 @@ def _term(word: str) -> str:
 
 
 def _terms(text: str) -> set[str]:
-    return {_term(w) for w in words(text)} | ({"%"} if "%" in text else set())  # "14.2%" states a percentage
+    percent = {"%"} if "%" in text else set()  # "14.2%" states a percentage
+    return {_term(w) for w in words(same_phrase(text))} | percent
 
 
 def initialisms(question: str) -> set[str]:

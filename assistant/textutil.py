@@ -17,7 +17,8 @@ STOPWORDS = frozenset(
     on once only or other our ours ourselves out over own same she should so some such than that the their theirs
     them themselves then there these they this those through to too under until up very was we were what when where
     which while who whom why will with would you your yours yourself yourselves also did does many much according
-    report reports say says said tell explain describe give list whats what's show there's thus""".split()
+    report reports say says said tell explain describe give list whats what's show there's thus who's where's when's
+    how's it's that's""".split()
 )
 
 
@@ -105,11 +106,18 @@ _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:c
                           r"derive|derives|derived|originate|originates|stand|stands)\b", re.I)
 
 
+def same_phrase(text: str) -> str:
+    """The text with a phrase of one sense put as the Factbook puts it ("the ruler": "the chief of state")."""
+    lowered = text.lower()
+    if "of state" in lowered or "ruler" in lowered or "in charge" in lowered:
+        return _SAME_PHRASE.sub("chief of state", text)
+    return text
+
+
 def terms(text: str) -> list[str]:
     """Content terms for lexical matching: stop words dropped, light stemming."""
     lowered = text.lower()
-    if "of state" in lowered or "ruler" in lowered or "in charge" in lowered:
-        text = _SAME_PHRASE.sub("chief of state", text)
+    text = same_phrase(text)
     found = [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     if "name" in lowered and _NAME_ORIGIN.search(text):
         found.append("etymology")

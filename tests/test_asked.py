@@ -203,3 +203,10 @@ def test_a_measurement_is_a_number_beside_what_is_measured():
 ])
 def test_who_may_be_answered_by_several_agents_or_a_kind_of_people(question, sentence, holds):
     assert asked.states_kind(asked.Kind.NAME, sentence, question) is holds
+
+
+def test_a_ruler_is_asked_of_the_chief_of_state_field():
+    question = "Who's the ruler of Alphaland?"
+    assert "who" not in asked.attribute_terms(question)
+    assert asked.unmet(question, "Executive branch, chief of state: Amir TAMIM bin Hamad (since 2013).",
+                       "The World Factbook: Alphaland") == []
