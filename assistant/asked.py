@@ -121,6 +121,11 @@ _PARTS = re.compile(r"[,;]\s*(?:and|but|or)\s+(?=(?:what|which|who|whom|whose|wh
 _CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")  # "And in Iran? (plots foiled)": terms of earlier turns, as context
 
 
+def without_context(question: str) -> str:
+    """The question without the earlier turns' words added to it as context."""
+    return _CONTEXT.sub("", question) or question
+
+
 def asked_names(question: str) -> list[str]:
     """The names a question asks about ("Tajikistan", "Islamic Movement"), descriptions ("Central Asian", "a Gulf
     state") and the context added from earlier turns left out."""

@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from . import acronyms
-from .textutil import QUOTE_FOLD, fold_digits, strip_markers
+from .textutil import QUOTE_FOLD, fold_digits, strip_markers, undotted
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -147,7 +147,7 @@ def mentions(name: str, text: str) -> bool:
 
 
 def _mentions(name: str, text: str) -> bool:
-    folded = fold(text).lower()
+    folded = undotted(fold(text).lower())
     for part in re.split(r"[\s-]+", name):
         if not part[:1].isupper():
             continue

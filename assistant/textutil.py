@@ -57,7 +57,15 @@ def words(text: str) -> list[str]:
     """Lower-cased word tokens, accent-folded, apostrophes normalised, digits of any script as ASCII."""
     folded = unicodedata.normalize("NFKD", fold_digits(text).lower())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("’", "'")
-    return _WORD.findall(folded)
+    return _WORD.findall(undotted(folded))
+
+
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")
+
+
+def undotted(lowered: str) -> str:
+    """Lower-cased text with its dotted initials closed up: "u.s.-led" says what "us-led" says."""
+    return _DOTTED.sub(lambda m: m.group(0).replace(".", ""), lowered) if "." in lowered else lowered
 
 
 # Words of one sense read as one term: "the tallest peak" asks what "highest point" states.
@@ -78,11 +86,20 @@ _IRREGULAR = {past: verb for verb, pasts in {
     "stand": "stood", "think": "thought", "teach": "taught", "catch": "caught", "seek": "sought", "mean": "meant",
     "feel": "felt", "flee": "fled", "shoot": "shot", "overthrow": "overthrew overthrown", "arise": "arose arisen",
 }.items() for past in pasts.split()}
+_AMERICAN = {"isation": "ization", "ise": "ize", "ised": "ized", "ises": "izes", "ising": "izing", "our": "or",
+             "ours": "ors", "ence": "ense"}
+_BRITISH = re.compile(r"isation|(?<=[a-z]{3})(?:ise|ised|ises|ising)$|(?:(?<=[bvlmng])|(?<=[a-z]i))ours?$|"
+                      r"(?<=^def|^off)ence$")
+_CONSONANT_LE = re.compile(r"(?:(?<=[^aeiouyl])l|iz)(?:ed|ing)$")
 _DERIVED = [("acy", "ate"), ("ious", "ion"), ("ence", "ent"), ("ance", "ant")]  # literacy/literate, religious/religion
 
 
 def _stem(word: str) -> str:
     word = _SAME_SENSE.get(word) or _IRREGULAR.get(word, word)
+    if len(word) >= 6 and _BRITISH.search(word):  # "organisational" says what "organizational" says
+        word = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], word)
+    if _CONSONANT_LE.search(word):  # "whittled", "handling", "organized": the verb ends in -le or -ize
+        return word[:-1] if word.endswith("d") else word[:-3] + "e"
     for ending, common in _DERIVED:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)] + common

@@ -102,3 +102,11 @@ def test_where_a_name_comes_from_is_its_etymology_and_a_ruler_the_chief_of_state
     assert "etymology" in terms("What does the name Dushanbe mean?")
     assert "etymology" not in terms("What is the name of the capital?")
     assert terms("Who is the ruler?") == terms("Who is the chief of state?") == terms("Who is in charge?")
+
+
+def test_spelling_variants_and_dotted_initials_are_one_term():
+    assert terms("organisational capabilities") == terms("organizational capability")
+    assert terms("the U.S.-led coalition") == terms("the US-led coalition")
+    assert terms("whittled down, handling") == terms("whittle down, handle")
+    assert terms("defence, labour, organised") == terms("defense, labor, organized")
+    assert mentions("US-led", "When the U.S.-led coalition was present")

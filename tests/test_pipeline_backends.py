@@ -145,3 +145,15 @@ def test_a_field_of_a_named_group_is_about_what_the_group_s_name_field_names():
     assert _group_name(text, "Capital, time difference: UTC+3.5 (8.5 hours ahead).") == "Capital, name: Tehran"
     assert _group_name(text, "Capital, name: Tehran.") == ""
     assert _group_name(text, "ISKP has pursued a two-pronged approach: propaganda and plots.") == ""
+
+
+def test_a_follow_up_s_own_words_weigh_more_than_the_earlier_turns_context(extractive_engine):
+    from assistant.retrieval import Passage
+    text = ("The coalition whittled down the group's capabilities and constrained its growth. "
+            "Since the withdrawal, the group has resurfaced in new areas along the northern borders.")
+    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=len(text), text=text,
+                      chunk_ids=[], score=1.0, similarity=1.0, n=1)
+    answerer = extractive_engine._indexes.current().extractive
+    question = "Where has it resurfaced since the withdrawal? (coalition whittle capabilities)"
+    best = answerer.score_sentences(question, [passage], {"r": text}, typed=False)[0][4]
+    assert best.startswith("Since the withdrawal"), best

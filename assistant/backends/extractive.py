@@ -31,6 +31,7 @@ _TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.I
 _FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")
 _MAIN_ENTRY = frozenset({"total", "overall", "name"})
 FIELD_BONUS = 0.1
+CONTEXT_WEIGHT = 0.5  # a term only the earlier turns' context adds ("And in Iran? (plots foiled)") weighs half
 _DATELINE = re.compile(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*")
 _ASKS_PUBLISHED = re.compile(r"\b(?:publish|publication|release|issue|written|wrote|write|dated|come out|"
                              r"came out|date of (?:the|this) (?:report|document|paper|study)|"
@@ -118,6 +119,9 @@ class ExtractiveAnswerer:
         # A question that names a document ("the report", "Tajikistan") is answered by sentences in it.
         names = self.names.asked_names(question) if self.names else set()
         weights |= {w: self.idf.get(w, self.mean_idf) for w in names - q_terms}
+        own = set(terms(asked.without_context(question)))  # a follow-up's own words say what it asks; the
+        weights = {t: w if t in own or t in names else CONTEXT_WEIGHT * w  # earlier turns' place it
+                   for t, w in weights.items()}
         total = sum(weights.values()) or 1.0
         scored = []
         for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
