@@ -11,7 +11,9 @@ _LEAD = re.compile(r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)*(?:what|h
                    r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)+|^what\s+of\s+|"
                    r"^(?:the\s+)?same\s+(?:question\s+|thing\s+)?(?:for|about|with)\s+", re.I)
 _PREPOSITIONS = "in|for|during|at|from|by|on|with|against|to|since|after|before|under|into|within|of"
-_PRONOUNS = re.compile(r"\b(?:it|its|it's|they|them|their|theirs|this|these|those|he|she|his|her|him)\b", re.I)
+_PRONOUNS = re.compile(r"\b(?:it|its|it's|they|them|their|theirs|this|these|those|he|she|his|her|him)\b|"
+                       r"\b(?:the|that|this|which|other|\w+est|first|second|third|last|latter|former|present|current)"
+                       r"\s+(?:one|ones)\b", re.I)  # "the earliest one"
 # "Which of the two is higher?", "Do both border China?": what the earlier turns named
 _EARLIER = re.compile(r"\b(?:the\s+(?:two|three|former|latter|other\s+one|same\s+one|country|nation)|both|either|"
                       r"neither)\b", re.I)

@@ -164,3 +164,13 @@ def test_the_same_place_asked_for_something_else():
                                                                                  "rule")
     history = [Turn("What is the capital of Qatar?", "What is the capital of Qatar?", "Doha [1].")]
     assert run("What about the population?", history=history).standalone == "What is the population of Qatar?"
+
+
+def test_the_earliest_one_points_back_like_a_pronoun():
+    from assistant import conversation
+    history = [Turn("How many phases has the media campaign had?", "How many phases has the media campaign had?",
+                    "Three [1].")]
+    assert conversation.is_followup("What was the earliest one about?", history)
+    assert not conversation.is_followup("Which one of the plots was foiled in Qatar in the end?", [])
+    assert run("What was the earliest one about?", history=history).standalone == \
+        "What was the earliest one about? (phases media campaign)"
