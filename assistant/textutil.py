@@ -92,6 +92,7 @@ _BRITISH = re.compile(r"isation|(?<=[a-z]{3})(?:ise|ised|ises|ising)$|(?:(?<=[bv
                       r"(?<=^def|^off)ence$")
 _CONSONANT_LE = re.compile(r"(?:(?<=[^aeiouyl])l|iz)(?:ed|ing)$")
 _DERIVED = [("acy", "ate"), ("ious", "ion"), ("ence", "ent"), ("ance", "ant")]  # literacy/literate, religious/religion
+_ABILITY = re.compile(r"(a|i)bilit(?:y|ies)$")  # "ability", "capabilities": "able", "capable"
 
 
 def _stem(word: str) -> str:
@@ -100,6 +101,8 @@ def _stem(word: str) -> str:
         word = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], word)
     if _CONSONANT_LE.search(word):  # "whittled", "handling", "organized": the verb ends in -le or -ize
         return word[:-1] if word.endswith("d") else word[:-3] + "e"
+    if _ABILITY.search(word):
+        return _ABILITY.sub(lambda m: m.group(1) + "ble", word)
     for ending, common in _DERIVED:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             return word[: -len(ending)] + common

@@ -79,6 +79,7 @@ def test_a_plural_and_its_singular_are_one_term():
     assert terms("taxes and churches and classes") == terms("tax and church and class")
     assert terms("export goods") == terms("export commodities")  # what the Factbook calls traded goods
     assert terms("three stages") == terms("three phases")
+    assert terms("its ability, capabilities") == terms("it is able, capable")
 
 
 def test_an_irregular_past_is_its_verb():
