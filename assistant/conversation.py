@@ -18,6 +18,8 @@ _PRONOUNS = re.compile(r"\b(?:it|its|it's|they|them|their|theirs|this|these|thos
 _EARLIER = re.compile(r"\b(?:the\s+(?:two|three|former|latter|other\s+one|same\s+one|country|nation)|both|either|"
                       r"neither)\b", re.I)
 _COMPARE = re.compile(r"^how\s+(?:does|do|did|would|about)\s+(.+?)\s+compare\b.*$", re.I)
+_COMPARE_WITH = re.compile(r"^how\s+(?:does|do|did|would)\s+(?:that|this|it|those|these|they)\s+compare\s+"
+                           r"(?:with|to|against)\s+(?:that\s+of\s+)?(.+?)$", re.I)
 _ENTITY = re.compile(r"\b(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|\d{4})\b")
 
 
@@ -26,6 +28,7 @@ class Turn:
     question: str
     standalone: str
     answer: str
+    sources: tuple[str, ...] = ()  # the documents its answer cites
 
 
 def is_followup(question: str, history: list[Turn]) -> bool:
@@ -40,9 +43,9 @@ def is_followup(question: str, history: list[Turn]) -> bool:
 def substitute(question: str, previous: str) -> str | None:
     """Confident rewrites only: a new place/time/name swapped into the previous question."""
     fragment = _LEAD.sub("", question.strip()).strip().rstrip("?.! ").strip()
-    compared = _COMPARE.match(fragment)
-    if compared:  # "How does Iran compare?": the previous question asked of Iran
-        fragment = compared.group(1)
+    compared = _COMPARE_WITH.match(fragment) or _COMPARE.match(fragment)
+    if compared:  # "How does Iran compare?", "How does that compare with China's?": the previous question of it
+        fragment = re.sub(r"['’]s$", "", compared.group(1))
     if not fragment or len(fragment.split()) > 6:
         return None
     prev = previous.strip().rstrip("?.! ")

@@ -428,7 +428,8 @@ class ChatSession:
             if event.kind == "final":
                 answer = event.answer
                 assert answer is not None  # a final event always carries its answer (Reply._event)
-                self.history.append(conversation.Turn(answer.question, answer.standalone_question, answer.text))
+                self.history.append(conversation.Turn(answer.question, answer.standalone_question, answer.text,
+                                                      tuple(dict.fromkeys(c.doc_id for c in answer.citations))))
                 del self.history[:-self.engine.settings.history_turns]
                 for listener in self.engine.listeners:
                     listener(answer)

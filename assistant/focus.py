@@ -36,6 +36,16 @@ class DocumentNames:
                  if len(stem) >= 4 and word.startswith(stem) and self.subjects(word) == {doc_id}}
         return found.pop() if len(found) == 1 else None
 
+    def place_of(self, doc_id: str) -> str | None:
+        """The place a document is about, by the shortest end of its title that names it alone ("Pakistan" of "The
+        World Factbook: Pakistan"); None for a document about no place of its own (the report)."""
+        words_ = self.title_words.get(doc_id, [])
+        for k in range(len(words_) - 1, -1, -1):
+            phrase = " ".join(words_[k:])
+            if self.subjects(phrase) == {doc_id}:
+                return phrase
+        return None
+
     def question_words(self, question: str) -> set[str]:
         return {_stem(w) for w in words(question)}
 

@@ -174,3 +174,19 @@ def test_the_earliest_one_points_back_like_a_pronoun():
     assert not conversation.is_followup("Which one of the plots was foiled in Qatar in the end?", [])
     assert run("What was the earliest one about?", history=history).standalone == \
         "What was the earliest one about? (phases media campaign)"
+
+
+def test_the_place_talked_about_may_be_the_one_whose_document_the_last_answer_cites():
+    names = _names("Pakistan", "India")
+    assert names.place_of("pa") == "Pakistan" and names.place_of("r") is None
+    history = [Turn("What does the name Islamabad mean?", "What does the name Islamabad mean?",
+                    "“Capital, etymology: city of Islam.” [1]", sources=("pa",))]
+    assert condensed("Is it the country's biggest city?", history, names).standalone == \
+        "Is it Pakistan’s biggest city?"
+    mixed = [Turn(history[0].question, history[0].standalone, history[0].answer, sources=("pa", "in"))]
+    assert condensed("Is it the country's biggest city?", mixed, names).method != "subject"
+
+
+def test_how_does_that_compare_with_another_place_asks_the_previous_question_of_it():
+    history = [Turn("What's India's population?", "What's India's population?", "1.4 billion [1].")]
+    assert run("How does that compare with China's?", history=history).standalone == "What's China's population?"

@@ -95,14 +95,15 @@ def resolved(question: str, previous: conversation.Turn, names: DocumentNames | 
 
 def subject(history: list[conversation.Turn], names: DocumentNames | None) -> str | None:
     """The place the conversation is about: the one place the latest of the last two turns naming places names
-    (None when it names several, or neither names one)."""
+    (None when it names several), else the one place whose document the last answer cites."""
     if names is None:
         return None
     for turn in reversed(history[-2:]):
         found = decompose.places_in(turn.standalone, names)
         if found:
             return found[0] if len(found) == 1 else None
-    return None
+    cited = {names.place_of(doc_id) for doc_id in history[-1].sources} if history else set()
+    return cited.pop() if len(cited) == 1 and None not in cited else None  # the one place its answer cites
 
 
 # A reference to the place talked about: "its", "there", "that country", "the country's".
