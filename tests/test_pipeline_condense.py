@@ -190,3 +190,13 @@ def test_the_place_talked_about_may_be_the_one_whose_document_the_last_answer_ci
 def test_how_does_that_compare_with_another_place_asks_the_previous_question_of_it():
     history = [Turn("What's India's population?", "What's India's population?", "1.4 billion [1].")]
     assert run("How does that compare with China's?", history=history).standalone == "What's China's population?"
+
+
+def test_that_island_is_the_one_island_the_previous_answer_names():
+    previous = Turn("And its highest point?", "What is the highest point of the Maldives?",
+                    "“Elevation, highest point: 8th tee, golf course, Villingi Island 5 m.” [1]")
+    assert condense.named_thing("How many people live on that island?", previous) == \
+        "How many people live on Villingi Island?"
+    assert condense.named_thing("How many people live on that river?", previous) is None
+    two = Turn("q", "q", "“Villingi Island and Hulhumale Island.” [1]")
+    assert condense.named_thing("How many people live on that island?", two) is None

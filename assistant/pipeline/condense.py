@@ -50,6 +50,9 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
         return Condensed(compared, "rule")
     if names is not None and refers_to_own_place(question, names):
         return Condensed(question, "none")  # "Back to Uzbekistan: where do most of its people live?"
+    named = named_thing(question, history[-1])
+    if named:
+        return Condensed(named, "referent")
     referent = resolved(question, history[-1], names, doc_text)
     if referent:
         return Condensed(referent, "referent")
@@ -91,6 +94,23 @@ def resolved(question: str, previous: conversation.Turn, names: DocumentNames | 
         return None
     asked = decompose.bridged(plan, [(previous.answer, "")], names, previous.standalone, doc_text)
     return asked[0][1] if len(asked) == 1 else named_referent(question, previous)
+
+
+_THAT_THING = re.compile(r"\b(?:that|this|the same)\s+([a-z]{4,})\b", re.I)
+
+
+def named_thing(question: str, previous: conversation.Turn) -> str | None:
+    """"How many people live on that island?" after an answer naming one "Villingi Island": the question asked of it;
+    None unless the previous answer names exactly one such thing."""
+    that = _THAT_THING.search(question)
+    if not that or that.group(1).lower() in ("country", "nation", "state", "place", "group", "year", "time"):
+        return None
+    kind = that.group(1).lower()
+    found = set(re.findall(rf"\b((?:[A-Z][\w’'-]*\s+){{1,3}}{kind.capitalize()})\b", strip_markers(previous.answer)))
+    found = {name for name in found if name.split()[0] not in ("The", "This", "That")}
+    if len(found) != 1:
+        return None
+    return question[:that.start()] + found.pop() + question[that.end():]
 
 
 def subject(history: list[conversation.Turn], names: DocumentNames | None) -> str | None:
