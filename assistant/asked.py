@@ -265,9 +265,10 @@ def unstated_measure(question: str, quoted: str) -> list[str]:
     return sorted(measured) if measured and not shares(measured, _terms(quoted)) else []
 
 
-def unmet(question: str, sentence: str, context: str = "") -> list[str]:
+def unmet(question: str, sentence: str, context: str = "", referred: str = "") -> list[str]:
     """What the question asks for that the sentence does not state (empty: it may answer). context: its document's
-    title and section, which name what every sentence there is about."""
+    title and section, which name what every sentence there is about; referred: the sentence it refers back to
+    ("Twelve of these interdictions ..."), which says what it counts."""
     named = f"{sentence}\n{context}"
     # A question of several parts ("Which groups ..., and what role have Tajik nationals played?") is answered
     # part by part: a sentence must name what one part asks about.
@@ -278,7 +279,7 @@ def unmet(question: str, sentence: str, context: str = "") -> list[str]:
     stated_numbers = keyfacts.numbers(sentence)
     missing += [f"number {value:g}" for value in sorted(pinned_counts(question)) if value not in stated_numbers]
     counted = counted_terms(question)
-    if counted and not shares(counted, _terms(sentence)):
+    if counted and not shares(counted, _terms(f"{sentence} {referred}")):
         missing.append(f"what is counted ({', '.join(sorted(counted))})")
     spelt = acronyms.asked_expansion(question)
     if spelt:  # "What is the full name of the IMU?" asks for the words it spells, nothing more

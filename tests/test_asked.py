@@ -210,3 +210,10 @@ def test_a_ruler_is_asked_of_the_chief_of_state_field():
     assert "who" not in asked.attribute_terms(question)
     assert asked.unmet(question, "Executive branch, chief of state: Amir TAMIM bin Hamad (since 2013).",
                        "The World Factbook: Alphaland") == []
+
+
+def test_what_a_count_counts_may_be_said_by_the_sentence_it_refers_back_to():
+    question = "Of the plots foreign police disrupted, how many came after the takeover?"
+    sentence = "Twelve of these interdictions occurred after the takeover."
+    assert asked.unmet(question, sentence) == ["what is counted (disrupt, foreign, plot, police)"]
+    assert asked.unmet(question, sentence, referred="Foreign police have disrupted sixteen plots.") == []

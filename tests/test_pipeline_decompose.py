@@ -152,3 +152,11 @@ def test_a_lead_asking_for_a_place_sets_aside_the_places_it_names_itself():
 def test_how_big_a_place_is_asks_for_its_area():
     assert decompose.run("How big is Algeria?").question == "How large is Algeria, by area?"
     assert decompose.run("How big is the group's budget?").question == ""  # not a place's size
+
+
+def test_the_places_of_an_answer_are_read_quote_by_quote():
+    plan = decompose.bridge("Of the plots police foiled, how many came after the takeover. How were they spread?")
+    answer = ("“sixteen plots: three in Iran, and three in Turkey.” [1]  “Twelve of these came after the takeover: "
+              "five in 2022.” [2]")
+    # Turkey's clause ends with its quote: the next quote's words ("takeover") do not single it out.
+    assert [place for place, _ in decompose.bridged(plan, [(answer, "")], NAMES, plan.parts[0])] == ["Iran", "Turkey"]

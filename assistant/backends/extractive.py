@@ -104,7 +104,7 @@ class ExtractiveAnswerer:
                 referred = before if _BACK_REFERENCE.match(sentence) else ""  # "Twelve of these ..." is about it
                 context = "\n".join([meta.title if meta else passage.title, passage.section, described, referred,
                                      group])
-                if typed and asked.unmet(question, sentence, context) or keep and not keep(sentence):
+                if typed and asked.unmet(question, sentence, context, referred) or keep and not keep(sentence):
                     continue
                 candidates.append((passage, s, e, sentence, described, f"{group}\n{referred}"))
         if not candidates:

@@ -303,7 +303,7 @@ _SUPERLATIVE = re.compile(r"\b(?:the\s+)?(?:(most|largest number|highest number|
 def _closest_places(quote: str, lead: str, names: DocumentNames, excluded: set[str], sharing: bool) -> list[str]:
     lead_terms = set(terms(lead))
     clauses = [(len(lead_terms & set(terms(clause))), _places(clause, names, excluded), clause)
-               for clause in re.split(r"[,;:()—–]", quote)]
+               for clause in re.split(r"[,;:()—–“”\"]|\.\s", quote)]
     counted = [(max(values), found) for _, found, clause in clauses if found
                for values in [keyfacts.numbers(clause)] if len(values) == 1]
     superlative = _SUPERLATIVE.search(lead)
