@@ -157,3 +157,10 @@ def test_a_follow_up_s_own_words_weigh_more_than_the_earlier_turns_context(extra
     question = "Where has it resurfaced since the withdrawal? (coalition whittle capabilities)"
     best = answerer.score_sentences(question, [passage], {"r": text}, typed=False)[0][4]
     assert best.startswith("Since the withdrawal"), best
+
+
+def test_a_question_asking_for_the_steps_gets_the_enumeration_that_goes_on(extractive_engine):
+    answer = extractive_engine.ask("What steps do the authors recommend to counter ISKP?")
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("Authorities should also") for q in quotes) and any(q.startswith("Lastly") for q in
+                                                                                 quotes), answer.text

@@ -11,7 +11,11 @@ from ..guard import for_prompt, instruction_spans
 from ..retrieval import Passage
 from ..textutil import sentence_before, sentence_spans, terms
 
-_PARTS = r"(?:stages|phases|ways|steps|priorities|prongs|approaches|elements|goals|options|areas|groups)"
+_PARTS = (r"(?:stages|phases|ways|steps|priorities|prongs|approaches|elements|goals|options|areas|groups|"
+          r"recommendations|measures|reasons|factors|challenges|lessons|tactics|methods|tools)")
+# A sentence carrying on an enumeration: "Authorities should also ...", "Lastly, ...".
+_CONTINUES = re.compile(r"^(?:Lastly|Finally|Also|Second(?:ly)?|Third(?:ly)?|Moreover|Additionally|In addition|"
+                        r"Furthermore|Next)\b|^[^,.;]{0,60}\b(?:should|must|could|would|can|will|may)\s+also\b")
 _ANNOUNCES_LIST = re.compile(rf":\s*$|\b(?:two|three|four|five|six|several)\s+(?:\w+\s+)?{_PARTS}\b", re.IGNORECASE)
 _ASKS_PARTS = re.compile(rf"\b{_PARTS}\b", re.IGNORECASE)  # "Summarize the phases of ...": the list is asked
 LIST_LEAD_SHARE = 0.8  # a sentence announcing the asked list leads when it scores this share of the best
@@ -169,6 +173,11 @@ class ExtractiveAnswerer:
         following = self._continuation(scored[0], doc_texts)
         if _ANNOUNCES_LIST.search(scored[0][4]):
             chosen += following
+        elif _ASKS_PARTS.search(question):  # "What steps do the authors recommend?": the enumeration goes on
+            for item in following:
+                if not _CONTINUES.search(item[4]):
+                    break
+                chosen.append(item)
         elif following and following[0][4].rstrip().endswith(":"):  # "... These include:" then the list
             chosen += following
         if _BACK_REFERENCE.match(scored[0][4]):
