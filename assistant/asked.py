@@ -220,6 +220,11 @@ def _term(word: str) -> str:
     return _UNITS.get(word) or _MEASURE_NOUNS.get(word) or _DERIVED.sub("", _stem(word))
 
 
+def stated_terms(text: str) -> set[str]:
+    """The terms a text states, read as a question's counted or asked terms are."""
+    return _terms(text)
+
+
 def _terms(text: str) -> set[str]:
     percent = {"%"} if "%" in text else set()  # "14.2%" states a percentage
     return {_term(w) for w in words(same_phrase(text))} | percent

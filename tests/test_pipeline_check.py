@@ -75,3 +75,10 @@ def test_an_llm_answer_giving_a_count_for_a_list_its_quote_lists_is_refused():
     quote = Citation(n=1, doc_id="pk", title="Pakistan", section="", page=None, quote=text, start=0, end=len(text))
     assert not check.answers_the_kind_asked("What are Pakistan's provinces?", "There are four provinces [1].", [quote])
     assert check.answers_the_kind_asked("What are Pakistan's provinces?", "Balochistan, Punjab and Sindh [1].", [quote])
+
+
+def test_an_llm_count_of_something_else_than_what_was_asked_is_refused():
+    leaders = "How many ISKP leaders did foreign law enforcement interdict?"
+    result = check.run(leaders, "Sixteen [1].", [QUOTE], PASSAGES, METAS, kind_asked=True)
+    assert result.notice and "leader" in result.notice
+    assert check.run(HOW_MANY, "Sixteen [1].", [QUOTE], PASSAGES, METAS, kind_asked=True).notice is None

@@ -34,6 +34,9 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
     unquoted = unquoted_asked(question, citations, passages) if kind_asked else []
     if unquoted:
         return Checked(f"The quotes cited do not state {', '.join(unquoted)} asked about, so no answer is shown.")
+    uncounted = uncounted_asked(question, citations, passages) if kind_asked else []
+    if uncounted:
+        return Checked(f"The quotes cited do not count {', '.join(uncounted)}, as asked, so no answer is shown.")
     unpaired = keyfacts.unpaired_with_asked(question, text, [c.quote for c in citations]) if kind_asked else []
     if unpaired:
         return Checked(f"The quotes cited give {', '.join(unpaired)} another number than the question asks about, "
@@ -53,6 +56,16 @@ def unquoted_asked(question: str, citations: list[Citation], passages: Sequence[
     quoted = "\n".join(f"{c.quote}\n{c.title}\n{c.section}\n{_pointed_back_to(c, passages)}" for c in citations)
     missing = [name for name in asked.asked_names(question) if not keyfacts.mentions(name, quoted)]
     return missing + [str(year) for year in sorted(asked.pinned_years(question) - keyfacts.years(quoted))]
+
+
+def uncounted_asked(question: str, citations: list[Citation], passages: Sequence[Passage] = ()) -> list[str]:
+    """For "How many ISKP leaders did the Taliban kill?", what is counted (leaders) when no cited quote, nor the
+    sentence it points back to, says it: a count of interdictions does not answer it."""
+    counted = asked.counted_terms(question)
+    if not counted:
+        return []
+    quoted = " ".join(f"{c.quote} {_pointed_back_to(c, passages)}" for c in citations)
+    return [] if asked.shares(counted, asked.stated_terms(quoted)) else sorted(counted)
 
 
 def _pointed_back_to(citation: Citation, passages) -> str:
