@@ -160,3 +160,8 @@ def test_the_places_of_an_answer_are_read_quote_by_quote():
               "five in 2022.” [2]")
     # Turkey's clause ends with its quote: the next quote's words ("takeover") do not single it out.
     assert [place for place, _ in decompose.bridged(plan, [(answer, "")], NAMES, plan.parts[0])] == ["Iran", "Turkey"]
+
+
+def test_they_is_not_one_place():
+    plan = decompose.bridge("Who are Turkey's biggest export customers? What do they buy from it?")
+    assert decompose.bridged(plan, [("Exports - partners: Iran 10%.", "fb-turkey")], NAMES, plan.parts[0]) == []

@@ -244,8 +244,8 @@ def bridged(plan: Plan, lead_quotes: list[tuple[str, str]], names: DocumentNames
             places = list(single_places) if len(single_places) == 1 else []
         else:
             places = list(dict.fromkeys(place for found in by_quote for place in found))
-    if not places or len(places) > _MAX_BRIDGED:
-        return []
+    if not places or len(places) > _MAX_BRIDGED or said in ("they", "them") and len(places) == 1:
+        return []  # "they" is not one place ("Who are Germany's customers? What do they buy?")
     owned = said.endswith(("'s", "’s", "'", "’")) or said in ("its", "their")
     if re.search(r"\bbetween\s*$", plan.follow[:start], re.I) and len(places) > 1:
         return [(" and ".join(places), plan.follow[:start] + " and ".join(places) + plan.follow[end:])]
