@@ -163,5 +163,5 @@ def test_the_places_of_an_answer_are_read_quote_by_quote():
 
 
 def test_they_is_not_one_place():
-    plan = decompose.bridge("Who are Turkey's biggest export customers? What do they buy from it?")
+    plan = decompose.bridge("Who are Turkey’s biggest export customers. What do they buy from it?")
     assert decompose.bridged(plan, [("Exports - partners: Iran 10%.", "fb-turkey")], NAMES, plan.parts[0]) == []
