@@ -222,10 +222,6 @@ def _term(word: str) -> str:
 
 def stated_terms(text: str) -> set[str]:
     """The terms a text states, read as a question's counted or asked terms are."""
-    return _terms(text)
-
-
-def _terms(text: str) -> set[str]:
     percent = {"%"} if "%" in text else set()  # "14.2%" states a percentage
     return {_term(w) for w in words(same_phrase(text))} | percent
 
@@ -256,7 +252,7 @@ def _measured_near(about: set[str], sentence: str) -> bool:
     """A number (not a year) within a few words of a word for what is measured: "Area, total: 796,095 sq km", not a
     long note that mentions "areas" here and "30 years" forty words on."""
     tokens = re.findall(r"[\w.,%’'-]+", keyfacts.fold(sentence))
-    measured = [i for i, token in enumerate(tokens) if shares(about, _terms(token))]
+    measured = [i for i, token in enumerate(tokens) if shares(about, stated_terms(token))]
     valued = [i for i, token in enumerate(tokens) if keyfacts.counts(token.strip(".,"))]
     return any(abs(i - j) <= MEASURE_WINDOW for i in measured for j in valued)
 
@@ -267,7 +263,7 @@ def unstated_measure(question: str, quoted: str) -> list[str]:
     if answer_kind(question) is not Kind.MEASURE:
         return []
     measured = attribute_terms(question) - _MEASURES
-    return sorted(measured) if measured and not shares(measured, _terms(quoted)) else []
+    return sorted(measured) if measured and not shares(measured, stated_terms(quoted)) else []
 
 
 def unmet(question: str, sentence: str, context: str = "", referred: str = "") -> list[str]:
@@ -284,7 +280,7 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
     stated_numbers = keyfacts.numbers(sentence)
     missing += [f"number {value:g}" for value in sorted(pinned_counts(question)) if value not in stated_numbers]
     counted = counted_terms(question)
-    if counted and not shares(counted, _terms(f"{sentence} {referred}")):
+    if counted and not shares(counted, stated_terms(f"{sentence} {referred}")):
         missing.append(f"what is counted ({', '.join(sorted(counted))})")
     spelt = acronyms.asked_expansion(question)
     if spelt:  # "What is the full name of the IMU?" asks for the words it spells, nothing more
@@ -297,10 +293,10 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
             about = (about - _MEASURES) or about
     elif kind is None:  # "What is the capital of Iraq?": a sentence that only mentions Iraq does not say
         looked_up = _LOOKUP.match(question)
-        about = _terms(looked_up.group(1)) - STOPWORDS if looked_up else set()
-    if about and not shares(about, _terms(named)):
+        about = stated_terms(looked_up.group(1)) - STOPWORDS if looked_up else set()
+    if about and not shares(about, stated_terms(named)):
         missing.append(f"what is asked of it ({', '.join(sorted(about))})")
-    elif kind is Kind.MEASURE and about and not about & _MEASURES and shares(about, _terms(sentence)) \
+    elif kind is Kind.MEASURE and about and not about & _MEASURES and shares(about, stated_terms(sentence)) \
             and not _measured_near(about, sentence):
         missing.append(f"a measurement of {', '.join(sorted(about))}")
     if not states_kind(kind, sentence, question):
