@@ -82,3 +82,26 @@ def test_an_llm_count_of_something_else_than_what_was_asked_is_refused():
     result = check.run(leaders, "Sixteen [1].", [QUOTE], PASSAGES, METAS, kind_asked=True)
     assert result.notice and "leader" in result.notice
     assert check.run(HOW_MANY, "Sixteen [1].", [QUOTE], PASSAGES, METAS, kind_asked=True).notice is None
+
+
+def _quoted(text):
+    return Citation(n=1, doc_id="report", title="t", section="", page=None, quote=text, start=0, end=len(text))
+
+
+def test_an_llm_count_must_be_a_count_of_what_is_asked():
+    islands = _quoted("archipelago of 1,190 coral islands grouped into 26 atolls (200 inhabited islands)")
+    question = "How many islands make up the archipelago?"
+    assert check.counts_of_something_else(question, "26 islands [1].", [islands]) == ["26"]  # atolls
+    assert check.counts_of_something_else(question, "1,190 islands [1].", [islands]) == []
+    population = _quoted("Population, total: 2,568,426 (2025 est.).")
+    assert check.counts_of_something_else("How many people live there?", "2,568,426 [1].", [population]) == []
+    plots = _quoted(TEXT)  # "sixteen ISKP plots, three in India": a list item counts what its head counts
+    assert check.counts_of_something_else("How many ISKP plots were foiled in India?", "Three [1].", [plots]) == []
+
+
+def test_a_yes_that_the_quoted_value_denies_is_refused():
+    none = _quoted("Coastline: 0 km (doubly landlocked).")
+    assert check.says_yes_to_none("Does Alphaland have a coastline?", "Yes, it has a coastline [1].", [none])
+    assert not check.says_yes_to_none("Does Alphaland have a coastline?", "No: 0 km [1].", [none])
+    some = _quoted("Coastline: 2,440 km.")
+    assert not check.says_yes_to_none("Does Alphaland have a coastline?", "Yes, 2,440 km [1].", [some])

@@ -2,6 +2,7 @@
 answer is about something else), and an LLM's answer gives the kind asked for (a number, a date, a name)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,12 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
     uncounted = uncounted_asked(question, citations, passages) if kind_asked else []
     if uncounted:
         return Checked(f"The quotes cited do not count {', '.join(uncounted)}, as asked, so no answer is shown.")
+    miscounted = counts_of_something_else(question, text, citations, passages) if kind_asked else []
+    if miscounted:
+        return Checked(f"The quotes cited give {', '.join(miscounted)} as a number of something else than what is "
+                       "counted, so no answer is shown.")
+    if kind_asked and says_yes_to_none(question, text, citations):
+        return Checked("The drafted answer says yes where its quote gives none, so it is not shown.")
     unpaired = keyfacts.unpaired_with_asked(question, text, [c.quote for c in citations]) if kind_asked else []
     if unpaired:
         return Checked(f"The quotes cited give {', '.join(unpaired)} another number than the question asks about, "
@@ -66,6 +73,59 @@ def uncounted_asked(question: str, citations: list[Citation], passages: Sequence
         return []
     quoted = " ".join(f"{c.quote} {_pointed_back_to(c, passages)}" for c in citations)
     return [] if asked.shares(counted, asked.stated_terms(quoted)) else sorted(counted)
+
+
+_YES_NO = re.compile(r"^\s*(?:does|do|did|has|have|had|is|are|was|were)\b", re.I)
+_NONE_VALUE = re.compile(r"^(?:0(?:\.0+)?\b|none\b|no\b|nil\b)", re.I)
+
+
+def says_yes_to_none(question: str, text: str, citations: list[Citation]) -> bool:
+    """"Yes, it has a coastline" for "Does Uzbekistan have a coastline?" citing "Coastline: 0 km (doubly
+    landlocked)": a yes that every quote's field value denies."""
+    if not _YES_NO.match(question) or not re.match(r"\s*yes\b", strip_markers(text), re.I) or not citations:
+        return False
+    values = [c.quote.partition(": ")[2] for c in citations]
+    return all(value and _NONE_VALUE.match(value.strip()) for value in values)
+
+
+COUNT_WINDOW = 3  # words from a number to the noun it counts ("1,190 coral islands")
+_TOKEN = re.compile(r"[\w.,%’'-]+")
+
+
+def counts_of_something_else(question: str, text: str, citations: list[Citation],
+                             passages: Sequence[Passage] = ()) -> list[str]:
+    """For "How many islands make up the Maldives?", the counts an LLM answer gives that no quote gives as a count
+    of what is asked: "26" from "1,190 coral islands grouped into 26 atolls" counts atolls. A count is of a noun
+    that follows it within a few words, or of the field its quote's label names ("Population, total: 2,568,426");
+    a list's items count what its head counts ("sixteen ISKP plots: ... four in Iran"), also the list of a quote
+    pointing back to that head ("Twelve of these interdictions ...: five in 2022")."""
+    counted = asked.counted_terms(question)
+    if not counted or asked.answer_kind(question) is not asked.Kind.COUNT:
+        return []
+    given = keyfacts.counts(strip_markers(text)) - asked.pinned_counts(question) - keyfacts.counts(question)
+    if not given:
+        return []
+    for citation in citations:
+        quote = keyfacts.fold(citation.quote)
+        label, _, value = quote.partition(": ")
+        if value and asked.shares(counted, asked.stated_terms(label)) and \
+                keyfacts.counts(next(iter(_TOKEN.findall(value)), "").strip(".,")) & given:
+            return []
+        counting = _counts_before(counted, quote)
+        if any(values & given for values in counting):
+            return []
+        head = counting or _counts_before(counted, keyfacts.fold(_pointed_back_to(citation, passages)))
+        listed = set().union(*(values for _, values in keyfacts.list_items(citation.quote)))
+        if any(head) and listed & given:
+            return []
+    return [f"{value:g}" for value in sorted(given)]
+
+
+def _counts_before(counted: set[str], text: str) -> list[set[float]]:
+    """The numbers of a text followed within a few words by a word for what is counted."""
+    tokens = _TOKEN.findall(text)
+    return [keyfacts.counts(token.strip(".,")) for j, token in enumerate(tokens)
+            if any(asked.shares(counted, asked.stated_terms(after)) for after in tokens[j + 1:j + 1 + COUNT_WINDOW])]
 
 
 def _pointed_back_to(citation: Citation, passages) -> str:
