@@ -96,6 +96,8 @@ _ABILITY = re.compile(r"(a|i)bilit(?:y|ies)$")  # "ability", "capabilities": "ab
 
 
 def _stem(word: str) -> str:
+    if word.endswith("'s") and len(word) > 4:  # "harbour's" is read as "harbour" is
+        word = word[:-2]
     word = _SAME_SENSE.get(word) or _IRREGULAR.get(word, word)
     if len(word) >= 6 and _BRITISH.search(word):  # "organisational" says what "organizational" says
         word = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], word)

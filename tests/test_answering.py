@@ -228,5 +228,5 @@ def test_a_question_in_another_language_is_searched_in_english_and_answered_in_i
     assert "Combien de complots" in prompt_text(translate)
     assert "write the answer in French" in answering[-1]["content"]
     assert "How many ISKP plots were foiled in Iran since 2015?" in answering[-1]["content"]
-    assert not answer.abstained and answer.text.startswith("Quatre complots")
+    assert not answer.abstained and answer.text.startswith("Quatre complots"), answer.notices
     assert any("four in Iran" in c.quote for c in answer.citations)

@@ -114,10 +114,12 @@ def test_fake_llm_regression_is_detected(settings, golden):
         "plots-total": True, "followup": True, "tunisia": True, "oos": True, "never": False}, \
         [c["failures"] for c in good["cases"]]
     assert good["metrics"]["answer_correctness"] == 0.8 and good["metrics"]["citation_validity"] == 1.0
-    bad = run_golden(golden, fake_engine(settings, WRONG))
+    # The claim checks refuse the wrong count (twelve interdictions, not plots); without the extractive fallback
+    # nothing is shown, and the harness sees the regression.
+    bad = run_golden(golden, fake_engine(settings.model_copy(update={"extractive_fallback": False}), WRONG))
     case = {c["id"]: c for c in bad["cases"]}["plots-total"]
-    assert not case["passed"] and case["failures"] == ['missing "sixteen" | "16"']
-    assert "Twelve" in case["turns"][0]["answer"] and case["turns"][0]["citations"]
+    assert not case["passed"] and case["failures"] == ["abstained on an answerable question"]
+    assert case["turns"][0]["abstained"] and not case["turns"][0]["citations"]
     diff = cmp.compare(bad, good)
     assert [c["id"] for c in diff["regressed"]] == ["plots-total"] and diff["improved"] == []
     problems = cmp.gate(bad, diff)

@@ -94,7 +94,7 @@ def test_an_llm_count_must_be_a_count_of_what_is_asked():
     assert check.counts_of_something_else(question, "26 islands [1].", [islands]) == ["26"]  # atolls
     assert check.counts_of_something_else(question, "1,190 islands [1].", [islands]) == []
     population = _quoted("Population, total: 2,568,426 (2025 est.).")
-    assert check.counts_of_something_else("How many people live there?", "2,568,426 [1].", [population]) == []
+    assert check.counts_of_something_else("How many people live in Alphaland?", "2,568,426 [1].", [population]) == []
     plots = _quoted(TEXT)  # "sixteen ISKP plots, three in India": a list item counts what its head counts
     assert check.counts_of_something_else("How many ISKP plots were foiled in India?", "Three [1].", [plots]) == []
 

@@ -10,7 +10,7 @@ from .. import asked, keyfacts
 from ..citations import Citation
 from ..language import is_english
 from ..retrieval import Passage
-from ..textutil import sentence_before, strip_markers
+from ..textutil import sentence_before, sentence_spans, strip_markers
 
 WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
               "in its sources, so it is not shown.")
@@ -71,8 +71,18 @@ def uncounted_asked(question: str, citations: list[Citation], passages: Sequence
     counted = asked.counted_terms(question)
     if not counted:
         return []
-    quoted = " ".join(f"{c.quote} {_pointed_back_to(c, passages)}" for c in citations)
+    quoted = " ".join(f"{_sentence_of(c, passages)} {_pointed_back_to(c, passages)}" for c in citations)
     return [] if asked.shares(counted, asked.stated_terms(quoted)) else sorted(counted)
+
+
+def _sentence_of(citation: Citation, passages) -> str:
+    """The whole sentence a quote is part of ("four in Iran" of "... sixteen ISKP plots: ..., four in Iran, ...")."""
+    for p in passages:
+        if p.doc_id == citation.doc_id and p.start <= citation.start < p.end:
+            for s, e in sentence_spans(p.text):
+                if p.start + s <= citation.start < p.start + e:
+                    return p.text[s:max(e, citation.end - p.start)]
+    return citation.quote
 
 
 _YES_NO = re.compile(r"^\s*(?:does|do|did|has|have|had|is|are|was|were)\b", re.I)
@@ -106,7 +116,7 @@ def counts_of_something_else(question: str, text: str, citations: list[Citation]
     if not given:
         return []
     for citation in citations:
-        quote = keyfacts.fold(citation.quote)
+        quote = keyfacts.fold(_sentence_of(citation, passages))
         label, _, value = quote.partition(": ")
         if value and asked.shares(counted, asked.stated_terms(label)) and \
                 keyfacts.counts(next(iter(_TOKEN.findall(value)), "").strip(".,")) & given:
@@ -115,7 +125,7 @@ def counts_of_something_else(question: str, text: str, citations: list[Citation]
         if any(values & given for values in counting):
             return []
         head = counting or _counts_before(counted, keyfacts.fold(_pointed_back_to(citation, passages)))
-        listed = set().union(*(values for _, values in keyfacts.list_items(citation.quote)))
+        listed = set().union(*(values for _, values in keyfacts.list_items(quote)))
         if any(head) and listed & given:
             return []
     return [f"{value:g}" for value in sorted(given)]
