@@ -1,6 +1,7 @@
 """Small text helpers shared by chunking, BM25, answering and quote checks."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -95,6 +96,7 @@ _DERIVED = [("acy", "ate"), ("ious", "ion"), ("ence", "ent"), ("ance", "ant")]  
 _ABILITY = re.compile(r"(a|i)bilit(?:y|ies)$")  # "ability", "capabilities": "able", "capable"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of the word, asked for the same words over and over
 def _stem(word: str) -> str:
     if word.endswith("'s") and len(word) > 4:  # "harbour's" is read as "harbour" is
         word = word[:-2]
