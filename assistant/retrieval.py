@@ -210,8 +210,9 @@ def _asked_label_weight(sentence: str, weights: dict[str, float]) -> float:
     """A field whose label is made of the question's terms ("Independence: 5 July 1962" for "When did Algeria become
     independent?") counts its label twice: it is that fact's own line, not a passing mention."""
     label = _LABEL.match(sentence)
-    named = set(terms(label.group(1))) - _MAIN_ENTRY if label else set()  # "Area, total" is the area's own line
+    named = set(terms(label.group(1))) - MAIN_ENTRY if label else set()  # "Area, total" is the area's own line
     return sum(weights[t] for t in named) if named and named <= weights.keys() else 0.0
 
 
-_MAIN_ENTRY = frozenset({"total", "overall", "name"})
+# A field's qualifiers that name its main entry ("Area, total", "Capital, name"), not a part of it.
+MAIN_ENTRY = frozenset({"total", "overall", "name"})

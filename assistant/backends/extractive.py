@@ -8,7 +8,7 @@ from collections.abc import Callable
 from .. import asked, keyfacts
 from ..focus import DocumentNames
 from ..guard import for_prompt, instruction_spans
-from ..retrieval import Passage
+from ..retrieval import MAIN_ENTRY, Passage
 from ..textutil import sentence_before, sentence_spans, terms
 
 _PARTS = (r"(?:stages|phases|ways|steps|priorities|prongs|approaches|elements|goals|options|areas|groups|"
@@ -33,7 +33,6 @@ _TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.I
 # own terms are the question's ("Executive branch, chief of state: ...") or it names the field's main entry
 # ("Capital, name: ...", "..., total: ...").
 _FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")
-_MAIN_ENTRY = frozenset({"total", "overall", "name"})
 FIELD_BONUS = 0.1
 CONTEXT_WEIGHT = 0.5  # a term only the earlier turns' context adds ("And in Iran? (plots foiled)") weighs half
 _DATELINE = re.compile(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*")
@@ -249,9 +248,9 @@ def _asked_field(sentence: str, question_terms: set[str]) -> bool:
     if not label:
         return False
     field, *qualifiers = [set(terms(part)) for part in label.group(1).split(",")]
-    if qualifiers and qualifiers[-1] and _asks(qualifiers[-1], question_terms) and not qualifiers[-1] <= _MAIN_ENTRY:
+    if qualifiers and qualifiers[-1] and _asks(qualifiers[-1], question_terms) and not qualifiers[-1] <= MAIN_ENTRY:
         return True
-    return bool(field) and _asks(field, question_terms) and all(q <= _MAIN_ENTRY for q in qualifiers)
+    return bool(field) and _asks(field, question_terms) and all(q <= MAIN_ENTRY for q in qualifiers)
 
 
 def _asks(label_terms: set[str], question_terms: set[str]) -> bool:

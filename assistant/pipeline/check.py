@@ -112,7 +112,7 @@ def counts_of_something_else(question: str, text: str, citations: list[Citation]
     counted = asked.counted_terms(question)
     if not counted or asked.answer_kind(question) is not asked.Kind.COUNT:
         return []
-    given = keyfacts.counts(strip_markers(text)) - asked.pinned_counts(question) - keyfacts.counts(question)
+    given = keyfacts.counts(strip_markers(text)) - keyfacts.counts(question)  # not the question's own numbers
     if not given:
         return []
     for citation in citations:
