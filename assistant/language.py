@@ -56,8 +56,14 @@ def is_english(question: str) -> bool:
 
 
 _LANGUAGE_NAMES = {"fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
-                   "nl": "Dutch", "tr": "Turkish", "ARABIC": "the language of the question (Arabic, Dari or Pashto)",
-                   "CYRILLIC": "the language of the question (e.g. Russian)"}
+                   "nl": "Dutch", "tr": "Turkish", "ARABIC": "Arabic", "CYRILLIC": "Russian", "CJK": "Chinese",
+                   "HANGUL": "Korean", "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "GREEK": "Greek",
+                   "HEBREW": "Hebrew", "DEVANAGARI": "Hindi", "THAI": "Thai", "ARMENIAN": "Armenian",
+                   "GEORGIAN": "Georgian"}
+# Letters only one language of a script writes (of those its users here most likely ask in), first match wins.
+_OWN_LETTERS = {"ARABIC": [("Pashto", "ټډړږښځڅۍېڼ"), ("Urdu", "ٹڈڑںےھ"), ("Persian", "پچژگکی")],
+                "CYRILLIC": [("Ukrainian", "іїєґ"), ("Tajik", "ғӣқӯҳҷ"), ("Uzbek", "ўқғҳ"), ("Kazakh", "әңөүұі"),
+                             ("Kyrgyz", "ңөү")]}
 
 
 def answer_language(question: str) -> str | None:
@@ -65,4 +71,7 @@ def answer_language(question: str) -> str | None:
     code = language_of(question)
     if code in ("en", ""):
         return None
+    for language, letters in _OWN_LETTERS.get(code, []):
+        if any(ch in letters for ch in question.lower()):
+            return language
     return _LANGUAGE_NAMES.get(code, "the language of the question")

@@ -45,3 +45,18 @@ def test_extractive_backend_says_it_reads_english_only(extractive_engine, questi
 def test_english_question_is_still_answered(extractive_engine):
     answer = extractive_engine.ask("How many ISKP plots were foiled in Iran?")
     assert not answer.abstained and "four" in answer.text.lower()
+
+
+@pytest.mark.parametrize("question, language", [
+    ("پایتخت تاجیکستان کدام شهر است؟", "Persian"),
+    ("د داعش خراسان ډله په کوم کال کې راڅرګنده شوه؟", "Pashto"),
+    ("پاکستان کی سرحد کتنی لمبی ہے؟", "Urdu"),
+    ("ما هي عاصمة قطر؟", "Arabic"),
+    ("Какая столица Узбекистана?", "Russian"),
+    ("Які країни межують з Афганістаном?", "Ukrainian"),
+    ("Quelle est la capitale du Qatar ?", "French"),
+    ("What is the capital of Qatar?", None),
+])
+def test_the_answer_language_is_named_for_the_model(question, language):
+    from assistant.language import answer_language
+    assert answer_language(question) == language

@@ -20,7 +20,7 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 MAGIC = b"ISKP-KV1"
-MEMORY_SLOTS = 4
+MEMORY_SLOTS = 6
 DISK_SLOTS = 16  # the most recently written states kept on disk
 
 

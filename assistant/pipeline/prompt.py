@@ -67,30 +67,42 @@ def messages(question: str, passages: list[Passage], doc_texts: dict, metas: dic
         user = render(prompts_dir, "answer_user_corpus", question=for_prompt(question),
                       evidence="\n".join(evidence) or "(none)")
         return [{"role": "system", "content": corpus.system},
-                {"role": "user", "content": in_language(user, written)}], corpus.passages
+                {"role": "user", "content": in_language(user, written, prompts_dir)}], corpus.passages
     if excerpt_budget > 0:
         chosen = excerpts.select(question, passages, doc_texts, metas, extractive, excerpt_budget,
                                  longest=excerpt_budget, measure=excerpt_measure)
         shown = excerpts.render(chosen, doc_texts, lambda p: heading(p, doc_meta(p.doc_id), byline=False))
         user = render(prompts_dir, "answer_user_excerpts", context=shown or "(none)", question=for_prompt(question))
-        rules = system(prompts_dir, doc_meta)
-        user = in_language(user, written)
-        return [{"role": "system", "content": rules}, {"role": "user", "content": user}], passages
+        return with_language(system(prompts_dir, doc_meta), user, written, prompts_dir), passages
     passages = within_budget(passages, context_chars)
     evidence = extractive.evidence(question, passages, doc_texts, metas)
     user = render(prompts_dir, "answer_user", context=context(passages, doc_meta), question=for_prompt(question),
                   evidence="\n".join(evidence) or "(none)")
-    return [{"role": "system", "content": system(prompts_dir, doc_meta)},
-            {"role": "user", "content": in_language(user, written)}], passages
+    return with_language(system(prompts_dir, doc_meta), user, written, prompts_dir), passages
 
 
-def in_language(user: str, question: str) -> str:
-    """The user message, told to answer a question asked in another language in that language, quotes kept."""
+def with_language(rules: str, user: str, question: str, prompts_dir) -> list[dict]:
+    """The system and user messages; a question asked in another language gets the rules for it in the system
+    message (cached like the rules: the same for every such question) and its language named in a few words at the
+    end of the user message."""
+    language = answer_language(question)
+    if language is None:
+        return [{"role": "system", "content": rules}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": other_language_rules(rules, prompts_dir)},
+            {"role": "user", "content": f"{user}\n\nAnswer in {language}."}]
+
+
+def other_language_rules(rules: str, prompts_dir) -> str:
+    return f"{rules}\n\n{render(prompts_dir, 'answer_other_language')}"
+
+
+def in_language(user: str, question: str, prompts_dir) -> str:
+    """The user message, with the rules for a question asked in another language and its language (after a small
+    corpus whole, where a second system message would make the model read the corpus again)."""
     language = answer_language(question)
     if language is None:
         return user
-    return (f"{user}\n\nThe question is not in English: write the answer in {language}, and keep every quotation "
-            "from the sources in English, word for word as the source has it, with its [n].")
+    return f"{user}\n\n{render(prompts_dir, 'answer_other_language')}\n\nAnswer in {language}."
 
 
 def system(prompts_dir, doc_meta: Callable, corpus: list[Passage] | None = None) -> str:
