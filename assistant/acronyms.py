@@ -6,6 +6,7 @@ words in order (small words such as "of", "and" may be skipped)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .textutil import STOPWORDS
 
@@ -97,3 +98,40 @@ def _spelt_at(letters: str, text: str, at: int) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", text[at:])[:2 * len(letters)] if w.lower() not in _SMALL]
     return "".join(w[0].lower() for w in words[:len(letters)]) == letters
 
+
+
+_DEFINED = re.compile(rf"\(\s*({_ACRONYM})\s*[),;]")
+
+
+def definitions(text: str) -> dict[str, str]:
+    """The acronyms text spells out before giving them in parentheses, each with the fewest words that do so:
+    "the Islamic State's Khorasan Province (ISKP)" gives ISKP: "Islamic State's Khorasan Province"."""
+    found: dict[str, str] = {}
+    for match in _DEFINED.finditer(text):
+        acronym = match.group(1)
+        if acronym in found:
+            continue
+        words = re.findall(r"[A-Za-z][\w’'-]*", text[max(0, match.start() - 160):match.start()])[-_WORDS_BEFORE:]
+        letters = sum(ch.isalpha() for ch in acronym)
+        for i in range(len(words) - 1, -1, -1):
+            phrase = " ".join(words[i:])
+            if sum(w.lower() not in _SMALL for w in words[i:]) > letters + 1:
+                break
+            if _spells(acronym, _initials(phrase)):
+                found[acronym] = phrase
+                break
+    return found
+
+
+def glossary(texts: list[str], most: int = 12) -> list[tuple[str, str]]:
+    """The names the texts shorten to acronyms (words all capitalised: "Tehrik-e-Taliban Pakistan (TTP)", not
+    "remote sensing (RS)"), the most used first (as often as the texts write them), at most `most`."""
+    defined: dict[str, str] = {}
+    for text in texts:
+        for acronym, words in definitions(text).items():
+            if all(word[0].isupper() for word in words.split() if word.lower() not in _SMALL):
+                defined.setdefault(acronym, words)
+    uses = Counter(word for text in texts for word in re.findall(r"(?<![\w-])[A-Z][\w-]*[A-Z](?![\w-])", text)
+                   if word in defined)
+    ranked = sorted(defined, key=lambda acronym: -uses[acronym])[:most]
+    return [(acronym, defined[acronym]) for acronym in ranked]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import acronyms
 from .backends.extractive import ExtractiveAnswerer
 from .pipeline.prompt import CorpusPrompt, corpus_prompt
 from .retrieval import HybridRetriever
@@ -26,6 +27,13 @@ class OpenIndex:
     retriever: HybridRetriever
     extractive: ExtractiveAnswerer
     corpus: CorpusPrompt | None  # the whole corpus as the LLM's prompt, when it is small
+    _glossary: list[tuple[str, str]] | None = field(default=None, repr=False)
+
+    def glossary(self) -> list[tuple[str, str]]:
+        """The acronyms the documents spell out, the most used first (read once, when first asked for)."""
+        if self._glossary is None:
+            self._glossary = acronyms.glossary([text for _, text in self.index.docs.values()])
+        return self._glossary
 
 
 class IndexManager:

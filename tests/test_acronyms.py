@@ -111,3 +111,16 @@ def test_spelling_variants_and_dotted_initials_are_one_term():
     assert terms("whittled down, handling") == terms("whittle down, handle")
     assert terms("defence, labour, organised") == terms("defense, labor, organized")
     assert mentions("US-led", "When the U.S.-led coalition was present")
+
+
+def test_the_names_a_corpus_shortens_are_its_glossary_the_most_used_first():
+    report = ("The Islamic State's Khorasan Province (ISKP) grew. ISKP attacked; ISKP recruited. "
+              "Tehrik-e-Taliban Pakistan (TTP) is rival to ISKP. Images by remote sensing (RS) and RS again.")
+    profile = "The Collective Security Treaty Organization (CSTO) met. TTP, TTP and TTP."
+    assert acronyms.definitions(report)["TTP"] == "Tehrik-e-Taliban Pakistan"
+    assert acronyms.definitions(report)["ISKP"] == "Islamic State's Khorasan Province"
+    assert acronyms.glossary([report, profile]) == [("ISKP", "Islamic State's Khorasan Province"),
+                                                    ("TTP", "Tehrik-e-Taliban Pakistan"),
+                                                    ("CSTO", "Collective Security Treaty Organization")]
+    assert acronyms.glossary([report, profile], most=1) == [("ISKP", "Islamic State's Khorasan Province")]
+    assert "USA" not in acronyms.definitions("the United States Armed Forces aka US Military US Army (USA)")

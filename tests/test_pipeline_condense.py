@@ -200,3 +200,15 @@ def test_that_island_is_the_one_island_the_previous_answer_names():
     assert condense.named_thing("How many people live on that river?", previous) is None
     two = Turn("q", "q", "“Villingi Island and Hulhumale Island.” [1]")
     assert condense.named_thing("How many people live on that island?", two) is None
+
+
+def test_a_question_in_another_language_is_translated_with_the_corpus_short_names():
+    glossary = [("ISKP", "Islamic State’s Khorasan Province"), ("TTP", "Tehrik-e-Taliban Pakistan")]
+    llm = Rewriter("How many plots of the Islamic State's Khorasan Province were foiled in Germany?")
+    result = condense.run("Сколько терактов ИГИЛ-Хорасан было предотвращено в Германии?", [], llm,
+                          prompts_dir=PROMPTS, history_turns=3, glossary=lambda: glossary)
+    assert result.method == "translated"
+    assert result.standalone == "How many plots of the ISKP were foiled in Germany?"
+    system = llm.prompts[0][0]["content"]
+    assert "ISKP (Islamic State’s Khorasan Province); TTP (Tehrik-e-Taliban Pakistan)" in system
+    assert condense.translation_rules(PROMPTS, []) == system.split("\n")[0]

@@ -26,13 +26,15 @@ class Condensed:
 
 def run(question: str, history: list[conversation.Turn], backend: Backend, *, prompts_dir,
         history_turns: int, names: DocumentNames | None = None,
-        doc_text: Callable[[str], str] | None = None) -> Condensed:
+        doc_text: Callable[[str], str] | None = None,
+        glossary: Callable[[], list[tuple[str, str]]] | None = None) -> Condensed:
     """names: the open index's document names, whose places a reference ("that country") may stand for; doc_text:
     a document's text by id, which says what a place is ("a Gulf state"). A question in another language is first
     put in English by an LLM backend: the index, the scorer and the checks read English (the answer is still
-    written in the question's language)."""
+    written in the question's language); glossary: the corpus's acronyms and their words, which the translation
+    writes the documents' way."""
     if isinstance(backend, StreamsChat) and not is_english(question):
-        english = translated(question, backend, prompts_dir)
+        english = translated(question, backend, prompts_dir, glossary() if glossary else [])
         if english and is_english(english):
             inner = run(english, history, backend, prompts_dir=prompts_dir, history_turns=history_turns, names=names,
                         doc_text=doc_text)
@@ -74,15 +76,34 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
     return Condensed(conversation.with_context(question, previous), "context")
 
 
-def translated(question: str, llm: StreamsChat, prompts_dir) -> str | None:
+def translation_rules(prompts_dir, glossary: list[tuple[str, str]]) -> str:
+    """The translator's system prompt: the rules, and the documents' short names with their words."""
+    rules = render(prompts_dir, "translate_system")
+    if not glossary:
+        return rules
+    names = "; ".join(f"{short} ({words})" for short, words in glossary)
+    return f"{rules}\n{render(prompts_dir, 'translate_names', names=names)}"
+
+
+def translated(question: str, llm: StreamsChat, prompts_dir, glossary: list[tuple[str, str]]) -> str | None:
     """The question in English, by the LLM; None when it fails or replies with nothing usable."""
-    messages = [{"role": "system", "content": render(prompts_dir, "translate_system")},
+    messages = [{"role": "system", "content": translation_rules(prompts_dir, glossary)},
                 {"role": "user", "content": render(prompts_dir, "translate_user", question=for_prompt(question))}]
     try:
-        return conversation.clean_llm_rewrite("".join(llm.stream(messages, 80)), question)
+        english = conversation.clean_llm_rewrite("".join(llm.stream(messages, 80)), question)
     except BackendError as exc:
         logger.warning("translating the question failed: %s", exc)
         return None
+    return shortened(english, glossary) if english else english
+
+
+def shortened(question: str, glossary: list[tuple[str, str]]) -> str:
+    """The question with each name of the glossary written as the documents shorten it ("the Islamic State's
+    Khorasan Province" -> "the ISKP"): the sentences that answer use the short name."""
+    for short, words in glossary:
+        spelt = r"\s+".join("['’]".join(map(re.escape, re.split("['’]", word))) for word in words.split())
+        question = re.sub(rf"(?<![\w-]){spelt}(?![\w-])", short, question, flags=re.I)
+    return question
 
 
 def resolved(question: str, previous: conversation.Turn, names: DocumentNames | None,
