@@ -135,7 +135,7 @@ class Engine:
             return thread
 
     def warm_up(self) -> float:
-        """Loads the LLM and puts its fixed system prompts (condense rules, answer rules, a small corpus whole) in
+        """Loads the LLM and puts its fixed system prompts (translation, condense and answer rules, a small corpus) in
         its cache now, from saved states where it can, not on the first question; then embeds the corpus's
         sentences not yet saved (index_manager.fill_sentence_vectors); seconds."""
         started = time.perf_counter()
@@ -143,7 +143,10 @@ class Engine:
         backend = self.backend
         if isinstance(backend, PreparesPrefix):
             prompts_dir = self.settings.prompts_dir
-            systems = [render(prompts_dir, "condense_system"), prompt.system(prompts_dir, opened.index.doc_meta)]
+            rules = prompt.system(prompts_dir, opened.index.doc_meta)
+            systems = [condense.translation_rules(prompts_dir, opened.glossary()),
+                       prompt.other_language_rules(rules, prompts_dir),
+                       render(prompts_dir, "condense_system"), rules]  # the answer rules last: live in the model
             if opened.corpus:
                 systems.append(opened.corpus.system)
             for system in systems:
@@ -174,7 +177,8 @@ class Engine:
         result = condense.run(question, history, ExtractiveBackend() if extractive else self.backend,
                               prompts_dir=self.settings.prompts_dir, history_turns=self.settings.history_turns,
                               names=opened.retriever.names if opened else None,
-                              doc_text=(lambda doc_id: opened.index.doc_text(doc_id) or "") if opened else None)
+                              doc_text=(lambda doc_id: opened.index.doc_text(doc_id) or "") if opened else None,
+                              glossary=opened.glossary if opened else None)
         return result.standalone, result.method
 
     def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,
@@ -190,7 +194,8 @@ class Engine:
             standalone, method = self.condense(request.question, history, extractive)
         if method != "none":
             yield Event("status", f"Searching for: {standalone}")
-        reply = Reply(request.question, standalone, [], backend.name, backend.model, notices, timings, started)
+        reply = Reply(request.question, standalone, [], backend.name, backend.model, notices, timings, started,
+                      translated=method.startswith("translated"))
         unreadable = gate.english_only(request.question, by_llm=isinstance(backend, StreamsChat))
         plan, drafts = decompose.run(standalone), _Drafts()
         if plan.question:
@@ -234,7 +239,7 @@ class Engine:
         with timed(timings, "generate") as t0:
             events = generate.run(backend, question, found.passages, opened, settings,
                                   whole=request.doc_ids is None, timings=timings, started=t0,
-                                  asked_in=request.question)
+                                  asked_in=request.question, translated=reply.translated)
             draft = yield from events
         reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
         reply.notices += [n for n in draft.notices if n not in reply.notices]
@@ -309,7 +314,8 @@ class Engine:
                      drafts: _Drafts) -> Generator[Event, None, tuple[combine.SubAnswer | None, list[tuple[str, str]]]]:
         """A bridge's lead answered, and the (place, sub-question) pairs its answer resolves the reference to; the
         lead None when it has no answer. The lead only has to name the places asked about next: the sources'
-        sentence that does so, found in milliseconds, answers before the model is asked to write one."""
+        sentence that does so, found in milliseconds, answers; when none does, an LLM backend answers the question
+        whole (None) rather than write the lead first, which would make two model calls before the first text."""
         part = plan.parts[0]
         yield Event("status", f"Searching for: {part}")
         index, names = request.opened.index, request.opened.retriever.names
@@ -339,6 +345,8 @@ class Engine:
         if named and not isinstance(backend, StreamsChat):
             return (combine.SubAnswer(part, "", outcome.text, outcome.citations), []) if outcome.text else (None, [])
         reply.passages = shown_before  # its passages were not used
+        if isinstance(backend, StreamsChat):
+            return None, []  # the model answers the whole question: one model call before the first text, not two
         outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
         if outcome.text is None:
             return None, []

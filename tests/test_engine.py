@@ -135,4 +135,6 @@ def test_warm_up_runs_once_in_the_background_however_often_it_is_started(shared_
     assert engine.start_warm_up() is first
     first.join(60)
     assert not first.is_alive() and engine.start_warm_up() is first
-    assert len(llm.prefilled) == len(set(llm.prefilled)) >= 2  # condense and answer rules, each read once
+    assert len(llm.prefilled) == len(set(llm.prefilled)) >= 4  # translate, condense and answer rules, read once
+    assert any(system.startswith("Translate") for system in llm.prefilled)
+    assert any("asked in another language" in system for system in llm.prefilled)

@@ -142,3 +142,26 @@ def test_a_backend_with_no_known_capability_is_refused(opened, passages, shared_
 
     with pytest.raises(TypeError, match="nameless backend neither streams chat text nor drafts from passages"):
         drive(Nameless(), passages, opened, shared_settings)
+
+
+class Counting(Scripted):
+    def count_tokens(self, text):
+        return len(text.split())
+
+
+def test_a_translated_question_gets_shorter_excerpts_so_its_answer_starts_about_as_soon(opened, passages,
+                                                                                         shared_settings):
+    llm = Counting("Sixteen [1].")
+    settings = shared_settings.replace(llm_excerpt_tokens=150, llm_excerpt_tokens_translated=40, llm_corpus_chars=0)
+    assert generate.excerpt_budget(llm, settings)["excerpt_budget"] == 150
+    assert generate.excerpt_budget(llm, settings, translated=True)["excerpt_budget"] == 40
+    off = settings.replace(llm_excerpt_tokens_translated=0)
+    assert generate.excerpt_budget(llm, off, translated=True)["excerpt_budget"] == 150
+    sizes = []
+    for translated in (False, True):
+        stage = generate.run(llm, PLOTS_Q, passages, opened, settings, whole=False, timings={}, started=0.0,
+                             translated=translated)
+        for _ in stage:
+            pass
+        sizes.append(len(llm.prompts[-1][-1]["content"].split()))
+    assert sizes[1] < sizes[0], sizes

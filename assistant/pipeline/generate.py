@@ -41,10 +41,12 @@ class Draft:
 
 
 def run(backend: Backend, question: str, passages: list[Passage], opened: Any, settings, *, whole: bool,
-        timings: dict[str, float], started: float, asked_in: str = "") -> Generator[Event, None, Draft]:
+        timings: dict[str, float], started: float, asked_in: str = "",
+        translated: bool = False) -> Generator[Event, None, Draft]:
     """Yields status and token events; returns the Draft. opened: an index_manager.OpenIndex; whole: no document
     filter (the whole corpus may go in the prompt); timings gets first_token (ms after started) from an LLM;
-    asked_in: the question as the user wrote it (an LLM answers in its language)."""
+    asked_in: the question as the user wrote it (an LLM answers in its language); translated: the LLM first put it
+    in English (its excerpts are then shorter: llm_excerpt_tokens_translated)."""
     index = opened.index
     doc_texts = {p.doc_id: index.doc_text(p.doc_id) for p in passages}
     metas = {p.doc_id: index.doc_meta(p.doc_id) for p in passages}
@@ -52,7 +54,8 @@ def run(backend: Backend, question: str, passages: list[Passage], opened: Any, s
     if isinstance(backend, StreamsChat):
         try:
             return (yield from _by_llm(backend, question, passages, opened, settings, doc_texts, metas,
-                                       whole=whole, timings=timings, started=started, asked_in=asked_in))
+                                       whole=whole, timings=timings, started=started, asked_in=asked_in,
+                                       translated=translated))
         except BackendError as exc:
             notices.append(f"{str(exc).rstrip('.')}. Showing an extractive answer instead.")
             backend = FALLBACK
@@ -66,14 +69,14 @@ def run(backend: Backend, question: str, passages: list[Passage], opened: Any, s
 
 def _by_llm(llm: StreamsChat, question: str, passages: list[Passage], opened: Any, settings,
             doc_texts: dict[str, str], metas: dict, *, whole: bool, timings: dict[str, float],
-            started: float, asked_in: str = "") -> Generator[Event, None, Draft]:
+            started: float, asked_in: str = "", translated: bool = False) -> Generator[Event, None, Draft]:
     """The LLM's draft from the prompt; doc_texts and metas gain the documents of the prompt's passages."""
     index = opened.index
     messages, grounding = prompt.messages(
         question, passages, doc_texts, metas, extractive=opened.extractive,
         corpus=opened.corpus if whole else None, prompts_dir=settings.prompts_dir,
         context_chars=settings.llm_context_chars, doc_meta=index.doc_meta,
-        asked_in=asked_in, **excerpt_budget(llm, settings))
+        asked_in=asked_in, **excerpt_budget(llm, settings, translated))
     if isinstance(llm, PreparesPrefix) and llm.will_prepare(messages[0]["content"]):
         yield Event("status", PREPARING)
     doc_texts.update({p.doc_id: index.doc_text(p.doc_id) for p in grounding if p.doc_id not in doc_texts})
@@ -84,10 +87,14 @@ def _by_llm(llm: StreamsChat, question: str, passages: list[Passage], opened: An
     return Draft(text, grounding, doc_texts, metas, llm.name, llm.model, True, prompt=size)
 
 
-def excerpt_budget(llm: StreamsChat, settings) -> dict:
-    """The excerpts' budget: in the model's own tokens when the backend counts them, else in characters."""
+def excerpt_budget(llm: StreamsChat, settings, translated: bool = False) -> dict:
+    """The excerpts' budget: in the model's own tokens when the backend counts them, else in characters; smaller
+    when the model first put the question in English, so that its answer's first token comes about as soon."""
     if settings.llm_excerpt_chars and settings.llm_excerpt_tokens and isinstance(llm, CountsTokens):
-        return {"excerpt_budget": settings.llm_excerpt_tokens, "excerpt_measure": llm.count_tokens}
+        tokens = settings.llm_excerpt_tokens
+        if translated and settings.llm_excerpt_tokens_translated:
+            tokens = min(tokens, settings.llm_excerpt_tokens_translated)
+        return {"excerpt_budget": tokens, "excerpt_measure": llm.count_tokens}
     return {"excerpt_budget": settings.llm_excerpt_chars}
 
 

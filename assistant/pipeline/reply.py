@@ -20,6 +20,7 @@ class Reply:
     timings: dict[str, float]
     started: float  # perf_counter at the request: timings' total
     prompt: dict = field(default_factory=dict)
+    translated: bool = False  # the model first put the question in English
 
     def final(self, text: str, citations: list[Citation], notice: str | None = None) -> Event:
         return self._event(text, citations, False, notice)
