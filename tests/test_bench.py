@@ -241,3 +241,16 @@ def test_the_load_test_app_starts_with_the_settings_it_is_given(tmp_path):
             assert response.status == 200
         assert app.startup_s > 0 and (tmp_path / "index" / "state.json").is_file()
     assert (tmp_path / "work" / "data").is_dir()
+
+
+def test_the_first_token_probe_can_ask_the_quality_bench_local_cases():
+    from assistant.eval.golden import load_golden
+    from assistant.settings import PROJECT_ROOT
+    from bench.quality import pick_subset
+    from bench.ttft import bench_questions, dev_questions
+
+    single = [c for c in load_golden(PROJECT_ROOT / "eval" / "golden-test.jsonl") if not c.multi_turn]
+    picked = pick_subset(single, 12)
+    assert bench_questions(12) == [c.turns[0].question for c in picked]
+    assert sum(not c.answerable for c in picked) == 3  # about one unanswerable in four, as the bench asks
+    assert len(dev_questions(5)) == 5 and not set(dev_questions(5)) & {c.turns[0].question for c in single}
