@@ -124,3 +124,11 @@ def test_the_names_a_corpus_shortens_are_its_glossary_the_most_used_first():
                                                     ("CSTO", "Collective Security Treaty Organization")]
     assert acronyms.glossary([report, profile], most=1) == [("ISKP", "Islamic State's Khorasan Province")]
     assert "USA" not in acronyms.definitions("the United States Armed Forces aka US Military US Army (USA)")
+
+
+def test_what_a_country_exports_or_imports_are_its_commodities():
+    assert "commodity" in terms("What does Turkmenistan mainly export?")
+    assert "commodity" in terms("What are Germany's main imports?")
+    assert "commodity" in terms("Exports - commodities: natural gas, refined petroleum")
+    assert "commodity" not in terms("What are Germany's export partners?")
+    assert "commodity" not in terms("Who buys Afghanistan's exports?")
