@@ -177,12 +177,16 @@ def pinned_counts(question: str) -> set[float]:
     return pinned
 
 
+# "How much of Turkmenistan is desert?", "How many of them are Qatari nationals?": the part, not the whole, is counted.
+_SHARE_OF = re.compile(r"\bhow (?:many|much) of\s+(?:[\w’'-]+\s+){1,4}?(?:is|are|was|were)\s+(.+)", re.I)
+
+
 def counted_terms(question: str) -> set[str]:
     """What "how many ..." counts: its words up to the verb ("ISKP leaders", "kilometres of coastline"), names
     only when nothing else is counted."""
     question = _CONTEXT.sub("", question)
     match = (re.search(r"^\s*(?:of|among|out of) (.+?),\s*how (?:many|much)\b", question, re.I)
-             or re.search(r"\bhow (?:many|much)\s+(.+)", question, re.I))
+             or _SHARE_OF.search(question) or re.search(r"\bhow (?:many|much)\s+(.+)", question, re.I))
     if not match:
         return set()
     counted: list[str] = []

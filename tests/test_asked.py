@@ -217,3 +217,10 @@ def test_what_a_count_counts_may_be_said_by_the_sentence_it_refers_back_to():
     sentence = "Twelve of these interdictions occurred after the takeover."
     assert asked.unmet(question, sentence) == ["what is counted (disrupt, foreign, plot, police)"]
     assert asked.unmet(question, sentence, referred="Foreign police have disrupted sixteen plots.") == []
+
+
+def test_how_much_of_a_whole_is_a_part_counts_the_part():
+    assert asked.counted_terms("How much of Turkmenistan is desert?") == {"desert"}
+    assert asked.counted_terms("How much of the country is forest?") == {"forest"}
+    note = "the great Garagum (Kara-Kum) desert, which occupies over 80% of the country"
+    assert asked.unmet("How much of Turkmenistan is desert?", note, "The World Factbook: Turkmenistan") == []

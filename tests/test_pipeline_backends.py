@@ -164,3 +164,13 @@ def test_a_question_asking_for_the_steps_gets_the_enumeration_that_goes_on(extra
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("Authorities should also") for q in quotes) and any(q.startswith("Lastly") for q in
                                                                                  quotes), answer.text
+
+
+def test_the_clause_naming_what_is_asked_reads_as_its_own_sentence():
+    from assistant.backends.extractive import _focus_clause
+
+    plots = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in "
+             "Iran, three in Germany, one in the Maldives, one in Pakistan, one in Qatar, and three in Turkey.")
+    assert _focus_clause("How many ISKP plots were disrupted in Turkey?", plots) == "three in Turkey"
+    assert _focus_clause("How many ISKP plots were disrupted in Iran?", plots) == "four in Iran"
+    assert _focus_clause("How many ISKP plots were disrupted in Nepal?", plots) is None

@@ -336,4 +336,6 @@ def _focus_clause(question: str, sentence: str) -> str | None:
         return None
     hits = [c for c in clauses if len(c.split()) <= 8 and keyfacts.numbers(c) and c.count("(") == c.count(")")
             and any(keyfacts.mentions(e, c) for e in entities)]
-    return hits[0] if len(hits) == 1 else None
+    if len(hits) != 1:
+        return None
+    return re.sub(r"^(?:and|or)\s+", "", hits[0].rstrip(" ."), flags=re.I)  # "and three in Turkey." -> its clause
