@@ -212,3 +212,12 @@ def test_a_question_in_another_language_is_translated_with_the_corpus_short_name
     system = llm.prompts[0][0]["content"]
     assert "ISKP (Islamic State’s Khorasan Province); TTP (Tehrik-e-Taliban Pakistan)" in system
     assert condense.translation_rules(PROMPTS, []) == system.split("\n")[0]
+
+
+def test_the_federation_is_the_place_talked_about_and_a_common_word_of_a_name_names_no_place():
+    names = _names("Germany", "United States", "Iran")
+    asked = "Who are Germany's biggest export customers?"
+    history = [Turn(asked, asked, "USA 10%, France 8% [1].")]
+    assert condensed("How many states make up the federation?", history, names).standalone == \
+        "How many states make up Germany?"
+    assert condensed("Which kingdom borders the United States?", history, names).method == "none"

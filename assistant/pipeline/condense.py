@@ -147,8 +147,9 @@ def subject(history: list[conversation.Turn], names: DocumentNames | None) -> st
     return cited.pop() if len(cited) == 1 and None not in cited else None  # the one place its answer cites
 
 
-# A reference to the place talked about: "its", "there", "that country", "the country's".
-_PLACE_REFERENCE = re.compile(r"\b(?:(?:that|this|the)\s+(?:country|nation)(?:['’]s)?|its|there)\b", re.I)
+# A reference to the place talked about: "its", "there", "that country", "the country's", "the federation".
+_PLACE_REFERENCE = re.compile(r"\b(?:(?:that|this|the)\s+(?:country|nation|federation|republic|kingdom|emirate)"
+                              r"(?:['’]s)?|its|there)\b", re.I)
 _EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been)\s+there\b|\bthere\s+(?:is|are|was|were|has|have)\b", re.I)
 _DEFINITE = re.compile(r"\bthe\s+([a-z]{4,})\b")
 
@@ -158,7 +159,7 @@ def with_subject(question: str, place: str, names: DocumentNames | None,
     """A question naming no place, asked of the conversation's place: its reference to a place replaced by it ("Who's
     in charge there?": "... in Turkmenistan?"), or the place added as context when the question is put as of a
     place ("Where does the capital's name come from?" after Algeria: its document says "capital"); else None."""
-    if names is None or decompose.places_in(question, names) or names.named_in(question):
+    if names is None or decompose.places_in(question, names) or _names_a_document(question, names):
         return None
     reference = _PLACE_REFERENCE.search(question)
     if reference and not (reference.group(0).lower() == "there" and _EXISTENTIAL.search(question)):
@@ -169,6 +170,13 @@ def with_subject(question: str, place: str, names: DocumentNames | None,
     if doc_text is not None and _of_place(question, place, names, doc_text):
         return f"{question.rstrip()} ({place})"
     return None
+
+
+def _names_a_document(question: str, names: DocumentNames) -> bool:
+    """The question names a document: a place's by its whole name ("how many states" does not name the United
+    States), any other by a word of its title ("the report")."""
+    whole = names.subjects(question)
+    return any(doc_id in whole or names.place_of(doc_id) is None for doc_id in names.named_in(question))
 
 
 def _of_place(question: str, place: str, names: DocumentNames, doc_text: Callable[[str], str]) -> bool:
