@@ -129,8 +129,9 @@ _SAME_PHRASE = re.compile(r"\b(?:head of state|rulers?|in charge)\b", re.I)
 _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:come|comes|came|mean|means|meant|"
                           r"derive|derives|derived|originate|originates|stand|stands)\b", re.I)
 
-# "What does Turkmenistan export?", "its main imports": the goods traded, which a profile lists as "commodities".
-_TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|import)s?\b(?!\s+(?:partner|market|"
+# "What does Turkmenistan export?", "what does it sell?", "its main imports": the goods traded, which a profile lists
+# as "commodities".
+_TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|import|sell|buy)s?\b(?!\s+(?:partner|market|"
                            r"customer|destination))|\b(?:main|chief|top|major|biggest|leading|principal)"
                            r"\s+(?:export|import)s\b", re.I)
 
@@ -150,7 +151,7 @@ def terms(text: str) -> list[str]:
     found = [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     if "name" in lowered and _NAME_ORIGIN.search(text):
         found.append("etymology")
-    if "port" in lowered and _TRADED_GOODS.search(text):
+    if ("port" in lowered or "sell" in lowered or "buy" in lowered) and _TRADED_GOODS.search(text):
         found.append("commodity")
     return found
 

@@ -131,4 +131,5 @@ def test_what_a_country_exports_or_imports_are_its_commodities():
     assert "commodity" in terms("What are Germany's main imports?")
     assert "commodity" in terms("Exports - commodities: natural gas, refined petroleum")
     assert "commodity" not in terms("What are Germany's export partners?")
+    assert "commodity" in terms("And what does it mainly sell them?")
     assert "commodity" not in terms("Who buys Afghanistan's exports?")
