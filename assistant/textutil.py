@@ -131,8 +131,8 @@ _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:c
 
 # "What does Turkmenistan export?", "what does it sell?", "its main imports": the goods traded, which a profile lists
 # as "commodities".
-_TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|import|sell|buy)s?\b(?!\s+(?:partner|market|"
-                           r"customer|destination))|\b(?:main|chief|top|major|biggest|leading|principal)"
+_TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|import|sell|buy)s?\b"
+                           r"(?!\s+(?:partner|market|customer|destination))|\b(?:main|chief|top|major|biggest|leading|principal)"
                            r"\s+(?:export|import)s\b", re.I)
 
 
