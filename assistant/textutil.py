@@ -125,6 +125,8 @@ _PLURAL_ES = re.compile(r"(?:ss|x|z|ch|sh)es$")
 
 # What the Factbook calls the "chief of state": the head of state, the ruler, who is in charge.
 _SAME_PHRASE = re.compile(r"\b(?:head of state|rulers?|in charge)\b", re.I)
+# ... and the "head of government": who runs, leads or heads the government.
+_RUNS_GOVERNMENT = re.compile(r"\b(?:runs?|running|leads?|leading|heads?|heading)\s+(?:the\s+)?government\b", re.I)
 # Where a name comes from is its etymology ("What does the name Dushanbe mean?", "named after").
 _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:come|comes|came|mean|means|meant|"
                           r"derive|derives|derived|originate|originates|stand|stands)\b", re.I)
@@ -137,8 +139,11 @@ _TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|
 
 
 def same_phrase(text: str) -> str:
-    """The text with a phrase of one sense put as the Factbook puts it ("the ruler": "the chief of state")."""
+    """The text with a phrase of one sense put as the Factbook puts it ("the ruler": "the chief of state"; "who runs
+    the government": "who head of government")."""
     lowered = text.lower()
+    if "government" in lowered:
+        text = _RUNS_GOVERNMENT.sub("head of government", text)
     if "of state" in lowered or "ruler" in lowered or "in charge" in lowered:
         return _SAME_PHRASE.sub("chief of state", text)
     return text

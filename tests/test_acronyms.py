@@ -133,3 +133,9 @@ def test_what_a_country_exports_or_imports_are_its_commodities():
     assert "commodity" not in terms("What are Germany's export partners?")
     assert "commodity" in terms("And what does it mainly sell them?")
     assert "commodity" not in terms("Who buys Afghanistan's exports?")
+
+
+def test_who_runs_the_government_is_the_head_of_government():
+    assert terms("Who runs the government day to day?") == terms("Who is head of government day to day?")
+    assert terms("Does he also lead the government?")[-2:] == ["head", "government"]
+    assert "head" not in terms("What type of government does Qatar have?")
