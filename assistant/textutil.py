@@ -127,6 +127,8 @@ _PLURAL_ES = re.compile(r"(?:ss|x|z|ch|sh)es$")
 _SAME_PHRASE = re.compile(r"\b(?:head of state|rulers?|in charge)\b", re.I)
 # ... and the "head of government": who runs, leads or heads the government.
 _RUNS_GOVERNMENT = re.compile(r"\b(?:runs?|running|leads?|leading|heads?|heading)\s+(?:the\s+)?government\b", re.I)
+# ... and its "government type": the system, form or kind of government.
+_GOVERNMENT_TYPE = re.compile(r"\b(?:system|form|kind|type)s?\s+of\s+government\b", re.I)
 # Where a name comes from is its etymology ("What does the name Dushanbe mean?", "named after").
 _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:come|comes|came|mean|means|meant|"
                           r"derive|derives|derived|originate|originates|stand|stands)\b", re.I)
@@ -143,7 +145,7 @@ def same_phrase(text: str) -> str:
     the government": "who head of government")."""
     lowered = text.lower()
     if "government" in lowered:
-        text = _RUNS_GOVERNMENT.sub("head of government", text)
+        text = _GOVERNMENT_TYPE.sub("government type", _RUNS_GOVERNMENT.sub("head of government", text))
     if "of state" in lowered or "ruler" in lowered or "in charge" in lowered:
         return _SAME_PHRASE.sub("chief of state", text)
     return text

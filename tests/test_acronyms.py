@@ -139,3 +139,4 @@ def test_who_runs_the_government_is_the_head_of_government():
     assert terms("Who runs the government day to day?") == terms("Who is head of government day to day?")
     assert terms("Does he also lead the government?")[-2:] == ["head", "government"]
     assert "head" not in terms("What type of government does Qatar have?")
+    assert terms("How is that system of government classified?")[:2] == terms("Government type: absolute monarchy")[:2]
