@@ -127,6 +127,8 @@ _PLURAL_ES = re.compile(r"(?:ss|x|z|ch|sh)es$")
 _SAME_PHRASE = re.compile(r"\b(?:head of state|rulers?|in charge)\b", re.I)
 # ... and the "head of government": who runs, leads or heads the government.
 _RUNS_GOVERNMENT = re.compile(r"\b(?:runs?|running|leads?|leading|heads?|heading)\s+(?:the\s+)?government\b", re.I)
+# The "major urban areas": the biggest or largest cities.
+_BIG_CITIES = re.compile(r"\b(?:biggest|largest|main|major)\s+(?:city|cities)\b", re.I)
 # ... and its "government type": the system, form or kind of government.
 _GOVERNMENT_TYPE = re.compile(r"\b(?:system|form|kind|type)s?\s+of\s+government\b", re.I)
 # Where a name comes from is its etymology ("What does the name Dushanbe mean?", "named after").
@@ -144,6 +146,8 @@ def same_phrase(text: str) -> str:
     """The text with a phrase of one sense put as the Factbook puts it ("the ruler": "the chief of state"; "who runs
     the government": "who head of government")."""
     lowered = text.lower()
+    if "cit" in lowered:
+        text = _BIG_CITIES.sub("major urban areas", text)
     if "government" in lowered:
         text = _GOVERNMENT_TYPE.sub("government type", _RUNS_GOVERNMENT.sub("head of government", text))
     if "of state" in lowered or "ruler" in lowered or "in charge" in lowered:

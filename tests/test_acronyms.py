@@ -140,3 +140,8 @@ def test_who_runs_the_government_is_the_head_of_government():
     assert terms("Does he also lead the government?")[-2:] == ["head", "government"]
     assert "head" not in terms("What type of government does Qatar have?")
     assert terms("How is that system of government classified?")[:2] == terms("Government type: absolute monarchy")[:2]
+
+
+def test_the_biggest_cities_are_the_major_urban_areas():
+    assert terms("Is it the country's biggest city?") == terms("Is it the country's major urban areas?")
+    assert "urban" not in terms("Which city is the capital?")
