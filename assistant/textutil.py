@@ -127,6 +127,10 @@ _PLURAL_ES = re.compile(r"(?:ss|x|z|ch|sh)es$")
 _SAME_PHRASE = re.compile(r"\b(?:head of state|rulers?|in charge)\b", re.I)
 # ... and the "head of government": who runs, leads or heads the government.
 _RUNS_GOVERNMENT = re.compile(r"\b(?:runs?|running|leads?|leading|heads?|heading)\s+(?:the\s+)?government\b", re.I)
+# A name it had before is its "former" name ("What was it called before?", "its previous name").
+_FORMER_NAME = re.compile(r"\b(?:called|named|known\s+as)\b[^.?;]{0,30}?\b(?:before|previously|earlier|once|"
+                          r"formerly)\b|\b(?:previous|earlier|old|older|prior)\s+names?\b|"
+                          r"\bused\s+to\s+be\s+(?:called|named|known)\b", re.I)
 # The "major urban areas": the biggest or largest cities.
 _BIG_CITIES = re.compile(r"\b(?:biggest|largest|main|major)\s+(?:city|cities)\b", re.I)
 # ... and its "government type": the system, form or kind of government.
@@ -162,6 +166,8 @@ def terms(text: str) -> list[str]:
     found = [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     if "name" in lowered and _NAME_ORIGIN.search(text):
         found.append("etymology")
+    if _FORMER_NAME.search(text):
+        found.append("former")
     if ("port" in lowered or "sell" in lowered or "buy" in lowered) and _TRADED_GOODS.search(text):
         found.append("commodity")
     return found

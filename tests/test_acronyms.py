@@ -145,3 +145,10 @@ def test_who_runs_the_government_is_the_head_of_government():
 def test_the_biggest_cities_are_the_major_urban_areas():
     assert terms("Is it the country's biggest city?") == terms("Is it the country's major urban areas?")
     assert "urban" not in terms("Which city is the capital?")
+
+
+def test_what_a_place_was_called_before_is_its_former_name():
+    assert "former" in terms("What was the country called before it took its current name?")
+    assert "former" in terms("What was its previous name?")
+    assert "former" in terms("Country name, former: West Pakistan")
+    assert "former" not in terms("What is the capital called?")
