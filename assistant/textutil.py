@@ -131,6 +131,9 @@ _RUNS_GOVERNMENT = re.compile(r"\b(?:runs?|running|leads?|leading|heads?|heading
 _FORMER_NAME = re.compile(r"\b(?:called|named|known\s+as)\b[^.?;]{0,30}?\b(?:before|previously|earlier|once|"
                           r"formerly)\b|\b(?:previous|earlier|old|older|prior)\s+names?\b|"
                           r"\bused\s+to\s+be\s+(?:called|named|known)\b", re.I)
+# Where people live is the "population distribution".
+_WHERE_PEOPLE_LIVE = re.compile(r"\bwhere\b[^.?;]{0,30}?\b(?:people|population|inhabitants|residents)\b[^.?;]{0,15}?"
+                                r"\b(?:live|lives|living|concentrated|settled|reside)\b", re.I)
 # The "major urban areas": the biggest or largest cities.
 _BIG_CITIES = re.compile(r"\b(?:biggest|largest|main|major)\s+(?:city|cities)\b", re.I)
 # ... and its "government type": the system, form or kind of government.
@@ -168,6 +171,8 @@ def terms(text: str) -> list[str]:
         found.append("etymology")
     if _FORMER_NAME.search(text):
         found.append("former")
+    if "where" in lowered and _WHERE_PEOPLE_LIVE.search(text):
+        found += ["population", "distribution"]
     if ("port" in lowered or "sell" in lowered or "buy" in lowered) and _TRADED_GOODS.search(text):
         found.append("commodity")
     return found

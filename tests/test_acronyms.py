@@ -152,3 +152,8 @@ def test_what_a_place_was_called_before_is_its_former_name():
     assert "former" in terms("What was its previous name?")
     assert "former" in terms("Country name, former: West Pakistan")
     assert "former" not in terms("What is the capital called?")
+
+
+def test_where_most_people_live_is_the_population_distribution():
+    assert terms("Where do most of its people live?")[-2:] == ["population", "distribution"]
+    assert "distribution" not in terms("Where is the capital?")
