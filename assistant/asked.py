@@ -65,8 +65,16 @@ _PLACE_NOUN = re.compile(r"\s+(?:state|country|countr|nation|neighbou?r|monarch|
 
 
 def answer_kind(question: str) -> Kind | None:
-    """The kind of fact a question asks for, if it asks for one: "how many" a count, "when" a date, "who" a name."""
-    return next((kind for kind, pattern in _KINDS if pattern.search(question)), None)
+    """The kind of fact a question asks for, if it asks for one: "how many" a count, "when" a date, "who" a name.
+    What a name means or where it comes from ("What does the name of Tajikistan's capital mean?") is no name."""
+    kind = next((kind for kind, pattern in _KINDS if pattern.search(question)), None)
+    if kind is Kind.NAME and _NAME_MEANING.search(question) and not _WHO.match(question):
+        return None
+    return kind
+
+
+_NAME_MEANING = re.compile(r"\bname\b[^?]{0,40}?\b(?:mean|means|meant|come|comes|came|derive|derives|derived|"
+                           r"originate|originates)\b", re.I)
 
 
 _ASKS_LIST = re.compile(r"^\s*(?i:what|which)\s+(?:are|were)\s+(?:the\s+)?(?:[\w’'-]+['’]s\s+)?"

@@ -224,3 +224,10 @@ def test_how_much_of_a_whole_is_a_part_counts_the_part():
     assert asked.counted_terms("How much of the country is forest?") == {"forest"}
     note = "the great Garagum (Kara-Kum) desert, which occupies over 80% of the country"
     assert asked.unmet("How much of Turkmenistan is desert?", note, "The World Factbook: Turkmenistan") == []
+
+
+def test_what_a_name_means_asks_for_no_name():
+    assert asked.answer_kind("What does the name of Tajikistan's capital mean?") is None
+    assert asked.answer_kind("Where does the name of the country come from?") is None
+    assert asked.answer_kind("What is the name of the capital?") is Kind.NAME
+    assert asked.answer_kind("Who is the city named after?") is Kind.NAME
