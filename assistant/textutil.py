@@ -134,6 +134,9 @@ _FORMER_NAME = re.compile(r"\b(?:called|named|known\s+as)\b[^.?;]{0,30}?\b(?:bef
 # Where people live is the "population distribution".
 _WHERE_PEOPLE_LIVE = re.compile(r"\bwhere\b[^.?;]{0,30}?\b(?:people|population|inhabitants|residents)\b[^.?;]{0,15}?"
                                 r"\b(?:live|lives|living|concentrated|settled|reside)\b", re.I)
+# Who may vote, and from what age, is "suffrage".
+_MAY_VOTE = re.compile(r"\b(?:can|may|could)\b[^.?;]{0,60}?\bvote\b|\b(?:allowed|eligible|right)\s+to\s+vote\b|"
+                       r"\bvoting\s+(?:age|rights?)\b|\bwho\s+(?:\w+\s+)?votes?\b", re.I)
 # The "major urban areas": the biggest or largest cities.
 _BIG_CITIES = re.compile(r"\b(?:biggest|largest|main|major)\s+(?:city|cities)\b", re.I)
 # ... and its "government type": the system, form or kind of government.
@@ -171,6 +174,8 @@ def terms(text: str) -> list[str]:
         found.append("etymology")
     if _FORMER_NAME.search(text):
         found.append("former")
+    if "vot" in lowered and _MAY_VOTE.search(text):
+        found.append("suffrage")
     if "where" in lowered and _WHERE_PEOPLE_LIVE.search(text):
         found += ["population", "distribution"]
     if ("port" in lowered or "sell" in lowered or "buy" in lowered) and _TRADED_GOODS.search(text):

@@ -157,3 +157,9 @@ def test_what_a_place_was_called_before_is_its_former_name():
 def test_where_most_people_live_is_the_population_distribution():
     assert terms("Where do most of its people live?")[-2:] == ["population", "distribution"]
     assert "distribution" not in terms("Where is the capital?")
+
+
+def test_who_may_vote_is_suffrage():
+    assert "suffrage" in terms("Can the country's police officers and soldiers vote?")
+    assert "suffrage" in terms("What is the voting age?")
+    assert "suffrage" not in terms("The vote was held in 2019.")
