@@ -172,7 +172,7 @@ def terms(text: str) -> list[str]:
     found = [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     if "name" in lowered and _NAME_ORIGIN.search(text):
         found.append("etymology")
-    if _FORMER_NAME.search(text):
+    if ("call" in lowered or "name" in lowered or "known" in lowered) and _FORMER_NAME.search(text):
         found.append("former")
     if "vot" in lowered and _MAY_VOTE.search(text):
         found.append("suffrage")
