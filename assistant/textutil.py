@@ -152,16 +152,28 @@ _TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|
                            r"\s+(?:export|import)s\b", re.I)
 
 
+# Phrases of one sense, put as the Factbook puts them: (what the text must say for the pattern to be tried, the
+# pattern, its Factbook words), applied in this order.
+_SAME_PHRASES = [(("cit",), _BIG_CITIES, "major urban areas"),
+                 (("government",), _RUNS_GOVERNMENT, "head of government"),
+                 (("government",), _GOVERNMENT_TYPE, "government type"),
+                 (("of state", "ruler", "in charge"), _SAME_PHRASE, "chief of state")]
+# What a question asks for in other words than a field's label: (what the text must say for the pattern to be
+# tried, the pattern, the label's terms it adds).
+_LABEL_TERMS = [(("name",), _NAME_ORIGIN, ("etymology",)),
+                (("call", "name", "known"), _FORMER_NAME, ("former",)),
+                (("vot",), _MAY_VOTE, ("suffrage",)),
+                (("where",), _WHERE_PEOPLE_LIVE, ("population", "distribution")),
+                (("xport", "mport", "sell", "buy"), _TRADED_GOODS, ("commodity",))]
+
+
 def same_phrase(text: str) -> str:
     """The text with a phrase of one sense put as the Factbook puts it ("the ruler": "the chief of state"; "who runs
     the government": "who head of government")."""
     lowered = text.lower()
-    if "cit" in lowered:
-        text = _BIG_CITIES.sub("major urban areas", text)
-    if "government" in lowered:
-        text = _GOVERNMENT_TYPE.sub("government type", _RUNS_GOVERNMENT.sub("head of government", text))
-    if "of state" in lowered or "ruler" in lowered or "in charge" in lowered:
-        return _SAME_PHRASE.sub("chief of state", text)
+    for said, pattern, factbook in _SAME_PHRASES:
+        if any(word in lowered for word in said):
+            text = pattern.sub(factbook, text)
     return text
 
 
@@ -170,16 +182,9 @@ def terms(text: str) -> list[str]:
     lowered = text.lower()
     text = same_phrase(text)
     found = [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    if "name" in lowered and _NAME_ORIGIN.search(text):
-        found.append("etymology")
-    if ("call" in lowered or "name" in lowered or "known" in lowered) and _FORMER_NAME.search(text):
-        found.append("former")
-    if "vot" in lowered and _MAY_VOTE.search(text):
-        found.append("suffrage")
-    if "where" in lowered and _WHERE_PEOPLE_LIVE.search(text):
-        found += ["population", "distribution"]
-    if ("port" in lowered or "sell" in lowered or "buy" in lowered) and _TRADED_GOODS.search(text):
-        found.append("commodity")
+    for said, pattern, label in _LABEL_TERMS:
+        if any(word in lowered for word in said) and pattern.search(text):
+            found += label
     return found
 
 
