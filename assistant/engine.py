@@ -272,7 +272,7 @@ class Engine:
 
     def _answer_parts(self, plan: decompose.Plan, question: str, request: Request, backend: Backend,
                       reply: Reply, drafts: _Drafts) -> Generator[Event, None, combine.Combined | None]:
-        """The sub-questions of a comparison or a bridge question answered one by one, then combined; None when
+        """The sub-questions of a comparison, a bridge or joined questions answered one by one, then combined; None when
         they give nothing to combine (the question is then answered whole)."""
         answers = []
         if plan.mode is decompose.Mode.BRIDGE:
@@ -285,6 +285,11 @@ class Engine:
                 yield Event("status", f"Searching for: {part}")
                 outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
                 answers.append(combine.SubAnswer(part, place, outcome.text, outcome.citations))
+        elif plan.mode is decompose.Mode.PARTS:
+            for part in plan.parts:
+                yield Event("status", f"Searching for: {part}")
+                outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
+                answers.append(combine.SubAnswer(part, "", outcome.text, outcome.citations))
         else:
             for about, part in zip(plan.entities, plan.parts):
                 yield Event("status", f"Searching for: {part}")

@@ -98,6 +98,12 @@ _ABILITY = re.compile(r"(a|i)bilit(?:y|ies)$")  # "ability", "capabilities": "ab
 
 @functools.lru_cache(maxsize=1 << 16)  # a pure function of the word, asked for the same words over and over
 def _stem(word: str) -> str:
+    stem = _stem_once(word)
+    # "operate" as "operated", "operating" and "operates" are read
+    return stem[:-1] if len(stem) >= 6 and stem.endswith("ate") else stem
+
+
+def _stem_once(word: str) -> str:
     if word.endswith("'s") and len(word) > 4:  # "harbour's" is read as "harbour" is
         word = word[:-2]
     word = _SAME_SENSE.get(word) or _IRREGULAR.get(word, word)
@@ -141,6 +147,8 @@ _MAY_VOTE = re.compile(r"\b(?:can|may|could)\b[^.?;]{0,60}?\bvote\b|\b(?:allowed
 _BIG_CITIES = re.compile(r"\b(?:biggest|largest|main|major)\s+(?:city|cities)\b", re.I)
 # ... and its "government type": the system, form or kind of government.
 _GOVERNMENT_TYPE = re.compile(r"\b(?:system|form|kind|type)s?\s+of\s+government\b", re.I)
+# An armed organisation is what the Factbook lists as a "Terrorist group(s)".
+_ARMED_ORGANISATIONS = re.compile(r"\b(terrorist|militant|jihadist|extremist|armed|insurgent)\s+organi[sz]ations?\b", re.I)
 # Where a name comes from is its etymology ("What does the name Dushanbe mean?", "named after").
 _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:come|comes|came|mean|means|meant|"
                           r"derive|derives|derived|originate|originates|stand|stands)\b", re.I)
@@ -157,7 +165,8 @@ _TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|
 _SAME_PHRASES = [(("cit",), _BIG_CITIES, "major urban areas"),
                  (("government",), _RUNS_GOVERNMENT, "head of government"),
                  (("government",), _GOVERNMENT_TYPE, "government type"),
-                 (("of state", "ruler", "in charge"), _SAME_PHRASE, "chief of state")]
+                 (("of state", "ruler", "in charge"), _SAME_PHRASE, "chief of state"),
+                 (("organi",), _ARMED_ORGANISATIONS, r"\1 groups")]
 # What a question asks for in other words than a field's label: (what the text must say for the pattern to be
 # tried, the pattern, the label's terms it adds).
 _LABEL_TERMS = [(("name",), _NAME_ORIGIN, ("etymology",)),

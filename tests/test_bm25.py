@@ -54,3 +54,9 @@ def test_allowed_subset_and_empty_queries(texts):
     assert {i for i, _ in got} == set(sorted(expected, key=lambda i: (-expected[i], i))[:50])
     assert index.search("", 5) == [] and index.search("zzzqqq xyzzy", 5) == [] and index.search("ISKP", 0) == []
     assert BM25([]).search("ISKP", 5) == []
+
+
+def test_the_forms_of_a_verb_and_its_british_and_armed_group_wordings_are_one_term():
+    assert len({tuple(terms(w)) for w in ["operate", "operated", "operating", "operates"]}) == 1
+    assert len({tuple(terms(w)) for w in ["cooperate", "cooperating", "cooperated"]}) == 1
+    assert terms("terrorist organisations") == terms("terrorist organizations") == terms("terrorist groups")

@@ -85,6 +85,9 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("Is Pakistan larger than Iran?", {"factbook-pk"}, "Area, total: 796,095 sq km"),  # not its military note
     ("On which day did the Taliban take over Afghanistan?", {"factbook-af"}, "15 August 2021"),  # "took over"
     ("Which terrorist groups does Uzbekistan's profile list?", {"factbook-uz"}, "Islamic Jihad Union"),  # not the note
+    ("Which terrorist organisations are named in Uzbekistan's profile?", {"factbook-uz"}, "(IJU); Islamic"),
+    ("Which terrorist groups have operated in Tajikistan?", {"factbook-ti"}, "Terrorist group(s): Islamic State"),
+    ("Which terrorist groups have operated in Tajikistan?", {"factbook-ti"}, "note 1: US-designated"),  # and its note
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"factbook-gm"}, "MERZ"),
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"next-afghan-jihad"},
      "three in Germany"),  # the statement, in the report's words
@@ -116,6 +119,16 @@ def test_a_comparison_answers_each_entity_from_its_own_document_then_says_which(
     assert all(v in verdict for v in values), verdict
     assert {c.doc_id for c in answer.citations} == {"factbook-ir", "factbook-tu" if "Turkey" in question else "factbook-qa"}
     assert sum(line.startswith("- ") for line in answer.text.split("\n")) == 2
+
+
+def test_joined_questions_are_each_answered_from_their_own_document(engine):
+    answer = engine.ask("How many ISKP plots were foiled in Qatar, and how long is the coastline of Qatar?")
+    assert not answer.abstained and "One in Qatar" in answer.text and "563 km" in answer.text, answer.text
+    assert {c.doc_id for c in answer.citations} == {"next-afghan-jihad", "factbook-qa"}
+    partial = engine.ask("How long is the coastline of Qatar? How many ISKP plots were foiled in Mongolia?")
+    assert not partial.abstained and "563 km" in partial.text, partial.text
+    assert "do not answer “How many ISKP plots were foiled in Mongolia?”" in partial.text
+    assert {c.doc_id for c in partial.citations} == {"factbook-qa"}
 
 
 def test_a_bridge_question_answers_its_lead_from_the_report_then_the_place_from_its_profile(engine):

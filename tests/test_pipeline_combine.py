@@ -101,3 +101,17 @@ def test_no_verdict_between_values_of_different_measures():
     combined = combine.run(plan, [answer("Pakistan", "fb-b", "It has ruled the country for more than 30 years."),
                                   answer("Iran", "fb-a", "Area, total: 1,648,195 sq km.")], naming)
     assert combined is not None and "larger:" not in combined.text
+
+
+def test_joined_questions_are_answered_each_in_turn_and_an_unanswered_one_is_named():
+    plan = decompose.run("How long is Iran's coastline? When did Pakistan become independent?")
+    combined = combine.run(plan, [answer("", "fb-a", "Coastline: 2,440 km."),
+                                  answer("", "fb-b", "Independence: 14 August 1947 (from the UK).")], naming)
+    assert combined is not None and combined.text.split("\n\n") == [
+        "“Coastline: 2,440 km.” [1]", "“Independence: 14 August 1947 (from the UK).” [2]"]
+    assert combined.notice is None and claims_hold(combined)
+    partial = combine.run(plan, [answer("", "fb-a", "Coastline: 2,440 km."),
+                                 SubAnswer(plan.parts[1], "", None)], naming)
+    assert partial is not None and partial.notice and plan.parts[1] in partial.notice
+    assert partial.text.startswith("“Coastline: 2,440 km.” [1]") and partial.text.endswith(partial.notice)
+    assert combine.run(plan, [SubAnswer(p, "", None) for p in plan.parts], naming) is None

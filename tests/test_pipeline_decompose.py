@@ -41,6 +41,27 @@ def test_other_questions_stay_whole(question):
     assert decompose.run(question).mode is Mode.SINGLE
 
 
+@pytest.mark.parametrize("question, parts", [
+    ("How many plots were foiled in Qatar, and what is the capital of Qatar?",
+     ["How many plots were foiled in Qatar?", "What is the capital of Qatar?"]),
+    ("Who heads Iran's government? How long is Turkey's coastline?",
+     ["Who heads Iran's government?", "How long is Turkey's coastline?"]),
+])
+def test_joined_questions_each_naming_what_they_ask_about_are_asked_one_by_one(question, parts):
+    plan = decompose.run(question)
+    assert plan.mode is Mode.PARTS and plan.parts == parts
+
+
+@pytest.mark.parametrize("question", [
+    "How many plots were foiled in Qatar, and what is its capital?",  # points back: a bridge
+    "How many plots were foiled in Qatar, and why?",  # the second part asks nothing of its own
+    "How many plots were foiled in Qatar, and what happened next?",  # names nothing
+    "Qatar saw one plot. Who heads Iran's government? How long is Turkey's coastline?",  # not only questions
+])
+def test_joined_questions_that_lean_on_each_other_are_not_split_into_parts(question):
+    assert decompose.run(question).mode is not Mode.PARTS
+
+
 def test_a_bridge_asks_the_follow_question_of_the_places_the_lead_answer_names():
     plan = decompose.run("The report says ISKP fired rockets at two neighbours. What are those countries' capitals?")
     assert plan.mode is Mode.BRIDGE and plan.parts == ["The report says ISKP fired rockets at two neighbours."]

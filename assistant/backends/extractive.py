@@ -181,9 +181,11 @@ class ExtractiveAnswerer:
             chosen += following
         if _BACK_REFERENCE.match(scored[0][4]):
             chosen += self._previous(scored[0], doc_texts)
+        noted = _noted_field(scored[0], scored)  # a note qualifies its field, which states the values
+        chosen += noted
         chosen.sort(key=lambda item: (item[1].n, item[2]))  # the best sentence with its list or antecedent
         for item in scored[1:]:
-            if len(chosen) >= self.max_sentences or item[0] < 0.85 * scored[0][0]:
+            if len(chosen) - len(noted) >= self.max_sentences or item[0] < 0.85 * scored[0][0]:
                 break
             if item[5] - covered:  # adds something the first sentence lacks; after it
                 chosen.append(item)
@@ -293,6 +295,16 @@ def _notes_after_their_fields(scored: list) -> list:
             item = (base[0] - 1e-3, *item[1:])
         ranked.append(item)
     return ranked
+
+
+def _noted_field(note, scored: list) -> list:
+    """For a field's note ("Terrorist group(s), note 1: ..."), the scored line of the field it qualifies."""
+    label = _FIELD_LABEL.match(note[4])
+    if not label or not _NOTE.search(label.group(1)):
+        return []
+    field = _NOTE.sub("", label.group(1))
+    return [item for item in scored if item[1].doc_id == note[1].doc_id and item is not note
+            and (found := _FIELD_LABEL.match(item[4])) and found.group(1) == field][:1]
 
 
 def _field_note(text: str, sentence: str) -> str:

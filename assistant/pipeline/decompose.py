@@ -2,6 +2,8 @@
 
 - A comparison ("Which has the longer coastline, Iran or Pakistan?") asks the same thing of each entity it compares:
   "How long is the coastline of Iran?", "How long is the coastline of Pakistan?".
+- Joined questions that each name what they ask about ("How many plots were foiled in Iran, and what is Iran's
+  population?") are asked one by one (`parts`).
 - A bridge ("The report says ISKP fired rockets at two neighbours. What are those countries' capitals?") first asks
   what its lead statement refers to; the places the answer names stand in for "those countries" (`bridged`).
 Any other question is left whole (an empty plan)."""
@@ -21,6 +23,7 @@ class Mode(StrEnum):
     SINGLE = "single"
     COMPARISON = "comparison"
     BRIDGE = "bridge"
+    PARTS = "parts"
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def run(question: str) -> Plan:
         plan = comparison(alone) or Plan(Mode.SINGLE)
         plan.question, plan.premise = alone, premise
         return plan
-    plan = comparison(question) or bridge(question) or Plan(Mode.SINGLE)
+    plan = comparison(question) or bridge(question) or parts(question) or Plan(Mode.SINGLE)
     sized = _SIZE_OF.match(question) if plan.mode is Mode.SINGLE else None
     if sized:  # what a comparison of sizes compares: the area
         plan.question = f"How large is {sized.group(1)}, by area?"
@@ -201,6 +204,25 @@ def bridge(question: str) -> Plan | None:
     if not reference:
         return None
     return Plan(Mode.BRIDGE, [lead], follow=follow, reference=reference.span())
+
+
+_MAX_PARTS = 3
+
+
+def parts(question: str) -> Plan | None:
+    """Two or three questions in one ("How many plots were foiled in Iran, and what is Iran's population?", "Who
+    heads Qatar? What is Qatar's capital?"), each naming what it asks about and none pointing back at another."""
+    sentences = [s.strip() for s in re.split(r"(?<=\?)\s+", question.strip()) if s.strip()]
+    if 2 <= len(sentences) <= _MAX_PARTS and all(s.endswith("?") for s in sentences):
+        asked_ = sentences
+    else:
+        lead, follow = _split(question)
+        if not lead.endswith("?") or len(sentences) > 1:
+            return None
+        asked_ = [lead, follow]
+    if any(_POINTS_BACK.search(s) or not asked.asked_names(s) or not _QUESTION_WORD.match(s) for s in asked_):
+        return None
+    return Plan(Mode.PARTS, asked_)
 
 
 def _split(question: str) -> tuple[str, str]:
