@@ -105,3 +105,28 @@ def test_a_yes_that_the_quoted_value_denies_is_refused():
     assert not check.says_yes_to_none("Does Alphaland have a coastline?", "No: 0 km [1].", [none])
     some = _quoted("Coastline: 2,440 km.")
     assert not check.says_yes_to_none("Does Alphaland have a coastline?", "Yes, 2,440 km [1].", [some])
+
+
+def test_an_llm_value_from_another_item_of_a_listed_quote_is_refused(report_text):
+    """"Twelve ... five in 2022" for the plots in Qatar, citing a sentence that points back to the list giving Qatar one; a date of
+    another item of a dated list."""
+    start = report_text.index("Twelve of these interdictions")
+    end = report_text.index(".", start) + 1
+    para = report_text.rfind("\n\n", 0, start) + 2
+    passage = Passage("next-afghan-jihad", "The Next Afghan Jihad?", "", None, para, end, report_text[para:end],
+                      ["c1"], 1.0, 0.5)
+    twelve = Citation(1, "next-afghan-jihad", "The Next Afghan Jihad?", "", None, report_text[start:end], start, end)
+    qatar = "How many ISKP plots were foiled in Qatar?"
+    assert "one in Qatar" in report_text[para:start]
+    drafted = "Twelve of the interdictions occurred after the Taliban took power: five in 2022 and seven in 2023 [1]."
+    result = check.run(qatar, drafted, [twelve], [passage], {}, kind_asked=True)
+    assert result.notice and "Qatar" in result.notice
+    assert check.values_of_another_item(qatar, "One in Qatar [1].", [twelve], [passage]) == []
+    assert check.values_of_another_item("How many ISKP plots were foiled in total?", "Twelve [1].", [twelve],
+                                        [passage]) == []  # a sum is no item's value
+    dates = ("Independence: 18 January 1871 (establishment of the German Empire); notable earlier dates: "
+             "10 August 843 (Eastern Francia established)")
+    cited = Citation(1, "fb", "Germany", "", None, dates, 0, len(dates))
+    empire = "When was the German Empire established?"
+    assert check.values_of_another_item(empire, "On 10 August 843 [1].", [cited]) == ["German Empire"]
+    assert check.values_of_another_item(empire, "On 18 January 1871 [1].", [cited]) == []

@@ -44,6 +44,10 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
                        "counted, so no answer is shown.")
     if kind_asked and says_yes_to_none(question, text, citations):
         return Checked("The drafted answer says yes where its quote gives none, so it is not shown.")
+    elsewhere = values_of_another_item(question, text, citations, passages) if kind_asked else []
+    if elsewhere:
+        return Checked(f"The quotes cited list {', '.join(elsewhere)} with other values than the drafted answer "
+                       "gives, so it is not shown.")
     unpaired = keyfacts.unpaired_with_asked(question, text, [c.quote for c in citations]) if kind_asked else []
     if unpaired:
         return Checked(f"The quotes cited give {', '.join(unpaired)} another number than the question asks about, "
@@ -83,6 +87,38 @@ def _sentence_of(citation: Citation, passages) -> str:
                 if p.start + s <= citation.start < p.start + e:
                     return p.text[s:max(e, citation.end - p.start)]
     return citation.quote
+
+
+_TOTAL = re.compile(r"\b(?:total|combined|altogether|together|in all|sum|overall)\b", re.I)
+
+
+def values_of_another_item(question: str, text: str, citations: list[Citation],
+                           passages: Sequence[Passage] = ()) -> list[str]:
+    """For "How many plots were foiled in Qatar?" citing "... three in India, ..., one in Qatar" (or a quote pointing
+    back to it), an LLM answer giving none of the numbers that list's Qatar item gives (12, from another sentence's
+    total); for "When was the German Empire established?", a date from another item of a dated list ("10 August 843
+    (Eastern Francia established ...)"). Only items of a list (two or more clauses with numbers) count; a sum ("in
+    total") is not an item's value. Empty when any item naming what is asked has a value the answer gives."""
+    if asked.answer_kind(question) is None or _TOTAL.search(question):
+        return []
+    names = asked.asked_names(question)
+    given = keyfacts.numbers(strip_markers(text)) - keyfacts.numbers(question)
+    if not names or not given:
+        return []
+    listed: dict[str, set[float]] = {}
+    for citation in citations:
+        for sentence in (_sentence_of(citation, passages), _pointed_back_to(citation, passages)):
+            clauses = [(clause, keyfacts.numbers(clause)) for clause in re.split(r";|,(?!\d)", keyfacts.fold(sentence))]
+            numbered = [(clause, values) for clause, values in clauses if values]
+            if len(numbered) < 2:
+                continue
+            for clause, values in numbered:
+                for name in names:
+                    if keyfacts.mentions(name, clause):
+                        listed.setdefault(name, set()).update(values)
+    if any(values & given for values in listed.values()):
+        return []  # an item asked about, given its own value (the others' are context)
+    return sorted(listed)
 
 
 _YES_NO = re.compile(r"^\s*(?:does|do|did|has|have|had|is|are|was|were)\b", re.I)
