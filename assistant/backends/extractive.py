@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
                 else 0.0
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
                            covered))
-        scored = _notes_after_their_fields(scored)
+        scored = _notes_after_their_fields(_latest_of_each_series(scored))
         scored.sort(key=lambda item: -item[0])
         return scored
 
@@ -276,6 +276,33 @@ def _named_group(group: str, text: str) -> str:  # a document's text hashes once
     return f"{group}, name: {found.group(1)}" if found else ""
 
 
+_SERIES_YEAR = re.compile(r"^(.*\S)\s+((?:19|20)\d\d)$")
+
+
+def _field_of(label: str) -> tuple[str, int | None]:
+    """("Unemployment rate", 2024) of "Unemployment rate 2024", a field given year by year; (label, None) else."""
+    found = _SERIES_YEAR.match(label)
+    return (found.group(1), int(found.group(2))) if found else (label, None)
+
+
+def _latest_of_each_series(scored: list) -> list:
+    """Of a field given year by year ("Unemployment rate 2024: ...", "Unemployment rate 2023: ..."), the latest year
+    answers first, with the best score of its series, the others after it by year. A question pinning a year keeps
+    only that year's line (asked.unmet), so this orders only questions asking for no year."""
+    series: dict[tuple[str, str], list] = {}
+    for item in scored:
+        label = _FIELD_LABEL.match(item[4])
+        field, year = _field_of(label.group(1)) if label else ("", None)
+        if year is not None:
+            series.setdefault((item[1].doc_id, field), []).append((year, item))
+    rescored = {}
+    for members in series.values():
+        best = max(item[0] for _, item in members)
+        for rank, (_, item) in enumerate(sorted(members, key=lambda member: -member[0])):
+            rescored[id(item)] = best - rank * 1e-3
+    return [(rescored.get(id(item), item[0]), *item[1:]) for item in scored] if rescored else scored
+
+
 def _notes_after_their_fields(scored: list) -> list:
     """A note ("Terrorist group(s), note 1: ...") qualifies its field, which states the fact: it scores below its
     field's line when that line covers every question term the note covers."""
@@ -283,7 +310,9 @@ def _notes_after_their_fields(scored: list) -> list:
     for item in scored:
         label = _FIELD_LABEL.match(item[4])
         if label and not _NOTE.search(label.group(1)):
-            fields[(item[1].doc_id, label.group(1))] = item
+            key = (item[1].doc_id, _field_of(label.group(1))[0])
+            if key not in fields or item[0] > fields[key][0]:
+                fields[key] = item
     if not fields:
         return scored
     ranked = []
@@ -303,8 +332,9 @@ def _noted_field(note, scored: list) -> list:
     if not label or not _NOTE.search(label.group(1)):
         return []
     field = _NOTE.sub("", label.group(1))
-    return [item for item in scored if item[1].doc_id == note[1].doc_id and item is not note
-            and (found := _FIELD_LABEL.match(item[4])) and found.group(1) == field][:1]
+    lines = [item for item in scored if item[1].doc_id == note[1].doc_id and item is not note
+             and (found := _FIELD_LABEL.match(item[4])) and _field_of(found.group(1))[0] == field]
+    return sorted(lines, key=lambda item: -item[0])[:1]
 
 
 def _field_note(text: str, sentence: str) -> str:
@@ -313,7 +343,7 @@ def _field_note(text: str, sentence: str) -> str:
     label = _FIELD_LABEL.match(sentence)
     if not label or _NOTE.search(label.group(1)):
         return ""
-    return _noted(label.group(1), text)
+    return _noted(_field_of(label.group(1))[0], text)
 
 
 @functools.lru_cache(maxsize=4096)
