@@ -10,7 +10,7 @@ import re
 from enum import StrEnum
 
 from . import acronyms, keyfacts
-from .textutil import STOPWORDS, _stem, same_phrase, words
+from .textutil import STOPWORDS, _stem, label_terms, same_phrase, words
 
 
 class Kind(StrEnum):
@@ -216,7 +216,7 @@ def attribute_terms(question: str) -> set[str]:
     question = same_phrase(_IN_TERMS.sub(" ", _CONTEXT.sub("", question)))
     name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
     return {_term(w) for w in words(question) if w not in STOPWORDS and w not in _AUXILIARY and not w.isdigit()
-            and w not in _HOLDING and _term(w) not in name_terms}
+            and w not in _HOLDING and _term(w) not in name_terms} | {_term(w) for w in label_terms(question)}
 
 
 _IN_TERMS = re.compile(r"\bin\s+(?:[\w$-]+\s+){0,2}terms\b", re.I)  # "in PPP terms": how it is measured

@@ -29,12 +29,23 @@ class DocumentNames:
         self.title_words = {doc_id: re.findall(r"[A-Z][\w’'-]+", meta.title) for doc_id, meta in metas.items()}
 
     def place_of_people(self, demonym: str) -> str | None:
-        """The place, with a document of its own, that a people's name begins ("Tajik": "Tajikistan", "Iranian":
-        "Iran"); None when no one place or several fit."""
-        stem = re.sub(r"(?:ian|i|n)$", "", demonym) if len(demonym) > 5 else demonym
+        """The place, with a document of its own, that a people's name begins ("Tajik": "Tajikistan", "Iranians":
+        "Iran", "Turks": "Turkey" rather than "Turkmenistan", the shortest); None when no one place fits."""
+        if len(demonym) >= 5 and demonym.endswith("s") and not demonym.endswith("ss"):
+            demonym = demonym[:-1]
+        stem = re.sub(r"(?:ian|ish|ese|i|n)$", "", demonym) if len(demonym) > 5 else demonym
         found = {word for doc_id, words_ in self.title_words.items() for word in words_
                  if len(stem) >= 4 and word.startswith(stem) and self.subjects(word) == {doc_id}}
-        return found.pop() if len(found) == 1 else None
+        shortest = sorted(found, key=len)[:2]
+        return shortest[0] if len(shortest) == 1 or len(shortest) == 2 and len(shortest[0]) < len(shortest[1]) else None
+
+    def peoples_places(self, text: str) -> set[str]:
+        """The documents about the places whose peoples the text names ("What do most Turks believe?": Turkey's)."""
+        found: set[str] = set()
+        for word in set(re.findall(r"\b[A-Z][a-z]{3,}\b", text)):
+            place = None if self.named_in(word) else self.place_of_people(word)
+            found |= self.subjects(place) if place else set()
+        return found
 
     def place_of(self, doc_id: str) -> str | None:
         """The place a document is about, by the shortest end of its title that names it alone ("Pakistan" of "The

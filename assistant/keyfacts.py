@@ -127,7 +127,7 @@ def names(sentence: str) -> set[str]:
     return found
 
 
-_DEMONYM = re.compile(r"(?:ian|an|ese|i)$")
+_DEMONYM = re.compile(r"(?:ian|an|ese|ish|i)$")
 
 
 # Other names of one country, as texts write them: "from Britain" is "from the UK".
@@ -154,7 +154,9 @@ def _mentions(name: str, text: str) -> bool:
         word = part.lower()
         if len(word) < 3 and re.search(rf"\b{re.escape(word)}\b", folded):  # the K of "ISIS-K"
             continue
-        stems = {word} | ({_DEMONYM.sub("", word)} if len(word) > 5 else set())
+        people = word[:-1] if len(word) >= 5 and word.endswith("s") and not word.endswith("ss") and \
+            re.fullmatch(r"[\w']+", name) else ""  # "Turks", "Iranians": the people of a place
+        stems = {word} | {_DEMONYM.sub("", w) for w in (word, people) if len(w) > 5} | ({people} if people else set())
         if any(re.search(rf"\b{re.escape(stem)}", folded) for stem in stems if len(stem) >= 3):
             continue
         if len(word) > 5 and any(word.startswith(w) for w in re.findall(rf"\b{re.escape(word[:4])}\w*", folded)

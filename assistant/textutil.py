@@ -140,6 +140,9 @@ _FORMER_NAME = re.compile(r"\b(?:called|named|known\s+as)\b[^.?;]{0,30}?\b(?:bef
 # Where people live is the "population distribution".
 _WHERE_PEOPLE_LIVE = re.compile(r"\bwhere\b[^.?;]{0,30}?\b(?:people|population|inhabitants|residents)\b[^.?;]{0,15}?"
                                 r"\b(?:live|lives|living|concentrated|settled|reside)\b", re.I)
+# How long people live is their "life expectancy"; how old a typical one is, the "median age".
+_HOW_LONG_LIVE = re.compile(r"\bhow long\b[^.?;]{0,40}?\b(?:live|lives|living)\b|\blifespans?\b", re.I)
+_TYPICAL_AGE = re.compile(r"\bhow old is (?:the )?(?:average|typical)\b|\baverage age\b", re.I)
 # Who may vote, and from what age, is "suffrage".
 _MAY_VOTE = re.compile(r"\b(?:can|may|could)\b[^.?;]{0,60}?\bvote\b|\b(?:allowed|eligible|right)\s+to\s+vote\b|"
                        r"\bvoting\s+(?:age|rights?)\b|\bwho\s+(?:\w+\s+)?votes?\b", re.I)
@@ -173,6 +176,8 @@ _LABEL_TERMS = [(("name",), _NAME_ORIGIN, ("etymology",)),
                 (("call", "name", "known"), _FORMER_NAME, ("former",)),
                 (("vot",), _MAY_VOTE, ("suffrage",)),
                 (("where",), _WHERE_PEOPLE_LIVE, ("population", "distribution")),
+                (("live", "lifespan"), _HOW_LONG_LIVE, ("life", "expectancy")),
+                (("old", "age"), _TYPICAL_AGE, ("median", "age")),
                 (("xport", "mport", "sell", "buy"), _TRADED_GOODS, ("commodity",))]
 
 
@@ -191,10 +196,15 @@ def terms(text: str) -> list[str]:
     lowered = text.lower()
     text = same_phrase(text)
     found = [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    for said, pattern, label in _LABEL_TERMS:
-        if any(word in lowered for word in said) and pattern.search(text):
-            found += label
-    return found
+    return found + label_terms(text, lowered)
+
+
+def label_terms(text: str, lowered: str = "") -> list[str]:
+    """The terms of the Factbook labels a text asks for in other words ("How long do they live?": life
+    expectancy)."""
+    lowered = lowered or text.lower()
+    return [term for said, pattern, label in _LABEL_TERMS
+            if any(word in lowered for word in said) and pattern.search(text) for term in label]
 
 
 # Curly quotes, low quotes, dashes, non-breaking hyphen and space as their plain forms (one char for one).

@@ -231,3 +231,11 @@ def test_what_a_name_means_asks_for_no_name():
     assert asked.answer_kind("Where does the name of the country come from?") is None
     assert asked.answer_kind("What is the name of the capital?") is Kind.NAME
     assert asked.answer_kind("Who is the city named after?") is Kind.NAME
+
+
+def test_how_long_people_live_and_how_old_they_are_ask_for_the_factbook_s_labels():
+    life = "Life expectancy at birth, total population: 75.6 years (2024 est.)."
+    assert asked.unmet("How long do Iranians live on average?", life, "The World Factbook: Iran") == []
+    assert asked.unmet("How old is the average Uzbek?", "Median age, total: 29.2 years (2025 est.).",
+                       "The World Factbook: Uzbekistan") == []
+    assert asked.unmet("How old is the average Uzbek?", life, "The World Factbook: Uzbekistan")

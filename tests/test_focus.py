@@ -7,10 +7,11 @@ def metas(*items):
     return {doc_id: DocMeta(doc_id, title, kind=kind) for doc_id, title, kind in items}
 
 
-CORPUS = metas(("report", "The Next Afghan Jihad? Taliban Efforts to Contain ISKP", "report"),
-               ("fb-ti", "The World Factbook: Tajikistan", "factbook"),
-               ("fb-af", "The World Factbook: Afghanistan", "factbook"),
-               ("fb-uz", "The World Factbook: Uzbekistan", "factbook"))
+CORPUS_ITEMS = [("report", "The Next Afghan Jihad? Taliban Efforts to Contain ISKP", "report"),
+                ("fb-ti", "The World Factbook: Tajikistan", "factbook"),
+                ("fb-af", "The World Factbook: Afghanistan", "factbook"),
+                ("fb-uz", "The World Factbook: Uzbekistan", "factbook")]
+CORPUS = metas(*CORPUS_ITEMS)
 
 
 def test_a_single_document_has_no_names():
@@ -49,3 +50,15 @@ def test_a_document_is_about_a_name_only_when_the_name_is_its_whole_title():
     assert names.named_in("Taliban") == {"report"}  # a word of the report's title
     assert names.subjects("Taliban") == set()  # but the report is not about a place called "Taliban"
     assert names.subjects("the Tajikistan and Uzbekistan border") == {"fb-ti", "fb-uz"}
+
+
+def test_a_people_named_in_the_plural_is_the_place_whose_name_it_begins():
+    names = DocumentNames(metas(*CORPUS_ITEMS, ("fb-tu", "The World Factbook: Turkey", "factbook"),
+                                ("fb-tx", "The World Factbook: Turkmenistan", "factbook"),
+                                ("fb-ir", "The World Factbook: Iran", "factbook")))
+    assert names.place_of_people("Tajiks") == "Tajikistan" and names.place_of_people("Iranians") == "Iran"
+    assert names.place_of_people("Turks") == "Turkey"  # the shortest name it begins, not Turkmenistan
+    assert names.place_of_people("Turkmens") == "Turkmenistan"
+    assert names.peoples_places("What religion do most Turks follow?") == {"fb-tu"}
+    assert names.peoples_places("What do Uzbeks and Tajiks export?") == {"fb-uz", "fb-ti"}
+    assert names.peoples_places("What does the report say about Tajikistan?") == set()  # named, not a people

@@ -144,6 +144,13 @@ def test_a_country_is_mentioned_by_its_other_names():
     assert not keyfacts.mentions("Britain", "Independence: 1991 (from the Soviet Union).")
 
 
+def test_a_people_named_in_the_plural_is_mentioned_by_its_place():
+    for people, place in [("Turks", "Turkey"), ("Iranians", "Iran"), ("Afghans", "Afghanistan"),
+                          ("Germans", "Germany"), ("Uzbeks", "Uzbekistan"), ("Turkish", "Turkey")]:
+        assert keyfacts.mentions(people, f"The World Factbook: {place}"), people
+    assert not keyfacts.mentions("Kurds", "The World Factbook: Turkey")
+
+
 PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in Iran, "
          "three in Germany, one in the Maldives, one in Pakistan, one in Qatar, and three in Turkey.")
 
