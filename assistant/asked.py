@@ -192,7 +192,7 @@ _SHARE_OF = re.compile(r"\bhow (?:many|much) of\s+(?:[\w’'-]+\s+){1,4}?(?:is|a
 def counted_terms(question: str) -> set[str]:
     """What "how many ..." counts: its words up to the verb ("ISKP leaders", "kilometres of coastline"), names
     only when nothing else is counted."""
-    question = _CONTEXT.sub("", question)
+    question = same_phrase(_CONTEXT.sub("", question))
     match = (re.search(r"^\s*(?:of|among|out of) (.+?),\s*how (?:many|much)\b", question, re.I)
              or _SHARE_OF.search(question) or re.search(r"\bhow (?:many|much)\s+(.+)", question, re.I))
     if not match:

@@ -72,7 +72,7 @@ def undotted(lowered: str) -> str:
 # Words of one sense read as one term: "the tallest peak" asks what "highest point" states.
 _SAME_SENSE = {"tallest": "highest", "taller": "higher", "loftiest": "highest", "biggest": "largest",
                "bigger": "larger", "kind": "type", "sort": "type", "goods": "commodity",
-               "stage": "phase", "stages": "phases"}
+               "stage": "phase", "stages": "phases", "aid": "assistance"}
 
 
 # Irregular past forms read as their verb ("took over" answers "take over"); ambiguous ones (left, saw, found,
@@ -152,12 +152,20 @@ _BIG_CITIES = re.compile(r"\b(?:biggest|largest|main|major)\s+(?:city|cities)\b"
 _GOVERNMENT_TYPE = re.compile(r"\b(?:system|form|kind|type)s?\s+of\s+government\b", re.I)
 # An armed organisation is what the Factbook lists as a "Terrorist group(s)".
 _ARMED_ORGANISATIONS = re.compile(r"\b(terrorist|militant|jihadist|extremist|armed|insurgent)\s+organi[sz]ations?\b", re.I)
+_FARMLAND = re.compile(r"\b(?:farm|crop|farming|agricultural)\s*lands?\b", re.I)
 # Where a name comes from is its etymology ("What does the name Dushanbe mean?", "named after").
 _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:come|comes|came|mean|means|meant|"
                           r"derive|derives|derived|originate|originates|stand|stands)\b", re.I)
 
 # "What does Turkmenistan export?", "what does it sell?", "its main imports": the goods traded, which a profile lists
 # as "commodities".
+# Whom a place sells to or buys from are its "partners"; the body that makes its laws, its "legislative branch".
+_TRADE_PARTNERS = re.compile(r"\b(?:who|whom|which\s+countr(?:y|ies)|where)\b[^.?;]{0,40}?\b(?:export|import|sell|buy|"
+                             r"trade|get)s?\b[^.?;]{0,30}?\b(?:to|from|with)\b|\btrad(?:e|ing)\s+partners\b", re.I)
+_CUSTOMERS = re.compile(r"\b(?:customers|buyers|export\s+markets)\b", re.I)
+_SUPPLIERS = re.compile(r"\bsuppliers\b", re.I)
+_MAKES_LAWS = re.compile(r"\b(?:make|makes|made|pass|passes|passed|write|writes)\s+(?:the\s+)?(?:country['’]s\s+)?laws\b|"
+                         r"\blaw-?mak(?:ing|ers?)\b", re.I)
 _TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|import|sell|buy)s?\b"
                            r"(?!\s+(?:partner|market|customer|destination))|\b(?:main|chief|top|major|biggest|leading|principal)"
                            r"\s+(?:export|import)s\b", re.I)
@@ -169,7 +177,8 @@ _SAME_PHRASES = [(("cit",), _BIG_CITIES, "major urban areas"),
                  (("government",), _RUNS_GOVERNMENT, "head of government"),
                  (("government",), _GOVERNMENT_TYPE, "government type"),
                  (("of state", "ruler", "in charge"), _SAME_PHRASE, "chief of state"),
-                 (("organi",), _ARMED_ORGANISATIONS, r"\1 groups")]
+                 (("organi",), _ARMED_ORGANISATIONS, r"\1 groups"),
+                 (("farm", "crop"), _FARMLAND, "agricultural land")]
 # What a question asks for in other words than a field's label: (what the text must say for the pattern to be
 # tried, the pattern, the label's terms it adds).
 _LABEL_TERMS = [(("name",), _NAME_ORIGIN, ("etymology",)),
@@ -178,7 +187,11 @@ _LABEL_TERMS = [(("name",), _NAME_ORIGIN, ("etymology",)),
                 (("where",), _WHERE_PEOPLE_LIVE, ("population", "distribution")),
                 (("live", "lifespan"), _HOW_LONG_LIVE, ("life", "expectancy")),
                 (("old", "age"), _TYPICAL_AGE, ("median", "age")),
-                (("xport", "mport", "sell", "buy"), _TRADED_GOODS, ("commodity",))]
+                (("xport", "mport", "sell", "buy"), _TRADED_GOODS, ("commodity",)),
+                (("xport", "mport", "sell", "buy", "trad"), _TRADE_PARTNERS, ("partner",)),
+                (("customer", "buyer", "market"), _CUSTOMERS, ("export", "partner")),
+                (("supplier",), _SUPPLIERS, ("import", "partner")),
+                (("law",), _MAKES_LAWS, ("legislative", "legislature"))]
 
 
 def same_phrase(text: str) -> str:

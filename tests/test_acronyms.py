@@ -135,6 +135,17 @@ def test_what_a_country_exports_or_imports_are_its_commodities():
     assert "commodity" not in terms("Who buys Afghanistan's exports?")
 
 
+def test_whom_a_country_trades_with_are_its_partners_and_who_makes_its_laws_its_legislature():
+    assert "partner" in terms("Who does Tunisia export most to?")
+    assert "partner" in terms("Where does Qatar get its imports from?")
+    assert {"export", "partner"} <= set(terms("Who are Germany's biggest customers?"))
+    assert {"import", "partner"} <= set(terms("Who are Pakistan's main suppliers?"))
+    assert "partner" not in terms("What does Tunisia export?")
+    assert "legislature" in terms("Which body makes laws in Germany?")
+    assert "legislature" not in terms("What kind of legal system does Qatar have?")
+    assert terms("How much of Uzbekistan is farmland?")[-2:] == terms("agricultural land")
+
+
 def test_who_runs_the_government_is_the_head_of_government():
     assert terms("Who runs the government day to day?") == terms("Who is head of government day to day?")
     assert terms("Does he also lead the government?")[-2:] == ["head", "government"]

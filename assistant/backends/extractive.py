@@ -311,9 +311,11 @@ def _notes_after_their_fields(scored: list) -> list:
     for item in scored:
         label = _FIELD_LABEL.match(item[4])
         if label and not _NOTE.search(label.group(1)):
-            key = (item[1].doc_id, _field_of(label.group(1))[0])
-            if key not in fields or item[0] > fields[key][0]:
-                fields[key] = item
+            field = _field_of(label.group(1))[0]
+            # a note of "Legislative branch" qualifies its sub-fields ("Legislative branch, legislature name")
+            for key in {(item[1].doc_id, field), (item[1].doc_id, field.split(",")[0])}:
+                if key not in fields or item[0] > fields[key][0]:
+                    fields[key] = item
     if not fields:
         return scored
     ranked = []
