@@ -225,7 +225,7 @@ _DERIVED = re.compile(r"(?<=\w{5})(?:ence|ent|ance|ant)$")  # "independent" asks
 
 # A measure's noun states what its adjective asks: "by length in km" answers "How long is ...?".
 _MEASURE_NOUNS = {"length": "long", "height": "high", "width": "wide", "depth": "deep", "distance": "far",
-                  "weight": "heavy"}
+                  "weight": "heavy", "tall": "high", "elevation": "high", "altitude": "high"}
 
 
 def _term(word: str) -> str:

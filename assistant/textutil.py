@@ -140,6 +140,9 @@ _FORMER_NAME = re.compile(r"\b(?:called|named|known\s+as)\b[^.?;]{0,30}?\b(?:bef
 # Where people live is the "population distribution".
 _WHERE_PEOPLE_LIVE = re.compile(r"\bwhere\b[^.?;]{0,30}?\b(?:people|population|inhabitants|residents)\b[^.?;]{0,15}?"
                                 r"\b(?:live|lives|living|concentrated|settled|reside)\b", re.I)
+# How many people live in a place is its "population".
+_HEADCOUNT = re.compile(r"(?<=how many )(?:(?:people|persons)(?:\s+(?:live|living|reside|are there)\b|"
+                        r"(?=\s+(?:does|do)\b[^?.;]{1,40}?\bhave\b))|inhabitants|residents)\b", re.I)
 # How long people live is their "life expectancy"; how old a typical one is, the "median age".
 _HOW_LONG_LIVE = re.compile(r"\bhow long\b[^.?;]{0,40}?\b(?:live|lives|living)\b|\blifespans?\b", re.I)
 _TYPICAL_AGE = re.compile(r"\bhow old is (?:the )?(?:average|typical)\b|\baverage age\b", re.I)
@@ -178,7 +181,8 @@ _SAME_PHRASES = [(("cit",), _BIG_CITIES, "major urban areas"),
                  (("government",), _GOVERNMENT_TYPE, "government type"),
                  (("of state", "ruler", "in charge"), _SAME_PHRASE, "chief of state"),
                  (("organi",), _ARMED_ORGANISATIONS, r"\1 groups"),
-                 (("farm", "crop"), _FARMLAND, "agricultural land")]
+                 (("farm", "crop"), _FARMLAND, "agricultural land"),
+                 (("how many",), _HEADCOUNT, "population")]
 # What a question asks for in other words than a field's label: (what the text must say for the pattern to be
 # tried, the pattern, the label's terms it adds).
 _LABEL_TERMS = [(("name",), _NAME_ORIGIN, ("etymology",)),

@@ -150,6 +150,26 @@ def test_which_of_the_two_after_an_answer_naming_two_places_compares_them():
         "Which has more people, Tajikistan or Uzbekistan?"
 
 
+def test_which_of_the_two_saying_what_it_compares_compares_the_last_two_questions_places():
+    names = _names("Turkey", "India")
+    history = [Turn("How many plots were foiled in Turkey?", "How many plots were foiled in Turkey?", "Three [1]."),
+               Turn("And in India?", "How many plots were foiled in India?", "Three [1].")]
+    assert condensed("Which of the two has a larger population?", history, names) == condense.Condensed(
+        "Which has a larger population, Turkey or India?", "rule")
+    assert condensed("Which of the two is in Asia?", history, names).method != "rule"  # no comparative
+
+
+def test_is_that_bigger_than_another_place_compares_the_place_talked_about_with_it():
+    names = _names("Qatar", "Maldives", "Iran")
+    history = [Turn("What is Qatar's area?", "What is Qatar's area?", "11,586 sq km [1].")]
+    assert condensed("Is that bigger than the Maldives?", history, names) == condense.Condensed(
+        "Is Qatar bigger than the Maldives?", "rule")
+    assert condensed("Is its coastline longer than Iran's?", history, names).standalone == \
+        "Is Qatar’s coastline longer than Iran's?"
+    assert condensed("Is that more or less than Iran?", history, names).method != "rule"
+    assert condensed("Is that bigger than it was?", history, names).standalone != "Is Qatar bigger than it was?"
+
+
 def test_which_is_older_after_one_question_of_two_places_compares_them():
     names = _names("China", "Russia")
     history = [Turn("What's the median age in China?", "What's the median age in China?", "40.8 years [1]."),

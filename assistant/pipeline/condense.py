@@ -47,7 +47,8 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
     rewrite = conversation.substitute(question, previous) or conversation.swapped_attribute(question, previous)
     if rewrite:
         return Condensed(rewrite, "rule")
-    compared = compared_pair(question, history, names) or compared_answer_pair(question, history[-1], names)
+    compared = (compared_pair(question, history, names) or compared_answer_pair(question, history[-1], names)
+                or compared_with_another(question, history[-1], names))
     if compared:
         return Condensed(compared, "rule")
     if names is not None and refers_to_own_place(question, names):
@@ -224,17 +225,45 @@ def compared_pair(question: str, history: list[conversation.Turn], names: Docume
     Pakistan?", "... in India?"): that question as a comparison of the two ("Which has the higher highest point,
     Pakistan or India?"); None otherwise."""
     match = _WHICH_OF_TWO.match(question) or _WHICH_IS.match(question)
-    if not match or len(history) < 2 or names is None or match.group(1).lower() not in decompose.COMPARATIVES:
+    if not match or len(history) < 2 or names is None:
         return None
     first, second = history[-2].standalone, history[-1].standalone
     places = [decompose.places_in(text, names) for text in (first, second)]
     if any(len(found) != 1 for found in places) or places[0] == places[1]:
         return None
     (one,), (other,) = places
+    if match.group(1).lower() not in decompose.COMPARATIVES:
+        # "Which of the two has a larger population?": it says what it compares; the two places are the last two
+        # questions' ("How many plots were foiled in Turkey?", "And in India?")
+        said = [w for w in re.findall(r"[\w’'-]+", question) if w.lower() in decompose.COMPARATIVES]
+        if len(said) != 1 or not _OF_THE_TWO.search(question):
+            return None
+        return f"{_OF_THE_TWO.sub('', question.strip()).rstrip('?.! ')}, {one} or {other}?"
     if first.replace(one, other) != second:
         return None  # not the same question of each
     asked = decompose.asked_of(first.replace(one, " "))
     return f"Which has the {match.group(1).lower()} {asked}, {one} or {other}?" if asked else None
+
+
+# "Is that bigger than the Maldives?", "Is it older than Turkey's?": the place talked about compared with another.
+_IS_IT_THAN = re.compile(r"^\s*(?:and\s+|so\s+)?(?P<verb>is|was|are|were|does|did|has)\s+(?P<ref>that|it|this|its)\b"
+                         r"(?P<rest>[^?]*?\bthan\b[^?]*)\??\s*$", re.I)
+
+
+def compared_with_another(question: str, previous: conversation.Turn, names: DocumentNames | None) -> str | None:
+    """"Is that bigger than the Maldives?" after a question about one place ("What is Qatar's area?"): that place
+    compared with the other ("Is Qatar bigger than the Maldives?"); None unless the previous question names one
+    place and the question another."""
+    match = _IS_IT_THAN.match(question)
+    if not match or names is None:
+        return None
+    before, now = decompose.places_in(previous.standalone, names), decompose.places_in(question, names)
+    if len(before) != 1 or len(now) != 1 or before == now or re.search(rf"{re.escape(now[0])}['’]s?(?!\w)", question):
+        return None  # "Is that more than Turkey's?": "that" is what was asked of the place, not the place
+    if len([w for w in re.findall(r"[\w’'-]+", question) if w.lower() in decompose.COMPARATIVES]) != 1:
+        return None
+    place = decompose.possessive(before[0]) if match.group("ref").lower() == "its" else before[0]
+    return f"{match.group('verb').capitalize()} {place}{match.group('rest').rstrip()}?"
 
 
 # A question whose answer is a named agent: "Who ...?", "Which group ...?".
