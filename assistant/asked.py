@@ -109,13 +109,17 @@ def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
     new = [name for name in keyfacts.names(text) if not keyfacts.mentions(name, question)]
     if any(len(re.split(r"[\s-]+", name)) > 1 for name in new):
         return True
-    if not _WHO.match(question):  # "Which provincial governors ...?" asks for them by name
-        return False
+    if not _WHO.match(question) or _WHO_HOLDS.match(question):  # "Which provincial governors ...?", "Who is the
+        return False  # leader of ISKP?" ask for persons by name
     people = {match.lower() for match in _PEOPLE.findall(text)}  # "provincial governors, top ideologues"
     return len(new) >= 2 or bool(people - {match.lower() for match in _PEOPLE.findall(question)})
 
 
 _WHO = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:m|['’]s)?\b", re.I)
+# "Who is the current leader of ISKP?": one person holding a post, not a kind of people.
+_WHO_HOLDS = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:['’]s|\s+(?:is|was))\s+(?:the\s+|its\s+|their\s+)?"
+                        r"(?:(?:current|present|new|former|first|top|overall|supreme)\s+)?(?:leader|head|chief|"
+                        r"president|founder|commander|emir|ruler|king|spokesman|spokesperson)\b", re.I)
 
 
 # Kinds of people an answer to "Who ...?" may name instead of persons: "attacks against provincial governors".
