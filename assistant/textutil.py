@@ -36,7 +36,29 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         _append_trimmed(text, cursor, stop, spans)
         cursor = match.end()
     _append_trimmed(text, cursor, end, spans)
-    return spans
+    return [part for span in spans for part in _after_bullets(text, *span)]
+
+
+_BULLET = re.compile(r"[ \t]*[•*-][ \t]")
+
+
+def _after_bullets(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A span split after a bullet item that ends without a full stop, where a line other than an item follows
+    ("... sectarian agenda" then "When the coalition was present, ...")."""
+    if "\n" not in text[start:end]:
+        return [(start, end)]
+    parts, cursor, line_start = [], start, text.rfind("\n", 0, start) + 1
+    while True:
+        newline = text.find("\n", line_start, end)
+        if newline < 0:
+            break
+        following = newline + 1
+        if _BULLET.match(text, line_start) and text[following:end].strip() and not _BULLET.match(text, following):
+            _append_trimmed(text, cursor, newline, parts)
+            cursor = following
+        line_start = following
+    _append_trimmed(text, cursor, end, parts)
+    return parts
 
 
 def sentence_before(text: str, start: int, lo: int = 0) -> tuple[int, int] | None:

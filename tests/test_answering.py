@@ -155,6 +155,16 @@ def test_chunker_keeps_bullets_with_their_intro_and_exact_offsets(report_text):
     assert all(c.text.lstrip().startswith(("ISKP acts", "•")) or "These include" in c.context for c in with_bullets)
 
 
+def test_a_bullet_item_without_a_full_stop_ends_where_a_plain_line_follows():
+    from assistant.textutil import sentence_spans
+    text = ("These include:\n  • Attacks on oil transport\n  • Urban warfare in Kabul\nWhen the coalition was present, "
+            "it constrained the group. Next sentence.\nParties: Alliance Party\nGreen Party.")
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "These include:", "• Attacks on oil transport", "• Urban warfare in Kabul",
+        "When the coalition was present, it constrained the group.", "Next sentence.",
+        "Parties: Alliance Party\nGreen Party."]
+
+
 def test_chunks_fit_the_embedder_limit(extractive_engine):
     embedder = extractive_engine.embedder
     for chunk in extractive_engine.index.chunks:

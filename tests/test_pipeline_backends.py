@@ -133,6 +133,36 @@ def test_a_note_scores_below_its_field_when_the_field_covers_what_it_covers():
     assert _notes_after_their_fields([wider, field])[0][0] == 0.60
 
 
+def test_a_field_given_year_by_year_answers_with_its_latest_year_and_its_note_after_it():
+    from assistant.backends.extractive import _latest_of_each_series, _notes_after_their_fields, _noted_field
+    from assistant.retrieval import Passage
+    passage = Passage(doc_id="fb", title="Alphaland", section="", page=None, start=0, end=10, text="", chunk_ids=[],
+                      score=1.0, similarity=1.0, n=1)
+    covered = {"unemployment", "rate"}
+    older = (0.85, passage, 0, 1, "Unemployment rate 2022: 9.1% (2022 est.).", covered)
+    latest = (0.84, passage, 2, 3, "Unemployment rate 2024: 9.2% (2024 est.).", covered)
+    note = (0.86, passage, 4, 5, "Unemployment rate, note: % of labor force seeking employment.", covered)
+    ranked = sorted(_notes_after_their_fields(_latest_of_each_series([older, latest, note])), key=lambda i: -i[0])
+    assert ranked[0][4] == latest[4] and ranked[0][0] == 0.85  # the series' best score
+    assert all(item[0] < ranked[0][0] for item in ranked[1:])
+    assert [item[4] for item in _noted_field(note, ranked)] == [latest[4]]  # a note shown brings its field
+
+
+def test_a_follow_up_sentence_stating_none_of_its_own_words_ranks_after_one_stating_some():
+    from assistant.backends.extractive import OWN_WORDS_PENALTY, _own_words_first
+    from assistant.retrieval import Passage
+    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=10, text="", chunk_ids=[],
+                      score=1.0, similarity=1.0, n=1)
+    before = (0.64, passage, 0, 1, "The coalition whittled down its capabilities.", {"coalition", "whittle"})
+    new = (0.52, passage, 2, 3, "Since the withdrawal it has reemerged.", {"withdrawal"})
+    question = "Where has it resurfaced since the withdrawal? (coalition whittle)"
+    own = {"resurface", "withdrawal"}
+    assert _own_words_first([before, new], question, own, set())[0][0] == before[0] - OWN_WORDS_PENALTY
+    assert _own_words_first([before, new], "Where has it resurfaced since the withdrawal?", own, set()) == \
+        [before, new]  # no context carried: nothing to weigh
+    assert _own_words_first([before], question, own, set()) == [before]  # no sentence states its words
+
+
 def test_a_question_asking_for_the_phases_leads_with_the_sentence_announcing_them(extractive_engine):
     answer = extractive_engine.ask("Walk me through the phases of ISKP's media operations.")
     first, *rest = [c.quote for c in answer.citations]

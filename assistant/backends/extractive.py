@@ -140,7 +140,7 @@ class ExtractiveAnswerer:
                 else 0.0
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
                            covered))
-        scored = _notes_after_their_fields(_latest_of_each_series(scored))
+        scored = _notes_after_their_fields(_latest_of_each_series(_own_words_first(scored, question, own, names)))
         scored.sort(key=lambda item: -item[0])
         return scored
 
@@ -302,6 +302,19 @@ def _latest_of_each_series(scored: list) -> list:
         for rank, (_, item) in enumerate(sorted(members, key=lambda member: -member[0])):
             rescored[id(item)] = best - rank * 1e-3
     return [(rescored.get(id(item), item[0]), *item[1:]) for item in scored] if rescored else scored
+
+
+OWN_WORDS_PENALTY = 0.1
+
+
+def _own_words_first(scored: list, question: str, own: set[str], names: set[str]) -> list:
+    """A follow-up carrying earlier turns' words as context ("Where has it resurfaced since the withdrawal? (...
+    coalition whittle ...)"): a sentence stating none of its own words ranks after those stating some, however many
+    context words it shares (often the sentence that answered the turn before)."""
+    said = own - names
+    if asked.without_context(question) == question or not any(item[5] & said for item in scored):
+        return scored
+    return [item if item[5] & said else (item[0] - OWN_WORDS_PENALTY, *item[1:]) for item in scored]
 
 
 def _notes_after_their_fields(scored: list) -> list:
