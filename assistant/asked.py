@@ -123,7 +123,8 @@ _WHO_HOLDS = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:['’]s|\s+(?:is|was))\s+(?
 
 
 # Kinds of people an answer to "Who ...?" may name instead of persons: "attacks against provincial governors".
-_PEOPLE = re.compile(r"\b(?:leaders|leadership|governors|ideologues|officials|commanders|fighters|militants|members|"
+_PEOPLE = re.compile(r"\b(?:coalition|law enforcement|security (?:services|forces)|armed forces|"
+                     r"leaders|leadership|governors|ideologues|officials|commanders|fighters|militants|members|"
                      r"nationals|civilians|individuals|citizens|clerics|ministers|soldiers|officers|diplomats|"
                      r"journalists|workers|minorities|foreigners|tourists|recruits|sympathizers|sympathisers)\b",
                      re.I)

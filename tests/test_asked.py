@@ -247,3 +247,12 @@ def test_who_holds_a_post_asks_for_a_person_by_name_not_a_kind_of_people():
     assert asked.states_kind(asked.Kind.NAME, "Executive branch, chief of state: President XI Jinping.",
                              "Who is the president of China?")
     assert asked.states_kind(asked.Kind.NAME, leaders, "Who did the Taliban go after?")  # agents, not a post
+
+
+def test_who_did_something_may_be_answered_by_an_agent_such_as_a_coalition_or_law_enforcement():
+    coalition = "When the U.S.-led coalition was present, it constrained ISKP’s initial growth in 2015-17."
+    assert asked.states_kind(asked.Kind.NAME, coalition, "Who held ISKP back in 2015-17?")
+    police = "Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots."
+    assert asked.states_kind(asked.Kind.NAME, police, "Who stopped the plots?")
+    aid = "Humanitarian assistance may prod local authorities to address ISKP's activity."
+    assert not asked.states_kind(asked.Kind.NAME, aid, "Who were the Taliban going after?")
