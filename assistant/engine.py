@@ -178,7 +178,8 @@ class Engine:
                               prompts_dir=self.settings.prompts_dir, history_turns=self.settings.history_turns,
                               names=opened.retriever.names if opened else None,
                               doc_text=(lambda doc_id: opened.index.doc_text(doc_id) or "") if opened else None,
-                              glossary=opened.glossary if opened else None)
+                              glossary=opened.glossary if opened else None,
+                              by_llm=self.settings.condense_by_llm)
         return result.standalone, result.method
 
     def answer_stream(self, question: str, history: list[conversation.Turn], top_k: int | None = None,

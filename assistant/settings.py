@@ -121,6 +121,9 @@ class ChatSettings(_Section):
 
     max_question_chars: int = Field(2000, ge=1, description="longest question accepted, in characters")
     history_turns: int = Field(6, ge=0, description="earlier turns kept to understand a follow-up question")
+    condense_by_llm: bool = Field(True, description="an LLM backend rewrites a follow-up the rules cannot make "
+                                  "standalone (one more model call); off: the earlier question's words are added "
+                                  "as context, as the extractive backend does")
 
 
 class ServerSettings(_Section):

@@ -27,17 +27,17 @@ class Condensed:
 def run(question: str, history: list[conversation.Turn], backend: Backend, *, prompts_dir,
         history_turns: int, names: DocumentNames | None = None,
         doc_text: Callable[[str], str] | None = None,
-        glossary: Callable[[], list[tuple[str, str]]] | None = None) -> Condensed:
+        glossary: Callable[[], list[tuple[str, str]]] | None = None, by_llm: bool = True) -> Condensed:
     """names: the open index's document names, whose places a reference ("that country") may stand for; doc_text:
     a document's text by id, which says what a place is ("a Gulf state"). A question in another language is first
     put in English by an LLM backend: the index, the scorer and the checks read English (the answer is still
     written in the question's language); glossary: the corpus's acronyms and their words, which the translation
-    writes the documents' way."""
+    writes the documents' way; by_llm: an LLM backend may rewrite a follow-up the rules leave as it is."""
     if isinstance(backend, StreamsChat) and not is_english(question):
         english = translated(question, backend, prompts_dir, glossary() if glossary else [])
         if english and is_english(english):
             inner = run(english, history, backend, prompts_dir=prompts_dir, history_turns=history_turns, names=names,
-                        doc_text=doc_text)
+                        doc_text=doc_text, by_llm=by_llm)
             return Condensed(inner.standalone, "translated" if inner.method == "none" else f"translated+{inner.method}")
     place = subject(history, names)
     carried = with_subject(question, place, names, doc_text) if place else None
@@ -61,7 +61,7 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
         return Condensed(referent, "referent")
     if carried:
         return Condensed(carried, "subject")
-    if isinstance(backend, StreamsChat):
+    if isinstance(backend, StreamsChat) and by_llm:
         turns = "\n".join(f"User: {t.standalone}\nAssistant: {t.answer[:300]}" for t in history[-history_turns:])
         messages = [
             {"role": "system", "content": render(prompts_dir, "condense_system")},
