@@ -87,6 +87,19 @@ def asks_list(question: str) -> bool:
     return bool(_ASKS_LIST.match(question))
 
 
+# A question whose answer takes several sentences: reasons, ways, steps, a change over time, a contrast.
+_ASKS_MANY = re.compile(r"^\s*(?:and\s+|so\s+)?(?:why|how\s+(?:did|does|do|has|have|had|is|are|was|were|might|could|"
+                        r"would|can|will)\b)|\b(?:explain|describe|summari[sz]e|contrast|compare|trace|break\s+down|"
+                        r"walk\s+me\s+through|rundown|overview|in\s+a\s+nutshell|what\s+(?:steps|ways|reasons|factors|"
+                        r"measures|options|kinds|types|scenarios|paths|lessons|recommendations))\b", re.I)
+
+
+def asks_many(question: str) -> bool:
+    """"Why ...?", "How has ... changed?", "What steps do the authors recommend?", "What are Pakistan's provinces?":
+    the answer takes several facts, not one value."""
+    return bool(_ASKS_MANY.search(question)) or asks_list(question)
+
+
 def lists(text: str) -> bool:
     """The text gives two items or more ("Balochistan, Khyber Pakhtunkhwa, Punjab")."""
     return bool(_LIST_SEPARATOR.search(text))

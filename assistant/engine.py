@@ -17,12 +17,12 @@ import uuid
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 
-from . import conversation, validation
+from . import asked, conversation, validation
 from .answer import Answer, Event
 from .backend_selector import BackendSelector
 from .backends import Backend, ExtractiveBackend, PreparesPrefix, StreamsChat
 from .backends.extractive import SentenceFilteredBackend
-from .citations import Citation
+from .citations import Citation, marker_numbers
 from .corpus import DocMeta
 from .embedder import get_embedder
 from .index_manager import IndexManager
@@ -255,7 +255,33 @@ class Engine:
             if backup.text is not None:
                 reply.backend, reply.model = second.backend, second.model
                 return replace(backup, notice=" ".join(filter(None, [MODEL_DECLINED, backup.notice])))
+        if outcome.text is not None and draft.by_llm and asked.asks_many(question):
+            outcome = yield from self._with_more_quotes(question, outcome, found, opened, timings)
         return outcome
+
+    def _with_more_quotes(self, question: str, outcome: Outcome, found, opened,
+                          timings: dict) -> Generator[Event, None, Outcome]:
+        """A model's answer to a question asking for reasons, steps or parts, then the sources' own sentences that
+        the extractive backend answers it with, those the model did not cite: a 1.5B model's one sentence seldom
+        covers them all."""
+        events = generate.run(generate.FALLBACK, question, found.passages, opened, self.settings, whole=False,
+                              timings={}, started=time.perf_counter())
+        sources = self._verified(question, (yield from _quiet(events)), found, opened, timings)
+        if sources.text is None:
+            return outcome
+
+        def cited(c: Citation) -> bool:
+            return any(c.doc_id == o.doc_id and c.start < o.end and o.start < c.end for o in outcome.citations)
+
+        new = [c for c in sources.citations if not cited(c)]
+        numbers = {c.n for c in new}
+        lines = [line for line in sources.text.split("\n\n")
+                 if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
+        if not lines:
+            return outcome
+        combined = combine.with_premise(combine.SubAnswer(question, "", outcome.text, outcome.citations),
+                                        combine.SubAnswer(question, "", "\n\n".join(lines), new))
+        return replace(outcome, text=combined.text, citations=combined.citations)
 
     def _verified(self, question: str, draft: Draft, found, opened, timings: dict) -> Outcome:
         """A draft grounded in its passages, checked against the question and reconciled; no text: refused."""

@@ -47,7 +47,8 @@ def _after_bullets(text: str, start: int, end: int) -> list[tuple[int, int]]:
     ("... sectarian agenda" then "When the coalition was present, ...")."""
     if "\n" not in text[start:end]:
         return [(start, end)]
-    parts, cursor, line_start = [], start, text.rfind("\n", 0, start) + 1
+    parts: list[tuple[int, int]] = []
+    cursor, line_start = start, text.rfind("\n", 0, start) + 1
     while True:
         newline = text.find("\n", line_start, end)
         if newline < 0:
@@ -176,7 +177,8 @@ _BIG_CITIES = re.compile(r"\b(?:biggest|largest|main|major)\s+(?:city|cities)\b"
 # ... and its "government type": the system, form or kind of government.
 _GOVERNMENT_TYPE = re.compile(r"\b(?:system|form|kind|type)s?\s+of\s+government\b", re.I)
 # An armed organisation is what the Factbook lists as a "Terrorist group(s)".
-_ARMED_ORGANISATIONS = re.compile(r"\b(terrorist|militant|jihadist|extremist|armed|insurgent)\s+organi[sz]ations?\b", re.I)
+_ARMED_ORGANISATIONS = re.compile(r"\b(terrorist|militant|jihadist|extremist|armed|insurgent)\s+organi[sz]ations?\b",
+                                  re.I)
 _FARMLAND = re.compile(r"\b(?:farm|crop|farming|agricultural)\s*lands?\b", re.I)
 # Where a name comes from is its etymology ("What does the name Dushanbe mean?", "named after").
 _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:come|comes|came|mean|means|meant|"
@@ -189,8 +191,8 @@ _TRADE_PARTNERS = re.compile(r"\b(?:who|whom|which\s+countr(?:y|ies)|where)\b[^.
                              r"trade|get)s?\b[^.?;]{0,30}?\b(?:to|from|with)\b|\btrad(?:e|ing)\s+partners\b", re.I)
 _CUSTOMERS = re.compile(r"\b(?:customers|buyers|export\s+markets)\b", re.I)
 _SUPPLIERS = re.compile(r"\bsuppliers\b", re.I)
-_MAKES_LAWS = re.compile(r"\b(?:make|makes|made|pass|passes|passed|write|writes)\s+(?:the\s+)?(?:country['’]s\s+)?laws\b|"
-                         r"\blaw-?mak(?:ing|ers?)\b", re.I)
+_MAKES_LAWS = re.compile(r"\b(?:make|makes|made|pass|passes|passed|write|writes)\s+(?:the\s+)?(?:country['’]s\s+)?"
+                         r"laws\b|\blaw-?mak(?:ing|ers?)\b", re.I)
 _TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|import|sell|buy)s?\b"
                            r"(?!\s+(?:partner|market|customer|destination))|\b(?:main|chief|top|major|biggest|leading|principal)"
                            r"\s+(?:export|import)s\b", re.I)

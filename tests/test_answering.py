@@ -241,3 +241,24 @@ def test_a_question_in_another_language_is_searched_in_english_and_answered_in_i
     assert "How many ISKP plots were foiled in Iran since 2015?" in answering[-1]["content"]
     assert not answer.abstained and answer.text.startswith("Quatre complots"), answer.notices
     assert any("four in Iran" in c.quote for c in answer.citations)
+
+
+def test_a_model_answer_asking_for_steps_is_followed_by_the_sources_sentences_it_did_not_cite(shared_settings,
+                                                                                            extractive_engine,
+                                                                                            report_text):
+    def reply(prompt):
+        return ("The authors recommend bolstering partners and coordinating on a regional level "
+                f"[{passage_number(prompt, 'bolstering partners')}].")
+
+    llm = ScriptedLLM(reply)
+    engine = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0), backend=llm)
+    answer = engine.ask("What steps do the authors recommend for countering ISKP now that kinetic options are limited?")
+    first, *more = answer.text.split("\n\n")
+    assert first.startswith("The authors recommend bolstering partners") and more, answer.text
+    assert any("expose the gap" in c.quote or "humanitarian" in c.quote for c in answer.citations), answer.text
+    assert all(report_text[c.start:c.end] == c.quote for c in answer.citations)
+    assert len({(c.start, c.end) for c in answer.citations}) == len(answer.citations)  # no quote twice
+    plots = ScriptedLLM(lambda prompt: "Foreign law enforcement has interdicted at least sixteen ISKP plots "
+                                       f"[{passage_number(prompt, 'at least sixteen')}].")
+    one = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0), backend=plots).ask(PLOTS_Q)
+    assert one.backend == "scripted" and "\n\n" not in one.text, one.text  # one value: the model's answer alone

@@ -256,3 +256,16 @@ def test_who_did_something_may_be_answered_by_an_agent_such_as_a_coalition_or_la
     assert asked.states_kind(asked.Kind.NAME, police, "Who stopped the plots?")
     aid = "Humanitarian assistance may prod local authorities to address ISKP's activity."
     assert not asked.states_kind(asked.Kind.NAME, aid, "Who were the Taliban going after?")
+
+
+@pytest.mark.parametrize("question, many", [
+    ("Why do the authors think Tajikistan should be worried?", True),
+    ("How has the Taliban's approach changed since 2021?", True),
+    ("What steps do the authors recommend?", True),
+    ("What are Pakistan's provinces?", True),
+    ("How many plots were foiled in Iran?", False),
+    ("How long is Iran's coastline?", False),
+    ("What is the capital of Qatar?", False),
+])
+def test_a_question_asking_for_reasons_steps_or_a_change_asks_for_several_facts(question, many):
+    assert asked.asks_many(question) is many

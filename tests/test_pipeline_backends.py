@@ -134,7 +134,7 @@ def test_a_note_scores_below_its_field_when_the_field_covers_what_it_covers():
 
 
 def test_a_field_given_year_by_year_answers_with_its_latest_year_and_its_note_after_it():
-    from assistant.backends.extractive import _latest_of_each_series, _notes_after_their_fields, _noted_field
+    from assistant.backends.extractive import _latest_of_each_series, _noted_field, _notes_after_their_fields
     from assistant.retrieval import Passage
     passage = Passage(doc_id="fb", title="Alphaland", section="", page=None, start=0, end=10, text="", chunk_ids=[],
                       score=1.0, similarity=1.0, n=1)

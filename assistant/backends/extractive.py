@@ -320,7 +320,7 @@ def _own_words_first(scored: list, question: str, own: set[str], names: set[str]
 def _notes_after_their_fields(scored: list) -> list:
     """A note ("Terrorist group(s), note 1: ...") qualifies its field, which states the fact: it scores below its
     field's line when that line covers every question term the note covers."""
-    fields = {}
+    fields: dict[tuple[str, str], tuple] = {}
     for item in scored:
         label = _FIELD_LABEL.match(item[4])
         if label and not _NOTE.search(label.group(1)):

@@ -46,10 +46,10 @@ def run(plan: Plan, answers: list[SubAnswer],
         return None
     merged = _Merged()
     if plan.mode is Mode.PARTS:
-        lines = [merged.add(a) for a in answered]
+        parts = [merged.add(a) for a in answered]
         unanswered = [a.question for a in answers if not a.text]
         notice = f"The sources found do not answer {' or '.join(f'“{q}”' for q in unanswered)}" if unanswered else None
-        return Combined("\n\n".join(lines + ([notice] if notice else [])), merged.citations, notice)
+        return Combined("\n\n".join(parts + ([notice] if notice else [])), merged.citations, notice)
     lead = [c for a in answered if not a.about for c in a.citations]  # a bridge's lead names its places
     labelled = [(a, merged.add(a), merged.name(a, lead, naming)) for a in answered]
     lines: list[str] = []
