@@ -135,9 +135,9 @@ class Engine:
             return thread
 
     def warm_up(self) -> float:
-        """Loads the LLM and puts its fixed system prompts (translation, condense and answer rules, a small corpus) in
-        its cache now, from saved states where it can, not on the first question; then embeds the corpus's
-        sentences not yet saved (index_manager.fill_sentence_vectors); seconds."""
+        """Loads the LLM and puts its fixed system prompts (translation, condense when on, answer rules, a small
+        corpus) in its cache now, from saved states where it can, not on the first question; then embeds the
+        corpus's sentences not yet saved (index_manager.fill_sentence_vectors); seconds."""
         started = time.perf_counter()
         opened = self._indexes.current()
         backend = self.backend
@@ -145,8 +145,10 @@ class Engine:
             prompts_dir = self.settings.prompts_dir
             rules = prompt.system(prompts_dir, opened.index.doc_meta)
             systems = [condense.translation_rules(prompts_dir, opened.glossary()),
-                       prompt.other_language_rules(rules, prompts_dir),
-                       render(prompts_dir, "condense_system"), rules]  # the answer rules last: live in the model
+                       prompt.other_language_rules(rules, prompts_dir)]
+            if self.settings.condense_by_llm:
+                systems.append(render(prompts_dir, "condense_system"))
+            systems.append(rules)  # the answer rules last: live in the model
             if opened.corpus:
                 systems.append(opened.corpus.system)
             for system in systems:

@@ -109,14 +109,23 @@ def test_sentinel_abstains_and_is_never_streamed(llm_engine):
     assert events[-1].answer.abstained and events[-1].answer.citations == []
 
 
-def test_llm_condenses_pronoun_follow_up(llm_engine):
-    engine, llm = llm_engine("The Taliban increased operations targeting key ISKP leaders in early 2023 [1].",
-                             condense_reply="What did the Taliban do against ISKP in early 2023?")
-    session = engine.session()
-    session.ask("What did the Taliban do after taking power in 2021?")
-    answer = session.ask("What did they do in 2023 then?")
-    assert answer.standalone_question == "What did the Taliban do against ISKP in early 2023?"
-    assert any("Earlier conversation" in m[1]["content"] for m in llm.prompts)
+def test_a_pronoun_follow_up_gets_the_earlier_question_as_context_or_with_condense_by_llm_the_llm_rewrite(
+        shared_settings, extractive_engine):
+    answer_reply = "The Taliban increased operations targeting key ISKP leaders in early 2023 [1]."
+    rewrite = "What did the Taliban do against ISKP in early 2023?"
+    for by_llm in (False, True):
+        llm = ScriptedLLM(answer_reply, rewrite)
+        engine = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0, extractive_fallback=False,
+                                                condense_by_llm=by_llm), backend=llm)
+        session = engine.session()
+        session.ask("What did the Taliban do after taking power in 2021?")
+        answer = session.ask("What did they do in 2023 then?")
+        asked_to_rewrite = any("Earlier conversation" in m[1]["content"] for m in llm.prompts)
+        if by_llm:
+            assert answer.standalone_question == rewrite and asked_to_rewrite
+        else:
+            assert answer.standalone_question.startswith("What did they do in 2023 then? (")
+            assert "Taliban" in answer.standalone_question and not asked_to_rewrite
 
 
 def test_passage_text_cannot_inject_chat_control_tokens(llm_engine, tmp_path):

@@ -135,6 +135,13 @@ def test_warm_up_runs_once_in_the_background_however_often_it_is_started(shared_
     assert engine.start_warm_up() is first
     first.join(60)
     assert not first.is_alive() and engine.start_warm_up() is first
-    assert len(llm.prefilled) == len(set(llm.prefilled)) >= 4  # translate, condense and answer rules, read once
+    assert len(llm.prefilled) == len(set(llm.prefilled)) >= 3  # translate, other-language and answer rules, once
+    assert not any(system.startswith(render_condense()) for system in llm.prefilled)  # condense_by_llm is off
     assert any(system.startswith("Translate") for system in llm.prefilled)
     assert any("asked in another language" in system for system in llm.prefilled)
+
+
+def render_condense() -> str:
+    from assistant.prompts import render
+    from assistant.settings import Settings
+    return render(Settings.load().prompts_dir, "condense_system")[:60]

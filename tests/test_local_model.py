@@ -64,7 +64,7 @@ def test_saved_prompt_states_survive_a_restart(shared_settings, extractive_engin
     first_engine = local_engine_for(settings)
     first_engine.warm_up()
     saved = {p: p.stat().st_mtime_ns for p in (tmp_path / "states").glob("*.kv")}
-    assert len(saved) == 4  # the translation, other-language, condense and answer rules
+    assert len(saved) == 3  # the translation, other-language and answer rules (no condense rules: condense_by_llm off)
     question = "How many ISKP plots were foiled in India?"
     first = first_engine.ask(question)
     del first_engine
