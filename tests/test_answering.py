@@ -271,3 +271,9 @@ def test_a_model_answer_asking_for_steps_is_followed_by_the_sources_sentences_it
                                        f"[{passage_number(prompt, 'at least sixteen')}].")
     one = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0), backend=plots).ask(PLOTS_Q)
     assert one.backend == "scripted" and "\n\n" not in one.text, one.text  # one value: the model's answer alone
+
+
+def test_commas_a_model_leaves_after_its_last_sentence_are_not_shown(llm_engine):
+    engine, _ = llm_engine("Foreign law enforcement has interdicted at least sixteen ISKP plots since 2015 [1]. ,,,")
+    answer = engine.ask(PLOTS_Q)
+    assert answer.text.endswith("since 2015 [1]."), answer.text
