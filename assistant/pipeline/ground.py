@@ -31,8 +31,9 @@ def declines(draft: str | None) -> bool:
 
 def run(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
         page_at=lambda doc_id, offset: None) -> Grounded:
-    text, citations = ground(draft.replace(SENTINEL, ""), passages, doc_texts, metas, page_at)
-    return Grounded(_STRAY_PUNCTUATION.sub("", text), citations, None if citations else UNMATCHED)
+    draft = _STRAY_PUNCTUATION.sub("", draft.replace(SENTINEL, ""))
+    text, citations = ground(draft, passages, doc_texts, metas, page_at)
+    return Grounded(text, citations, None if citations else UNMATCHED)
 
 
 # Commas or semicolons a small model leaves after its last sentence ("... [1]. ,,,").
