@@ -269,3 +269,9 @@ def test_who_did_something_may_be_answered_by_an_agent_such_as_a_coalition_or_la
 ])
 def test_a_question_asking_for_reasons_steps_or_a_change_asks_for_several_facts(question, many):
     assert asked.asks_many(question) is many
+
+
+def test_any_or_every_before_a_place_noun_describes_a_place_unnamed():
+    assert asked.descriptions("Was an ISKP plot disrupted in any Gulf state?") == ["Gulf"]
+    assert asked.asked_names("Was an ISKP plot disrupted in any Gulf state?") == ["ISKP"]
+    assert asked.asked_names("Was a plot disrupted in the Gulf?") == ["Gulf"]  # "the Gulf" names it
