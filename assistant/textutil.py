@@ -163,6 +163,9 @@ _FORMER_NAME = re.compile(r"\b(?:called|named|known\s+as)\b[^.?;]{0,30}?\b(?:bef
 # Where people live is the "population distribution".
 _WHERE_PEOPLE_LIVE = re.compile(r"\bwhere\b[^.?;]{0,30}?\b(?:people|population|inhabitants|residents)\b[^.?;]{0,15}?"
                                 r"\b(?:live|lives|living|concentrated|settled|reside)\b", re.I)
+# A place's neighbours are its "border countries".
+_NEIGHBOURS = re.compile(r"\b(?:neighbou?rs|neighbou?ring\s+(?:countries|states|nations))\b|"
+                         r"\b(?:countries|states|nations)\s+(?:that\s+)?(?:border|neighbou?r)", re.I)
 # How many people live in a place is its "population".
 _HEADCOUNT = re.compile(r"(?<=how many )(?:(?:people|persons)(?:\s+(?:live|living|reside|are there)\b|"
                         r"(?=\s+(?:does|do)\b[^?.;]{1,40}?\bhave\b))|inhabitants|residents)\b", re.I)
@@ -214,6 +217,7 @@ _LABEL_TERMS = [(("name",), _NAME_ORIGIN, ("etymology",)),
                 (("vot",), _MAY_VOTE, ("suffrage",)),
                 (("where",), _WHERE_PEOPLE_LIVE, ("population", "distribution")),
                 (("live", "lifespan"), _HOW_LONG_LIVE, ("life", "expectancy")),
+                (("neighbo", "border"), _NEIGHBOURS, ("border", "country")),
                 (("old", "age"), _TYPICAL_AGE, ("median", "age")),
                 (("xport", "mport", "sell", "buy"), _TRADED_GOODS, ("commodity",)),
                 (("xport", "mport", "sell", "buy", "trad"), _TRADE_PARTNERS, ("partner",)),

@@ -204,3 +204,20 @@ def test_the_clause_naming_what_is_asked_reads_as_its_own_sentence():
     assert _focus_clause("How many ISKP plots were disrupted in Turkey?", plots) == "three in Turkey"
     assert _focus_clause("How many ISKP plots were disrupted in Iran?", plots) == "four in Iran"
     assert _focus_clause("How many ISKP plots were disrupted in Nepal?", plots) is None
+
+
+def test_the_lead_clause_is_an_item_about_the_name_asked_not_a_compound_or_possessive_of_it():
+    from assistant.backends.extractive import _focus_clause
+    plots = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in "
+             "Iran, three in Germany, one in the Maldives.")
+    assert _focus_clause("How many plots were foiled in Iran?", plots) == "four in Iran"
+    divisions = ("Administrative divisions: 4 provinces, 2 Pakistan-administered areas*, and 1 capital territory**; "
+                 "Azad Kashmir*, Balochistan, Sindh.")
+    assert _focus_clause("What are Pakistan's provinces?", divisions) is None
+    troops = "Military personnel: approximately 1.5 million active Indian Armed Forces, 1.25 million in the Army, 2025."
+    assert _focus_clause("How many troops does India field?", troops) is not None  # a demonym is the place
+
+
+def test_a_place_s_neighbours_are_its_border_countries():
+    assert {"border", "country"} <= set(terms("List Iran's neighbours."))
+    assert {"border", "country"} <= set(terms("What are the neighbouring countries of Qatar?"))

@@ -384,6 +384,13 @@ def _describe(sentence: str, meta) -> str:
     return " ".join(extra + [sentence]) if extra else sentence
 
 
+def _in_compound(name: str, clause: str) -> bool:
+    """The name only as part of a longer word or a possessive ("2 Pakistan-administered areas", "Afghanistan's 2004
+    Constitution"): the clause is not an item about it."""
+    return bool(re.search(rf"\b{re.escape(name)}[-’']\w", clause, re.I)) and \
+        not re.search(rf"\b{re.escape(name)}(?![-’']\w)", clause, re.I)
+
+
 def _focus_clause(question: str, sentence: str) -> str | None:
     """For a list-like sentence, the short clause naming what the question asks about ("four in Iran")."""
     entities = asked.asked_names(question)
@@ -393,7 +400,7 @@ def _focus_clause(question: str, sentence: str) -> str | None:
     if len(clauses) < 3:
         return None
     hits = [c for c in clauses if len(c.split()) <= 8 and keyfacts.numbers(c) and c.count("(") == c.count(")")
-            and any(keyfacts.mentions(e, c) for e in entities)]
+            and any(keyfacts.mentions(e, c) and not _in_compound(e, c) for e in entities)]
     if len(hits) != 1:
         return None
     return re.sub(r"^(?:and|or)\s+", "", hits[0].rstrip(" ."), flags=re.I)  # "and three in Turkey." -> its clause
