@@ -59,7 +59,8 @@ _RANGE_WORD = re.compile(r"(?:since|after|before|from|until|till|between|and|to|
 _DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
 # A name before a common noun for a place ("a Gulf state", "an Indian Ocean country") describes a place unnamed;
 # after "the" it is a name ("the Kurdistan region").
-_UNNAMED = r"\b(?:a|an|any|one|two|three|four|five|several|some|another|other|which|what|each|every)\s+(?:[a-z]+\s+){0,2}"
+_UNNAMED = (r"\b(?:a|an|any|one|two|three|four|five|several|some|another|other|which|what|each|every)\s+"
+            r"(?:[a-z]+\s+){0,2}")
 _PLACE_NOUN = re.compile(r"\s+(?:state|country|countr|nation|neighbou?r|monarch|kingdom|republic|emirate|island|"
                          r"region|power|ally|allie)[a-z]*\b")
 
