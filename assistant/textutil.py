@@ -182,13 +182,12 @@ _GOVERNMENT_TYPE = re.compile(r"\b(?:system|form|kind|type)s?\s+of\s+government\
 # An armed organisation is what the Factbook lists as a "Terrorist group(s)".
 _ARMED_ORGANISATIONS = re.compile(r"\b(terrorist|militant|jihadist|extremist|armed|insurgent)\s+organi[sz]ations?\b",
                                   re.I)
+# Farmland or cropland is the Factbook's "agricultural land".
 _FARMLAND = re.compile(r"\b(?:farm|crop|farming|agricultural)\s*lands?\b", re.I)
 # Where a name comes from is its etymology ("What does the name Dushanbe mean?", "named after").
 _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:come|comes|came|mean|means|meant|"
                           r"derive|derives|derived|originate|originates|stand|stands)\b", re.I)
 
-# "What does Turkmenistan export?", "what does it sell?", "its main imports": the goods traded, which a profile lists
-# as "commodities".
 # Whom a place sells to or buys from are its "partners"; the body that makes its laws, its "legislative branch".
 _TRADE_PARTNERS = re.compile(r"\b(?:who|whom|which\s+countr(?:y|ies)|where)\b[^.?;]{0,40}?\b(?:export|import|sell|buy|"
                              r"trade|get)s?\b[^.?;]{0,30}?\b(?:to|from|with)\b|\btrad(?:e|ing)\s+partners\b", re.I)
@@ -196,6 +195,8 @@ _CUSTOMERS = re.compile(r"\b(?:customers|buyers|export\s+markets)\b", re.I)
 _SUPPLIERS = re.compile(r"\bsuppliers\b", re.I)
 _MAKES_LAWS = re.compile(r"\b(?:make|makes|made|pass|passes|passed|write|writes)\s+(?:the\s+)?(?:country['’]s\s+)?"
                          r"laws\b|\blaw-?mak(?:ing|ers?)\b", re.I)
+# "What does Turkmenistan export?", "what does it sell?", "its main imports": the goods traded, which a profile lists
+# as "commodities".
 _TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|import|sell|buy)s?\b"
                            r"(?!\s+(?:partner|market|customer|destination))|\b(?:main|chief|top|major|biggest|leading|principal)"
                            r"\s+(?:export|import)s\b", re.I)

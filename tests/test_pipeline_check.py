@@ -43,15 +43,21 @@ def test_an_llm_answer_whose_quotes_do_not_name_what_was_asked_is_refused():
     assert in_2024.notice and "2024" in in_2024.notice
 
 
-def test_a_quote_that_points_back_is_read_with_the_sentence_it_points_to(report_text):
-    start = report_text.index("This situation is similar to the jihadist movement in Tunisia")
+def pointing_back(report_text: str, opening: str) -> tuple[Passage, Citation, str]:
+    """The report's sentence that opens so, cited, in a passage from its paragraph's start; the text before it."""
+    start = report_text.index(opening)
     end = report_text.index(".", start) + 1
     para = report_text.rfind("\n\n", 0, start) + 2
     passage = Passage("next-afghan-jihad", "The Next Afghan Jihad?", "", None, para, end, report_text[para:end],
                       ["c1"], 1.0, 0.5)
     quote = Citation(1, "next-afghan-jihad", "The Next Afghan Jihad?", "", None, report_text[start:end], start, end)
+    return passage, quote, report_text[para:start]
+
+
+def test_a_quote_that_points_back_is_read_with_the_sentence_it_points_to(report_text):
+    passage, quote, before = pointing_back(report_text, "This situation is similar to the jihadist movement in Tunisia")
     question = "To which country's jihadist movement do the authors compare the Tajik involvement?"
-    assert "Tajik" in report_text[para:start], "the sentence before names what 'This situation' is"
+    assert "Tajik" in before, "the sentence before names what 'This situation' is"
     assert check.unquoted_asked(question, [quote]) == ["Tajik"]
     assert check.unquoted_asked(question, [quote], [passage]) == []
 
@@ -108,16 +114,11 @@ def test_a_yes_that_the_quoted_value_denies_is_refused():
 
 
 def test_an_llm_value_from_another_item_of_a_listed_quote_is_refused(report_text):
-    """"Twelve ... five in 2022" for the plots in Qatar, citing a sentence that points back to the list giving Qatar one; a date of
-    another item of a dated list."""
-    start = report_text.index("Twelve of these interdictions")
-    end = report_text.index(".", start) + 1
-    para = report_text.rfind("\n\n", 0, start) + 2
-    passage = Passage("next-afghan-jihad", "The Next Afghan Jihad?", "", None, para, end, report_text[para:end],
-                      ["c1"], 1.0, 0.5)
-    twelve = Citation(1, "next-afghan-jihad", "The Next Afghan Jihad?", "", None, report_text[start:end], start, end)
+    """"Twelve ... five in 2022" for the plots in Qatar, citing a sentence that points back to the list giving Qatar
+    one; a date of another item of a dated list."""
+    passage, twelve, before = pointing_back(report_text, "Twelve of these interdictions")
     qatar = "How many ISKP plots were foiled in Qatar?"
-    assert "one in Qatar" in report_text[para:start]
+    assert "one in Qatar" in before
     drafted = "Twelve of the interdictions occurred after the Taliban took power: five in 2022 and seven in 2023 [1]."
     result = check.run(qatar, drafted, [twelve], [passage], {}, kind_asked=True)
     assert result.notice and "Qatar" in result.notice
