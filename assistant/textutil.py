@@ -39,12 +39,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return [part for span in spans for part in _after_bullets(text, *span)]
 
 
-_BULLET = re.compile(r"[ \t]*[•*-][ \t]")
+_BULLET = re.compile(r"([ \t]*)[•*-][ \t]")
+_LINE_START = re.compile(r"([ \t]*)[\"'“‘(\[]?[A-Z0-9]")
 
 
 def _after_bullets(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A span split after a bullet item that ends without a full stop, where a line other than an item follows
-    ("... sectarian agenda" then "When the coalition was present, ...")."""
+    ("... sectarian agenda" then "When the coalition was present, ..."): a line opening as a sentence does, no
+    further indented than the bullet (an indented or lower-case line carries the item on)."""
     if "\n" not in text[start:end]:
         return [(start, end)]
     parts: list[tuple[int, int]] = []
@@ -54,7 +56,8 @@ def _after_bullets(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if newline < 0:
             break
         following = newline + 1
-        if _BULLET.match(text, line_start) and text[following:end].strip() and not _BULLET.match(text, following):
+        bullet, plain = _BULLET.match(text, line_start), _LINE_START.match(text, following, end)
+        if bullet and plain and not _BULLET.match(text, following) and len(plain.group(1)) <= len(bullet.group(1)):
             _append_trimmed(text, cursor, newline, parts)
             cursor = following
         line_start = following

@@ -167,11 +167,12 @@ def test_chunker_keeps_bullets_with_their_intro_and_exact_offsets(report_text):
 def test_a_bullet_item_without_a_full_stop_ends_where_a_plain_line_follows():
     from assistant.textutil import sentence_spans
     text = ("These include:\n  • Attacks on oil transport\n  • Urban warfare in Kabul\nWhen the coalition was present, "
-            "it constrained the group. Next sentence.\nParties: Alliance Party\nGreen Party.")
+            "it constrained the group. Next sentence.\nParties: Alliance Party\nGreen Party.\n\n- Updated the count: "
+            "the dataset reports\n  thirty-one interdictions.")
     assert [text[s:e] for s, e in sentence_spans(text)] == [
         "These include:", "• Attacks on oil transport", "• Urban warfare in Kabul",
         "When the coalition was present, it constrained the group.", "Next sentence.",
-        "Parties: Alliance Party\nGreen Party."]
+        "Parties: Alliance Party\nGreen Party.", "- Updated the count: the dataset reports\n  thirty-one interdictions."]
 
 
 def test_chunks_fit_the_embedder_limit(extractive_engine):
