@@ -250,10 +250,7 @@ class Engine:
         if outcome.text is None and draft.by_llm and settings.extractive_fallback:
             # The model declined, or its claims failed their checks: the sources' best sentence that states what
             # was asked (the extractive backend's typed check and minimum score) answers instead, or nothing.
-            events = generate.run(generate.FALLBACK, question, found.passages, opened, settings, whole=False,
-                                  timings={}, started=time.perf_counter())
-            second = yield from _quiet(events)
-            backup = self._verified(question, second, found, opened, timings)
+            second, backup = yield from self._sources_answer(question, found, opened, timings)
             if backup.text is not None:
                 reply.backend, reply.model = second.backend, second.model
                 return replace(backup, notice=" ".join(filter(None, [MODEL_DECLINED, backup.notice])))
@@ -266,9 +263,7 @@ class Engine:
         """A model's answer to a question asking for reasons, steps or parts, then the sources' own sentences that
         the extractive backend answers it with, those the model did not cite: a 1.5B model's one sentence seldom
         covers them all."""
-        events = generate.run(generate.FALLBACK, question, found.passages, opened, self.settings, whole=False,
-                              timings={}, started=time.perf_counter())
-        sources = self._verified(question, (yield from _quiet(events)), found, opened, timings)
+        _, sources = yield from self._sources_answer(question, found, opened, timings)
         if sources.text is None:
             return outcome
 
@@ -284,6 +279,15 @@ class Engine:
         combined = combine.with_premise(combine.SubAnswer(question, "", outcome.text, outcome.citations),
                                         combine.SubAnswer(question, "", "\n\n".join(lines), new))
         return replace(outcome, text=combined.text, citations=combined.citations)
+
+    def _sources_answer(self, question: str, found, opened,
+                        timings: dict) -> Generator[Event, None, tuple[Draft, Outcome]]:
+        """The extractive backend's answer from the passages found, verified: its draft (statuses passed on, tokens
+        not) and the outcome."""
+        events = generate.run(generate.FALLBACK, question, found.passages, opened, self.settings, whole=False,
+                              timings={}, started=time.perf_counter())
+        draft = yield from _quiet(events)
+        return draft, self._verified(question, draft, found, opened, timings)
 
     def _verified(self, question: str, draft: Draft, found, opened, timings: dict) -> Outcome:
         """A draft grounded in its passages, checked against the question and reconciled; no text: refused."""

@@ -73,9 +73,11 @@ class DocumentNames:
         return {doc_id for doc_id, names in self.names.items() if names and names <= said}
 
     def asked_names(self, question: str) -> set[str]:
-        """Every document-name word the question uses ("report", "tajikistan")."""
+        """Every document-name word the question uses ("report", "tajikistan"), and those of the places whose
+        peoples it names ("Turks": "turkey")."""
         asked = self.question_words(question)
-        return {w for names in self.names.values() for w in names & asked}
+        return {w for names in self.names.values() for w in names & asked} | {
+            w for doc_id in self.peoples_places(question) for w in self.names[doc_id]}
 
     def context_terms(self, doc_id: str, asked: set[str]) -> set[str]:
         """Of the question's name words (asked_names), those a sentence of this document answers by being in it."""

@@ -60,5 +60,6 @@ def test_a_people_named_in_the_plural_is_the_place_whose_name_it_begins():
     assert names.place_of_people("Turks") == "Turkey"  # the shortest name it begins, not Turkmenistan
     assert names.place_of_people("Turkmens") == "Turkmenistan"
     assert names.peoples_places("What religion do most Turks follow?") == {"fb-tu"}
+    assert "turkey" in names.asked_names("What religion do most Turks follow?")  # its name words, for scoring
     assert names.peoples_places("What do Uzbeks and Tajiks export?") == {"fb-uz", "fb-ti"}
     assert names.peoples_places("What does the report say about Tajikistan?") == set()  # named, not a people

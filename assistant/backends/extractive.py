@@ -120,8 +120,7 @@ class ExtractiveAnswerer:
         weights = {t: self.idf.get(t, self.default_idf) for t in q_terms}
         holder = bool(_ASKS_WHO_IS.match(question))
         # A question that names a document ("the report", "Tajikistan") is answered by sentences in it.
-        names = self.names.asked_names(question) | {word for doc_id in self.names.peoples_places(question)
-                                                     for word in self.names.names[doc_id]} if self.names else set()
+        names = self.names.asked_names(question) if self.names else set()
         weights |= {w: self.idf.get(w, self.mean_idf) for w in names - q_terms}
         own = set(terms(asked.without_context(question)))  # a follow-up's own words say what it asks; the
         weights = {t: w if t in own or t in names else CONTEXT_WEIGHT * w  # earlier turns' place it

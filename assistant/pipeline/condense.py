@@ -235,8 +235,7 @@ def compared_pair(question: str, history: list[conversation.Turn], names: Docume
     if match.group(1).lower() not in decompose.COMPARATIVES:
         # "Which of the two has a larger population?": it says what it compares; the two places are the last two
         # questions' ("How many plots were foiled in Turkey?", "And in India?")
-        said = [w for w in re.findall(r"[\w’'-]+", question) if w.lower() in decompose.COMPARATIVES]
-        if len(said) != 1 or not _OF_THE_TWO.search(question):
+        if len(decompose.comparatives_in(question)) != 1 or not _OF_THE_TWO.search(question):
             return None
         return f"{_OF_THE_TWO.sub('', question.strip()).rstrip('?.! ')}, {one} or {other}?"
     if first.replace(one, other) != second:
@@ -260,7 +259,7 @@ def compared_with_another(question: str, previous: conversation.Turn, names: Doc
     before, now = decompose.places_in(previous.standalone, names), decompose.places_in(question, names)
     if len(before) != 1 or len(now) != 1 or before == now or re.search(rf"{re.escape(now[0])}['’]s?(?!\w)", question):
         return None  # "Is that more than Turkey's?": "that" is what was asked of the place, not the place
-    if len([w for w in re.findall(r"[\w’'-]+", question) if w.lower() in decompose.COMPARATIVES]) != 1:
+    if len(decompose.comparatives_in(question)) != 1:
         return None
     place = decompose.possessive(before[0]) if match.group("ref").lower() == "its" else before[0]
     return f"{match.group('verb').capitalize()} {place}{match.group('rest').rstrip()}?"

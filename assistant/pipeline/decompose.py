@@ -139,7 +139,7 @@ def comparison(question: str) -> Plan | None:
         return None
     if not all(entities) or entities[0].lower() == entities[1].lower():
         return None
-    found = [w for w in re.findall(r"[\w’'-]+", rest_text) if w.lower() in COMPARATIVES]
+    found = comparatives_in(rest_text)
     if len(found) != 1:
         return None
     comparative = COMPARATIVES[found[0].lower()]
@@ -149,6 +149,11 @@ def comparison(question: str) -> Plan | None:
         return None  # nothing said of what is compared
     parts = [_sub_question(comparative, rest, entity, verb_form) for entity in entities]
     return Plan(Mode.COMPARISON, parts, entities, comparative)
+
+
+def comparatives_in(text: str) -> list[str]:
+    """The comparatives of the text, as it writes them ("longer", "more")."""
+    return [w for w in re.findall(r"[\w’'-]+", text) if w.lower() in COMPARATIVES]
 
 
 def _entity(text: str) -> str:
