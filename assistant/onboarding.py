@@ -26,6 +26,7 @@ class Fact:
     start: int
     end: int
     quote: str  # == the document's text[start:end]
+    own_line: bool = False  # the sentence is a whole line of the document (a field, not prose)
 
 
 @dataclass
@@ -88,8 +89,13 @@ def candidate_facts(index, doc_id: str) -> list[Fact]:
             if sentence.startswith(("#", "Source:")) or not _reads_as_a_sentence(sentence) \
                     or not _states_a_fact(sentence):
                 continue
-            found.append(Fact(doc_id, meta.title, chunk.section, chunk.page, start, end, sentence))
+            found.append(Fact(doc_id, meta.title, chunk.section, chunk.page, start, end, sentence,
+                              _is_whole_line(text, start, end)))
     return found
+
+
+def _is_whole_line(text: str, start: int, end: int) -> bool:
+    return text[start - 1:start] in ("", "\n") and text[end:end + 1] in ("", "\n")
 
 
 def spread(facts: list[Fact], n: int) -> list[Fact]:
@@ -115,9 +121,9 @@ def _states_a_fact(sentence: str) -> bool:
 
 
 def quiz_item(fact: Fact) -> QuizItem | None:
-    """A question whose answer is the fact's key element: "Label: value." lines ask for the label; other sentences
-    become fill-in-the-blank with a number, a date or a name blanked."""
-    labelled = _LABELLED.match(fact.quote)
+    """A question whose answer is the fact's key element: a "Label: value." line asks for the label; other sentences
+    (a colon inside a paragraph is no label) become fill-in-the-blank with a number, a date or a name blanked."""
+    labelled = _LABELLED.match(fact.quote) if fact.own_line else None
     item_id = f"{fact.doc_id}:{fact.start}"
     if labelled and keyfacts.numbers(labelled["value"]) | keyfacts.names(labelled["value"]):
         return QuizItem(item_id, f"{fact.title}: what is the \"{labelled['label'].strip()}\"?",

@@ -59,17 +59,26 @@ def test_labelled_facts_ask_for_the_label_and_expect_its_main_value(index):
     text = index.docs["factbook-qa"][1]
     start = text.index("Coastline: 563 km.")
     fact = onboarding.Fact("factbook-qa", "The World Factbook: Qatar", "Geography", None, start,
-                           start + len("Coastline: 563 km."), "Coastline: 563 km.")
+                           start + len("Coastline: 563 km."), "Coastline: 563 km.", own_line=True)
     item = onboarding.quiz_item(fact)
     assert item is not None and item.question == 'The World Factbook: Qatar: what is the "Coastline"?'
     assert item.answer == "563 km"
+
+
+def test_only_a_field_on_its_own_line_asks_for_its_label(index):
+    report = [onboarding.quiz_item(f) for f in onboarding.candidate_facts(index, "next-afghan-jihad")]
+    interdictions = [i for i in report if i and i.fact.quote.startswith("Twelve of these interdictions")]
+    assert interdictions and all(i.question.startswith("Fill in the blank") for i in interdictions)
+    qatar = [onboarding.quiz_item(f) for f in onboarding.candidate_facts(index, "factbook-qa")]
+    labelled = [i for i in qatar if i and i.question.startswith("The World Factbook: Qatar: what is the")]
+    assert labelled and all(i.fact.own_line for i in labelled)
 
 
 @pytest.mark.parametrize("response, right", [
     ("563 km", True), ("It is 563 kilometres long", True), ("about 600 km", False), ("", False),
     ("563", True), ("five hundred sixty-three km", True)])
 def test_a_free_text_answer_is_scored_by_its_key_facts(response, right):
-    fact = onboarding.Fact("d", "T", "S", None, 0, 18, "Coastline: 563 km.")
+    fact = onboarding.Fact("d", "T", "S", None, 0, 18, "Coastline: 563 km.", own_line=True)
     item = onboarding.quiz_item(fact)
     assert item is not None
     result = onboarding.score(item, response)
