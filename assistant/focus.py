@@ -20,11 +20,11 @@ class DocumentNames:
         in_titles = Counter(w for found in title_words.values() for w in found)
         kinds = Counter(meta.kind for meta in metas.values() if meta.kind)
         half = len(metas) / 2
-        self.names = {
-            doc_id: {w for w in found if in_titles[w] <= half}
-            | ({metas[doc_id].kind.lower()} if metas[doc_id].kind and kinds[metas[doc_id].kind] <= half else set())
-            for doc_id, found in title_words.items()
-        }
+        self.kind_names = {doc_id: metas[doc_id].kind.lower() for doc_id in metas
+                           if metas[doc_id].kind and kinds[metas[doc_id].kind] <= half}
+        self.names = {doc_id: {w for w in found if in_titles[w] <= half} | ({self.kind_names[doc_id]}
+                                                                             if doc_id in self.kind_names else set())
+                      for doc_id, found in title_words.items()}
 
         self.title_words = {doc_id: re.findall(r"[A-Z][\w’'-]+", meta.title) for doc_id, meta in metas.items()}
 
@@ -65,6 +65,13 @@ class DocumentNames:
         asked = self.question_words(question)
         named = {doc_id for doc_id, names in self.names.items() if names & asked}
         return named if len(named) < len(self.names) else set()
+
+    def named_outright(self, question: str) -> set[str]:
+        """The documents the question names by their whole name ("Tajikistan", "the United States", not "states"), by
+        their kind ("the report") or by their people ("Turks")."""
+        said = self.question_words(question)
+        return self.subjects(question) | {d for d, kind in self.kind_names.items() if _stem(kind) in said} \
+            | self.peoples_places(question)
 
     def subjects(self, text: str) -> set[str]:
         """The documents whose whole name the text says ("Algeria" for a profile titled after Algeria): the

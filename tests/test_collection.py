@@ -91,6 +91,7 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("What is Iran's inflation rate?", {"factbook-ir"}, "Inflation rate (consumer prices) 2024:"),  # latest year
     ("What is Iran's unemployment rate?", {"factbook-ir"}, "Unemployment rate 2024: 9.2%"),  # not the note
     ("What was Iran's unemployment rate in 2022?", {"factbook-ir"}, "Unemployment rate 2022: 9.1%"),
+    ("What does the report see as a risk for Tajikistan?", {"next-afghan-jihad"}, "warning to Tajikistan"),  # both
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"factbook-gm"}, "MERZ"),
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"next-afghan-jihad"},
      "three in Germany"),  # the statement, in the report's words

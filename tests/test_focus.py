@@ -38,6 +38,14 @@ def test_questions_name_documents_by_title_and_kind():
     assert names.asked_names("Which report covers Tajikistan?") == {"report", "tajikistan"}
 
 
+def test_a_document_named_outright_by_its_whole_name_kind_or_people():
+    names = DocumentNames(metas(*CORPUS_ITEMS, ("fb-us", "The World Factbook: United States", "factbook")))
+    assert names.named_outright("Why does the report warn Tajikistan?") == {"report", "fb-ti"}
+    assert names.named_outright("What do Uzbeks think of the United States?") == {"fb-uz", "fb-us"}
+    assert names.named_in("Which Central Asian states did ISKP strike?") == {"report", "fb-us"}
+    assert names.named_outright("Which Central Asian states did ISKP strike?") == set()  # a word of a name, no kind
+
+
 def test_a_question_naming_every_document_focuses_on_none():
     names = DocumentNames(metas(("a", "Tajikistan", ""), ("b", "Uzbekistan", "")))
     assert names.named_in("What is the capital of Uzbekistan?") == {"b"}

@@ -4,9 +4,10 @@ import pytest
 
 from assistant import asked
 from assistant.backends import Backend, DraftsFromPassages, ExtractiveBackend, PreparesPrefix, StreamsChat
-from assistant.backends.extractive import _asked_field, _names_holder
+from assistant.backends.extractive import _asked_field, _names_holder, _restates_title
 from assistant.backends.local import LocalLlama
 from assistant.backends.openai import OpenAICompatible
+from assistant.corpus import DocMeta
 from assistant.pipeline import retrieve
 from assistant.textutil import terms
 
@@ -221,3 +222,12 @@ def test_the_lead_clause_is_an_item_about_the_name_asked_not_a_compound_or_posse
 def test_a_place_s_neighbours_are_its_border_countries():
     assert {"border", "country"} <= set(terms("List Iran's neighbours."))
     assert {"border", "country"} <= set(terms("What are the neighbouring countries of Qatar?"))
+
+
+def test_a_title_block_line_that_only_restates_the_title_answers_nothing_but_a_byline_does():
+    profile = DocMeta("fb-ti", "The World Factbook: Tajikistan", authors=["Central Intelligence Agency"])
+    assert _restates_title("Country profile: Tajikistan.", profile)
+    assert _restates_title("# The World Factbook: Tajikistan", profile)
+    assert not _restates_title("Source: The World Factbook 2025, Central Intelligence Agency.", profile)
+    assert not _restates_title("Capital, name: Dushanbe.", profile)
+    assert not _restates_title("Tajikistan became independent from the Soviet Union in 1991.", profile)

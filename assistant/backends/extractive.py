@@ -95,8 +95,8 @@ class ExtractiveAnswerer:
                 sentence, before, previous = text[s:e], previous, text[s:e]
                 if len(sentence) < 12 or (s, e) in flagged:
                     continue
-                if meta is not None and sentence.strip(" ?#") in meta.title:
-                    continue  # a title line restates the question; it answers nothing
+                if meta is not None and passage.section == meta.title and _restates_title(sentence, meta):
+                    continue  # a title line ("Country profile: Tajikistan.") restates the question; it answers nothing
                 if _DATELINE.fullmatch(sentence) and not _ASKS_PUBLISHED.search(question):
                     continue  # a document's own date answers only when it was published
                 # What a sentence is about: its document's title and section, and for "This situation ..." the
@@ -368,6 +368,15 @@ def _noted(label: str, text: str) -> str:
 
 
 _NOTE = re.compile(r", note(?: \d)?$")
+
+
+def _restates_title(sentence: str, meta) -> bool:
+    """A line of the title block that says little beyond the title (two words at most) and is no byline."""
+    if sentence.strip(" ?#") in meta.title:
+        return True
+    said, title = set(terms(sentence)), set(terms(meta.title))
+    authors = getattr(meta, "authors", None) or []
+    return bool(said & title) and len(said - title) <= 2 and not any(a in sentence for a in authors)
 
 
 def _describe(sentence: str, meta) -> str:
