@@ -99,6 +99,8 @@ class ExtractiveAnswerer:
                     continue  # a title line ("Country profile: Tajikistan.") restates the question; it answers nothing
                 if _DATELINE.fullmatch(sentence) and not _ASKS_PUBLISHED.search(question):
                     continue  # a document's own date answers only when it was published
+                if meta is not None and _is_byline(sentence, meta) and not _asks_writer(question, meta):
+                    continue  # a byline says who wrote the document, nothing about them ("Where does Jadoon teach?")
                 # What a sentence is about: its document's title and section, and for "This situation ..." the
                 # sentence it refers back to.
                 described = _describe(sentence, meta)  # a byline or dateline says what it is
@@ -379,13 +381,32 @@ def _restates_title(sentence: str, meta) -> bool:
     return bool(said & title) and len(said - title) <= 2 and not any(a in sentence for a in authors)
 
 
+_ASKS_WRITER = re.compile(r"\b(?:wrote|written|writes?|authored|co-?authors?|by whom|publish(?:es|ed|er|ing)?|"
+                          r"compiled|produced)\b|^\s*(?:and\s+)?who\b.*\bauthors?\b", re.I)
+
+
+def _names_authors(sentence: str, meta) -> bool:
+    authors = getattr(meta, "authors", None) or []
+    return bool(authors) and sum(a in sentence for a in authors) >= max(1, len(authors) // 2)
+
+
+def _is_byline(sentence: str, meta) -> bool:
+    """The document's authors named with hardly a word of prose ("Amira Jadoon, Andrew Mines, Aaron Y. Zelin")."""
+    return _names_authors(sentence, meta) and sum(1 for w in sentence.split() if w[:1].islower()) < 3
+
+
+def _asks_writer(question: str, meta) -> bool:
+    """Who wrote or published it, or who one of its authors is ("Who is Amira Jadoon?")."""
+    return bool(_ASKS_WRITER.search(question)) or bool(_ASKS_WHO_IS.match(question)) and any(
+        a in question for a in getattr(meta, "authors", None) or [])
+
+
 def _describe(sentence: str, meta) -> str:
     """Sentence text for scoring, with what a byline or dateline means spelled out."""
     if meta is None:
         return sentence
     extra = []
-    authors = getattr(meta, "authors", None) or []
-    if authors and sum(a in sentence for a in authors) >= max(1, len(authors) // 2):
+    if _names_authors(sentence, meta):
         extra.append("The authors who wrote this report are")
     if _DATELINE.fullmatch(sentence):
         extra.append("The report was published on the date")
