@@ -29,7 +29,8 @@ _MONTH = re.compile(rf"\b(?:(?!May\b)(?:{_MONTH_NAMES})\b|May(?=\s+\d)|(?<=\d\s)
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_NAMES})\b|\b({_MONTH_NAMES})\s+(\d{{1,2}})\b(?!,\d)")
 _YEAR = re.compile(r"(?<![\d,.])(?:1[0-9]|20)\d\d(?!\d|[,.]\d)")
 _PARTICLE = r"(?:al-|bin |ibn |de |van |von )?"
-_NAME = re.compile(rf"\b{_PARTICLE}[A-Z][\w’'-]*[A-Za-z](?:\s+{_PARTICLE}[A-Z][\w’'-]*[A-Za-z])*")
+_CAPITAL = "A-ZÀ-ÖØ-Þ"  # "Malé", "Ürümqi": a name's letters are not only ASCII
+_NAME = re.compile(rf"\b{_PARTICLE}[{_CAPITAL}][\w’'-]*[^\W\d_](?:\s+{_PARTICLE}[{_CAPITAL}][\w’'-]*[^\W\d_])*")
 _LIST_NUMERAL = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
 # Capitalised only because a sentence starts with them; not names.
 _FUNCTION_WORDS = frozenset("""a an the this that these those it its in on at by for from of to with and or but as
@@ -110,9 +111,13 @@ def numbers(text: str) -> set[float]:
     return values
 
 
-def names(sentence: str) -> set[str]:
+_OPENS_SENTENCE = re.compile(r"[\W_]*")  # only a bullet, a quote mark or a bracket before it
+
+
+def names(sentence: str, first_word: bool = False) -> set[str]:
     """Capitalised words and runs of them ("Amira Jadoon", "al-Baghdadi"); a sentence's first word is left out
-    unless it is an acronym ("Notably", "Did"): it may be capitalised only because the sentence starts there."""
+    unless it is an acronym ("Notably", "Did") or first_word is set: it may be capitalised only because the
+    sentence starts there."""
     found = set()
     text = fold(sentence).strip()
     for match in _NAME.finditer(text):
@@ -120,8 +125,9 @@ def names(sentence: str) -> set[str]:
         first = len(parts)
         while parts and (parts[0].lower() in _FUNCTION_WORDS or words_value(parts[0]) is not None):
             parts = parts[1:]
-        if match.start() == 0 and len(parts) == first and parts and not parts[0].isupper():
-            parts = parts[1:]  # capitalised because the sentence starts there ("Did ISKP", "Notably")
+        if not first_word and _OPENS_SENTENCE.fullmatch(text[:match.start()]) and len(parts) == first and parts \
+                and not parts[0].isupper():
+            parts = parts[1:]  # capitalised because the sentence or item starts there ("Did ISKP", "• Notably")
         if parts and not (len(parts) == 1 and words_value(parts[0]) is not None):
             found.add(" ".join(parts))
     return found

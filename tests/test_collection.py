@@ -92,6 +92,8 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("What is Iran's unemployment rate?", {"factbook-ir"}, "Unemployment rate 2024: 9.2%"),  # not the note
     ("What was Iran's unemployment rate in 2022?", {"factbook-ir"}, "Unemployment rate 2022: 9.1%"),
     ("What does the report see as a risk for Tajikistan?", {"next-afghan-jihad"}, "warning to Tajikistan"),  # both
+    ("In which Afghan city has ISKP stepped up urban warfare?", {"next-afghan-jihad"}, "in Kabul"),
+    ("Which city is Tajikistan's capital?", {"factbook-ti"}, "Capital, name: Dushanbe"),
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"factbook-gm"}, "MERZ"),
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"next-afghan-jihad"},
      "three in Germany"),  # the statement, in the report's words
@@ -107,6 +109,8 @@ def test_the_document_a_question_is_about_answers_it(engine, question, doc_ids, 
     "How many ISKP plots did Tajik security services interdict?",
     "What was Afghanistan's military spending as a percentage of GDP in 2024?",  # only earlier years are given
     "Which university employs Andrew Mines?",  # the byline says only who wrote the report
+    "Which cities in Pakistan has ISKP struck across the border?",  # the report names the country, no city
+    "Which Uzbek towns did ISKP rockets hit?",
 ])
 def test_a_question_whose_words_are_in_the_corpus_but_not_its_answer_is_declined(engine, question):
     answer = engine.ask(question)

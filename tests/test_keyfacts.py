@@ -24,6 +24,9 @@ def test_names_with_particles_and_without_sentence_starts():
     assert names("Notably, Amira Jadoon met al-Baghdadi in Kabul.") == {"Amira Jadoon", "al-Baghdadi", "Kabul"}
     assert names("Tashkent is the capital.") == set()  # a lone first word may be capitalised for the sentence only
     assert names("ISKP is active.") == {"ISKP"}
+    assert names("Tashkent is the capital.", first_word=True) == {"Tashkent"}
+    assert names("• Stepping up attacks in Kabul") == {"Kabul"}  # a bullet item starts a sentence too
+    assert names("Capital, name: Malé; Ürümqi and São Tomé lie far off.") == {"Malé", "Ürümqi", "São Tomé"}
 
 
 @pytest.mark.parametrize("sentence, missing", [

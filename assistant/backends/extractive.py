@@ -86,6 +86,7 @@ class ExtractiveAnswerer:
         what the question asks for (asked.unmet: its kind of fact, the names and years it asks about); keep: only
         the sentences it keeps."""
         candidates = []
+        within = bool(_ASKS_PLACE_WITHIN.search(question))
         for passage in passages:
             text = doc_texts.get(passage.doc_id, "")
             meta = (metas or {}).get(passage.doc_id)
@@ -109,7 +110,9 @@ class ExtractiveAnswerer:
                 referred = before if _BACK_REFERENCE.match(sentence) else ""  # "Twelve of these ..." is about it
                 context = "\n".join([meta.title if meta else passage.title, passage.section, described, referred,
                                      group])
-                if typed and asked.unmet(question, sentence, context, referred) or keep and not keep(sentence):
+                if typed and (asked.unmet(question, sentence, context, referred)
+                              or within and not self._names_place_within(f"{sentence} {referred}", question)) \
+                        or keep and not keep(sentence):
                     continue
                 candidates.append((passage, s, e, sentence, described, f"{group}\n{referred}"))
         if not candidates:
@@ -144,6 +147,23 @@ class ExtractiveAnswerer:
         scored = _notes_after_their_fields(_latest_of_each_series(_own_words_first(scored, question, own, names)))
         scored.sort(key=lambda item: -item[0])
         return scored
+
+    def _names_place_within(self, sentence: str, question: str) -> bool:
+        """For "Which Pakistani cities ...?": a place the sentence names (in a field's value, or after "in", "at",
+        "from" ...) that is no country of the collection, nor its people, nor an organisation ("ISKP", "the
+        Taliban"), nor named in the question."""
+        said = keyfacts.names(question)
+        field = bool(_FIELD_LINE.match(sentence))
+        for name in keyfacts.names(sentence):
+            if re.sub(r"s$", "", name).isupper() or re.search(rf"\bthe\s+{re.escape(name)}", sentence) or any(
+                    keyfacts.mentions(name, s) for s in said):
+                continue
+            if not field and not re.search(rf"\b{_LOCATIVE}\s+{re.escape(name)}\b", sentence, re.I):
+                continue
+            if self.names and (self.names.subjects(name) or self.names.place_of_people(name)):
+                continue
+            return True
+        return False
 
     def _embed(self, texts: list[str]):
         cached = getattr(self.embedder, "embed_cached", None)  # a test's stand-in embedder may not cache
@@ -234,6 +254,11 @@ class ExtractiveAnswerer:
         return [(item[0], passage, s, e, text[s:e], set()) for s, e in following if (s, e) not in flagged]
 
 
+# A place inside a country is asked for: its name, not a country's ("Which Pakistani cities ...?").
+_ASKS_PLACE_WITHIN = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+){0,2}(?:cit(?:y|ies)|towns?|villages?|provinces?|"
+                                r"districts?)\b", re.I)
+_LOCATIVE = r"(?:in|into|at|against|near|from|across|around|outside|inside|to|city of|town of)"
+_FIELD_LINE = re.compile(r"^[A-Z][\w ,()'’-]{1,60}:\s")  # "Capital, name: Malé."
 _ASKS_WHO_IS = re.compile(r"^\s*who\s+(?:is|are)\b", re.I)
 # A title then a name, opening a sentence or a field's value: "head of government: President Masoud PEZESHKIAN".
 _TITLED_NAME = re.compile(r"(?:^|:\s+)([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+[A-Z][\w’'-]+\s+[A-Z]")

@@ -364,7 +364,7 @@ def _described(places: list[str], lead: str, names: DocumentNames, doc_text: Cal
 def _places(text: str, names: DocumentNames, excluded: set[str]) -> list[str]:
     """The names in text, in order, that name a document of their own other than the excluded ones."""
     found = []
-    for name in sorted(keyfacts.names(f"- {text}"), key=text.find):  # its first word may be a name too
+    for name in sorted(keyfacts.names(text, first_word=True), key=text.find):
         place = " ".join(w for w in name.split() if names.named_in(w))  # "Algeria" of "Algeria’s Armed Group"
         docs = names.subjects(place) if place else set()  # a document about the place, not one naming it
         if docs and not docs & excluded and place not in found:
