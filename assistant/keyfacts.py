@@ -5,6 +5,7 @@ look-alikes ("٣", "３", "𝟑", a Cyrillic О in "2О24": textutil.fold_digits
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -207,7 +208,9 @@ def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, 
     named_lower = named.lower()
     quoted_lower = quoted.lower()
     quoted_numbers = numbers(quoted)
-    missing = [f"number {v:g}" for v in sorted(numbers(sentence)) if v not in quoted_numbers]
+    stated = numbers(sentence)
+    missing = [f"number {v:g}" for v in sorted(stated) if v not in quoted_numbers
+               and not _difference_of(v, stated & quoted_numbers)]
     missing += [f"month {m}" for m in sorted(months(sentence)) if m not in quoted_lower]
     quoted_dates = dates(quoted)
     missing += [f"date {d} {m}" for d, m in sorted(dates(sentence)) if (d, m) not in quoted_dates]
@@ -217,6 +220,12 @@ def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, 
         if not mentions(name, named):  # every word of it, so a name split across the quote still counts
             missing.append(f"name {name}")
     return missing or mispaired(sentence, quotes, where)
+
+
+def _difference_of(value: float, stated: set[float]) -> bool:
+    """The value is the difference of two values the sentence states beside it, each quoted ("older by 1.5 years:
+    42.3 years, against 40.8 years"): arithmetic shown, not a new fact."""
+    return any(math.isclose(value, abs(a - b), rel_tol=1e-9, abs_tol=1e-9) for a in stated for b in stated if a > b)
 
 
 _CLAUSE = re.compile(r"[;:()]|,(?!\d)|\s(?:and|or)\s")

@@ -173,3 +173,12 @@ def test_a_year_range_written_short_ends_in_a_year_not_a_count():
     assert years("The first phase (2015-19) focused on recruiting.") == {2015, 2019}
     assert counts("The first phase (2015-19) focused on recruiting.") == set()
     assert counts("three to four plots, 3-4 in all") == {3.0, 4.0}
+
+
+def test_a_difference_is_supported_only_beside_the_two_quoted_values_it_is_taken_from():
+    quotes = ["Median age, total: 42.3 years.", "Median age, total: 40.8 years."]
+    assert unsupported("Russia is older by 1.5 years: 42.3 years, against 40.8 years [1][2].", quotes) == []
+    assert unsupported("Russia is older by 1.5 years [1][2].", quotes) == ["number 1.5"]
+    assert unsupported("Russia is older by 2.5 years: 42.3 years, against 40.8 years [1][2].", quotes) == \
+        ["number 2.5"]
+

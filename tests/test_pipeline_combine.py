@@ -46,7 +46,7 @@ def test_a_comparison_states_which_is_larger_with_both_values_and_each_sub_answe
                                   answer("Pakistan", "fb-b", "Coastline: 1,046 km.")], naming)
     assert combined is not None
     lines = combined.text.split("\n")
-    assert lines[0].startswith("Iran [") and "longer: 2,440 km, against Pakistan’s 1,046 km" in lines[0]
+    assert lines[0].startswith("Iran [") and "longer by 1,394 km: 2,440 km, against Pakistan’s 1,046 km" in lines[0]
     assert lines[2].startswith("- Iran [") and lines[3].startswith("- Pakistan [")
     assert [c.n for c in combined.citations] == list(range(1, len(combined.citations) + 1))
     assert claims_hold(combined), combined.text

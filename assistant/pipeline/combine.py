@@ -148,8 +148,19 @@ def _verdict(comparative: Comparative, labelled: list[tuple[SubAnswer, str, int 
         ((labelled[1], second), (labelled[0], first))
     cited = "".join(f"[{n}]" for n in dict.fromkeys([loser[2], *_markers(winner[1]), *_markers(loser[1])]))
     possessive = loser[0].about + ("’" if loser[0].about.endswith("s") else "’s")
-    return (f"{winner[0].about} [{winner[2]}] — {comparative.word}: {w_value[1]}, against {possessive} {l_value[1]} "
-            f"{cited}.")
+    by = "" if comparative.how == "when" else f" by {_difference(w_value, l_value)}"
+    return (f"{winner[0].about} [{winner[2]}] — {comparative.word}{by}: {w_value[1]}, against {possessive} "
+            f"{l_value[1]} {cited}.")
+
+
+def _difference(first: tuple[float, str], second: tuple[float, str]) -> str:
+    """|first - second| written as the values are: their decimals, thousands separators and unit ("1.5 years"; a
+    difference of percentages in percentage points)."""
+    decimals = max(len(v[1].split(" ")[0].partition(".")[2].rstrip("%")) for v in (first, second))
+    grouped = any("," in v[1] for v in (first, second))
+    shown = f"{abs(first[0] - second[0]):{',' if grouped else ''}.{decimals}f}"
+    unit = _unit(first[1])
+    return shown + (" percentage points" if unit in ("%", "percent") else f" {unit}" if unit else "")
 
 
 def _unit(shown: str) -> str:
