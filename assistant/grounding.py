@@ -8,10 +8,11 @@ from .guard import instruction_spans, is_instruction_span
 from .keyfacts import SMALL_NUMBER_WORDS
 from .keyfacts import unsupported as unsupported_facts
 from .retrieval import Passage
-from .textutil import strip_markers, words
+from .textutil import sentence_spans, strip_markers, words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
+STATEMENT_WORDS = 5  # a quotation of fewer words is a term, cited by its whole sentence
 
 
 def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
@@ -104,6 +105,8 @@ class _Grounding:
             if text is None:
                 continue
             span = next((loc for q in quoted if (loc := locate(q, text, passage.start, passage.end))), None)
+            if span is not None:
+                span = _as_statement(text, span, passage)
             if span is None:
                 best = _supporting_sentence(body, text, passage, strict)
                 if best is None:
@@ -137,6 +140,15 @@ class _Grounding:
             self._keyed[key] = citation
             self.citations.append(citation)
         return self._keyed[key].n
+
+
+def _as_statement(text: str, span: tuple[int, int], passage: Passage) -> tuple[int, int]:
+    """A quotation of a few words (a term in scare quotes: "counterterrorism") states nothing: its whole sentence
+    is cited instead."""
+    if len(words(text[span[0]:span[1]])) >= STATEMENT_WORDS:
+        return span
+    return next(((s, e) for s, e in sentence_spans(text, passage.start, passage.end) if s <= span[0] and span[1] <= e),
+                span)
 
 
 def _supporting_sentence(body: str, text: str, passage: Passage, strict: bool):

@@ -85,6 +85,15 @@ def test_a_quoted_sentence_holding_a_quotation_is_cited_whole(llm_engine, report
     assert answer.citations and len(answer.citations[0].quote) > len("counterterrorism") + 40
 
 
+def test_a_term_in_quotation_marks_is_cited_by_its_whole_sentence(llm_engine, report_text):
+    engine, _ = llm_engine(lambda prompt: "The Taliban's self-described \"counterterrorism\" efforts stay local and "
+                           f"do not help other countries targeted by ISKP [{passage_number(prompt, 'self-described')}].")
+    answer = engine.ask("Do the Taliban's counterterrorism efforts help other countries targeted by ISKP?")
+    [citation] = answer.citations
+    assert citation.quote != "counterterrorism" and "limited to local security needs" in citation.quote
+    assert report_text[citation.start:citation.end] == citation.quote
+
+
 @pytest.mark.parametrize("opener", ['"', "“"])
 def test_a_quotation_left_open_is_closed_where_the_source_text_ends_or_loses_its_mark(llm_engine, opener):
     genuine = "foreign law enforcement has interdicted at least sixteen ISKP plots"
