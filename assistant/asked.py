@@ -179,6 +179,14 @@ def descriptions(text: str) -> list[str]:
                   or re.search(rf"{_UNNAMED}{re.escape(name)}(?:['’]s)?{_PLACE_NOUN.pattern}", folded, re.I))
 
 
+def place_descriptions(text: str) -> list[str]:
+    """Of the descriptions, those said of a place: "Central Asian states", "a Gulf state", not the "American" of
+    "American and European foreign fighters"."""
+    folded = keyfacts.fold(text)
+    return [name for name in descriptions(text)
+            if re.search(rf"{re.escape(name)}(?:['’]s)?{_PLACE_NOUN.pattern}", folded, re.I)]
+
+
 def pinned_years(question: str) -> set[int]:
     """Years the question asks about as points ("in 2024", "as of 2024"), not as the ends of a range ("since 2015")."""
     folded = keyfacts.fold(_CONTEXT.sub("", question))

@@ -241,3 +241,13 @@ def test_the_federation_is_the_place_talked_about_and_a_common_word_of_a_name_na
     assert condensed("How many states make up the federation?", history, names).standalone == \
         "How many states make up Germany?"
     assert condensed("Which kingdom borders the United States?", history, names).method == "none"
+
+
+def test_the_two_countries_are_the_two_places_the_previous_answer_names_together():
+    names = _names("Afghanistan", "Pakistan", "Tajikistan")
+    asked = "How did most American and European foreign fighters reach the region?"  # peoples, not places described
+    history = [Turn(asked, asked, "“They used the corridor between Afghanistan and Pakistan.” [1]")]
+    assert condensed("What does that say about how the two countries should be seen?", history, names).standalone \
+        == "What does that say about how Afghanistan and Pakistan should be seen?"
+    three = [Turn(asked, asked, "“Fighters came through Afghanistan, Pakistan and Tajikistan.” [1]")]
+    assert condensed("What does that say about the two countries?", three, names).method == "context"  # not two

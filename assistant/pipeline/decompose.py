@@ -350,7 +350,7 @@ def _described(places: list[str], lead: str, names: DocumentNames, doc_text: Cal
     """The places whose own documents say what the lead describes them by ("Gulf", "Central Asian"), for a single
     reference the one whose document says it most often; all of them when the lead describes none or no text can
     be read."""
-    described = asked.descriptions(lead)
+    described = asked.place_descriptions(lead)
     if not described or doc_text is None:
         return places
     lines = {place: [line for doc_id in names.subjects(place) for line in doc_text(doc_id).splitlines()]
