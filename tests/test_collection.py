@@ -190,3 +190,11 @@ def test_a_bridge_lead_resolves_to_the_places_of_the_clause_it_describes(engine)
     assert "Dushanbe" in answer.text and "Tashkent" in answer.text, answer.text
     assert "Islamabad" not in answer.text and "Male" not in answer.text, answer.text
     assert {c.doc_id for c in answer.citations} == {"next-afghan-jihad", "factbook-ti", "factbook-uz"}
+
+
+def test_who_publishes_the_profiles_is_answered_by_their_source_line_alone(engine):
+    answer = engine.ask("Who publishes the World Factbook?")
+    assert not answer.abstained and answer.citations, answer.text
+    assert answer.citations[0].quote.startswith("Source: The World Factbook") and "Central Intelligence Agency" in \
+        answer.citations[0].quote
+    assert answer.text.startswith("“Source:"), answer.text  # no clause led by its edition year

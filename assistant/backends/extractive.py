@@ -432,7 +432,7 @@ def _describe(sentence: str, meta) -> str:
         return sentence
     extra = []
     if _names_authors(sentence, meta):
-        extra.append("The authors who wrote this report are")
+        extra.append("The authors who wrote and published this report are")
     if _DATELINE.fullmatch(sentence):
         extra.append("The report was published on the date")
     return " ".join(extra + [sentence]) if extra else sentence
@@ -453,7 +453,9 @@ def _focus_clause(question: str, sentence: str) -> str | None:
     clauses = [c.strip() for c in re.split(r"[:;]|,(?!\d)", sentence) if c.strip()]
     if len(clauses) < 3:
         return None
-    hits = [c for c in clauses if len(c.split()) <= 8 and keyfacts.numbers(c) and c.count("(") == c.count(")")
+    dated = asked.answer_kind(question) is asked.Kind.DATE  # a year alone is an item's value only when asked when
+    hits = [c for c in clauses if len(c.split()) <= 8 and c.count("(") == c.count(")")
+            and (keyfacts.counts(c) or keyfacts.dates(c) or keyfacts.months(c) or dated and keyfacts.years(c))
             and any(keyfacts.mentions(e, c) and not _in_compound(e, c) for e in entities)]
     if len(hits) != 1:
         return None
