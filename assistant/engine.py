@@ -297,6 +297,8 @@ class Engine:
             grounded = ground.run(draft.text, draft.grounding, draft.doc_texts, draft.metas, opened.index.page_at)
         refusal = grounded.notice or check.run(question, grounded.text, grounded.citations, draft.grounding,
                                                draft.metas, kind_asked=draft.by_llm).notice
+        if not refusal and draft.by_llm and asked.answer_kind(question) is asked.Kind.DATE:
+            grounded = ground.with_full_dates(grounded)
         if refusal:
             return Outcome(notice=refusal)
         result = reconcile.run(question, grounded.text, grounded.citations, found.passages, draft.doc_texts,

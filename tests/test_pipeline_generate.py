@@ -165,3 +165,20 @@ def test_a_translated_question_gets_shorter_excerpts_so_its_answer_starts_about_
             pass
         sizes.append(len(llm.prompts[-1][-1]["content"].split()))
     assert sizes[1] < sizes[0], sizes
+
+
+def test_a_bare_year_for_when_is_given_as_the_one_full_date_its_quote_states():
+    from assistant.citations import Citation
+    from assistant.pipeline.ground import Grounded, with_full_dates
+
+    def cited(text, quote):
+        return Grounded(text, [Citation(1, "ir", "Iran", "", None, quote, 0, len(quote))])
+    independence = "Independence: 1 April 1979 (Islamic Republic of Iran proclaimed)."
+    assert with_full_dates(cited("1979 [1]", independence)).text == "1 April 1979 [1]"
+    assert with_full_dates(cited("It was proclaimed in 1979 [1].", independence)).text == \
+        "It was proclaimed on 1 April 1979 [1]."
+    both = "Held 1 April 1979 and 2 December 1979."  # two dates of that year: which one is not known
+    assert with_full_dates(cited("In 1979 [1].", both)).text == "In 1979 [1]."
+    assert with_full_dates(cited("On 1 April 1979 [1].", independence)).text == "On 1 April 1979 [1]."
+    assert with_full_dates(cited("In 1979 [1].", independence)).text == "On 1 April 1979 [1]."
+    assert with_full_dates(cited("April 1, 1979 [1].", independence)).text == "April 1, 1979 [1]."

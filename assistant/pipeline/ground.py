@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..citations import Citation
+from .. import keyfacts
+from ..citations import MARKER, Citation
 from ..grounding import ground
 from ..retrieval import Passage
 from .generate import SENTINEL
@@ -38,3 +39,31 @@ def run(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: d
 
 # Commas or semicolons a small model leaves after its last sentence ("... [1]. ,,,").
 _STRAY_PUNCTUATION = re.compile(r"(?<=[.!?\]”])(?:\s*[,;])+\s*$")
+
+
+_CLAIM = re.compile(r"(?s)(.*?)((?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+)")
+_MONTHS = "|".join(m.capitalize() for m in keyfacts._MONTHS)
+_FULL_DATE = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) ((?:1\d|20)\d\d)\b")
+
+
+def with_full_dates(grounded: Grounded) -> Grounded:
+    """For "when ...?": a bare year a claim gives ("1979 [1]") that its cited quotes state as one full date ("1 April
+    1979") is given as that date ("in 1979" becomes "on 1 April 1979")."""
+    quotes = {c.n: keyfacts.fold(c.quote) for c in grounded.citations}
+
+    def claim(match: re.Match) -> str:
+        body, markers = match.group(1), match.group(2)
+        cited = [quotes.get(int(n), "") for m in MARKER.finditer(markers) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+        for year in sorted(keyfacts.years(body)):
+            full = {d.group(0) for q in cited for d in _FULL_DATE.finditer(q) if d.group(1) == str(year)}
+            if len(full) != 1 or re.search(rf"(?:{_MONTHS})(?:\s+\d{{1,2}})?\s*,?\s*{year}\b", body):
+                continue
+            date = full.pop()
+            on = f"on {date}"
+            body = re.sub(rf"\b([Ii])n\s+{year}\b", lambda m, on=on: "O" + on[1:] if m.group(1) == "I" else on,
+                          body, count=1)
+            if date not in body:
+                body = re.sub(rf"\b{year}\b", date, body, count=1)
+        return body + markers
+
+    return Grounded(_CLAIM.sub(claim, grounded.text), grounded.citations, grounded.notice)
