@@ -76,10 +76,11 @@ class HybridRetriever:
             named &= set(doc_ids)
         # The documents a question names (by title or kind) get their own rankings in the fusion; two or three named
         # outright ("the report" and "Tajikistan") one each, so that one of them cannot fill them all.
-        apart = self.names.named_outright(query) & named
-        groups = [[d] for d in sorted(apart)] if 1 < len(apart) <= MAX_RANKED_APART else []
-        groups += [sorted(named - {d for group in groups for d in group})] if named - apart or not groups else []
-        groups = [group for group in groups if group]
+        apart = sorted(self.names.named_outright(query) & named)
+        if not 1 < len(apart) <= MAX_RANKED_APART:
+            apart = []
+        rest = sorted(named - set(apart))
+        groups = [[d] for d in apart] + ([rest] if rest else [])
         focused = [ranking for group in groups
                    for ranking in (self.index.dense_search(vector, self.candidates, group),
                                    self.index.lexical_search(query, self.candidates, group))]
@@ -104,9 +105,8 @@ class HybridRetriever:
         # passage that spells out an acronym the question asks about.
         leaders = self._spelling_out(query, vector, doc_ids)
         leaders += [ranking[0][0] for ranking in (lexical, dense) if ranking]
-        if len(groups) > 1:  # so is the best (dense) passage of each document named outright
-            leaders += [ranking[0][0] for group, ranking in zip(groups, focused[::2]) if ranking and len(group) == 1
-                        and group[0] in apart]
+        # So is the best (dense) passage of each document named outright.
+        leaders += [ranking[0][0] for ranking in focused[:2 * len(apart):2] if ranking]
         leaders += [i for i, _ in by_sentence[:1] if i in labelled]  # its best line is labelled with what is asked
         order = list(dict.fromkeys(leaders + order))
         similarity = {i: s for i, s in dense}
