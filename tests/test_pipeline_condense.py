@@ -251,3 +251,14 @@ def test_the_two_countries_are_the_two_places_the_previous_answer_names_together
         == "What does that say about how Afghanistan and Pakistan should be seen?"
     three = [Turn(asked, asked, "“Fighters came through Afghanistan, Pakistan and Tajikistan.” [1]")]
     assert condensed("What does that say about the two countries?", three, names).method == "context"  # not two
+
+
+def test_it_or_there_after_a_question_answered_by_a_city_is_that_city():
+    names = _names("Turkmenistan", "Afghanistan")
+    asked = "What is the capital of Turkmenistan?"
+    history = [Turn(asked, asked, "“Capital, name: Ashgabat (Ashkhabad).” [1]")]
+    assert condensed("And how many inhabitants does it have?", history, names).standalone == \
+        "And how many inhabitants does Ashgabat have?"
+    model = [Turn(asked, asked, "Ashgabat is the capital of Turkmenistan [1].")]  # the city opens the sentence
+    assert condensed("How many people live there?", model, names).standalone == "How many people live in Ashgabat?"
+    assert condensed("What is its GDP?", history, names).standalone == "What is Turkmenistan’s GDP?"  # the country's

@@ -53,6 +53,9 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
         return Condensed(compared, "rule")
     if names is not None and refers_to_own_place(question, names):
         return Condensed(question, "none")  # "Back to Uzbekistan: where do most of its people live?"
+    city = answered_city(question, history[-1], names)
+    if city:
+        return Condensed(city, "referent")
     named = named_thing(question, history[-1])
     if named:
         return Condensed(named, "referent")
@@ -127,6 +130,32 @@ def resolved(question: str, previous: conversation.Turn, names: DocumentNames | 
 
 _NUMBER_WORDS = ["two", "three"]
 _COUNTED_REFERENCE = re.compile(r"(?:the|those|these)\s+(two|three)\s+(?:countries|nations|states|places)$", re.I)
+
+
+# "What is the capital of Turkmenistan?": a question whose answer is a city; "it" and "there" next are that city.
+_ASKS_CITY = re.compile(r"\b(?:what|which)(?:['’]s|\s+(?:is|was))?\s+(?:the\s+)?(?:capital|largest city|biggest city|"
+                        r"seat of government)\b|\bwhich\s+city\b", re.I)
+_IT_OR_THERE = re.compile(r"\b(?:it|there)\b", re.I)
+
+
+def answered_city(question: str, previous: conversation.Turn, names: DocumentNames | None) -> str | None:
+    """"And how many inhabitants does it have?" after "What is the capital of Turkmenistan?" answered "Ashgabat":
+    the question asked of that city ("... does Ashgabat have?"); None unless the previous question asked for a city,
+    its answer names one new name first, and this question names no place and says "it" or "there"."""
+    reference = _IT_OR_THERE.search(question)
+    if not reference or not _ASKS_CITY.search(previous.standalone) or _EXISTENTIAL.search(question) \
+            or names is not None and decompose.places_in(question, names):
+        return None
+    answer = strip_markers(previous.answer).replace("“", " ").replace("”", " ")
+    asked = previous.standalone
+    new = sorted((name for name in keyfacts.names(answer, first_word=True)
+                  if not keyfacts.mentions(name, asked) and not name.lower().startswith(("the ", "capital"))),
+                 key=answer.find)
+    if not new or names is not None and names.subjects(new[0]):
+        return None
+    city = new[0].title() if new[0].isupper() else new[0]
+    return question[:reference.start()] + ("in " + city if reference.group(0).lower() == "there" else city) + \
+        question[reference.end():]
 
 
 _THAT_THING = re.compile(r"\b(?:that|this|the same)\s+([a-z]{4,})\b", re.I)
