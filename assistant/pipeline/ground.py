@@ -59,9 +59,8 @@ def with_full_dates(grounded: Grounded) -> Grounded:
             if len(full) != 1 or re.search(rf"(?:{_MONTHS})(?:\s+\d{{1,2}})?\s*,?\s*{year}\b", body):
                 continue
             date = full.pop()
-            on = f"on {date}"
-            body = re.sub(rf"\b([Ii])n\s+{year}\b", lambda m, on=on: "O" + on[1:] if m.group(1) == "I" else on,
-                          body, count=1)
+            body = re.sub(rf"\bin\s+{year}\b", f"on {date}", body, count=1)
+            body = re.sub(rf"\bIn\s+{year}\b", f"On {date}", body, count=1)
             if date not in body:
                 body = re.sub(rf"\b{year}\b", date, body, count=1)
         return body + markers
