@@ -102,8 +102,6 @@ class LLMSettings(_Section):
     llm_excerpt_tokens_translated: int = Field(100, ge=0, description="the excerpt budget in the model's tokens "
                                                "when the model first put the question in English (that call's time "
                                                "is taken from the reading time); 0: the same as llm_excerpt_tokens")
-    llm_excerpt_floor: float = Field(0.0, ge=0.0, le=1.0, description="the excerpts leave out sentences scoring "
-                                     "below this share of the best one's score (fewer tokens to read); 0: none")
     extractive_fallback: bool = Field(True, description="when an LLM declines or its claims fail their checks, "
                                       "answer with the sources' sentences that state what was asked (if any)")
     llm_corpus_chars: int = Field(9000, ge=0,

@@ -94,9 +94,8 @@ def excerpt_budget(llm: StreamsChat, settings, translated: bool = False) -> dict
         tokens = settings.llm_excerpt_tokens
         if translated and settings.llm_excerpt_tokens_translated:
             tokens = min(tokens, settings.llm_excerpt_tokens_translated)
-        return {"excerpt_budget": tokens, "excerpt_measure": llm.count_tokens,
-                "excerpt_floor": settings.llm_excerpt_floor}
-    return {"excerpt_budget": settings.llm_excerpt_chars, "excerpt_floor": settings.llm_excerpt_floor}
+        return {"excerpt_budget": tokens, "excerpt_measure": llm.count_tokens}
+    return {"excerpt_budget": settings.llm_excerpt_chars}
 
 
 def _stream(llm: StreamsChat, messages: list[dict], max_tokens: int, timings: dict,

@@ -51,15 +51,15 @@ def corpus_passages(index, excluded: set[int], budget: int) -> list[Passage] | N
 
 def messages(question: str, passages: list[Passage], doc_texts: dict, metas: dict, *, extractive,
              corpus: CorpusPrompt | None, prompts_dir, context_chars: int, doc_meta: Callable,
-             excerpt_budget: int = 0, excerpt_measure: Callable[[str], int] = len, excerpt_floor: float = 0.0,
+             excerpt_budget: int = 0, excerpt_measure: Callable[[str], int] = len,
              asked_in: str = "") -> tuple[list[dict], list[Passage]]:
     """Chat messages for the LLM, and the numbered passages its [n] markers refer to.
 
     A corpus small enough (corpus given) goes whole into the system message, the same for every question, so
     the local model keeps it in its KV cache and reads only the question and the key sentences each time;
     otherwise (a larger corpus, or a document filter) the retrieved passages' best sentences within excerpt_budget
-    (characters, or what excerpt_measure counts; none scoring under excerpt_floor x the best) are sent, or with a
-    budget of 0 the passages whole within context_chars. asked_in: the question as the user wrote it, when question
+    (characters, or what excerpt_measure counts) are sent, or with a budget of 0 the passages whole within
+    context_chars. asked_in: the question as the user wrote it, when question
     is its English rendering (the answer is written in the user's language)."""
     written = asked_in or question
     if corpus:
@@ -70,7 +70,7 @@ def messages(question: str, passages: list[Passage], doc_texts: dict, metas: dic
                 {"role": "user", "content": in_language(user, written, prompts_dir)}], corpus.passages
     if excerpt_budget > 0:
         chosen = excerpts.select(question, passages, doc_texts, metas, extractive, excerpt_budget,
-                                 longest=excerpt_budget, measure=excerpt_measure, relative_floor=excerpt_floor)
+                                 longest=excerpt_budget, measure=excerpt_measure)
         shown = excerpts.render(chosen, doc_texts, lambda p: heading(p, doc_meta(p.doc_id), byline=False))
         user = render(prompts_dir, "answer_user_excerpts", context=shown or "(none)", question=for_prompt(question))
         return with_language(system(prompts_dir, doc_meta), user, written, prompts_dir), passages
