@@ -59,8 +59,8 @@ def messages(question: str, passages: list[Passage], doc_texts: dict, metas: dic
     the local model keeps it in its KV cache and reads only the question and the key sentences each time;
     otherwise (a larger corpus, or a document filter) the retrieved passages' best sentences within excerpt_budget
     (characters, or what excerpt_measure counts) are sent, or with a budget of 0 the passages whole within
-    context_chars. asked_in: the question as the user wrote it, when question
-    is its English rendering (the answer is written in the user's language)."""
+    context_chars. asked_in: the question as the user
+    wrote it, when question is its English rendering (the answer is written in the user's language)."""
     written = asked_in or question
     if corpus:
         evidence = extractive.evidence(question, passages, doc_texts, metas, number=corpus.number)
