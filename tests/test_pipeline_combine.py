@@ -115,3 +115,14 @@ def test_joined_questions_are_answered_each_in_turn_and_an_unanswered_one_is_nam
     assert partial is not None and partial.notice and plan.parts[1] in partial.notice
     assert partial.text.startswith("“Coastline: 2,440 km.” [1]") and partial.text.endswith(partial.notice)
     assert combine.run(plan, [SubAnswer(p, "", None) for p in plan.parts], naming) is None
+
+
+def test_no_verdict_between_a_count_and_a_percentage():
+    docs = {"fb-a": "Population, total: 84,625,585 (2025 est.).", "fb-b": "Population growth rate: 0.72% (2025 est.)."}
+    plan = decompose.run("Which has a larger population, Turkey or India?")
+    answers = [SubAnswer("of Turkey?", "Turkey", "84,625,585 [1]", [Citation(1, "fb-a", "fb-a", "", None,
+                                                                              docs["fb-a"], 0, len(docs["fb-a"]))]),
+               SubAnswer("of India?", "India", "“Population growth rate: 0.72% (2025 est.).” [1]",
+                         [Citation(1, "fb-b", "fb-b", "", None, docs["fb-b"], 0, len(docs["fb-b"]))])]
+    combined = combine.run(plan, answers, lambda about, citations: None)
+    assert combined is not None and "larger" not in combined.text.split("\n")[0], combined.text

@@ -16,7 +16,7 @@ from ..textutil import sentence_spans, strip_markers
 from .decompose import Comparative, Mode, Plan
 
 _VALUE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d,]*\d)"
-                    r"(\s*(?:sq km|km|m|years|%|million|billion|trillion)\b)?")
+                    r"(\s*(?:(?:sq km|km|m|years|million|billion|trillion)\b|%))?")
 _DATE = re.compile(rf"\b\d{{1,2}} (?:{'|'.join(m.capitalize() for m in keyfacts._MONTHS)}) \d{{4}}\b")
 
 
