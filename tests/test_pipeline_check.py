@@ -111,6 +111,11 @@ def test_a_yes_that_the_quoted_value_denies_is_refused():
     assert not check.says_yes_to_none("Does Alphaland have a coastline?", "No: 0 km [1].", [none])
     some = _quoted("Coastline: 2,440 km.")
     assert not check.says_yes_to_none("Does Alphaland have a coastline?", "Yes, 2,440 km [1].", [some])
+    geography = "Coastline: 0 km (doubly landlocked).\nCoastline, note: it includes part of a lake with a 420 km shore."
+    note = Citation(1, "al", "Alphaland", "Geography", None, geography.split("\n")[1], geography.index("Coastline,"),
+                    len(geography))
+    passage = Passage("al", "Alphaland", "Geography", None, 0, len(geography), geography, [], 1.0, 1.0)
+    assert check.says_yes_to_none("Does Alphaland have a coastline?", "Yes, it has one [1].", [note], [passage])
 
 
 def test_an_llm_value_from_another_item_of_a_listed_quote_is_refused(report_text):

@@ -42,7 +42,7 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
     if miscounted:
         return Checked(f"The quotes cited give {', '.join(miscounted)} as a number of something else than what is "
                        "counted, so no answer is shown.")
-    if kind_asked and says_yes_to_none(question, text, citations):
+    if kind_asked and says_yes_to_none(question, text, citations, passages):
         return Checked("The drafted answer says yes where its quote gives none, so it is not shown.")
     elsewhere = values_of_another_item(question, text, citations, passages) if kind_asked else []
     if elsewhere:
@@ -125,13 +125,27 @@ _YES_NO = re.compile(r"^\s*(?:does|do|did|has|have|had|is|are|was|were)\b", re.I
 _NONE_VALUE = re.compile(r"^(?:0(?:\.0+)?\b|none\b|no\b|nil\b)", re.I)
 
 
-def says_yes_to_none(question: str, text: str, citations: list[Citation]) -> bool:
+def says_yes_to_none(question: str, text: str, citations: list[Citation], passages: Sequence[Passage] = ()) -> bool:
     """"Yes, it has a coastline" for "Does Uzbekistan have a coastline?" citing "Coastline: 0 km (doubly
-    landlocked)": a yes that every quote's field value denies."""
+    landlocked)", or that field's note ("Coastline, note: ... a 420 km shoreline"): a yes that every quoted field's
+    value denies."""
     if not _YES_NO.match(question) or not re.match(r"\s*yes\b", strip_markers(text), re.I) or not citations:
         return False
-    values = [c.quote.partition(": ")[2] for c in citations]
+    values = [_field_value(c, passages) for c in citations]
     return all(value and _NONE_VALUE.match(value.strip()) for value in values)
+
+
+_NOTE_LABEL = re.compile(r"^(.+?), note(?: \d)?: ")
+
+
+def _field_value(citation: Citation, passages: Sequence[Passage]) -> str:
+    """The value of the field a quote states, or of the field its note qualifies (found in the cited passages)."""
+    note = _NOTE_LABEL.match(citation.quote)
+    if not note:
+        return citation.quote.partition(": ")[2]
+    field = re.compile(rf"(?m)(?:^|(?<=\.\s)){re.escape(note.group(1))}: ([^\n]+)")
+    found = next((m for p in passages if p.doc_id == citation.doc_id for m in [field.search(p.text)] if m), None)
+    return found.group(1) if found else citation.quote.partition(": ")[2]
 
 
 COUNT_WINDOW = 3  # words from a number to the noun it counts ("1,190 coral islands")
