@@ -260,5 +260,6 @@ def test_it_or_there_after_a_question_answered_by_a_city_is_that_city():
     assert condensed("And how many inhabitants does it have?", history, names).standalone == \
         "And how many inhabitants does Ashgabat have?"
     model = [Turn(asked, asked, "Ashgabat is the capital of Turkmenistan [1].")]  # the city opens the sentence
-    assert condensed("How many people live there?", model, names).standalone == "How many people live in Ashgabat?"
+    assert condensed("What is the population there?", model, names).standalone == \
+        "What is the population in Ashgabat?"
     assert condensed("What is its GDP?", history, names).standalone == "What is Turkmenistan’s GDP?"  # the country's
