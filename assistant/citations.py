@@ -8,6 +8,8 @@ from .keyfacts import is_number_word
 from .textutil import QUOTE_FOLD, sentence_spans, terms
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+# A claim of an answer: its text up to its [n] markers (group 1), and those markers (group 2).
+CLAIM = re.compile(r"(?s)(.*?)((?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+)")
 # A quotation: "…", “…”, or « … » (an answer in French, say, quoting an English source).
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]|«\s*([^«»]{12,400}?)\s*»")
 

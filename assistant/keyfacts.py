@@ -24,6 +24,7 @@ _DIGITS = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)|(?<![\
 _DIGITS_SCALE = re.compile(rf"({_DIGITS.pattern})\s+(million|billion|trillion|thousand)\b", re.IGNORECASE)
 _MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH_NAMES = "|".join(m.capitalize() for m in _MONTHS)
+FULL_DATE = re.compile(rf"\b\d{{1,2}} (?:{_MONTH_NAMES}) (\d{{4}})\b")  # "1 April 1979"; group 1: the year
 # "May" is a month only beside a day or a year ("3 May", "May 2019"); alone it is the verb.
 _MONTH = re.compile(rf"\b(?:(?!May\b)(?:{_MONTH_NAMES})\b|May(?=\s+\d)|(?<=\d\s)May\b)")
 # A day of the month is part of its date, not a number of its own: "2 April 2024", "April 2, 2024".

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from . import keyfacts
 from .keyfacts import fold
-from .textutil import sentence_spans, words
+from .textutil import lower_case_words, sentence_spans, words
 
 FACT_CHARS = (40, 280)  # a key fact is one sentence of this many characters
 _LABELLED = re.compile(r"^(?P<label>[A-Z][^:\n]{2,70}):\s+(?P<value>[^\n]{1,90}?)\.?$")
@@ -113,7 +113,7 @@ def spread(facts: list[Fact], n: int) -> list[Fact]:
 
 def _reads_as_a_sentence(sentence: str) -> bool:
     """Words beyond a list of names (a byline is not a fact): at least three lower-case words."""
-    return sum(1 for w in sentence.split() if w[:1].islower()) >= 3
+    return lower_case_words(sentence) >= 3
 
 
 def _states_a_fact(sentence: str) -> bool:

@@ -262,6 +262,11 @@ QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’
 _MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]")
 
 
+def lower_case_words(text: str) -> int:
+    """How many of the text's words begin in lower case: prose has several, a list of names or a byline hardly any."""
+    return sum(1 for w in text.split() if w[:1].islower())
+
+
 def strip_markers(text: str | None) -> str:
     """Text without its [n] citation markers and the space before them; no space left before punctuation."""
     return re.sub(r"\s+([.,;:!?])", r"\1", _MARKERS.sub("", text or "")).strip()

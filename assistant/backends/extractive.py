@@ -9,7 +9,7 @@ from .. import asked, keyfacts
 from ..focus import DocumentNames
 from ..guard import for_prompt, instruction_spans
 from ..retrieval import MAIN_ENTRY, Passage
-from ..textutil import sentence_before, sentence_spans, terms
+from ..textutil import lower_case_words, sentence_before, sentence_spans, terms
 
 _PARTS = (r"(?:stages|phases|ways|steps|priorities|prongs|approaches|elements|goals|options|areas|groups|"
           r"recommendations|measures|reasons|factors|challenges|lessons|tactics|methods|tools)")
@@ -417,7 +417,7 @@ def _names_authors(sentence: str, meta) -> bool:
 
 def _is_byline(sentence: str, meta) -> bool:
     """The document's authors named with hardly a word of prose ("Amira Jadoon, Andrew Mines, Aaron Y. Zelin")."""
-    return _names_authors(sentence, meta) and sum(1 for w in sentence.split() if w[:1].islower()) < 3
+    return _names_authors(sentence, meta) and lower_case_words(sentence) < 3
 
 
 def _asks_writer(question: str, meta) -> bool:

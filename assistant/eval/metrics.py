@@ -12,6 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
+from ..citations import CLAIM
 from ..textutil import QUOTE_FOLD, strip_markers
 
 # Higher is better for all of these; --fail-under and baseline deltas use these names.
@@ -66,7 +67,6 @@ def citation_problem(quote: str, start: int, end: int, doc_text: str | None) -> 
     return None
 
 
-_CLAIM = re.compile(r"(?s)(.*?)((?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+)")
 _NUMBERS_IN_MARKERS = re.compile(r"\d{1,3}")
 
 
@@ -83,7 +83,7 @@ def claim_checks(answer: str, citations: list[dict]) -> list[dict]:
             quotes.setdefault(c["n"], []).append(c["quote"])
             where.setdefault(c["n"], []).extend([c.get("title", ""), c.get("section", "")])
     checks = []
-    for match in _CLAIM.finditer(answer or ""):
+    for match in CLAIM.finditer(answer or ""):
         claim = match.group(1).strip(" .;:\n")
         if not claim:
             continue

@@ -11,13 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .. import keyfacts
-from ..citations import MARKER, Citation
+from ..citations import MARKER, Citation, marker_numbers
 from ..textutil import sentence_spans, strip_markers
 from .decompose import Comparative, Mode, Plan
 
 _VALUE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d,]*\d)"
                     r"(\s*(?:(?:sq km|km|m|years|million|billion|trillion)\b|%))?")
-_DATE = re.compile(rf"\b\d{{1,2}} (?:{'|'.join(m.capitalize() for m in keyfacts._MONTHS)}) \d{{4}}\b")
 
 
 @dataclass
@@ -146,7 +145,7 @@ def _verdict(comparative: Comparative, labelled: list[tuple[SubAnswer, str, int 
     wins_first = (first[0] > second[0]) == comparative.larger_wins
     (winner, w_value), (loser, l_value) = ((labelled[0], first), (labelled[1], second)) if wins_first else \
         ((labelled[1], second), (labelled[0], first))
-    cited = "".join(f"[{n}]" for n in dict.fromkeys([loser[2], *_markers(winner[1]), *_markers(loser[1])]))
+    cited = "".join(f"[{n}]" for n in dict.fromkeys([loser[2], *marker_numbers(winner[1]), *marker_numbers(loser[1])]))
     possessive = loser[0].about + ("’" if loser[0].about.endswith("s") else "’s")
     by = "" if comparative.how == "when" else f" by {_difference(w_value, l_value)}"
     return (f"{winner[0].about} [{winner[2]}] — {comparative.word}{by}: {w_value[1]}, against {possessive} "
@@ -168,15 +167,11 @@ def _unit(shown: str) -> str:
     return (found.group(2) or "").strip().lower() if found else ""
 
 
-def _markers(text: str) -> list[int]:
-    return [int(n) for m in MARKER.finditer(text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
-
-
 def _value(text: str, date: bool) -> tuple[float, str] | None:
     """The one value the answer's first paragraph states (a date when asked "first"/"earlier"), as (value, shown)."""
     first = strip_markers(text.split("\n\n")[0])
     if date:
-        found = {m.group(0) for m in _DATE.finditer(first)}
+        found = {m.group(0) for m in keyfacts.FULL_DATE.finditer(first)}
         if len(found) != 1:
             return None
         shown = found.pop()

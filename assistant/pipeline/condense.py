@@ -122,13 +122,13 @@ def resolved(question: str, previous: conversation.Turn, names: DocumentNames | 
     counted = _COUNTED_REFERENCE.match(plan.follow[start:end])
     places = [place for about, _ in asked for place in about.split(" and ")]  # "between" asks of them together
     if counted:  # "how the two countries should be looked at": one question of that many places together
-        if _NUMBER_WORDS.index(counted.group(1).lower()) + 2 != len(places):
+        if _COUNT_WORDS[counted.group(1).lower()] != len(places):
             return None
         return asked[0][1] if len(asked) == 1 else plan.follow[:start] + " and ".join(places) + plan.follow[end:]
     return asked[0][1] if len(asked) == 1 else named_referent(question, previous)
 
 
-_NUMBER_WORDS = ["two", "three"]
+_COUNT_WORDS = {"two": 2, "three": 3}
 _COUNTED_REFERENCE = re.compile(r"(?:the|those|these)\s+(two|three)\s+(?:countries|nations|states|places)$", re.I)
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import keyfacts
-from ..citations import MARKER, Citation
+from ..citations import CLAIM, Citation, marker_numbers
 from ..grounding import ground
 from ..retrieval import Passage
 from .generate import SENTINEL
@@ -41,9 +41,7 @@ def run(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: d
 _STRAY_PUNCTUATION = re.compile(r"(?<=[.!?\]”])(?:\s*[,;])+\s*$")
 
 
-_CLAIM = re.compile(r"(?s)(.*?)((?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+)")
 _MONTHS = "|".join(m.capitalize() for m in keyfacts._MONTHS)
-_FULL_DATE = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) ((?:1\d|20)\d\d)\b")
 
 
 def with_full_dates(grounded: Grounded) -> Grounded:
@@ -53,9 +51,9 @@ def with_full_dates(grounded: Grounded) -> Grounded:
 
     def claim(match: re.Match) -> str:
         body, markers = match.group(1), match.group(2)
-        cited = [quotes.get(int(n), "") for m in MARKER.finditer(markers) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+        cited = [quotes.get(n, "") for n in marker_numbers(markers)]
         for year in sorted(keyfacts.years(body)):
-            full = {d.group(0) for q in cited for d in _FULL_DATE.finditer(q) if d.group(1) == str(year)}
+            full = {d.group(0) for q in cited for d in keyfacts.FULL_DATE.finditer(q) if d.group(1) == str(year)}
             if len(full) != 1 or re.search(rf"(?:{_MONTHS})(?:\s+\d{{1,2}})?\s*,?\s*{year}\b", body):
                 continue
             date = full.pop()
@@ -65,4 +63,4 @@ def with_full_dates(grounded: Grounded) -> Grounded:
                 body = re.sub(rf"\b{year}\b", date, body, count=1)
         return body + markers
 
-    return Grounded(_CLAIM.sub(claim, grounded.text), grounded.citations, grounded.notice)
+    return Grounded(CLAIM.sub(claim, grounded.text), grounded.citations, grounded.notice)
