@@ -13,6 +13,7 @@ from .textutil import sentence_spans, strip_markers, words
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
 STATEMENT_WORDS = 5  # a quotation of fewer words is a term, cited by its whole sentence
+_AUTHORS = re.compile(r"\b(?:the|its|their) authors\b", re.I)
 
 
 def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
@@ -76,6 +77,7 @@ class _Grounding:
         if quoted is None:
             return None
         targets = [self.by_n[n] for n in dict.fromkeys(numbers) if n in self.by_n]
+        cited_before = len(self.citations)
         if numbers:
             found = self._attach(body, quoted, targets, strict=False)
             if not found:  # the model cited the wrong passage: cite the one that states it, under the strict bar
@@ -84,7 +86,39 @@ class _Grounding:
             found = self._attach(body, quoted, self.passages, strict=True)
         if not found and unsupported_facts(body, []):
             return None  # a claim of numbers, dates or names that no source passage states is not shown
+        unattributed = self._misattributed(body, found)
+        if unattributed:  # "the report says ..." citing a profile: cite the report's own words, or show nothing
+            found += [n for n in self._attach(body, quoted, [p for p in self.passages
+                                                             if self._kind(p.doc_id) in unattributed], strict=True)
+                      if n not in found]
+            if self._misattributed(body, found):
+                self._forget_after(cited_before)
+                return None
         return _with_markers(body, found)
+
+    def _forget_after(self, count: int) -> None:
+        """Drop the citations made after the first count (those of a claim not shown)."""
+        self.citations = self.citations[:count]
+        self._keyed = {k: c for k, c in self._keyed.items() if c.n <= count}
+
+    def _kind(self, doc_id: str) -> str:
+        meta = self.metas.get(doc_id)
+        return (getattr(meta, "kind", "") or "").lower()
+
+    def _misattributed(self, body: str, found: list[int]) -> set[str]:
+        """The kinds of document a cited claim attributes its words to ("the report says", "according to the
+        Factbook", "the authors argue": outside its quotations) that none of its quotes comes from; only kinds
+        that some retrieved passage's document has, when the passages come from documents of more than one kind."""
+        kinds = {self._kind(p.doc_id) for p in self.passages} - {""}
+        if not found or len(kinds) < 2:
+            return set()
+        own_words = _QUOTED.sub(" ", body)
+        said = {kind for kind in kinds if re.search(rf"\b{re.escape(kind)}\b", own_words, re.I)}
+        if _AUTHORS.search(own_words):  # "the authors argue": a document with several authors
+            said |= {self._kind(p.doc_id) for p in self.passages
+                     if len(getattr(self.metas.get(p.doc_id), "authors", None) or []) > 1} - {""}
+        cited = {self._kind(c.doc_id) for c in self.citations if c.n in found}
+        return said - cited
 
     def _quotations(self, body: str) -> list[str] | None:
         """The quotations in a claim, the outermost first; None when one is fabricated (no passage states it)."""

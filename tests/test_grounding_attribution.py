@@ -1,0 +1,57 @@
+"""A claim that says which document its words come from ("the report warns") must cite that document."""
+from assistant.corpus import DocMeta
+from assistant.grounding import ground
+from assistant.retrieval import Passage
+
+REPORT = ("Tajik nationals have been involved in many ISKP external operations. "
+          "This should serve as a warning to Tajikistan, especially if its political circumstances change.")
+PROFILE = ("Economic overview: Tajikistan faces major challenges, including dependence on remittances. "
+           "Population, total: 10,593,876 (2025 est.).")
+DOCS = {"report": REPORT, "fb-ti": PROFILE}
+METAS = {"report": DocMeta("report", "The Next Afghan Jihad?", authors=["A. Jadoon", "A. Mines"], kind="report"),
+         "fb-ti": DocMeta("fb-ti", "The World Factbook: Tajikistan", authors=["Central Intelligence Agency"],
+                          kind="factbook")}
+
+
+def passages() -> list[Passage]:
+    return [Passage(doc_id, METAS[doc_id].title, "", None, 0, len(text), text, [doc_id], 1.0, 0.5, n=n)
+            for n, (doc_id, text) in enumerate(DOCS.items(), start=1)]
+
+
+def grounded(draft: str) -> tuple[str, list[str]]:
+    text, citations = ground(draft, passages(), DOCS, METAS)
+    return text, [c.doc_id for c in citations]
+
+
+def test_a_claim_the_report_is_said_to_make_is_not_shown_citing_a_profile():
+    text, cited = grounded("The report thinks Tajikistan faces major challenges, including dependence on "
+                           "remittances [2].")
+    assert (text, cited) == ("", [])
+    text, cited = grounded("The authors believe Tajikistan faces major challenges, including dependence on "
+                           "remittances [2].")
+    assert (text, cited) == ("", [])
+
+
+def test_the_same_claim_without_an_attribution_keeps_its_profile_quote():
+    text, cited = grounded("Tajikistan faces major challenges, including dependence on remittances [2].")
+    assert text.endswith("[1].") and cited == ["fb-ti"]
+
+
+def test_a_misattributed_claim_is_recited_to_the_document_it_names_when_that_states_it():
+    text, cited = grounded("The report warns Tajikistan, especially if its political circumstances change [2].")
+    assert text.endswith("[1].") and cited == ["report"], text
+
+
+def test_the_factbook_is_not_credited_with_the_reports_words():
+    draft = "The Factbook says Tajik nationals have been involved in many ISKP external operations [1]."
+    assert grounded(draft) == ("", [])
+    text, cited = grounded(draft.replace("The Factbook says", "The report says"))
+    assert cited == ["report"] and text.endswith("[1].")
+
+
+def test_a_document_kind_inside_a_quotation_is_not_an_attribution():
+    draft = "Tajikistan faces “major challenges, including dependence on remittances” in the report's words [2]."
+    # "report" outside the quotation: attributed, and only the profile says it
+    assert grounded(draft) == ("", [])
+    text, cited = grounded("Its overview reads “Tajikistan faces major challenges” [2].")
+    assert cited == ["fb-ti"], text
