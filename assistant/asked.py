@@ -49,6 +49,9 @@ _UNITS = {"kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers"
           "metre": "m", "meter": "m", "metres": "m", "meters": "m", "mile": "mi", "miles": "mi", "mi": "mi",
           "percent": "%", "percentage": "%", "per": "%", "%": "%", "sq": "sq", "square": "sq", "year": "year",
           "years": "year", "kilogram": "kg", "kilograms": "kg", "kg": "kg", "tonne": "t", "tonnes": "t"}
+# Words about the asking, not the thing asked: "Who were they going after, specifically?"
+_ASKING_WORDS = frozenset("""specifically exactly precisely actually really particularly go goes going went gone get
+gets getting got""".split())
 _HOLDING = frozenset("hold holds held holding position post office occupy occupies occupied serve serves".split())
 _AUXILIARY = frozenset("did do does were was are is have has had will would can could there been be".split())
 # A sentence that opens by pointing back ("This situation ...") is about what the sentence before it says.
@@ -243,7 +246,8 @@ def attribute_terms(question: str) -> set[str]:
     question = same_phrase(_IN_TERMS.sub(" ", _CONTEXT.sub("", question)))
     name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
     return {_term(w) for w in words(question) if w not in STOPWORDS and w not in _AUXILIARY and not w.isdigit()
-            and w not in _HOLDING and _term(w) not in name_terms} | {_term(w) for w in label_terms(question)}
+            and w not in _HOLDING and w not in _ASKING_WORDS and _term(w) not in name_terms} | \
+        {_term(w) for w in label_terms(question)}
 
 
 _IN_TERMS = re.compile(r"\bin\s+(?:[\w$-]+\s+){0,2}terms\b", re.I)  # "in PPP terms": how it is measured

@@ -96,17 +96,19 @@ class HybridRetriever:
         labelled: set[int] = set()
         by_sentence = self._by_best_sentence(query, dict.fromkeys(i for r in (dense, lexical, *focused) for i, _ in r),
                                              labelled)
-        fused: dict[int, float] = {}
-        for ranking in (dense, lexical, *focused, by_sentence):
-            for rank, (i, _) in enumerate(ranking):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+        fused = self._fused(dense, lexical, *focused, by_sentence)
         order = sorted(fused, key=lambda i: -fused[i])
         # Each retriever's best hit is always kept: RRF alone can bury a strong lexical-only match. So is the
         # passage that spells out an acronym the question asks about.
         leaders = self._spelling_out(query, vector, doc_ids)
         leaders += [ranking[0][0] for ranking in (lexical, dense) if ranking]
-        # So is the best (dense) passage of each document named outright.
-        leaders += [ranking[0][0] for ranking in focused[:2 * len(apart):2] if ranking]
+        # So is the best passage of each document named outright: by meaning, or by meaning and words together in
+        # a document named as where to read ("Is Russia mentioned in the report?").
+        sources = self.names.named_as_source(query)
+        for doc_id, doc_dense, doc_lexical in zip(apart, focused[0::2], focused[1::2]):
+            in_doc = self._fused(doc_dense, doc_lexical)
+            leaders += sorted(in_doc, key=lambda i: -in_doc[i])[:1] if doc_id in sources else \
+                [i for i, _ in doc_dense[:1]]
         leaders += [i for i, _ in by_sentence[:1] if i in labelled]  # its best line is labelled with what is asked
         order = list(dict.fromkeys(leaders + order))
         similarity = {i: s for i, s in dense}
@@ -121,6 +123,14 @@ class HybridRetriever:
         coverage = max((len(q_terms & set(terms(self.index.chunks[i].embed_text()))) / len(q_terms)
                         for i, _ in lexical[:3]), default=0.0) if q_terms else 0.0
         return Retrieval(passages=passages, best_similarity=best, lexical_coverage=coverage, timings_ms=timings)
+
+    def _fused(self, *rankings) -> dict[int, float]:
+        """Reciprocal rank fusion: each chunk's score summed over the rankings it is in."""
+        fused: dict[int, float] = {}
+        for ranking in rankings:
+            for rank, (i, _) in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+        return fused
 
     def _spelling_out(self, query: str, vector, doc_ids: list[str] | None) -> list[int]:
         """For "What does ISKP stand for?", the chunk nearest the question of those that spell ISKP out; else none."""

@@ -275,3 +275,9 @@ def test_any_or_every_before_a_place_noun_describes_a_place_unnamed():
     assert asked.descriptions("Was an ISKP plot disrupted in any Gulf state?") == ["Gulf"]
     assert asked.asked_names("Was an ISKP plot disrupted in any Gulf state?") == ["ISKP"]
     assert asked.asked_names("Was a plot disrupted in the Gulf?") == ["Gulf"]  # "the Gulf" names it
+
+
+def test_words_about_the_asking_are_not_what_is_asked():
+    question = "Who was the council going after, exactly?"
+    assert asked.attribute_terms(question) == {"council"}
+    assert asked.unmet(question, "The council targeted Mayor Bram Olsen of Alphaland.") == []

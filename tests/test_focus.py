@@ -46,6 +46,12 @@ def test_a_document_named_outright_by_its_whole_name_kind_or_people():
     assert names.named_outright("Which Central Asian states did ISKP strike?") == set()  # a word of a name, no kind
 
 
+def test_a_document_named_by_its_kind_is_where_the_answer_is_read():
+    names = DocumentNames(metas(*CORPUS_ITEMS))
+    assert names.named_as_source("Is Russia mentioned in the report?") == {"report"}
+    assert names.named_as_source("What is the capital of Tajikistan?") == set()
+
+
 def test_a_question_naming_every_document_focuses_on_none():
     names = DocumentNames(metas(("a", "Tajikistan", ""), ("b", "Uzbekistan", "")))
     assert names.named_in("What is the capital of Uzbekistan?") == {"b"}

@@ -132,8 +132,12 @@ class ExtractiveAnswerer:
                    for t, w in weights.items()}
         total = sum(weights.values()) or 1.0
         scored = []
+        source = self.names.named_as_source(question) if self.names else set()
+        source &= {c[0].doc_id for c in candidates}
         for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
             in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
+            if source and passage.doc_id not in source:
+                in_named_doc = set()  # "Is Russia mentioned in the report?": Russia's profile is not the source
             covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group)))
             coverage = sum(weights[t] for t in covered) / total
             # A document the question names (its subject) answers before others that only mention that name.
