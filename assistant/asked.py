@@ -229,14 +229,21 @@ def counted_terms(question: str) -> set[str]:
         return set()
     counted: list[str] = []
     found = words(match.group(1))[:7]
+    verb = ""
     for i, word in enumerate(found[:6]):
         if word in _AUXILIARY or counted and not word.endswith("s") and i + 1 < len(found) and found[i + 1] in _PLACING:
+            verb = "" if word in _AUXILIARY else word
             break  # "How many people live in Qatar?": a verb before "in" ends what is counted ("nationals in" does not)
         if word not in STOPWORDS:
             counted.append(word)
     name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
     plain = [w for w in counted if _term(w) not in name_terms]
+    if verb and verb not in _DWELLING and _COUNTED_AS.keys() & set(counted):
+        return {_term(w) for w in (plain or counted)} | {_term(verb)}  # "How many people died ...?": not a population
     return {_term(_COUNTED_AS.get(w, w)) for w in (plain or counted)}
+
+
+_DWELLING = frozenset("live lives living lived reside resides residing dwell inhabit".split())
 
 
 def attribute_terms(question: str) -> set[str]:
@@ -300,6 +307,21 @@ def _measured_near(about: set[str], sentence: str) -> bool:
     return any(abs(i - j) <= MEASURE_WINDOW for i in measured for j in valued)
 
 
+_PLACED_ITEM = re.compile(rf"\b({'|'.join(sorted(_PLACING))})\s+(?:the\s+)?((?:{keyfacts.NAME.pattern}))")
+
+
+def unlisted_items(question: str, sentence: str) -> list[str]:
+    """For "How many plots were foiled in Afghanistan?", the places the question picks ("in Afghanistan") that a list
+    placing its items the same way ("three in India, four in Iran, ...") does not name: it counts other places, even
+    in a document whose title names Afghanistan."""
+    listed = [m for clause, _ in keyfacts.list_items(sentence) for m in _PLACED_ITEM.finditer(clause)]
+    if len(listed) < 2:
+        return []
+    placings = {m.group(1).lower() for m in listed}
+    return [m.group(2) for m in _PLACED_ITEM.finditer(question) if m.group(1).lower() in placings
+            and not any(keyfacts.mentions(m.group(2), item.group(2)) for item in listed)]
+
+
 def unstated_measure(question: str, quoted: str) -> list[str]:
     """For "How long is Saudi Arabia's coastline?", what is measured (coastline) when the quoted text does not say
     it: a length from a border list does not answer it. Empty for other questions."""
@@ -318,6 +340,8 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
     # part by part: a sentence must name what one part asks about.
     missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)]
                    for part in _PARTS.split(_CONTEXT.sub("", question)) if part.strip()), key=len, default=[])
+    missing += [f"name {name}" for name in unlisted_items(question, sentence) + unlisted_items(question, referred)
+                if f"name {name}" not in missing]
     stated_years = keyfacts.years(sentence)
     missing += [f"year {year}" for year in sorted(pinned_years(question)) if year not in stated_years]
     stated_numbers = keyfacts.numbers(sentence)

@@ -32,7 +32,7 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_NAMES})\b|\b({_MONTH_NAMES})
 _YEAR = re.compile(r"(?<![\d,.])(?:1[0-9]|20)\d\d(?!\d|[,.]\d)")
 _PARTICLE = r"(?:al-|bin |ibn |de |van |von )?"
 _CAPITAL = "A-ZÀ-ÖØ-Þ"  # "Malé", "Ürümqi": a name's letters are not only ASCII
-_NAME = re.compile(rf"\b{_PARTICLE}[{_CAPITAL}][\w’'-]*[^\W\d_](?:\s+{_PARTICLE}[{_CAPITAL}][\w’'-]*[^\W\d_])*")
+NAME = re.compile(rf"\b{_PARTICLE}[{_CAPITAL}][\w’'-]*[^\W\d_](?:\s+{_PARTICLE}[{_CAPITAL}][\w’'-]*[^\W\d_])*")
 _LIST_NUMERAL = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
 # Capitalised only because a sentence starts with them; not names.
 _FUNCTION_WORDS = frozenset("""a an the this that these those it its in on at by for from of to with and or but as
@@ -122,7 +122,7 @@ def names(sentence: str, first_word: bool = False) -> set[str]:
     sentence starts there."""
     found = set()
     text = fold(sentence).strip()
-    for match in _NAME.finditer(text):
+    for match in NAME.finditer(text):
         parts = [re.sub(r"'s$", "", part) for part in match.group(0).split()]
         first = len(parts)
         while parts and (parts[0].lower() in _FUNCTION_WORDS or words_value(parts[0]) is not None):

@@ -281,3 +281,18 @@ def test_words_about_the_asking_are_not_what_is_asked():
     question = "Who was the council going after, exactly?"
     assert asked.attribute_terms(question) == {"council"}
     assert asked.unmet(question, "The council targeted Mayor Bram Olsen of Alphaland.") == []
+
+
+def test_a_list_placing_its_items_answers_only_for_the_places_it_names():
+    tally = "The council has nine members: four in Paris, three in Rome and two in Oslo."
+    assert asked.unlisted_items("How many council members are in Madrid?", tally) == ["Madrid"]
+    assert asked.unlisted_items("How many council members are in Rome?", tally) == []
+    assert "name Madrid" in asked.unmet("How many members are in Madrid?", "Nine of them sit weekly.",
+                                        "Council of Madrid", referred=tally)
+    borders = "Land boundaries, border countries: Alphaland 12 km; Betaland 30 km."
+    assert asked.unlisted_items("Which countries border Gammaland?", borders) == []  # no items placed "in"
+
+
+def test_people_who_did_something_are_counted_by_the_deed_not_as_a_population():
+    assert asked.counted_terms("How many people drowned in the Alphaland flood?") == {"people", "drown"}
+    assert asked.counted_terms("How many people reside in Alphaland?") == {"population"}
