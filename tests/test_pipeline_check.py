@@ -136,3 +136,28 @@ def test_an_llm_value_from_another_item_of_a_listed_quote_is_refused(report_text
     empire = "When was the German Empire established?"
     assert check.values_of_another_item(empire, "On 10 August 843 [1].", [cited]) == ["German Empire"]
     assert check.values_of_another_item(empire, "On 18 January 1871 [1].", [cited]) == []
+
+
+def test_an_llm_count_for_a_place_the_quoted_list_does_not_place_is_refused():
+    tally = "The council has nine members: four in Paris, three in Rome and two in Oslo."
+    passages = [Passage("report", "The Next Afghan Jihad", "", None, 0, len(tally), tally, ["c1"], 1.0, 0.8, n=1)]
+    quote = Citation(1, "report", "The Next Afghan Jihad", "", None, tally, 0, len(tally))
+    result = check.run("How many council members are in Madrid?", "Nine council members are in Madrid [1].",
+                       [quote], passages, METAS, kind_asked=True)
+    assert result.notice and "Madrid" in result.notice
+    assert check.run("How many council members are in Rome?", "Three are in Rome [1].", [quote], passages, METAS,
+                     kind_asked=True).notice is None
+
+
+def test_an_llm_answer_citing_another_kind_of_document_than_the_question_names_is_refused():
+    profile = "Economic overview: Alphaland exports tin and coffee."
+    passages = PASSAGES + [Passage("fb-al", "The World Factbook: Alphaland", "", None, 0, len(profile), profile,
+                                   ["c9"], 0.9, 0.7, n=2)]
+    metas = {"report": DocMeta("report", "The Next Afghan Jihad", kind="report"),
+             "fb-al": DocMeta("fb-al", "The World Factbook: Alphaland", kind="factbook")}
+    exports = Citation(2, "fb-al", "The World Factbook: Alphaland", "", None, profile, 0, len(profile))
+    asked_of_report = check.run("What does the report say about Alphaland's exports?",
+                                "Alphaland exports tin and coffee [2].", [exports], passages, metas, kind_asked=True)
+    assert asked_of_report.notice and "report" in asked_of_report.notice
+    assert check.run("What does Alphaland export?", "Alphaland exports tin and coffee [2].", [exports], passages,
+                     metas, kind_asked=True).notice is None

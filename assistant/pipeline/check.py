@@ -32,6 +32,15 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
         return Checked(notice)
     if kind_asked and not answers_the_kind_asked(question, text, citations):
         return Checked(WRONG_KIND)
+    unsourced = not_from_the_source_named(question, citations, passages, metas) if kind_asked else []
+    if unsourced:
+        return Checked(f"The question asks what the {' or '.join(unsourced)} says, and the quotes cited are not from "
+                       "it, so no answer is shown.")
+    unlisted = [name for c in citations for sentence in (_sentence_of(c, passages), _pointed_back_to(c, passages))
+                for name in asked.unlisted_items(question, sentence)] if kind_asked else []
+    if unlisted:
+        return Checked(f"The quotes cited list other places than {', '.join(dict.fromkeys(unlisted))}, so no answer "
+                       "is shown.")
     unquoted = unquoted_asked(question, citations, passages) if kind_asked else []
     if unquoted:
         return Checked(f"The quotes cited do not state {', '.join(unquoted)} asked about, so no answer is shown.")
@@ -58,6 +67,21 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
         return Checked(f"The quotes cited do not state the {', '.join(unmeasured)} asked about, so no answer is "
                        "shown.")
     return Checked()
+
+
+def not_from_the_source_named(question: str, citations: list[Citation], passages: Sequence[Passage],
+                              metas: dict) -> list[str]:
+    """For "What does the report say about China?", the kind of document named as where to read ("report") when
+    passages of that kind were found and no quote cited comes from one: China's profile does not say what the report
+    says. Only kinds not shared by every passage's document."""
+    kind_of = {p.doc_id: (getattr(metas.get(p.doc_id), "kind", "") or "").lower() for p in passages}
+    kinds = set(kind_of.values()) - {""}
+    if len(kinds) < 2:
+        return []
+    said = {w.lower() for w in re.findall(r"[\w-]+", question)}
+    named = {kind for kind in kinds if kind in said}
+    cited = {kind_of.get(c.doc_id) for c in citations}
+    return sorted(named - cited) if named and not named & cited else []
 
 
 def unquoted_asked(question: str, citations: list[Citation], passages: Sequence[Passage] = ()) -> list[str]:
