@@ -51,6 +51,7 @@ class Retrieval:
     best_similarity: float
     lexical_coverage: float = 0.0  # share of the question's terms found in the best BM25 hit
     timings_ms: dict = field(default_factory=dict)
+    sources_named: bool = False  # searched only the documents the question names as where to read
 
 
 class HybridRetriever:
@@ -66,6 +67,8 @@ class HybridRetriever:
     def retrieve(self, query: str, top_k: int = 5, doc_ids: list[str] | None = None) -> Retrieval:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
+        sources = None if doc_ids else self._sources_only(query)
+        doc_ids = doc_ids or sources
         vector = self.embedder.embed([query])[0]
         t1 = time.perf_counter()
         dense = self.index.dense_search(vector, self.candidates, doc_ids)
@@ -120,9 +123,18 @@ class HybridRetriever:
         timings["fuse"] = (time.perf_counter() - t3) * 1e3
         best = max((s for _, s in dense), default=0.0)
         q_terms = set(terms(query))
-        coverage = max((len(q_terms & set(terms(self.index.chunks[i].embed_text()))) / len(q_terms)
-                        for i, _ in lexical[:3]), default=0.0) if q_terms else 0.0
-        return Retrieval(passages=passages, best_similarity=best, lexical_coverage=coverage, timings_ms=timings)
+        asked_names = self.names.asked_names(query)  # "the report" is said by every chunk of the report
+        coverage = max((len(q_terms & (set(terms(self.index.chunks[i].embed_text())) |
+                                       self.names.context_terms(self.index.chunks[i].doc_id, asked_names)))
+                        / len(q_terms) for i, _ in lexical[:3]), default=0.0) if q_terms else 0.0
+        return Retrieval(passages=passages, best_similarity=best, lexical_coverage=coverage, timings_ms=timings,
+                         sources_named=bool(sources))
+
+    def _sources_only(self, query: str) -> list[str] | None:
+        """The documents a question names as where to read ("What does the report recommend?") when it names no
+        other document: it is answered from them alone."""
+        sources = self.names.named_as_source(query)
+        return sorted(sources) if sources and self.names.named_outright(query) == sources else None
 
     def _fused(self, *rankings) -> dict[int, float]:
         """Reciprocal rank fusion: each chunk's score summed over the rankings it is in."""

@@ -15,3 +15,8 @@ def test_off_topic_needs_both_low_similarity_and_little_lexical_overlap():
     assert gate.run(Retrieval([PASSAGE], best_similarity=0.1, lexical_coverage=0.2), 0.3).reason == "off topic"
     assert not gate.run(Retrieval([PASSAGE], best_similarity=0.1, lexical_coverage=0.5), 0.3).abstain
     assert not gate.run(Retrieval([PASSAGE], best_similarity=0.3, lexical_coverage=0.0), 0.3).abstain
+
+
+def test_a_question_naming_the_document_to_read_is_never_off_topic():
+    named = Retrieval([PASSAGE], best_similarity=0.1, lexical_coverage=0.0, sources_named=True)
+    assert not gate.run(named, 0.3).abstain

@@ -43,6 +43,9 @@ _ASKS_PUBLISHED = re.compile(r"\b(?:publish|publication|release|issue|written|wr
 # unanswerable question scores 0.38 and the lowest correct answer 0.44, but follow-up turns of the regression set
 # (report alone, earlier turns' terms added) answer correctly from 0.36: no higher value keeps both.
 MIN_SCORE = 0.36
+# A sentence saying what should be done states advice: it answers "What does the report recommend?".
+_ADVISES = re.compile(r"\b(?:should|must|ought\s+to|needs?\s+to)\b", re.I)
+_ADVICE_TERMS = frozenset(terms("recommend recommendation recommendations advise advice suggest propose urge"))
 
 
 class ExtractiveBackend:
@@ -138,7 +141,8 @@ class ExtractiveAnswerer:
             in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
             if source and passage.doc_id not in source:
                 in_named_doc = set()  # "Is Russia mentioned in the report?": Russia's profile is not the source
-            covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group)))
+            covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group))
+                                      | (_ADVICE_TERMS if _ADVISES.search(sentence) else set()))
             coverage = sum(weights[t] for t in covered) / total
             # A document the question names (its subject) answers before others that only mention that name.
             subject = SUBJECT_BONUS if in_named_doc else 0.0

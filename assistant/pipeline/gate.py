@@ -1,5 +1,5 @@
 """Stage 4: abstain before any drafting when nothing relevant was found (no passages, or an off-topic question:
-low similarity and under half of its terms in the best lexical hit)."""
+low similarity and under half of its terms in the best lexical hit, and no document named as where to read)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,9 +18,10 @@ class Gate:
 
 
 def run(retrieval: Retrieval, min_relevance: float) -> Gate:
+    """A question that names the document to read ("What does the report recommend?") is never off topic."""
     if not retrieval.passages:
         return Gate(True, "no passages")
-    if retrieval.best_similarity < min_relevance and retrieval.lexical_coverage < 0.5:
+    if retrieval.best_similarity < min_relevance and retrieval.lexical_coverage < 0.5 and not retrieval.sources_named:
         return Gate(True, "off topic")
     return Gate(False)
 
