@@ -20,7 +20,8 @@ _EARLIER = re.compile(r"\b(?:the\s+(?:two|three|former|latter|other\s+one|same\s
 _COMPARE = re.compile(r"^how\s+(?:does|do|did|would|about)\s+(.+?)\s+compare\b.*$", re.I)
 _COMPARE_WITH = re.compile(r"^how\s+(?:does|do|did|would)\s+(?:that|this|it|those|these|they)\s+compare\s+"
                            r"(?:with|to|against)\s+(?:that\s+of\s+)?(.+?)$", re.I)
-_ENTITY = re.compile(r"\b(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|\d{4})\b")
+_NAME_WORD = r"[A-Z][\w-]*(?:['’](?!s\b)[\w-]+)*"  # "Qa'ida", not "Pakistan's"
+_ENTITY = re.compile(rf"\b(?:{_NAME_WORD}(?:\s+{_NAME_WORD})*(?:['’]s)?|\d{{4}})(?!\w)")
 
 
 @dataclass
@@ -61,7 +62,9 @@ def substitute(question: str, previous: str) -> str | None:
         first_word = re.match(r"\S+\s*", prev)
         entities = list(_ENTITY.finditer(prev, first_word.end() if first_word else 0))  # not "What's"
         if entities:
-            last = entities[-1]
+            # the place, not an acronym of what is asked of it ("Pakistan's GDP"), unless only acronyms are named
+            last = next((e for e in reversed(entities) if not re.sub(r"['’]s$", "", e.group(0)).isupper()),
+                        entities[-1])
             owner = re.search(r"['’]s$", last.group(0))  # "Afghanistan's" becomes "Iran's"
             return f"{prev[:last.start()]}{fragment}{owner.group(0) if owner else ''}{prev[last.end():]}?"
     return None

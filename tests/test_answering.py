@@ -150,6 +150,9 @@ def test_condensing_rules():
     assert substitute("What about Germany?", history[0].standalone) == "How many ISKP plots were foiled in Germany?"
     assert substitute("And in 2023?", "How many interdictions occurred in 2022?") == \
         "How many interdictions occurred in 2023?"
+    assert substitute("How does that compare with Betaland's?", "What is Alphaland's GDP per capita?") == \
+        "What is Betaland's GDP per capita?"  # the place, not the acronym after it
+    assert substitute("And Betaland?", "Does al-Qa'ida operate in Alphaland?") == "Does al-Qa'ida operate in Betaland?"
     assert is_followup("And in Iran?", history)
     assert not is_followup("What is the recipe for a baguette?", history)
     assert not is_followup("And in Iran?", [])

@@ -263,3 +263,35 @@ def test_it_or_there_after_a_question_answered_by_a_city_is_that_city():
     assert condensed("What is the population there?", model, names).standalone == \
         "What is the population in Ashgabat?"
     assert condensed("What is its GDP?", history, names).standalone == "What is Turkmenistan’s GDP?"  # the country's
+
+
+def _report_and_profiles():
+    from assistant.corpus import DocMeta
+    from assistant.focus import DocumentNames
+    return DocumentNames({d: DocMeta(d, f"The World Factbook: {c}", kind="factbook")
+                          for d, c in [("ag", "Algeria"), ("ir", "Iran"), ("ts", "Tunisia")]}
+                         | {"r": DocMeta("r", "The Next Afghan Jihad? Taliban Efforts to Contain ISKP", kind="report")})
+
+
+def test_it_after_a_question_naming_a_document_by_its_kind_is_that_document():
+    names = _report_and_profiles()
+    asked = "Who are the report's authors?"
+    history = [Turn(asked, asked, "“A. Writer, B. Writer” [1]")]
+
+    def condensed(question):
+        return condense.run(question, history, ExtractiveBackend(), prompts_dir=PROMPTS, history_turns=3,
+                            names=names)
+
+    assert condensed("When did it come out?") == condense.Condensed("When did the report come out?", "referent")
+    assert condensed("Does it mention Tunisia?").standalone == "Does the report mention Tunisia?"
+    assert condensed("When did it gain independence from France, Tunisia?").standalone != \
+        "When did the report gain independence from France, Tunisia?"  # a place asked about, not the report
+
+
+def test_the_nth_one_is_the_nth_of_the_things_a_recent_question_counted():
+    asked = "What are the four seasons of the Alphaland calendar?"
+    history = [Turn(asked, asked, "“Its four seasons ...” [1]")]
+    assert run("What marks the second one?", history=history) == condense.Condensed(
+        "What marks the second season?", "referent")
+    later = history + [Turn("What marks the second season?", "What marks the second season?", "“Rain.” [1]")]
+    assert run("And the last one?", history=later).standalone == "And the fourth season?"

@@ -56,7 +56,8 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
     city = answered_city(question, history[-1], names)
     if city:
         return Condensed(city, "referent")
-    named = named_thing(question, history[-1])
+    named = named_thing(question, history[-1]) or ordinal_item(question, history) or \
+        named_document(question, history[-1], names)
     if named:
         return Condensed(named, "referent")
     referent = resolved(question, history[-1], names, doc_text)
@@ -173,6 +174,45 @@ def named_thing(question: str, previous: conversation.Turn) -> str | None:
     if len(found) != 1:
         return None
     return question[:that.start()] + found.pop() + question[that.end():]
+
+
+_ORDINAL_ONE = re.compile(r"\b(first|second|third|fourth|fifth|last|final|latest)\s+one\b", re.I)
+_NTH = {"two": "second", "three": "third", "four": "fourth", "five": "fifth", "six": "sixth", "seven": "seventh"}
+_COUNTED_PLURAL = re.compile(r"\b(?:two|three|four|five|six|seven|\d+)\s+(?:[a-z-]+\s+)?([a-z]{3,}s)\b")
+
+
+def ordinal_item(question: str, history: list[conversation.Turn]) -> str | None:
+    """"What did the second one focus on?" after "What are the three phases of ...?": "the second phase"; None unless
+    one of the last three questions counts the things it asks about."""
+    ordinal = _ORDINAL_ONE.search(question)
+    counted = next((found for turn in reversed(history[-3:]) if (found := _COUNTED_PLURAL.search(turn.standalone))),
+                   None) if ordinal else None
+    if not ordinal or not counted:
+        return None
+    plural = counted.group(1)
+    singular = plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]
+    which = ordinal.group(1)
+    if which.lower() in ("last", "final", "latest"):  # of "three phases", the third
+        which = _NTH.get(counted.group(0).split()[0].lower(), which)
+    return f"{question[:ordinal.start(1)]}{which} {singular}{question[ordinal.end():]}"
+
+
+_IT = re.compile(r"\bit\b", re.I)
+_IT_SAYS = re.compile(r"\bit\s+(?:say|says|said|mention|mentions|discuss|discusses|cover|covers|note|notes|describe|"
+                      r"describes|claim|claims|argue|argues)\b", re.I)
+
+
+def named_document(question: str, previous: conversation.Turn, names: DocumentNames | None) -> str | None:
+    """"When was it published?" after "Who wrote the report?": "it" is the document the previous question named by
+    its kind, when neither question names a place."""
+    if names is None:
+        return None
+    it = _IT.search(question)
+    kinds = {names.kind_names[doc_id] for doc_id in names.named_as_source(previous.standalone)} if it else set()
+    if len(kinds) != 1 or decompose.places_in(previous.standalone, names) or names.named_as_source(question) \
+            or decompose.places_in(question, names) and not _IT_SAYS.search(question):
+        return None  # "When was it founded?" may ask of a place; "What does it say about Qatar?" asks the report
+    return f"{question[:it.start()]}the {kinds.pop()}{question[it.end():]}"
 
 
 def subject(history: list[conversation.Turn], names: DocumentNames | None) -> str | None:
