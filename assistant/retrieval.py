@@ -107,10 +107,10 @@ class HybridRetriever:
         leaders += [ranking[0][0] for ranking in (lexical, dense) if ranking]
         # So is the best passage of each document named outright: by meaning, or by meaning and words together in
         # a document named as where to read ("Is Russia mentioned in the report?").
-        sources = self.names.named_as_source(query)
+        read_in = self.names.named_as_source(query)
         for doc_id, doc_dense, doc_lexical in zip(apart, focused[0::2], focused[1::2]):
             in_doc = self._fused(doc_dense, doc_lexical)
-            leaders += sorted(in_doc, key=lambda i: -in_doc[i])[:1] if doc_id in sources else \
+            leaders += sorted(in_doc, key=lambda i: -in_doc[i])[:1] if doc_id in read_in else \
                 [i for i, _ in doc_dense[:1]]
         leaders += [i for i, _ in by_sentence[:1] if i in labelled]  # its best line is labelled with what is asked
         order = list(dict.fromkeys(leaders + order))
