@@ -54,10 +54,12 @@ _DATA_NOUNS = {"people": "population", "inhabitants": "population", "residents":
                "live": "life expectancy", "summit": "highest elevation", "peak": "highest elevation"}
 _NAME = r"(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:of\s+|al-)?[A-Z][\w’'-]*)*"
 _ALTERNATIVES = re.compile(rf"({_NAME})(?:['’]s)?\s*,?\s+or\s+({_NAME})(?:['’]s)?")
+# "Which of India and Pakistan has more airports?", "Between Iran and Turkey, which is larger?"
+_BOTH_NAMED = re.compile(rf"\b(?i:which\s+of|between)\s+({_NAME})(?:['’]s)?\s+and\s+({_NAME})(?:['’]s)?")
 _THAN = re.compile(rf"^\s*(?i:is|are|was|were|does|do|did|has|have)\s+({_NAME})(?:['’]s)?\b(.*?)\bthan\s+"
                    rf"(?:that\s+of\s+|those\s+of\s+|in\s+)?({_NAME})(?:['’]s)?\s*\??\s*$")
 _LEAD_WORDS = frozenset("""which whose where who what is are was were does do did has have had one country countries
-place places state states nation nations of the a an than in""".split())
+place places state states nation nations of the a an than in two both""".split())
 _AUXILIARY = re.compile(r"\b(?:do|does|did)\b", re.I)
 _PREPOSITION = frozenset("by in of on at for from to with".split())
 
@@ -126,8 +128,9 @@ def asked_alone(question: str) -> tuple[str, str] | None:
 
 
 def comparison(question: str) -> Plan | None:
-    """"Which has the longer X, A or B?": the same question of A and of B, and what decides between them."""
-    match = _ALTERNATIVES.search(question)
+    """"Which has the longer X, A or B?" ("Which of A and B has the longer X?", "Is A's X longer than B's?"): the same
+    question of A and of B, and what decides between them."""
+    match = _ALTERNATIVES.search(question) or _BOTH_NAMED.search(question)
     than = None if match else _THAN.match(question)
     if match:
         entities = [_entity(match.group(1)), _entity(match.group(2))]
