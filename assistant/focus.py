@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .textutil import STOPWORDS, _stem, words
+from .textutil import STOPWORDS, _stem, question_proper, words
 
 
 def _title_words(title: str) -> set[str]:
@@ -73,8 +73,8 @@ class DocumentNames:
 
     def named_as_source(self, question: str) -> set[str]:
         """The documents the question names by their kind ("Is Russia mentioned in the report?"): where the answer is
-        to be read, whatever else the question names."""
-        said = self.question_words(question)
+        to be read, whatever else the question names; not a document the statements before the question name."""
+        said = self.question_words(question_proper(question))
         return {d for d, kind in self.kind_names.items() if _stem(kind) in said}
 
     def subjects(self, text: str) -> set[str]:

@@ -344,3 +344,10 @@ def for_display(text) -> str:
     text = str(text if text is not None else "")
     text = _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", text))
     return _STRAY_JOINER.sub("", text) if "\u200c" in text or "\u200d" in text else text
+
+
+def question_proper(question: str) -> str:
+    """The question without the statements before it ("The report mentions a revolution. Which holiday marks it?":
+    "Which holiday marks it?")."""
+    sentences = [s for s in re.split(r"(?<=[a-z]{2}[.!])\s+(?=[A-Z])", question.strip()) if s.strip()]
+    return sentences[-1] if sentences else question

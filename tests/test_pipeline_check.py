@@ -161,3 +161,16 @@ def test_an_llm_answer_citing_another_kind_of_document_than_the_question_names_i
     assert asked_of_report.notice and "report" in asked_of_report.notice
     assert check.run("What does Alphaland export?", "Alphaland exports tin and coffee [2].", [exports], passages,
                      metas, kind_asked=True).notice is None
+
+
+def test_a_document_named_only_in_the_statements_before_the_question_is_not_where_to_read():
+    profile = "National holiday: Revolution Day, 14 January (2011)."
+    passages = PASSAGES + [Passage("fb-al", "The World Factbook: Alphaland", "", None, 0, len(profile), profile,
+                                   ["c9"], 0.9, 0.7, n=2)]
+    metas = {"report": DocMeta("report", "The Next Afghan Jihad", kind="report"),
+             "fb-al": DocMeta("fb-al", "The World Factbook: Alphaland", kind="factbook")}
+    holiday = Citation(2, "fb-al", "The World Factbook: Alphaland", "", None, profile, 0, len(profile))
+    assert check.not_from_the_source_named("The report mentions a revolution in Alphaland. Which holiday marks it?",
+                                           [holiday], passages, metas) == []
+    assert check.not_from_the_source_named("Which holiday does the report say marks it?", [holiday], passages,
+                                           metas) == ["report"]
