@@ -295,3 +295,15 @@ def test_the_nth_one_is_the_nth_of_the_things_a_recent_question_counted():
         "What marks the second season?", "referent")
     later = history + [Turn("What marks the second season?", "What marks the second season?", "“Rain.” [1]")]
     assert run("And the last one?", history=later).standalone == "And the fourth season?"
+
+
+def test_there_after_a_question_about_a_places_capital_is_that_capital():
+    names = _report_and_profiles()
+    asked = "What does the name of Tunisia's capital mean?"
+    history = [Turn(asked, asked, "“Capital, etymology: from an old Berber settlement.” [1]"),
+               Turn("Why that name?", "Why that name? (Tunisia's capital)", "“... a settlement ...” [1]")]
+    result = condense.run("How many people live there now?", history, ExtractiveBackend(), prompts_dir=PROMPTS,
+                          history_turns=3, names=names)
+    assert result == condense.Condensed("How many people live in the capital of Tunisia now?", "referent")
+    about_the_country = [Turn("What is Tunisia's area?", "What is Tunisia's area?", "“Area: 163,610 sq km.” [1]")]
+    assert condense.capital_talked_about("How many people live there?", about_the_country, names) is None

@@ -53,7 +53,7 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
         return Condensed(compared, "rule")
     if names is not None and refers_to_own_place(question, names):
         return Condensed(question, "none")  # "Back to Uzbekistan: where do most of its people live?"
-    city = answered_city(question, history[-1], names)
+    city = answered_city(question, history[-1], names) or capital_talked_about(question, history, names)
     if city:
         return Condensed(city, "referent")
     named = named_thing(question, history[-1]) or ordinal_item(question, history) or \
@@ -157,6 +157,31 @@ def answered_city(question: str, previous: conversation.Turn, names: DocumentNam
     city = new[0].title() if new[0].isupper() else new[0]
     return question[:reference.start()] + ("in " + city if reference.group(0).lower() == "there" else city) + \
         question[reference.end():]
+
+
+_CITY_REFERENCE = re.compile(r"\bthere\b|\b(?:that|this|the)\s+city\b", re.I)
+
+
+def capital_talked_about(question: str, history: list[conversation.Turn], names: DocumentNames | None) -> str | None:
+    """"How many people live there?" after "What does the name of Tajikistan's capital mean?" (its answer naming no
+    city): the question asked of "the capital of Tajikistan"; None unless the latest question naming a place (of the
+    last two) asks about its capital and this one names no place."""
+    reference = _CITY_REFERENCE.search(question)
+    if names is None or not reference or _EXISTENTIAL.search(question) or decompose.places_in(question, names):
+        return None
+    for turn in reversed(history[-2:]):
+        places = decompose.places_in(turn.standalone, names)
+        if not places:
+            continue
+        place = re.escape(places[0])
+        if len(places) != 1 or not re.search(rf"\bcapital\s+of\s+(?:the\s+)?{place}|{place}['’]s\s+capital\b",
+                                             turn.standalone, re.I):
+            return None
+        said = reference.group(0).lower()
+        capital = f"the capital of {places[0]}"
+        return question[:reference.start()] + (f"in {capital}" if said == "there" else capital) + \
+            question[reference.end():]
+    return None
 
 
 _THAT_THING = re.compile(r"\b(?:that|this|the same)\s+([a-z]{4,})\b", re.I)
