@@ -234,7 +234,8 @@ def named_document(question: str, previous: conversation.Turn, names: DocumentNa
         return None
     it = _IT.search(question)
     kinds = {names.kind_names[doc_id] for doc_id in names.named_as_source(previous.standalone)} if it else set()
-    if it is None or len(kinds) != 1 or decompose.places_in(previous.standalone, names) or names.named_as_source(question) \
+    if it is None or len(kinds) != 1 or decompose.places_in(previous.standalone, names) \
+            or names.named_as_source(question) \
             or decompose.places_in(question, names) and not _IT_SAYS.search(question):
         return None  # "When was it founded?" may ask of a place; "What does it say about Qatar?" asks the report
     return f"{question[:it.start()]}the {kinds.pop()}{question[it.end():]}"
