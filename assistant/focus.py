@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .textutil import STOPWORDS, _stem, question_proper, words
+from .textutil import STOPWORDS, _stem, names_kind, question_proper, words
 
 
 def _title_words(title: str) -> set[str]:
@@ -69,13 +69,15 @@ class DocumentNames:
     def named_outright(self, question: str) -> set[str]:
         """The documents the question names by their whole name ("Tajikistan", "the United States", not "states"), by
         their kind ("the report") or by their people ("Turks")."""
-        return self.subjects(question) | self.named_as_source(question) | self.peoples_places(question)
+        said = self.question_words(question)
+        return self.subjects(question) | {d for d, kind in self.kind_names.items() if _stem(kind) in said} \
+            | self.peoples_places(question)
 
     def named_as_source(self, question: str) -> set[str]:
         """The documents the question names by their kind ("Is Russia mentioned in the report?"): where the answer is
         to be read, whatever else the question names; not a document the statements before the question name."""
-        said = self.question_words(question_proper(question))
-        return {d for d, kind in self.kind_names.items() if _stem(kind) in said}
+        asked = question_proper(question)
+        return {d for d, kind in self.kind_names.items() if names_kind(asked, kind)}
 
     def subjects(self, text: str) -> set[str]:
         """The documents whose whole name the text says ("Algeria" for a profile titled after Algeria): the

@@ -8,7 +8,7 @@ from .guard import instruction_spans, is_instruction_span
 from .keyfacts import SMALL_NUMBER_WORDS
 from .keyfacts import unsupported as unsupported_facts
 from .retrieval import Passage
-from .textutil import sentence_spans, strip_markers, words
+from .textutil import names_kind, sentence_spans, strip_markers, words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
@@ -113,7 +113,7 @@ class _Grounding:
         if not found or len(kinds) < 2:
             return set()
         own_words = _QUOTED.sub(" ", body)
-        said = {kind for kind in kinds if re.search(rf"\b{re.escape(kind)}\b", own_words, re.I)}
+        said = {kind for kind in kinds if names_kind(own_words, kind)}
         if _AUTHORS.search(own_words):  # "the authors argue": a document with several authors
             said |= {self._kind(p.doc_id) for p in self.passages
                      if len(getattr(self.metas.get(p.doc_id), "authors", None) or []) > 1} - {""}

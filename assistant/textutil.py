@@ -351,3 +351,10 @@ def question_proper(question: str) -> str:
     "Which holiday marks it?")."""
     sentences = [s for s in re.split(r"(?<=[a-z]{2}[.!])\s+(?=[A-Z])", question.strip()) if s.strip()]
     return sentences[-1] if sentences else question
+
+
+
+def names_kind(text: str, kind: str) -> bool:
+    """The text names a document by its kind ("the report", "this report's", "the World Factbook"), not by a title
+    that ends in the word ("the Trafficking in Persons Report")."""
+    return bool(re.search(rf"\b(?:the|this|that|its|their)\s+(?:\w+\s+)?{re.escape(kind)}s?\b", text, re.I))

@@ -6,7 +6,8 @@ from assistant.retrieval import Passage
 REPORT = ("Tajik nationals have been involved in many ISKP external operations. "
           "This should serve as a warning to Tajikistan, especially if its political circumstances change.")
 PROFILE = ("Economic overview: Tajikistan faces major challenges, including dependence on remittances. "
-           "Population, total: 10,593,876 (2025 est.).")
+           "Population, total: 10,593,876 (2025 est.). The 2024 Trafficking in Persons Report placed Tajikistan "
+           "on Tier 2.")
 DOCS = {"report": REPORT, "fb-ti": PROFILE}
 METAS = {"report": DocMeta("report", "The Next Afghan Jihad?", authors=["A. Jadoon", "A. Mines"], kind="report"),
          "fb-ti": DocMeta("fb-ti", "The World Factbook: Tajikistan", authors=["Central Intelligence Agency"],
@@ -54,4 +55,9 @@ def test_a_document_kind_inside_a_quotation_is_not_an_attribution():
     # "report" outside the quotation: attributed, and only the profile says it
     assert grounded(draft) == ("", [])
     text, cited = grounded("Its overview reads “Tajikistan faces major challenges” [2].")
+    assert cited == ["fb-ti"], text
+
+
+def test_a_title_ending_in_a_kind_word_is_no_attribution():
+    text, cited = grounded("Tajikistan was placed on Tier 2 by the 2024 Trafficking in Persons Report [2].")
     assert cited == ["fb-ti"], text

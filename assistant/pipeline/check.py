@@ -10,7 +10,7 @@ from .. import asked, keyfacts
 from ..citations import Citation
 from ..language import is_english
 from ..retrieval import Passage
-from ..textutil import question_proper, sentence_before, sentence_spans, strip_markers
+from ..textutil import names_kind, question_proper, sentence_before, sentence_spans, strip_markers
 
 WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
               "in its sources, so it is not shown.")
@@ -78,8 +78,7 @@ def not_from_the_source_named(question: str, citations: list[Citation], passages
     kinds = set(kind_of.values()) - {""}
     if len(kinds) < 2:
         return []
-    said = {w.lower() for w in re.findall(r"[\w-]+", question_proper(question))}
-    named = {kind for kind in kinds if kind in said}
+    named = {kind for kind in kinds if names_kind(question_proper(question), kind)}
     cited = {kind_of.get(c.doc_id) for c in citations}
     return sorted(named - cited) if named and not named & cited else []
 
