@@ -198,7 +198,7 @@ def pinned_years(question: str) -> set[int]:
 
 
 _NOT_PINNING = frozenset({"the", "top", "first", "last", "main", "name", "list", "give", "these", "those", "which",
-                          "what", "one"})
+                          "what", "one", "other"})  # "apart from the other two": items, not a given number
 
 
 def pinned_counts(question: str) -> set[float]:
@@ -307,6 +307,7 @@ def _measured_near(about: set[str], sentence: str) -> bool:
     return any(abs(i - j) <= MEASURE_WINDOW for i in measured for j in valued)
 
 
+_NTH_OF = re.compile(r"\bthe\s+(second|third|fourth|fifth|sixth)\s+([a-z]{3,})\b", re.I)
 _PLACED_ITEM = re.compile(rf"\b({'|'.join(sorted(_PLACING))})\s+(?:the\s+)?((?:{keyfacts.NAME.pattern}))")
 
 
@@ -342,6 +343,9 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
                    for part in _PARTS.split(_CONTEXT.sub("", question)) if part.strip()), key=len, default=[])
     missing += [f"name {name}" for name in unlisted_items(question, sentence) + unlisted_items(question, referred)
                 if f"name {name}" not in missing]
+    own = _CONTEXT.sub("", question)
+    missing += [f"the {m.group(1).lower()} {m.group(2)}" for m in _NTH_OF.finditer(own)
+                if not re.search(rf"\b{m.group(1)}\b", sentence, re.I)]  # "the second phase" is no other phase
     stated_years = keyfacts.years(sentence)
     missing += [f"year {year}" for year in sorted(pinned_years(question)) if year not in stated_years]
     stated_numbers = keyfacts.numbers(sentence)

@@ -147,8 +147,8 @@ def _stem_once(word: str) -> str:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     if _PLURAL_ES.search(word) and len(word) >= 5:  # "taxes", "churches": "es" was added
         return word[:-2]
-    if word.endswith("s") and not word.endswith("ss") and len(word) >= 4:  # "resources", "phases": only "s" was
-        return word[:-1]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) >= 4:  # "resources", "phases":
+        return word[:-1]  # only "s" was added ("focus", "status", "crisis" end in it)
     return word
 
 

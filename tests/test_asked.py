@@ -296,3 +296,9 @@ def test_a_list_placing_its_items_answers_only_for_the_places_it_names():
 def test_people_who_did_something_are_counted_by_the_deed_not_as_a_population():
     assert asked.counted_terms("How many people drowned in the Alphaland flood?") == {"people", "drown"}
     assert asked.counted_terms("How many people reside in Alphaland?") == {"population"}
+
+
+def test_the_nth_of_something_is_answered_only_by_a_sentence_saying_that_nth():
+    question = "What did the second season of the Alphaland calendar bring?"
+    assert "the second season" in asked.unmet(question, "The calendar has four seasons, each of three months.")
+    assert asked.unmet(question, "The second season brings rain to Alphaland.") == []

@@ -193,7 +193,7 @@ def test_the_earliest_one_points_back_like_a_pronoun():
     assert conversation.is_followup("What was the earliest one about?", history)
     assert not conversation.is_followup("Which one of the plots was foiled in Qatar in the end?", [])
     assert run("What was the earliest one about?", history=history).standalone == \
-        "What was the earliest one about? (phases media campaign)"
+        "What was the first phase about? (media campaign)"  # the first of the phases counted
 
 
 def test_the_place_talked_about_may_be_the_one_whose_document_the_last_answer_cites():
@@ -292,9 +292,10 @@ def test_the_nth_one_is_the_nth_of_the_things_a_recent_question_counted():
     asked = "What are the four seasons of the Alphaland calendar?"
     history = [Turn(asked, asked, "“Its four seasons ...” [1]")]
     assert run("What marks the second one?", history=history) == condense.Condensed(
-        "What marks the second season?", "referent")
-    later = history + [Turn("What marks the second season?", "What marks the second season?", "“Rain.” [1]")]
-    assert run("And the last one?", history=later).standalone == "And the fourth season?"
+        "What marks the second season? (Alphaland calendar)", "referent")
+    later = history + [Turn("What marks the second season?", "What marks the second season? (Alphaland calendar)",
+                            "“Rain.” [1]")]
+    assert run("And the last one?", history=later).standalone == "And the fourth season? (Alphaland calendar)"
 
 
 def test_there_after_a_question_about_a_places_capital_is_that_capital():

@@ -201,25 +201,32 @@ def named_thing(question: str, previous: conversation.Turn) -> str | None:
     return question[:that.start()] + found.pop() + question[that.end():]
 
 
-_ORDINAL_ONE = re.compile(r"\b(first|second|third|fourth|fifth|last|final|latest)\s+one\b", re.I)
+_ORDINAL_ONE = re.compile(r"\b(first|earliest|second|third|fourth|fifth|last|final|latest|current|present)\s+one\b",
+                          re.I)
 _NTH = {"two": "second", "three": "third", "four": "fourth", "five": "fifth", "six": "sixth", "seven": "seventh"}
-_COUNTED_PLURAL = re.compile(r"\b(?:two|three|four|five|six|seven|\d+)\s+(?:[a-z-]+\s+)?([a-z]{3,}s)\b")
+_COUNTED_PLURAL = re.compile(r"\b(?:two|three|four|five|six|seven|\d+|how\s+many)\s+(?:(?!does\b)([a-z]{3,}s)\b|"
+                             r"[a-z-]+\s+(?!does\b)([a-z]{3,}s)\b)", re.I)
 
 
 def ordinal_item(question: str, history: list[conversation.Turn]) -> str | None:
-    """"What did the second one focus on?" after "What are the three phases of ...?": "the second phase"; None unless
-    one of the last three questions counts the things it asks about."""
+    """"What did the second one focus on?" after "What are the three phases of ...?": "the second phase", with that
+    question's other words as context; None unless one of the last three questions counts the things it asks about."""
     ordinal = _ORDINAL_ONE.search(question)
-    counted = next((found for turn in reversed(history[-3:]) if (found := _COUNTED_PLURAL.search(turn.standalone))),
-                   None) if ordinal else None
-    if not ordinal or not counted:
+    asked = [re.sub(r"\s*\([^()]*\)\s*$", "", turn.standalone) for turn in reversed(history[-3:])]  # no context
+    counting = next((text for text in asked if _COUNTED_PLURAL.search(text)), None) if ordinal else None
+    counted = _COUNTED_PLURAL.search(counting) if counting else None
+    if not ordinal or not counting or not counted:
         return None
-    plural = counted.group(1)
+    plural = counted.group(1) or counted.group(2)
     singular = plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]
     which = ordinal.group(1)
     if which.lower() in ("last", "final", "latest"):  # of "three phases", the third
         which = _NTH.get(counted.group(0).split()[0].lower(), which)
-    return f"{question[:ordinal.start(1)]}{which} {singular}{question[ordinal.end():]}"
+    elif which.lower() in ("earliest", "present"):
+        which = "first" if which.lower() == "earliest" else "current"
+    of_what = counting[:counted.start()] + counting[counted.end():]  # "(ISKP's media operations)", not "three phases"
+    return conversation.with_context(f"{question[:ordinal.start(1)]}{which} {singular}{question[ordinal.end():]}",
+                                     of_what)
 
 
 _IT = re.compile(r"\bit\b", re.I)
