@@ -118,7 +118,9 @@ _AMERICAN = {"isation": "ization", "ise": "ize", "ised": "ized", "ises": "izes",
 _BRITISH = re.compile(r"isation|(?<=[a-z]{3})(?:ise|ised|ises|ising)$|(?:(?<=[bvlmng])|(?<=[a-z]i))ours?$|"
                       r"(?<=^def|^off)ence$")
 _CONSONANT_LE = re.compile(r"(?:(?<=[^aeiouyl])l|iz)(?:ed|ing)$")
-_DERIVED = [("acy", "ate"), ("ious", "ion"), ("ence", "ent"), ("ance", "ant")]  # literacy/literate, religious/religion
+# (ending, what it derives from, the shortest stem before it): literacy/literate, religious/religion, location/located
+_DERIVED = [("acy", "ate", 4), ("ious", "ion", 4), ("ence", "ent", 4), ("ance", "ant", 4), ("ations", "ate", 3),
+            ("ation", "ate", 3)]
 _ABILITY = re.compile(r"(a|i)bilit(?:y|ies)$")  # "ability", "capabilities": "able", "capable"
 
 
@@ -139,8 +141,8 @@ def _stem_once(word: str) -> str:
         return word[:-1] if word.endswith("d") else word[:-3] + "e"
     if _ABILITY.search(word):
         return _ABILITY.sub(lambda m: m.group(1) + "ble", word)
-    for ending, common in _DERIVED:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
+    for ending, common, shortest in _DERIVED:
+        if word.endswith(ending) and len(word) - len(ending) >= shortest:
             return word[: -len(ending)] + common
     for suffix in ("'s", "ies", "ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

@@ -61,3 +61,4 @@ def test_the_forms_of_a_verb_and_its_british_and_armed_group_wordings_are_one_te
     assert len({tuple(terms(w)) for w in ["cooperate", "cooperating", "cooperated"]}) == 1
     assert terms("terrorist organisations") == terms("terrorist organizations") == terms("terrorist groups")
     assert terms("focus") == terms("focused") and terms("status") == ["status"]  # no plural "s" to strip
+    assert terms("location") == terms("located") == terms("locations") and terms("nation") == ["nation"]
