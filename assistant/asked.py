@@ -7,6 +7,7 @@ states all of them: its own words, or its document's title and section, name wha
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from . import acronyms, keyfacts
@@ -307,6 +308,22 @@ def _measured_near(about: set[str], sentence: str) -> bool:
     return any(abs(i - j) <= MEASURE_WINDOW for i in measured for j in valued)
 
 
+# A name joined by hyphens ("Tehrik-e-Taliban", "U.S.-led"): its words say something else than they say alone.
+_COMPOUND = re.compile(r"\b[A-Z][\w.’']*(?:-[\w.’']+)+")
+
+
+def only_in_compounds(sentence: str, question: str, read: Callable[[str], Iterable[str]] | None = None) -> set[str]:
+    """The terms a sentence says only inside a hyphenated name the question does not use: "How has the Taliban
+    responded?" is not about "Tehrik-e-Taliban Pakistan", nor "Who leads ISKP?" about the "U.S.-led coalition".
+    read: how text is read into terms (stated_terms by default)."""
+    read = read or stated_terms
+    inside = {t for m in _COMPOUND.finditer(sentence) for t in read(m.group(0))}
+    if not inside:
+        return set()
+    asked_inside = {t for m in _COMPOUND.finditer(question) for t in read(m.group(0))}
+    return inside - set(read(_COMPOUND.sub(" ", sentence))) - asked_inside
+
+
 _NTH_OF = re.compile(r"\bthe\s+(second|third|fourth|fifth|sixth)\s+([a-z]{3,})\b", re.I)
 _PLACED_ITEM = re.compile(rf"\b({'|'.join(sorted(_PLACING))})\s+(?:the\s+)?((?:{keyfacts.NAME.pattern}))")
 
@@ -365,7 +382,7 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
     elif kind is None:  # "What is the capital of Iraq?": a sentence that only mentions Iraq does not say
         looked_up = _LOOKUP.match(question)
         about = stated_terms(looked_up.group(1)) - STOPWORDS if looked_up else set()
-    if about and not shares(about, stated_terms(named)):
+    if about and not shares(about, stated_terms(named) - only_in_compounds(sentence, question)):
         missing.append(f"what is asked of it ({', '.join(sorted(about))})")
     elif kind is Kind.MEASURE and about and not about & _MEASURES and shares(about, stated_terms(sentence)) \
             and not _measured_near(about, sentence):

@@ -143,6 +143,7 @@ class ExtractiveAnswerer:
                 in_named_doc = set()  # "Is Russia mentioned in the report?": Russia's profile is not the source
             covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group))
                                       | (_ADVICE_TERMS if _ADVISES.search(sentence) else set()))
+            covered -= asked.only_in_compounds(sentence, question, terms)  # "Taliban" of "Tehrik-e-Taliban Pakistan"
             coverage = sum(weights[t] for t in covered) / total
             # A document the question names (its subject) answers before others that only mention that name.
             subject = SUBJECT_BONUS if in_named_doc else 0.0
