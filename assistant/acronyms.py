@@ -20,6 +20,7 @@ _ASKS = [
                rf"({_ACRONYM})\b"),
     re.compile(rf"(?i:\b(?:expand|spell\s+out)\s+){_ABBREVIATION}({_ACRONYM})\b"),
     re.compile(rf"\b({_ACRONYM})(?i:\s+(?:stands|is\s+short)\s+for\s+what)\b"),
+    re.compile(rf"^\s*(?i:what|who)\s+(?i:is|are|was|were)\s+(?i:the\s+)?({_ACRONYM})\s*\?\s*$"),  # "What is TTP?"
 ]
 _ASKS_LOWER = re.compile(r"\b(?:what|which)\s+(?:does|do|did)\s+(?:the\s+)?([a-z]{2,6})\s+stands?\s+for\b", re.I)
 _WORDS_BEFORE = 9

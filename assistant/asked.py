@@ -308,8 +308,9 @@ def _measured_near(about: set[str], sentence: str) -> bool:
     return any(abs(i - j) <= MEASURE_WINDOW for i in measured for j in valued)
 
 
-# A name joined by hyphens ("Tehrik-e-Taliban", "U.S.-led"): its words say something else than they say alone.
-_COMPOUND = re.compile(r"\b[A-Z][\w.’']*(?:-[\w.’']+)+")
+# A name joined by hyphens to a lower-case word ("Tehrik-e-Taliban", "U.S.-led"): its words say something else than
+# they say alone (a pair of names, "TTP-ISKP collaboration", still says each).
+_COMPOUND = re.compile(r"\b[A-Z][\w.’']*(?:-[\w.’']+)*-[a-z][\w.’']*(?:-[\w.’']+)*")
 
 
 def only_in_compounds(sentence: str, question: str, read: Callable[[str], Iterable[str]] | None = None) -> set[str]:

@@ -309,3 +309,7 @@ def test_words_inside_a_hyphenated_name_are_not_said_alone():
     assert asked.only_in_compounds(sentence, "Who leads the Taliban?") == {"beta", "lead", "alphaland", "e", "taliban"}
     assert "lead" not in asked.only_in_compounds(sentence, "Who is the Beta-led alliance?")
     assert asked.unmet("Who leads the Taliban?", sentence)  # "led" and "Taliban" only inside other names
+
+
+def test_a_pair_of_names_joined_by_a_hyphen_still_says_each():
+    assert asked.only_in_compounds("Alpha-Beta talks resumed.", "Did Alpha and Beta talk?") == set()

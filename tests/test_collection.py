@@ -95,6 +95,7 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("In which Afghan city has ISKP stepped up urban warfare?", {"next-afghan-jihad"}, "in Kabul"),
     ("Is Russia mentioned in the report?", {"next-afghan-jihad"}, "Russia, China"),  # where to read, not Russia's
     ("Does the report discuss Iran?", {"next-afghan-jihad"}, "in the Maldives and Iran"),
+    ("What is TTP?", {"next-afghan-jihad"}, "Tehrik-e-Taliban Pakistan (TTP)"),  # spelt out
     ("What does the report recommend?", {"next-afghan-jihad"}, " should "),  # read in the report alone
     ("Which city is Tajikistan's capital?", {"factbook-ti"}, "Capital, name: Dushanbe"),
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"factbook-gm"}, "MERZ"),
