@@ -149,28 +149,28 @@ def test_an_llm_count_for_a_place_the_quoted_list_does_not_place_is_refused():
                      kind_asked=True).notice is None
 
 
+KINDS = {"report": DocMeta("report", "The Next Afghan Jihad", kind="report"),
+         "fb-al": DocMeta("fb-al", "The World Factbook: Alphaland", kind="factbook")}
+
+
+def with_profile(line: str) -> tuple[list[Passage], Citation]:
+    """The report's passage and an Alphaland profile holding line, and a citation of that line."""
+    profile = Passage("fb-al", "The World Factbook: Alphaland", "", None, 0, len(line), line, ["c9"], 0.9, 0.7, n=2)
+    return PASSAGES + [profile], Citation(2, "fb-al", "The World Factbook: Alphaland", "", None, line, 0, len(line))
+
+
 def test_an_llm_answer_citing_another_kind_of_document_than_the_question_names_is_refused():
-    profile = "Economic overview: Alphaland exports tin and coffee."
-    passages = PASSAGES + [Passage("fb-al", "The World Factbook: Alphaland", "", None, 0, len(profile), profile,
-                                   ["c9"], 0.9, 0.7, n=2)]
-    metas = {"report": DocMeta("report", "The Next Afghan Jihad", kind="report"),
-             "fb-al": DocMeta("fb-al", "The World Factbook: Alphaland", kind="factbook")}
-    exports = Citation(2, "fb-al", "The World Factbook: Alphaland", "", None, profile, 0, len(profile))
+    passages, exports = with_profile("Economic overview: Alphaland exports tin and coffee.")
     asked_of_report = check.run("What does the report say about Alphaland's exports?",
-                                "Alphaland exports tin and coffee [2].", [exports], passages, metas, kind_asked=True)
+                                "Alphaland exports tin and coffee [2].", [exports], passages, KINDS, kind_asked=True)
     assert asked_of_report.notice and "report" in asked_of_report.notice
     assert check.run("What does Alphaland export?", "Alphaland exports tin and coffee [2].", [exports], passages,
-                     metas, kind_asked=True).notice is None
+                     KINDS, kind_asked=True).notice is None
 
 
 def test_a_document_named_only_in_the_statements_before_the_question_is_not_where_to_read():
-    profile = "National holiday: Revolution Day, 14 January (2011)."
-    passages = PASSAGES + [Passage("fb-al", "The World Factbook: Alphaland", "", None, 0, len(profile), profile,
-                                   ["c9"], 0.9, 0.7, n=2)]
-    metas = {"report": DocMeta("report", "The Next Afghan Jihad", kind="report"),
-             "fb-al": DocMeta("fb-al", "The World Factbook: Alphaland", kind="factbook")}
-    holiday = Citation(2, "fb-al", "The World Factbook: Alphaland", "", None, profile, 0, len(profile))
+    passages, holiday = with_profile("National holiday: Revolution Day, 14 January (2011).")
     assert check.not_from_the_source_named("The report mentions a revolution in Alphaland. Which holiday marks it?",
-                                           [holiday], passages, metas) == []
+                                           [holiday], passages, KINDS) == []
     assert check.not_from_the_source_named("Which holiday does the report say marks it?", [holiday], passages,
-                                           metas) == ["report"]
+                                           KINDS) == ["report"]
