@@ -355,7 +355,6 @@ def question_proper(question: str) -> str:
     return sentences[-1] if sentences else question
 
 
-
 def names_kind(text: str, kind: str) -> bool:
     """The text names a document by its kind ("the report", "this report's", "the World Factbook"), not by a title
     that ends in the word ("the Trafficking in Persons Report")."""
