@@ -303,8 +303,8 @@ def test_there_after_a_question_about_a_places_capital_is_that_capital():
     asked = "What does the name of Tunisia's capital mean?"
     history = [Turn(asked, asked, "“Capital, etymology: from an old Berber settlement.” [1]"),
                Turn("Why that name?", "Why that name? (Tunisia's capital)", "“... a settlement ...” [1]")]
-    result = condense.run("How many people live there now?", history, ExtractiveBackend(), prompts_dir=PROMPTS,
+    result = condense.run("What is the headcount there now?", history, ExtractiveBackend(), prompts_dir=PROMPTS,
                           history_turns=3, names=names)
-    assert result == condense.Condensed("How many people live in the capital of Tunisia now?", "referent")
+    assert result == condense.Condensed("What is the headcount in the capital of Tunisia now?", "referent")
     about_the_country = [Turn("What is Tunisia's area?", "What is Tunisia's area?", "“Area: 163,610 sq km.” [1]")]
-    assert condense.capital_talked_about("How many people live there?", about_the_country, names) is None
+    assert condense.capital_talked_about("What is the headcount there?", about_the_country, names) is None

@@ -208,6 +208,7 @@ class ExtractiveAnswerer:
                 if not _CONTINUES.search(item[4]):
                     break
                 chosen.append(item)
+            chosen += self._enumeration_before(scored[0], doc_texts)  # and began before, when the best is "Lastly"
         elif following and following[0][4].rstrip().endswith(":"):  # "... These include:" then the list
             chosen += following
         if _BACK_REFERENCE.match(scored[0][4]):
@@ -252,6 +253,18 @@ class ExtractiveAnswerer:
         before = [span] if span else []
         flagged = instruction_spans(text, passage.start, passage.end)
         return [(item[0], passage, s, e, text[s:e], set()) for s, e in before if (s, e) not in flagged]
+
+    def _enumeration_before(self, item, doc_texts, limit: int = 4) -> list:
+        """For a sentence carrying on an enumeration ("Lastly, ...", "Authorities should also ..."), the sentences
+        before it back to the one the enumeration starts with; none for any other sentence."""
+        found: list = []
+        while _CONTINUES.search(item[4]) and len(found) < limit:
+            before = self._previous(item, doc_texts)
+            if not before:
+                break
+            item = before[0]
+            found.append(item)
+        return found
 
     @staticmethod
     def _continuation(item, doc_texts, limit: int = 5) -> list:

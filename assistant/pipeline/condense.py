@@ -163,7 +163,7 @@ _CITY_REFERENCE = re.compile(r"\bthere\b|\b(?:that|this|the)\s+city\b", re.I)
 
 
 def capital_talked_about(question: str, history: list[conversation.Turn], names: DocumentNames | None) -> str | None:
-    """"How many people live there?" after "What does the name of Tajikistan's capital mean?" (its answer naming no
+    """"What is the headcount there?" after "What does the name of Tajikistan's capital mean?" (its answer naming no
     city): the question asked of "the capital of Tajikistan"; None unless the latest question naming a place (of the
     last two) asks about its capital and this one names no place."""
     reference = _CITY_REFERENCE.search(question)
