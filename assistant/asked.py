@@ -357,11 +357,11 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
     named = f"{sentence}\n{context}"
     # A question of several parts ("Which groups ..., and what role have Tajik nationals played?") is answered
     # part by part: a sentence must name what one part asks about.
+    own = _CONTEXT.sub("", question)
     missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)]
-                   for part in _PARTS.split(_CONTEXT.sub("", question)) if part.strip()), key=len, default=[])
+                   for part in _PARTS.split(own) if part.strip()), key=len, default=[])
     missing += [f"name {name}" for name in unlisted_items(question, sentence) + unlisted_items(question, referred)
                 if f"name {name}" not in missing]
-    own = _CONTEXT.sub("", question)
     missing += [f"the {m.group(1).lower()} {m.group(2)}" for m in _NTH_OF.finditer(own)
                 if not re.search(rf"\b{m.group(1)}\b", sentence, re.I)]  # "the second phase" is no other phase
     stated_years = keyfacts.years(sentence)

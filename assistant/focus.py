@@ -7,6 +7,18 @@ from collections import Counter
 from .textutil import STOPWORDS, _stem, names_kind, question_proper, words
 
 
+def kind_of(meta) -> str:
+    """A document's kind from its metadata ("report", "factbook"), lower-case; "" when it has none."""
+    return (getattr(meta, "kind", "") or "").lower()
+
+
+def kinds_named(text: str, kinds) -> set[str]:
+    """Of the kinds of the documents found, those the text names as a source ("the report says"); none when the
+    documents are all of one kind (nothing tells them apart)."""
+    kinds = set(kinds) - {""}
+    return {kind for kind in kinds if names_kind(text, kind)} if len(kinds) > 1 else set()
+
+
 def _title_words(title: str) -> set[str]:
     return {_stem(w) for w in words(title) if w not in STOPWORDS and len(w) > 2 and not w.isdigit()}
 

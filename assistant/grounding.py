@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 
 from .citations import _QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims, verify
+from .focus import kind_of, kinds_named
 from .guard import instruction_spans, is_instruction_span
 from .keyfacts import SMALL_NUMBER_WORDS
 from .keyfacts import unsupported as unsupported_facts
 from .retrieval import Passage
-from .textutil import names_kind, sentence_spans, strip_markers, words
+from .textutil import sentence_spans, strip_markers, words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
@@ -102,8 +103,7 @@ class _Grounding:
         self._keyed = {k: c for k, c in self._keyed.items() if c.n <= count}
 
     def _kind(self, doc_id: str) -> str:
-        meta = self.metas.get(doc_id)
-        return (getattr(meta, "kind", "") or "").lower()
+        return kind_of(self.metas.get(doc_id))
 
     def _misattributed(self, body: str, found: list[int]) -> set[str]:
         """The kinds of document a cited claim attributes its words to ("the report says", "according to the
@@ -113,7 +113,7 @@ class _Grounding:
         if not found or len(kinds) < 2:
             return set()
         own_words = _QUOTED.sub(" ", body)
-        said = {kind for kind in kinds if names_kind(own_words, kind)}
+        said = kinds_named(own_words, kinds)
         if _AUTHORS.search(own_words):  # "the authors argue": a document with several authors
             said |= {self._kind(p.doc_id) for p in self.passages
                      if len(getattr(self.metas.get(p.doc_id), "authors", None) or []) > 1} - {""}

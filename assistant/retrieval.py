@@ -67,7 +67,8 @@ class HybridRetriever:
     def retrieve(self, query: str, top_k: int = 5, doc_ids: list[str] | None = None) -> Retrieval:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        sources = None if doc_ids else self._sources_only(query)
+        read_in = self.names.named_as_source(query)
+        sources = None if doc_ids else self._sources_only(query, read_in)
         doc_ids = doc_ids or sources
         vector = self.embedder.embed([query])[0]
         t1 = time.perf_counter()
@@ -107,7 +108,6 @@ class HybridRetriever:
         leaders += [ranking[0][0] for ranking in (lexical, dense) if ranking]
         # So is the best passage of each document named outright: by meaning, or by meaning and words together in
         # a document named as where to read ("Is Russia mentioned in the report?").
-        read_in = self.names.named_as_source(query)
         for doc_id, doc_dense, doc_lexical in zip(apart, focused[0::2], focused[1::2]):
             in_doc = self._fused(doc_dense, doc_lexical)
             leaders += sorted(in_doc, key=lambda i: -in_doc[i])[:1] if doc_id in read_in else \
@@ -130,11 +130,10 @@ class HybridRetriever:
         return Retrieval(passages=passages, best_similarity=best, lexical_coverage=coverage, timings_ms=timings,
                          sources_named=bool(sources))
 
-    def _sources_only(self, query: str) -> list[str] | None:
-        """The documents a question names as where to read ("What does the report recommend?") when it names no
-        other document: it is answered from them alone."""
-        sources = self.names.named_as_source(query)
-        return sorted(sources) if sources and self.names.named_outright(query) == sources else None
+    def _sources_only(self, query: str, read_in: set[str]) -> list[str] | None:
+        """The documents a question names as where to read (read_in: "What does the report recommend?") when it
+        names no other document: it is answered from them alone."""
+        return sorted(read_in) if read_in and self.names.named_outright(query) == read_in else None
 
     def _fused(self, *rankings) -> dict[int, float]:
         """Reciprocal rank fusion: each chunk's score summed over the rankings it is in."""

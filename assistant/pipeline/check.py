@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from .. import asked, keyfacts
 from ..citations import Citation
+from ..focus import kind_of, kinds_named
 from ..language import is_english
 from ..retrieval import Passage
-from ..textutil import names_kind, question_proper, sentence_before, sentence_spans, strip_markers
+from ..textutil import question_proper, sentence_before, sentence_spans, strip_markers
 
 WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
               "in its sources, so it is not shown.")
@@ -74,12 +75,9 @@ def not_from_the_source_named(question: str, citations: list[Citation], passages
     """For "What does the report say about China?", the kind of document named as where to read ("report") when
     passages of that kind were found and no quote cited comes from one: China's profile does not say what the report
     says. Only kinds not shared by every passage's document."""
-    kind_of = {p.doc_id: (getattr(metas.get(p.doc_id), "kind", "") or "").lower() for p in passages}
-    kinds = set(kind_of.values()) - {""}
-    if len(kinds) < 2:
-        return []
-    named = {kind for kind in kinds if names_kind(question_proper(question), kind)}
-    cited = {kind_of.get(c.doc_id) for c in citations}
+    kinds = {p.doc_id: kind_of(metas.get(p.doc_id)) for p in passages}
+    named = kinds_named(question_proper(question), kinds.values())
+    cited = {kinds.get(c.doc_id) for c in citations}
     return sorted(named - cited) if named and not named & cited else []
 
 

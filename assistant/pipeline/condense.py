@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import conversation, keyfacts
+from ..asked import without_context
 from ..backends import Backend, BackendError, StreamsChat
 from ..focus import DocumentNames
 from ..guard import for_prompt
@@ -169,19 +170,16 @@ def capital_talked_about(question: str, history: list[conversation.Turn], names:
     reference = _CITY_REFERENCE.search(question)
     if names is None or not reference or _EXISTENTIAL.search(question) or decompose.places_in(question, names):
         return None
-    for turn in reversed(history[-2:]):
-        places = decompose.places_in(turn.standalone, names)
-        if not places:
-            continue
-        place = re.escape(places[0])
-        if len(places) != 1 or not re.search(rf"\bcapital\s+of\s+(?:the\s+)?{place}|{place}['’]s\s+capital\b",
-                                             turn.standalone, re.I):
-            return None
-        said = reference.group(0).lower()
-        capital = f"the capital of {places[0]}"
-        return question[:reference.start()] + (f"in {capital}" if said == "there" else capital) + \
-            question[reference.end():]
-    return None
+    latest = _latest_naming_places(history, names)
+    if latest is None or len(latest[1]) != 1:
+        return None
+    asked, (place,) = latest
+    if not re.search(rf"\bcapital\s+of\s+(?:the\s+)?{re.escape(place)}|{re.escape(place)}['’]s\s+capital\b", asked,
+                     re.I):
+        return None
+    capital = f"the capital of {place}"
+    return question[:reference.start()] + (f"in {capital}" if reference.group(0).lower() == "there" else capital) + \
+        question[reference.end():]
 
 
 _THAT_THING = re.compile(r"\b(?:that|this|the same)\s+([a-z]{4,})\b", re.I)
@@ -212,7 +210,7 @@ def ordinal_item(question: str, history: list[conversation.Turn]) -> str | None:
     """"What did the second one focus on?" after "What are the three phases of ...?": "the second phase", with that
     question's other words as context; None unless one of the last three questions counts the things it asks about."""
     ordinal = _ORDINAL_ONE.search(question)
-    asked = [re.sub(r"\s*\([^()]*\)\s*$", "", turn.standalone) for turn in reversed(history[-3:])]  # no context
+    asked = [without_context(turn.standalone) for turn in reversed(history[-3:])]
     counting = next((text for text in asked if _COUNTED_PLURAL.search(text)), None) if ordinal else None
     counted = _COUNTED_PLURAL.search(counting) if counting else None
     if not ordinal or not counting or not counted:
@@ -248,15 +246,23 @@ def named_document(question: str, previous: conversation.Turn, names: DocumentNa
     return f"{question[:it.start()]}the {kinds.pop()}{question[it.end():]}"
 
 
+def _latest_naming_places(history: list[conversation.Turn], names: DocumentNames) -> tuple[str, list[str]] | None:
+    """The latest of the last two questions that names places, with the places it names; None when neither does."""
+    for turn in reversed(history[-2:]):
+        found = decompose.places_in(turn.standalone, names)
+        if found:
+            return turn.standalone, found
+    return None
+
+
 def subject(history: list[conversation.Turn], names: DocumentNames | None) -> str | None:
     """The place the conversation is about: the one place the latest of the last two turns naming places names
     (None when it names several), else the one place whose document the last answer cites."""
     if names is None:
         return None
-    for turn in reversed(history[-2:]):
-        found = decompose.places_in(turn.standalone, names)
-        if found:
-            return found[0] if len(found) == 1 else None
+    latest = _latest_naming_places(history, names)
+    if latest is not None:
+        return latest[1][0] if len(latest[1]) == 1 else None
     cited = {names.place_of(doc_id) for doc_id in history[-1].sources} if history else set()
     return cited.pop() if len(cited) == 1 and None not in cited else None  # the one place its answer cites
 
