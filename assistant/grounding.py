@@ -6,10 +6,11 @@ import re
 from .citations import _QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims, verify
 from .focus import kind_of, kinds_named
 from .guard import instruction_spans, is_instruction_span
-from .keyfacts import SMALL_NUMBER_WORDS
+from .keyfacts import SMALL_NUMBER_WORDS, unstated_items
 from .keyfacts import unsupported as unsupported_facts
+from .language import is_english
 from .retrieval import Passage
-from .textutil import sentence_spans, strip_markers, words
+from .textutil import sentence_spans, strip_markers, terms, words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
@@ -85,8 +86,14 @@ class _Grounding:
                 found = self._attach(body, quoted, [p for p in self.passages if p not in targets], strict=True)
         else:
             found = self._attach(body, quoted, self.passages, strict=True)
-        if not found and unsupported_facts(body, []):
-            return None  # a claim of numbers, dates or names that no source passage states is not shown
+        if not found and (unsupported_facts(body, []) or unstated_series_items(body, [])):
+            return None  # a claim of numbers, dates, names or listed items that no source passage states
+        if found and self._unstated_items(body, found):  # each item of a series cited to a quote that states it
+            for item in self._unstated_items(body, found):
+                found += [n for n in self._attach(item, [], self.passages, strict=True) if n not in found]
+            if self._unstated_items(body, found):
+                self._forget_after(cited_before)
+                return None
         unattributed = self._misattributed(body, found)
         if unattributed:  # "the report says ..." citing a profile: cite the report's own words, or show nothing
             found += [n for n in self._attach(body, quoted, [p for p in self.passages
@@ -96,6 +103,9 @@ class _Grounding:
                 self._forget_after(cited_before)
                 return None
         return _with_markers(body, found)
+
+    def _unstated_items(self, body: str, found: list[int]) -> list[str]:
+        return unstated_series_items(body, [c.quote for c in self.citations if c.n in found])
 
     def _forget_after(self, count: int) -> None:
         """Drop the citations made after the first count (those of a claim not shown)."""
@@ -174,6 +184,14 @@ class _Grounding:
             self._keyed[key] = citation
             self.citations.append(citation)
         return self._keyed[key].n
+
+
+def unstated_series_items(claim: str, quotes: list[str]) -> list[str]:
+    """The items of an English claim's series ("..., exploiting its leadership turnover, and ...") that none of its
+    quotes states (keyfacts.unstated_items); a quotation inside an item is verified already and counts as stated."""
+    if not is_english(claim):
+        return []
+    return unstated_items(_QUOTED.sub(" … ", strip_markers(claim)), quotes, terms)
 
 
 def _as_statement(text: str, span: tuple[int, int], passage: Passage) -> tuple[int, int]:

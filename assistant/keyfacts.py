@@ -326,3 +326,39 @@ def _between_listed(sentence: str, stated: set[float], listed: dict[str, set[flo
 
 def _month_names() -> set[str]:
     return set(_MONTHS)
+
+
+_SERIES_CUT = re.compile(r"\s*,(?!\d)\s*")
+_LAST_JOIN = re.compile(r"\s(?:and|or)\s(?!.*\s(?:and|or)\s)")
+ITEM_SUPPORT = 0.5  # share of a series item's content terms its quotes must state
+
+
+def series_items(sentence: str) -> list[str]:
+    """The items after the first of a series a sentence states ("The report recommends exposing the gap ...,
+    exploiting its leadership turnover ..., and handling aid carefully" -> the last two): three or more parts cut at
+    commas, the last joined by "and" or "or". The first part also carries what the sentence says of them all, so
+    it is left to the claim's own checks. A sentence with no such series gives []."""
+    parts = [p for p in _SERIES_CUT.split(strip_markers(sentence).strip().rstrip(".!?")) if p.strip()]
+    if len(parts) < 3:
+        return []
+    last = re.match(r"(?:and|or)\s+(.+)", parts[-1])
+    if last:
+        parts[-1] = last.group(1)
+    else:
+        joined = _LAST_JOIN.split(parts[-1], maxsplit=1)
+        if len(joined) < 2:
+            return []
+        parts = parts[:-1] + joined
+    return [p.strip() for p in parts[1:]]
+
+
+def unstated_items(sentence: str, quotes: list[str], terms_of) -> list[str]:
+    """The series items of a sentence (series_items) most of whose content terms no quote states: "exploiting its
+    leadership turnover" cited to a quote about humanitarian aid. terms_of: text -> content terms (stemmed)."""
+    quoted = set().union(*(terms_of(fold(q)) for q in quotes)) if quotes else set()
+    unstated = []
+    for item in series_items(sentence):
+        item_terms = set(terms_of(fold(item)))
+        if item_terms and len(item_terms & quoted) < ITEM_SUPPORT * len(item_terms):
+            unstated.append(item)
+    return unstated

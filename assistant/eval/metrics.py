@@ -73,7 +73,9 @@ _NUMBERS_IN_MARKERS = re.compile(r"\d{1,3}")
 def claim_checks(answer: str, citations: list[dict]) -> list[dict]:
     """Each shown claim (the text up to its [n] markers), with its key facts (numbers, dates, names) that none of
     the quotes it cites states (a name may be stated by the cited document's title or section, as the citation
-    shows them; numbers and dates only by a quote): a claim is supported only when that list is empty."""
+    shows them; numbers and dates only by a quote), and the items of a series it states that its quotes do not: a
+    claim is supported only when that list is empty."""
+    from ..grounding import unstated_series_items
     from ..keyfacts import unsupported
 
     quotes: dict[int, list[str]] = {}
@@ -88,9 +90,10 @@ def claim_checks(answer: str, citations: list[dict]) -> list[dict]:
         if not claim:
             continue
         cited = [int(n) for n in _NUMBERS_IN_MARKERS.findall(match.group(2))]
-        checks.append({"sentence": claim,
-                       "missing": unsupported(claim, [q for n in cited for q in quotes.get(n, [])],
-                                              [w for n in cited for w in where.get(n, [])])})
+        cited_quotes = [q for n in cited for q in quotes.get(n, [])]
+        missing = unsupported(claim, cited_quotes, [w for n in cited for w in where.get(n, [])])
+        missing += [f"item {item}" for item in unstated_series_items(claim, cited_quotes)]
+        checks.append({"sentence": claim, "missing": missing})
     return checks
 
 
