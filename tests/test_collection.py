@@ -108,6 +108,13 @@ def test_the_document_a_question_is_about_answers_it(engine, question, doc_ids, 
         answer.text
 
 
+@pytest.mark.parametrize("question", ["What does the report say about Algeria?",
+                                      "Which Algerian group is in the report's list of earlier jihadist groups?"])
+def test_a_question_naming_the_report_as_where_to_read_quotes_only_the_report(engine, question):
+    answer = engine.ask(question)
+    assert not answer.abstained and {c.doc_id for c in answer.citations} == {"next-afghan-jihad"}, answer.text
+
+
 @pytest.mark.parametrize("question", [
     "How long is Saudi Arabia's coastline?",  # Saudi Arabia is named only in Qatar's border list
     "How many ISKP plots did Tajik security services interdict?",

@@ -138,9 +138,9 @@ class ExtractiveAnswerer:
         source = self.names.named_as_source(question) if self.names else set()
         source &= {c[0].doc_id for c in candidates}
         for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
-            in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
             if source and passage.doc_id not in source:
-                in_named_doc = set()  # "Is Russia mentioned in the report?": Russia's profile is not the source
+                continue  # "What does the report say about China?": China's profile does not say what the report says
+            in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
             covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group))
                                       | (_ADVICE_TERMS if _ADVISES.search(sentence) else set()))
             covered -= asked.only_in_compounds(sentence, question, terms)  # "Taliban" of "Tehrik-e-Taliban Pakistan"
