@@ -118,7 +118,7 @@ class HybridRetriever:
         for i in order:
             if i not in similarity:
                 similarity[i] = float(self.index.matrix[i] @ vector)
-        selected = self._diverse(order, top_k)
+        selected = self._diverse(order, top_k, named)
         passages = self._merge_neighbours(selected, fused, similarity, dict(lexical))
         timings["fuse"] = (time.perf_counter() - t3) * 1e3
         best = max((s for _, s in dense), default=0.0)
@@ -182,21 +182,24 @@ class HybridRetriever:
                     labelled.add(i)
         return sorted(scored, key=lambda hit: -hit[1])
 
-    def _diverse(self, order: list[int], top_k: int) -> list[int]:
-        """Drop chunks that overlap or nearly repeat an already selected one."""
+    def _diverse(self, order: list[int], top_k: int, named: set[str] = frozenset()) -> list[int]:
+        """Drop chunks that overlap or nearly repeat an already selected one. A chunk of a document the question
+        names (named) is kept beside another document's chunk of nearly the same words: Tajikistan's terrorism
+        field is not a repeat of Uzbekistan's, though the two share most of their words."""
         chunks = self.index.chunks
         chosen: list[int] = []
-        chosen_terms: list[set] = []
+        chosen_terms: list[tuple[set, str]] = []
         for i in order:
             chunk = chunks[i]
             if any(chunks[j].doc_id == chunk.doc_id and chunks[j].start < chunk.end and chunk.start < chunks[j].end
                    for j in chosen):
                 continue
             words = set(terms(chunk.text))
-            if any(_jaccard(words, other) > 0.8 for other in chosen_terms):
+            if any(_jaccard(words, other) > 0.8 for other, doc_id in chosen_terms
+                   if doc_id == chunk.doc_id or chunk.doc_id not in named):
                 continue
             chosen.append(i)
-            chosen_terms.append(words)
+            chosen_terms.append((words, chunk.doc_id))
             if len(chosen) == top_k:
                 break
         return chosen

@@ -88,6 +88,8 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("Which terrorist organisations are named in Uzbekistan's profile?", {"factbook-uz"}, "(IJU); Islamic"),
     ("Which terrorist groups have operated in Tajikistan?", {"factbook-ti"}, "Terrorist group(s): Islamic State"),
     ("Which terrorist groups have operated in Tajikistan?", {"factbook-ti"}, "note 1: US-designated"),  # and its note
+    ("Which terrorist groups are active in Tajikistan?", {"factbook-ti"}, "Terrorist group(s): Islamic State"),  # not
+    # dropped as a repeat of Uzbekistan's field, which shares most of its words
     ("What is Iran's inflation rate?", {"factbook-ir"}, "Inflation rate (consumer prices) 2024:"),  # latest year
     ("What is Iran's unemployment rate?", {"factbook-ir"}, "Unemployment rate 2024: 9.2%"),  # not the note
     ("What was Iran's unemployment rate in 2022?", {"factbook-ir"}, "Unemployment rate 2022: 9.1%"),
