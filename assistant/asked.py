@@ -157,6 +157,22 @@ def without_context(question: str) -> str:
     return _CONTEXT.sub("", question) or question
 
 
+def alternatives(question: str, name: str) -> list[str]:
+    """The names the question offers as alternatives to name ("Does the list name ISIS or its Khorasan branch?":
+    Khorasan for ISIS, ISIS for Khorasan): a sentence that names one of them may answer."""
+    names = asked_names(question)
+    found = []
+    for other in names:
+        if other == name:
+            continue
+        for first, second in ((name, other), (other, name)):
+            if re.search(rf"\b{re.escape(first)}\b(?:['’]s)?\s+or\s+(?:[\w’'-]+\s+){{0,2}}{re.escape(second)}\b",
+                         question):
+                found.append(other)
+                break
+    return found
+
+
 def asked_names(question: str) -> list[str]:
     """The names a question asks about ("Tajikistan", "Islamic Movement"), descriptions ("Central Asian", "a Gulf
     state") and the context added from earlier turns left out."""
@@ -358,7 +374,8 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
     # A question of several parts ("Which groups ..., and what role have Tajik nationals played?") is answered
     # part by part: a sentence must name what one part asks about.
     own = _CONTEXT.sub("", question)
-    missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)]
+    missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)
+                    and not any(keyfacts.mentions(other, named) for other in alternatives(part, name))]
                    for part in _PARTS.split(own) if part.strip()), key=len, default=[])
     missing += [f"name {name}" for name in unlisted_items(question, sentence) + unlisted_items(question, referred)
                 if f"name {name}" not in missing]

@@ -313,3 +313,12 @@ def test_words_inside_a_hyphenated_name_are_not_said_alone():
 
 def test_a_pair_of_names_joined_by_a_hyphen_still_says_each():
     assert asked.only_in_compounds("Alpha-Beta talks resumed.", "Did Alpha and Beta talk?") == set()
+
+
+def test_names_offered_as_alternatives_are_met_by_either():
+    question = "Does the profile list the Haqqani Network or its Pakistani allies as active there?"
+    assert asked.alternatives(question, "Haqqani Network") == ["Pakistani"]
+    assert asked.unmet(question, "Terrorist group(s): Haqqani Network; al-Qa'ida.", "Afghanistan") == []
+    assert asked.unmet("Does the profile list the Haqqani Network and its Pakistani allies?",
+                       "Terrorist group(s): Haqqani Network; al-Qa'ida.", "Afghanistan") == ["name Pakistani"]
+    assert asked.alternatives("Was Iran attacked, or Turkey?", "Iran") == []  # not "A or B": each is asked
