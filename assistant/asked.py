@@ -342,6 +342,10 @@ def only_in_compounds(sentence: str, question: str, read: Callable[[str], Iterab
 
 
 _NTH_OF = re.compile(r"\bthe\s+(second|third|fourth|fifth|sixth)\s+([a-z]{3,})\b", re.I)
+# "Who is the prime minister of X?" asks for who holds the office now.
+_PRESENT_HOLDER = re.compile(r"^\s*who\s+(?:is|['’]s)\s+(?:the\s+)?(?:current\s+|present\s+)?([a-z]+(?:\s+minister)?)\b"
+                             r"(?!\s+(?:in|on|at|from|with)\b)", re.I)
+_NOT_PRESENT = r"(?:first|former|late|previous|founding|last|then|ex-|second|third|interim)"
 _PLACED_ITEM = re.compile(rf"\b({'|'.join(sorted(_PLACING))})\s+(?:the\s+)?((?:{keyfacts.NAME.pattern}))")
 
 
@@ -381,6 +385,10 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
                 if f"name {name}" not in missing]
     missing += [f"the {m.group(1).lower()} {m.group(2)}" for m in _NTH_OF.finditer(own)
                 if not re.search(rf"\b{m.group(1)}\b", sentence, re.I)]  # "the second phase" is no other phase
+    holder = _PRESENT_HOLDER.match(own)
+    if holder and re.search(rf"\b{_NOT_PRESENT}\s*(?:[\w’'-]+\s+)?{re.escape(holder.group(1))}\b", sentence, re.I) \
+            and not re.search(rf"\b{_NOT_PRESENT}\b", own, re.I):
+        missing.append(f"the present {holder.group(1).lower()}")  # not "its first president, ..."
     stated_years = keyfacts.years(sentence)
     missing += [f"year {year}" for year in sorted(pinned_years(question)) if year not in stated_years]
     stated_numbers = keyfacts.numbers(sentence)

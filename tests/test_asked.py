@@ -322,3 +322,13 @@ def test_names_offered_as_alternatives_are_met_by_either():
     assert asked.unmet("Does the profile list the Haqqani Network and its Pakistani allies?",
                        "Terrorist group(s): Haqqani Network; al-Qa'ida.", "Afghanistan") == ["name Pakistani"]
     assert asked.alternatives("Was Iran attacked, or Turkey?", "Iran") == []  # not "A or B": each is asked
+
+
+def test_who_holds_an_office_now_is_not_answered_by_its_first_or_former_holder():
+    question = "Who is the prime minister of Freedonia?"
+    assert asked.unmet(question, "Freedonia's first prime minister, Rufus FIREFLY, ruled until 1933.",
+                       "Freedonia") == ["the present prime minister"]
+    assert asked.unmet(question, "Executive branch, head of government: Prime Minister Ann TEASDALE (since 2021).",
+                       "Freedonia") == []
+    assert asked.unmet("Who was the first prime minister of Freedonia?",
+                       "Freedonia's first prime minister, Rufus FIREFLY, ruled until 1933.", "Freedonia") == []
