@@ -242,12 +242,16 @@ def same_phrase(text: str) -> str:
     return text
 
 
+_LETTER_SUFFIXED = re.compile(r"(?<![\w-])([A-Za-z]{2,}-[A-Za-z0-9])(?![\w-])")  # "ISIS-K": not ISIS alone
+
+
 def terms(text: str) -> list[str]:
-    """Content terms for lexical matching: stop words dropped, light stemming."""
+    """Content terms for lexical matching: stop words dropped, light stemming; a name with a one-letter suffix
+    ("ISIS-K") is also a term of its own."""
     lowered = text.lower()
     text = same_phrase(text)
     found = [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    return found + label_terms(text, lowered)
+    return found + [name.lower() for name in _LETTER_SUFFIXED.findall(text)] + label_terms(text, lowered)
 
 
 def label_terms(text: str, lowered: str = "") -> list[str]:

@@ -62,3 +62,10 @@ def test_the_forms_of_a_verb_and_its_british_and_armed_group_wordings_are_one_te
     assert terms("terrorist organisations") == terms("terrorist organizations") == terms("terrorist groups")
     assert terms("focus") == terms("focused") and terms("status") == ["status"]  # no plural "s" to strip
     assert terms("location") == terms("located") == terms("locations") and terms("nation") == ["nation"]
+
+
+def test_a_name_with_a_one_letter_suffix_is_a_term_of_its_own():
+    from assistant.textutil import terms
+    assert "isis-k" in terms("Islamic State of Iraq and ash-Sham-Khorasan Province (ISIS-K); Jaish-e-Mohammed")
+    assert "isis-k" not in terms("Islamic State of Iraq and ash-Sham (ISIS).")
+    assert [t for t in terms("Tehrik-e-Taliban Pakistan, COVID-19 and U.S.-led forces") if "-" in t] == []
