@@ -117,6 +117,12 @@ def test_a_question_naming_the_report_as_where_to_read_quotes_only_the_report(en
     assert not answer.abstained and {c.doc_id for c in answer.citations} == {"next-afghan-jihad"}, answer.text
 
 
+def test_a_question_asking_which_profiles_list_a_group_quotes_each_profile_that_does(engine):
+    answer = engine.ask("Which Factbook profiles list ISIS-K as a terrorist group?")  # not those listing ISIS
+    assert {"factbook-af", "factbook-uz"} <= {c.doc_id for c in answer.citations}, answer.text
+    assert all("ISIS-K" in c.quote for c in answer.citations), answer.text
+
+
 @pytest.mark.parametrize("question", [
     "How long is Saudi Arabia's coastline?",  # Saudi Arabia is named only in Qatar's border list
     "How many ISKP plots did Tajik security services interdict?",

@@ -19,6 +19,11 @@ _CONTINUES = re.compile(r"^(?:Lastly|Finally|Also|Second(?:ly)?|Third(?:ly)?|Mor
 _ANNOUNCES_LIST = re.compile(rf":\s*$|\b(?:two|three|four|five|six|several)\s+(?:\w+\s+)?{_PARTS}\b", re.IGNORECASE)
 _ASKS_PARTS = re.compile(rf"\b{_PARTS}\b", re.IGNORECASE)  # "Summarize the phases of ...": the list is asked
 LIST_LEAD_SHARE = 0.8  # a sentence announcing the asked list leads when it scores this share of the best
+# "Which profiles list ISIS-K?", "Which countries' profiles name the TTP?": each document that says it is an answer.
+_ASKS_WHICH_DOCUMENTS = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:countries|profiles|documents|sources)\s+"
+                                   r"(?:[\w’'-]+\s+)?(?:list|lists|name|names|mention|mentions|cite|cites|include"
+                                   r"|includes)\b", re.IGNORECASE)
+MAX_DOCUMENTS = 4  # documents quoted, at most, for such a question
 
 
 _BACK_REFERENCE = asked.BACK_REFERENCE
@@ -216,11 +221,13 @@ class ExtractiveAnswerer:
         noted = _noted_field(scored[0], scored)  # a note qualifies its field, which states the values
         chosen += noted
         chosen.sort(key=lambda item: (item[1].n, item[2]))  # the best sentence with its list or antecedent
+        by_document = bool(_ASKS_WHICH_DOCUMENTS.search(question))
+        most = MAX_DOCUMENTS if by_document else self.max_sentences
         for item in scored[1:]:
-            if len(chosen) - len(noted) >= self.max_sentences or item[0] < 0.85 * scored[0][0]:
+            if len(chosen) - len(noted) >= most or item[0] < 0.85 * scored[0][0]:
                 break
-            if item[5] - covered:  # adds something the first sentence lacks; after it
-                chosen.append(item)
+            if item[5] - covered or by_document and all(item[1].doc_id != c[1].doc_id for c in chosen):
+                chosen.append(item)  # adds something the first sentence lacks (or another document saying it)
                 covered |= item[5]
         chosen = list({(item[1].n, item[2]): item for item in chosen}.values())
         lines = []
