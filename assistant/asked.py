@@ -253,11 +253,11 @@ def counted_terms(question: str) -> set[str]:
             break  # "How many people live in Qatar?": a verb before "in" ends what is counted ("nationals in" does not)
         if word not in STOPWORDS:
             counted.append(word)
-    name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
-    plain = [w for w in counted if _term(w) not in name_terms]
+    name_terms = {term(w) for name in keyfacts.names(question) for w in words(name)}
+    plain = [w for w in counted if term(w) not in name_terms]
     if verb and verb not in _DWELLING and _COUNTED_AS.keys() & set(counted):
-        return {_term(w) for w in (plain or counted)} | {_term(verb)}  # "How many people died ...?": not a population
-    return {_term(_COUNTED_AS.get(w, w)) for w in (plain or counted)}
+        return {term(w) for w in (plain or counted)} | {term(verb)}  # "How many people died ...?": not a population
+    return {term(_COUNTED_AS.get(w, w)) for w in (plain or counted)}
 
 
 _DWELLING = frozenset("live lives living lived reside resides residing dwell inhabit".split())
@@ -268,10 +268,10 @@ def attribute_terms(question: str) -> set[str]:
     content words other than its names and words for holding a post ("Who holds the position of Supreme Leader?"
     asks of the Supreme Leader); a bare number from another field ("Saudi Arabia 87 km") does not answer."""
     question = same_phrase(_IN_TERMS.sub(" ", _CONTEXT.sub("", question)))
-    name_terms = {_term(w) for name in keyfacts.names(question) for w in words(name)}
-    return {_term(w) for w in words(question) if w not in STOPWORDS and w not in _AUXILIARY and not w.isdigit()
-            and w not in _HOLDING and w not in _ASKING_WORDS and _term(w) not in name_terms} | \
-        {_term(w) for w in label_terms(question)}
+    name_terms = {term(w) for name in keyfacts.names(question) for w in words(name)}
+    return {term(w) for w in words(question) if w not in STOPWORDS and w not in _AUXILIARY and not w.isdigit()
+            and w not in _HOLDING and w not in _ASKING_WORDS and term(w) not in name_terms} | \
+        {term(w) for w in label_terms(question)}
 
 
 _IN_TERMS = re.compile(r"\bin\s+(?:[\w$-]+\s+){0,2}terms\b", re.I)  # "in PPP terms": how it is measured
@@ -283,21 +283,21 @@ _MEASURE_NOUNS = {"length": "long", "height": "high", "width": "wide", "depth": 
                   "weight": "heavy", "tall": "high", "elevation": "high", "altitude": "high"}
 
 
-def _term(word: str) -> str:
+def term(word: str) -> str:
     return _UNITS.get(word) or _MEASURE_NOUNS.get(word) or _DERIVED.sub("", _stem(word))
 
 
 def stated_terms(text: str) -> set[str]:
     """The terms a text states, read as a question's counted or asked terms are."""
     percent = {"%"} if "%" in text else set()  # "14.2%" states a percentage
-    return {_term(w) for w in words(same_phrase(text))} | percent
+    return {term(w) for w in words(same_phrase(text))} | percent
 
 
 def initialisms(question: str) -> set[str]:
     """The initials of each run of three to five of the question's words ("internally displaced people": "idp"),
     as terms: a label's acronym ("IDPs") then names what the question spells out."""
     found = [w for w in words(question) if w not in STOPWORDS and not w[0].isdigit()]
-    return {_term("".join(w[0] for w in found[i:i + n]) + "s") for n in range(3, 6)
+    return {term("".join(w[0] for w in found[i:i + n]) + "s") for n in range(3, 6)
             for i in range(len(found) - n + 1)}
 
 

@@ -174,3 +174,27 @@ def test_a_document_named_only_in_the_statements_before_the_question_is_not_wher
                                            [holiday], passages, KINDS) == []
     assert check.not_from_the_source_named("Which holiday does the report say marks it?", [holiday], passages,
                                            KINDS) == ["report"]
+
+
+LANGUAGES = Citation(n=1, doc_id="fb-x", title="Profile: Freedonia", section="People", page=None, start=0, end=120,
+                     quote="Languages: Groucho (official, closely related to Sylvanian), English (spoken by most "
+                           "government officials).")
+
+
+def test_an_answer_giving_an_items_qualifier_to_another_item_is_refused():
+    question = "Which language is official in Freedonia?"
+    assert check.qualified_item_elsewhere(question, "English is the official language of Freedonia [1].",
+                                          [LANGUAGES]) == ["official"]
+    passage = Passage("fb-x", "Profile: Freedonia", "People", None, 0, 120, LANGUAGES.quote, ["fb-x"], 1.0, 0.5, n=1)
+    assert check.run(question, "English is the official language of Freedonia [1].", [LANGUAGES], [passage], {},
+                     kind_asked=True).notice.startswith("The quotes cited say official of another item")
+    assert check.qualified_item_elsewhere(question, "Groucho is official [1].", [LANGUAGES]) == []
+
+
+def test_a_qualifier_every_item_or_none_has_or_a_participle_of_the_field_is_not_judged():
+    assert check.qualified_item_elsewhere("Which languages are spoken in Freedonia?", "Groucho [1].",
+                                          [LANGUAGES]) == []  # "spoken" restates the field
+    sentence = Citation(n=1, doc_id="r", title="A report", section="", page=None, start=0, end=80,
+                        quote="It has pursued two aims: (1) continuing its official propaganda, and (2) planning "
+                              "attacks abroad.")
+    assert check.qualified_item_elsewhere("Which aim is official?", "Planning attacks abroad [1].", [sentence]) == []

@@ -11,7 +11,7 @@ from ..citations import Citation
 from ..focus import kind_of, kinds_named
 from ..language import is_english
 from ..retrieval import Passage
-from ..textutil import question_proper, sentence_before, sentence_spans, strip_markers
+from ..textutil import question_proper, sentence_before, sentence_spans, strip_markers, words
 
 WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
               "in its sources, so it is not shown.")
@@ -58,6 +58,10 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
     if elsewhere:
         return Checked(f"The quotes cited list {', '.join(elsewhere)} with other values than the drafted answer "
                        "gives, so it is not shown.")
+    requalified = qualified_item_elsewhere(question, text, citations) if kind_asked else []
+    if requalified:
+        return Checked(f"The quotes cited say {requalified[0]} of another item than the drafted answer names, so it "
+                       "is not shown.")
     unpaired = keyfacts.unpaired_with_asked(question, text, [c.quote for c in citations]) if kind_asked else []
     if unpaired:
         return Checked(f"The quotes cited give {', '.join(unpaired)} another number than the question asks about, "
@@ -140,6 +144,53 @@ def values_of_another_item(question: str, text: str, citations: list[Citation],
     if any(values & given for values in listed.values()):
         return []  # an item asked about, given its own value (the others' are context)
     return sorted(listed)
+
+
+def _top_level_items(value: str) -> list[str]:
+    """A field value's items, cut at commas and semicolons outside parentheses ("Dhivehi (official, dialect of
+    Sinhala), English (spoken by most government officials)" -> two items)."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(value):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch in ",;" and depth == 0 and not value[i + 1:i + 2].isdigit():
+            items.append(value[start:i])
+            start = i + 1
+    return [item.strip() for item in items + [value[start:]] if item.strip()]
+
+
+LIST_HEAD_WORDS = 4
+_ASKED_TYPE = re.compile(r"\b(?:which|what)\s+([a-z]+)\b", re.I)
+
+
+def qualified_item_elsewhere(question: str, text: str, citations: list[Citation]) -> list[str]:
+    """For "Which language is official in the Maldives?" citing "Languages: Dhivehi (official, ...), English (spoken
+    by most government officials)", an answer naming English and not Dhivehi: a word the question asks about
+    ("official") qualifies only some items of a quoted list, and the answer names none of those items, only others.
+    Gives the qualifying words; empty when the answer names a qualified item or no list qualifies some items only."""
+    if asked.answer_kind(question) is not None and asked.answer_kind(question) is not asked.Kind.NAME:
+        return []
+    wanted = asked.attribute_terms(question)
+    # As said ("official", not "officials"); not a participle, which restates the field ("spoken" of "Languages").
+    asked_words = {w for w in words(question) if asked.term(w) in wanted and not re.search(r"(?:ed|en)$", w)}
+    said = strip_markers(text)
+    typed = _ASKED_TYPE.search(question)  # "Which city ...": what is asked for, not a qualifier of it
+    asked_type = set(words(typed.group(1))) if typed else set()
+    for citation in citations:
+        label, _, value = keyfacts.fold(citation.quote).partition(": ")
+        items = _top_level_items(value) if value else []
+        if len(items) < 2:
+            continue
+        heads = [re.split(r"\s*\(", item)[0].strip() for item in items]
+        if not all(head[:1].isupper() and len(head.split()) <= LIST_HEAD_WORDS for head in heads):
+            continue  # items are names ("Dhivehi (official, ...)"), not clauses of a sentence
+        qualifying = {w for w in asked_words if w not in set(words(label)) | asked_type}
+        marked = [i for i, item in enumerate(items) if qualifying & set(words(item))]
+        if not marked or len(marked) == len(items):
+            continue
+        named = [i for i, head in enumerate(heads) if head and keyfacts.mentions(head, said)]
+        if named and not set(named) & set(marked):
+            return sorted(qualifying & set().union(*(set(words(items[i])) for i in marked)))
+    return []
 
 
 _YES_NO = re.compile(r"^\s*(?:does|do|did|has|have|had|is|are|was|were)\b", re.I)
