@@ -58,7 +58,8 @@ _AUXILIARY = frozenset("did do does were was are is have has had will would can 
 # A sentence that opens by pointing back ("This situation ...") is about what the sentence before it says.
 # A sentence about the one before it: "This situation ...", "Twelve of these interdictions ...".
 BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|Therefore|Hence|As a result)\b|"
-                            r"^(?:[A-Z]\w*|\d+)(?:\s+\w+)?\s+of\s+(?:these|those|them)\b")
+                            r"^(?:[A-Z]\w*|\d+)(?:\s+\w+)?\s+of\s+(?:these|those|them)\b|"
+                            r"^(?:(?:Yet|But|However|Still|And|So),?\s+the|The)\s+\w+\s+of\s+(?:these|those)\b")
 _RANGE_WORD = re.compile(r"(?:since|after|before|from|until|till|between|and|to|through)\s*$|[-–]\s*$", re.I)
 _DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
 # A name before a common noun for a place ("a Gulf state", "an Indian Ocean country") describes a place unnamed;
@@ -389,7 +390,7 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
     if holder and re.search(rf"\b{_NOT_PRESENT}\s*(?:[\w’'-]+\s+)?{re.escape(holder.group(1))}\b", sentence, re.I) \
             and not re.search(rf"\b{_NOT_PRESENT}\b", own, re.I):
         missing.append(f"the present {holder.group(1).lower()}")  # not "its first president, ..."
-    stated_years = keyfacts.years(sentence)
+    stated_years = keyfacts.years(f"{sentence}\n{referred}")  # "these operations" are those of early 2023
     missing += [f"year {year}" for year in sorted(pinned_years(question)) if year not in stated_years]
     stated_numbers = keyfacts.numbers(sentence)
     missing += [f"number {value:g}" for value in sorted(pinned_counts(question)) if value not in stated_numbers]

@@ -332,3 +332,13 @@ def test_who_holds_an_office_now_is_not_answered_by_its_first_or_former_holder()
                        "Freedonia") == []
     assert asked.unmet("Who was the first prime minister of Freedonia?",
                        "Freedonia's first prime minister, Rufus FIREFLY, ruled until 1933.", "Freedonia") == []
+
+
+def test_a_sentence_about_the_rate_of_these_refers_back_and_its_antecedents_year_counts():
+    later = "Yet the pace of these raids has since slowed, raising doubts."
+    earlier = "In early 2019, the guard increased raids on smugglers."
+    assert asked.BACK_REFERENCE.match(later) and asked.BACK_REFERENCE.match("The pace of these raids slowed.")
+    assert not asked.BACK_REFERENCE.match("The majority of smugglers came by sea.")
+    question = "How have the guard's raids changed since early 2019?"
+    assert "year 2019" in asked.unmet(question, later, "A report")
+    assert "year 2019" not in asked.unmet(question, later, f"A report\n{earlier}", earlier)
