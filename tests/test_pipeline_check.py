@@ -198,3 +198,13 @@ def test_a_qualifier_every_item_or_none_has_or_a_participle_of_the_field_is_not_
                         quote="It has pursued two aims: (1) continuing its official propaganda, and (2) planning "
                               "attacks abroad.")
     assert check.qualified_item_elsewhere("Which aim is official?", "Planning attacks abroad [1].", [sentence]) == []
+
+
+def test_an_answer_naming_another_item_of_a_sentences_list_than_the_one_described_is_refused():
+    quote = Citation(n=1, doc_id="r", title="A report", section="", page=None, start=0, end=120,
+                     quote="The group follows earlier movements, including Freedonia's Duck Brigade, the Red League, "
+                           "and the Sylvanian Front.")
+    question = "Which Freedonian movement does the report list among earlier movements?"
+    assert check.qualified_item_elsewhere(question, "The Red League [1].", [quote]) == ["Freedonian"]
+    assert check.qualified_item_elsewhere(question, "Freedonia's Duck Brigade [1].", [quote]) == []
+    assert check.qualified_item_elsewhere("Which movement came first?", "The Red League [1].", [quote]) == []

@@ -166,31 +166,52 @@ def qualified_item_elsewhere(question: str, text: str, citations: list[Citation]
     """For "Which language is official in the Maldives?" citing "Languages: Dhivehi (official, ...), English (spoken
     by most government officials)", an answer naming English and not Dhivehi: a word the question asks about
     ("official") qualifies only some items of a quoted list, and the answer names none of those items, only others.
+    So too a name the question describes its answer by ("Which Algerian organisation ...?") and a sentence's list
+    ("... including Algeria's Armed Islamic Group, al-Qaeda, AQAP, ..."): an answer naming al-Qaeda is refused.
     Gives the qualifying words; empty when the answer names a qualified item or no list qualifies some items only."""
     if asked.answer_kind(question) is not None and asked.answer_kind(question) is not asked.Kind.NAME:
         return []
     wanted = asked.attribute_terms(question)
     # As said ("official", not "officials"); not a participle, which restates the field ("spoken" of "Languages").
     asked_words = {w for w in words(question) if asked.term(w) in wanted and not re.search(r"(?:ed|en)$", w)}
-    said = strip_markers(text)
     typed = _ASKED_TYPE.search(question)  # "Which city ...": what is asked for, not a qualifier of it
     asked_type = set(words(typed.group(1))) if typed else set()
+    described = _DESCRIBED_BY.search(question)  # "Which Algerian organisation": the answer is Algerian
+    said = strip_markers(text)
     for citation in citations:
-        label, _, value = keyfacts.fold(citation.quote).partition(": ")
-        items = _top_level_items(value) if value else []
+        items, label = _listed_names(keyfacts.fold(citation.quote))
         if len(items) < 2:
             continue
         heads = [re.split(r"\s*\(", item)[0].strip() for item in items]
-        if not all(head[:1].isupper() and len(head.split()) <= LIST_HEAD_WORDS for head in heads):
-            continue  # items are names ("Dhivehi (official, ...)"), not clauses of a sentence
         qualifying = {w for w in asked_words if w not in set(words(label)) | asked_type}
-        marked = [i for i, item in enumerate(items) if qualifying & set(words(item))]
+        marked = [i for i, item in enumerate(items) if qualifying & set(words(item))
+                  or described and keyfacts.mentions(described.group(1), item)]
         if not marked or len(marked) == len(items):
             continue
         named = [i for i, head in enumerate(heads) if head and keyfacts.mentions(head, said)]
         if named and not set(named) & set(marked):
-            return sorted(qualifying & set().union(*(set(words(items[i])) for i in marked)))
+            return sorted(qualifying & set().union(*(set(words(items[i])) for i in marked))) or [described.group(1)]
     return []
+
+
+_DESCRIBED_BY = re.compile(r"\b(?:which|what)\s+([A-Z][a-z]+(?:an|ian|ese|i|ish))\s+[a-z]+", re.I)
+_LIST_OPENER = re.compile(r".*\b(?:including|include|includes|such as|among them|namely)\s+", re.I)
+
+
+def _listed_names(quote: str) -> tuple[list[str], str]:
+    """(items, label): a field's items ("Languages: Dhivehi (official, ...), English (...)"), or the names a sentence
+    lists after "including", "such as" ("..., including Algeria's Armed Islamic Group, al-Qaeda, AQAP, ..."), each a
+    short name; ([], "") when the quote lists no names."""
+    label, _, value = quote.partition(": ")
+    items = _top_level_items(value) if value and len(label.split()) <= LIST_HEAD_WORDS + 2 else []
+    if len(items) < 2:
+        opener = _LIST_OPENER.match(quote)
+        label, items = (quote[:opener.end()], _top_level_items(quote[opener.end():].rstrip("."))) if opener else ("", [])
+        items = [re.sub(r"^(?:(?:and|or)\s+)?(?:the\s+)?", "", item) for item in items]
+    heads = [re.split(r"\s*\(", item)[0].strip() for item in items]
+    if not all(re.match(r"(?:al-)?[A-Z]", head) and len(head.split()) <= LIST_HEAD_WORDS for head in heads):
+        return [], ""  # items are names ("Dhivehi (official, ...)"), not clauses of a sentence
+    return items, label
 
 
 _YES_NO = re.compile(r"^\s*(?:does|do|did|has|have|had|is|are|was|were)\b", re.I)
