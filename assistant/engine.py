@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 
-from . import asked, conversation, validation
+from . import asked, conversation, keyfacts, validation
 from .answer import Answer, Event
 from .backend_selector import BackendSelector
 from .backends import Backend, ExtractiveBackend, PreparesPrefix, StreamsChat
@@ -50,6 +50,7 @@ from .pipeline.validate import Request
 from .prompts import render
 from .settings import Settings
 from .store import Index, IngestReport
+from .textutil import strip_markers
 from .validation import QuestionError  # noqa: F401  (re-exported: callers import it from here)
 
 logger = logging.getLogger(__name__)
@@ -264,20 +265,22 @@ class Engine:
         the extractive backend answers it with, those the model did not cite: a 1.5B model's one sentence seldom
         covers them all."""
         _, sources = yield from self._sources_answer(question, found, opened, timings)
-        if sources.text is None:
-            return outcome
-
+        # A cited quote listing names the answer leaves out ("... into Pakistan, rocket strikes against Tajikistan
+        # and Uzbekistan, and ... the Maldives and Iran" answered "the Maldives and Iran") is shown whole after it.
         def cited(c: Citation) -> bool:
             return any(c.doc_id == o.doc_id and c.start < o.end and o.start < c.end for o in outcome.citations)
 
-        new = [c for c in sources.citations if not cited(c)]
+        new = [c for c in (sources.citations if sources.text is not None else []) if not cited(c)]
         numbers = {c.n for c in new}
-        lines = [line for line in sources.text.split("\n\n")
-                 if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
+        shown = [replace(c, n=max(numbers, default=0) + i)  # numbered apart from the sources' own
+                 for i, c in enumerate((c for c in outcome.citations if _names_left_out(c.quote, outcome.text)), 1)]
+        lines = [f"“{c.quote}” [{c.n}]" for c in shown]
+        lines += [line for line in (sources.text or "").split("\n\n")
+                  if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
         if not lines:
             return outcome
         combined = combine.with_premise(combine.SubAnswer(question, "", outcome.text, outcome.citations),
-                                        combine.SubAnswer(question, "", "\n\n".join(lines), new))
+                                        combine.SubAnswer(question, "", "\n\n".join(lines), new + shown))
         return replace(outcome, text=combined.text, citations=combined.citations)
 
     def _sources_answer(self, question: str, found, opened,
@@ -391,6 +394,18 @@ class Engine:
         if outcome.text is None:
             return None, []
         return combine.SubAnswer(part, "", outcome.text, outcome.citations), places(outcome)
+
+
+def _names_left_out(quote: str, answer: str) -> list[str]:
+    """The names a quote lists (three or more) that an answer restating some of them leaves out; [] when it names
+    them all, or none of them (it then says something else of the quote)."""
+    listed = [name for name in dict.fromkeys(keyfacts.names(quote)) if not name.isupper() or len(name) > 1]
+    if len(listed) < 3 or not asked.lists(quote):
+        return []
+    said = strip_markers(answer)
+    named = [name for name in listed if keyfacts.mentions(name, said)]
+    left_out = [name for name in listed if name not in named]
+    return left_out if named and len(left_out) >= 2 else []
 
 
 class _Held:

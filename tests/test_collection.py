@@ -220,3 +220,17 @@ def test_who_publishes_the_profiles_is_answered_by_their_source_line_alone(engin
     assert answer.citations[0].quote.startswith("Source: The World Factbook") and "Central Intelligence Agency" in \
         answer.citations[0].quote
     assert answer.text.startswith("“Source:"), answer.text  # no clause led by its edition year
+
+
+def test_a_model_answer_leaving_out_names_its_quote_lists_is_followed_by_the_whole_quote(engine):
+    def partial(prompt: str) -> str:
+        return ("Its attacks abroad include claims of responsibility for attacks in the Maldives and Iran "
+                f"[{passage_number(prompt, 'rocket strikes')}].")
+
+    answer = Engine(engine.settings, backend=ScriptedLLM(partial, chunk=None)).ask(
+        "Break down ISKP's attacks abroad under Taliban rule: which countries?")
+    assert answer.text.startswith("Its attacks abroad include"), answer.text
+    assert "rocket strikes against Tajikistan and Uzbekistan" in answer.text, answer.text  # the quote, whole
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert set(numbers) == {c.n for c in answer.citations} and len(answer.citations) == len(set(
+        (c.doc_id, c.start) for c in answer.citations)), answer.citations
