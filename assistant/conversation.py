@@ -65,8 +65,9 @@ def substitute(question: str, previous: str) -> str | None:
             # the place, not an acronym of what is asked of it ("Pakistan's GDP"), unless only acronyms are named
             last = next((e for e in reversed(entities) if not re.sub(r"['’]s$", "", e.group(0)).isupper()),
                         entities[-1])
-            owner = re.search(r"['’]s$", last.group(0))  # "Afghanistan's" becomes "Iran's"
-            return f"{prev[:last.start()]}{fragment}{owner.group(0) if owner else ''}{prev[last.end():]}?"
+            owner = re.search(r"['’]s$", last.group(0))  # "Afghanistan's" becomes "Iran's" ("What about Iran's?")
+            place = re.sub(r"['’]s$", "", fragment) if owner else fragment
+            return f"{prev[:last.start()]}{place}{owner.group(0) if owner else ''}{prev[last.end():]}?"
     return None
 
 

@@ -153,6 +153,7 @@ def test_condensing_rules():
     assert substitute("How does that compare with Betaland's?", "What is Alphaland's GDP per capita?") == \
         "What is Betaland's GDP per capita?"  # the place, not the acronym after it
     assert substitute("And Betaland?", "Does al-Qa'ida operate in Alphaland?") == "Does al-Qa'ida operate in Betaland?"
+    assert substitute("What about Betaland's?", "What is Alphaland's median age?") == "What is Betaland's median age?"
     assert is_followup("And in Iran?", history)
     assert not is_followup("What is the recipe for a baguette?", history)
     assert not is_followup("And in Iran?", [])
