@@ -308,3 +308,13 @@ def test_there_after_a_question_about_a_places_capital_is_that_capital():
     assert result == condense.Condensed("What is the headcount in the capital of Tunisia now?", "referent")
     about_the_country = [Turn("What is Tunisia's area?", "What is Tunisia's area?", "“Area: 163,610 sq km.” [1]")]
     assert condense.capital_talked_about("What is the headcount there?", about_the_country, names) is None
+
+
+def test_a_follow_up_naming_another_place_drops_the_earlier_place_from_the_context():
+    names = _names("Pakistan", "Uzbekistan", "India")
+    asked = "Is ISKP among them? (terrorist groups Factbook Pakistan)"
+    history = [Turn("Is ISKP among them?", asked, "No [1].")]
+    result = condensed("And for Uzbekistan?", history, names)
+    assert result.method == "context" and "Pakistan" not in result.standalone and "ISKP" in result.standalone, result
+    kept = condensed("And what did they say?", history, names)  # no place of its own: the earlier one stays
+    assert "Pakistan" in kept.standalone, kept

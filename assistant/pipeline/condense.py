@@ -79,7 +79,20 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
                 return Condensed(rewrite, "llm")
         except BackendError as exc:
             logger.warning("condense failed: %s", exc)
-    return Condensed(conversation.with_context(question, previous), "context")
+    return Condensed(conversation.with_context(question, _other_places_left_out(question, previous, names)), "context")
+
+
+def _other_places_left_out(question: str, previous: str, names: DocumentNames | None) -> str:
+    """The previous question without the name of a place the follow-up replaces with its own ("And in Uzbekistan?"
+    after a question about Pakistan's list): the words of documents the previous question is about and the
+    follow-up is not, when the follow-up is about a document of its own."""
+    asked = names.subjects(question) if names else set()
+    if not asked or names is None:
+        return previous
+    for doc_id in names.subjects(previous) - asked:
+        for word in names.names[doc_id]:
+            previous = re.sub(rf"\b{re.escape(word)}[\w’']*", "", previous, flags=re.I)
+    return previous
 
 
 def translation_rules(prompts_dir, glossary: list[tuple[str, str]]) -> str:
