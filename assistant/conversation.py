@@ -36,7 +36,9 @@ def is_followup(question: str, history: list[Turn]) -> bool:
     if not history:
         return False
     short = len(question.split())
-    return (bool(_LEAD.match(question)) or short <= 3 or bool(_COMPARE.match(question.strip()))
+    elliptical = short <= 5 and bool(re.match(rf"^(?:{_PREPOSITIONS})\s+(?:what|which|how|whom|when|where)\b",
+                                              question.strip(), re.I))  # "In how many languages?"
+    return (bool(_LEAD.match(question)) or short <= 3 or elliptical or bool(_COMPARE.match(question.strip()))
             or bool(_PRONOUNS.search(question)) or bool(_EARLIER.search(question))
             or (short <= 10 and bool(re.search(r"\bthat\b(?!\s+(?:the|a|an|is|are|was|were)\b)", question, re.I))))
 

@@ -157,6 +157,8 @@ def test_condensing_rules():
     assert is_followup("And in Iran?", history)
     assert not is_followup("What is the recipe for a baguette?", history)
     assert not is_followup("And in Iran?", [])
+    assert is_followup("In how many languages?", history)  # a preposition and a question word, nothing else
+    assert not is_followup("In which year was the Taliban movement founded?", history)
     assert is_followup("Which of the two is higher?", history)  # what the earlier turns named
     assert is_followup("Do both border China?", history)
 
