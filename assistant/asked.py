@@ -382,6 +382,11 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
     missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)
                     and not any(keyfacts.mentions(other, named) for other in alternatives(part, name))]
                    for part in _PARTS.split(own) if part.strip()), key=len, default=[])
+    carried = _CONTEXT.search(question)
+    carried_names = keyfacts.names(carried.group(0).strip(" ()"), first_word=True) if carried and not asked_names(own) \
+        else set()
+    if carried_names and not any(keyfacts.mentions(word, named) for name in carried_names for word in name.split()):
+        missing.append(f"a name of the earlier question ({', '.join(sorted(carried_names))})")  # what "they" are
     missing += [f"name {name}" for name in unlisted_items(question, sentence) + unlisted_items(question, referred)
                 if f"name {name}" not in missing]
     missing += [f"the {m.group(1).lower()} {m.group(2)}" for m in _NTH_OF.finditer(own)

@@ -342,3 +342,13 @@ def test_a_sentence_about_the_rate_of_these_refers_back_and_its_antecedents_year
     question = "How have the guard's raids changed since early 2019?"
     assert "year 2019" in asked.unmet(question, later, "A report")
     assert "year 2019" not in asked.unmet(question, later, f"A report\n{earlier}", earlier)
+
+
+def test_a_follow_up_naming_nothing_of_its_own_is_about_a_name_of_the_earlier_question():
+    fields = "Languages: Tajik (official) 84.4%, Uzbek 11.9%, other 3.7% (2010 est.)."
+    assert asked.unmet("In how many languages? (al-Azaim produce)", fields, "The World Factbook: Tajikistan") == [
+        "a name of the earlier question (al-Azaim)"]
+    holiday = "National holiday: Republic Day, 1 April (1979)."
+    assert asked.unmet("What national holiday marks that? (Islamic Republic Iran proclaimed)", holiday,
+                       "The World Factbook: Iran") == []  # one word of the earlier name is enough
+    assert asked.unmet("In how many languages?", fields, "The World Factbook: Tajikistan") == []  # no earlier turn
