@@ -318,3 +318,11 @@ def test_a_follow_up_naming_another_place_drops_the_earlier_place_from_the_conte
     assert result.method == "context" and "Pakistan" not in result.standalone and "ISKP" in result.standalone, result
     kept = condensed("And what did they say?", history, names)  # no place of its own: the earlier one stays
     assert "Pakistan" in kept.standalone, kept
+
+
+def test_which_one_compares_the_last_two_questions_places_on_what_it_says():
+    names = _names("Iran", "Turkey")
+    first, second = "What is Iran's official language?", "What is Turkey's official language?"
+    history = [Turn(first, first, "Persian [1]."), Turn("And Turkey's?", second, "Turkish [1].")]
+    assert condense.compared_pair("Which one has more people?", history, names) == \
+        "Which has more people, Iran or Turkey?"

@@ -336,7 +336,7 @@ _WHICH_IS = re.compile(r"^\s*(?:and\s+|so\s+)?which\s+(?:[a-z]+\s+)?(?:is|are|wa
                        re.I)
 
 
-_OF_THE_TWO = re.compile(r"\s*\b(?:of\s+(?:the|these|those)\s+two|of\s+them|of\s+both)\b", re.I)
+_OF_THE_TWO = re.compile(r"\s*\b(?:of\s+(?:the|these|those)\s+two|of\s+them|of\s+both)\b|(?<=\bwhich)\s+one\b", re.I)
 
 
 def compared_answer_pair(question: str, previous: conversation.Turn, names: DocumentNames | None) -> str | None:
