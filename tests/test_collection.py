@@ -234,3 +234,12 @@ def test_a_model_answer_leaving_out_names_its_quote_lists_is_followed_by_the_who
     numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
     assert set(numbers) == {c.n for c in answer.citations} and len(answer.citations) == len(set(
         (c.doc_id, c.start) for c in answer.citations)), answer.citations
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("When did Qatar become independent?", "Independence: 3 September 1971"),  # not "an independent state" undated
+    ("When did Algeria become independent?", "Independence: 5 July 1962"),
+])
+def test_a_when_question_is_answered_by_the_sentence_dating_its_event(engine, question, fact):
+    answer = engine.ask(question)
+    assert not answer.abstained and fact in answer.citations[0].quote, answer.text

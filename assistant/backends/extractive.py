@@ -140,6 +140,10 @@ class ExtractiveAnswerer:
                    for t, w in weights.items()}
         total = sum(weights.values()) or 1.0
         scored = []
+        # "When did Qatar become independent?": a sentence naming the asked event ("an independent state") and dating
+        # only something else ("since the mid-1800s") comes after one dating it ("Independence: 3 September 1971").
+        dated = asked.attribute_terms(question) - _LIGHT_VERBS if asked.answer_kind(question) is asked.Kind.DATE \
+            else set()
         source = self.names.named_as_source(question) if self.names else set()
         source &= {c[0].doc_id for c in candidates}
         for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
@@ -156,6 +160,8 @@ class ExtractiveAnswerer:
             whole = WHOLE_BONUS if _TOTAL_LABEL.match(sentence) else 0.0
             field = FIELD_BONUS if _asked_field(sentence, label_terms) or holder and _names_holder(sentence, q_terms) \
                 else 0.0
+            if dated and asked.stated_terms(sentence) & dated and not _dated_near(sentence, dated):
+                field -= FIELD_BONUS  # names the event and dates something else
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
                            covered))
         scored = _notes_after_their_fields(_latest_of_each_series(_own_words_first(scored, question, own, names)))
@@ -297,6 +303,17 @@ def _names_holder(sentence: str, question_terms: set[str]) -> bool:
     """For "Who is Iran's president?": the sentence names someone under the asked title ("President Masoud
     PEZESHKIAN"), not one who held it once ("... inauguration of Mahmud AHMADI-NEJAD as president")."""
     return any(set(terms(match.group(1))) & question_terms for match in _TITLED_NAME.finditer(sentence))
+
+
+DATE_NEAR_WORDS = 3
+_LIGHT_VERBS = frozenset({"become", "gain", "get", "take", "make", "come", "go", "happen"})
+
+
+def _dated_near(sentence: str, asked_terms: set[str]) -> bool:
+    """A year or date within a few words of a word for what is asked ("became independent in 1991")."""
+    tokens = re.findall(r"[\w’'-]+", keyfacts.fold(sentence))
+    at = [i for i, token in enumerate(tokens) if asked.stated_terms(token) & asked_terms]
+    return any(keyfacts.years(token) and abs(i - j) <= DATE_NEAR_WORDS for i, token in enumerate(tokens) for j in at)
 
 
 def _asked_field(sentence: str, question_terms: set[str]) -> bool:
