@@ -272,8 +272,9 @@ class Engine:
 
         new = [c for c in (sources.citations if sources.text is not None else []) if not cited(c)]
         numbers = {c.n for c in new}
+        said = outcome.text or ""
         shown = [replace(c, n=max(numbers, default=0) + i)  # numbered apart from the sources' own
-                 for i, c in enumerate((c for c in outcome.citations if _names_left_out(c.quote, outcome.text)), 1)]
+                 for i, c in enumerate((c for c in outcome.citations if _names_left_out(c.quote, said)), 1)]
         lines = [f"“{c.quote}” [{c.n}]" for c in shown]
         lines += [line for line in (sources.text or "").split("\n\n")
                   if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]

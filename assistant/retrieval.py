@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from . import acronyms
@@ -182,7 +182,7 @@ class HybridRetriever:
                     labelled.add(i)
         return sorted(scored, key=lambda hit: -hit[1])
 
-    def _diverse(self, order: list[int], top_k: int, named: set[str] = frozenset()) -> list[int]:
+    def _diverse(self, order: list[int], top_k: int, named: Collection[str] = ()) -> list[int]:
         """Drop chunks that overlap or nearly repeat an already selected one. A chunk of a document the question
         names (named) is kept beside another document's chunk of nearly the same words: Tajikistan's terrorism
         field is not a repeat of Uzbekistan's, though the two share most of their words."""

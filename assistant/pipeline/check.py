@@ -190,7 +190,8 @@ def qualified_item_elsewhere(question: str, text: str, citations: list[Citation]
             continue
         named = [i for i, head in enumerate(heads) if head and keyfacts.mentions(head, said)]
         if named and not set(named) & set(marked):
-            return sorted(qualifying & set().union(*(set(words(items[i])) for i in marked))) or [described.group(1)]
+            said_of = sorted(qualifying & set().union(*(set(words(items[i])) for i in marked)))
+            return said_of or ([described.group(1)] if described else [])
     return []
 
 
@@ -206,7 +207,9 @@ def _listed_names(quote: str) -> tuple[list[str], str]:
     items = _top_level_items(value) if value and len(label.split()) <= LIST_HEAD_WORDS + 2 else []
     if len(items) < 2:
         opener = _LIST_OPENER.match(quote)
-        label, items = (quote[:opener.end()], _top_level_items(quote[opener.end():].rstrip("."))) if opener else ("", [])
+        if opener is None:
+            return [], ""
+        label, items = quote[:opener.end()], _top_level_items(quote[opener.end():].rstrip("."))
         items = [re.sub(r"^(?:(?:and|or)\s+)?(?:the\s+)?", "", item) for item in items]
     heads = [re.split(r"\s*\(", item)[0].strip() for item in items]
     if not all(re.match(r"(?:al-)?[A-Z]", head) and len(head.split()) <= LIST_HEAD_WORDS for head in heads):
