@@ -10,7 +10,7 @@ from .keyfacts import SMALL_NUMBER_WORDS, unstated_items
 from .keyfacts import unsupported as unsupported_facts
 from .language import is_english
 from .retrieval import Passage
-from .textutil import sentence_spans, strip_markers, terms, words
+from .textutil import sentence_spans, strip_markers, words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
@@ -88,8 +88,9 @@ class _Grounding:
             found = self._attach(body, quoted, self.passages, strict=True)
         if not found and (unsupported_facts(body, []) or unstated_series_items(body, [])):
             return None  # a claim of numbers, dates, names or listed items that no source passage states
-        if found and self._unstated_items(body, found):  # each item of a series cited to a quote that states it
-            for item in self._unstated_items(body, found):
+        unstated = self._unstated_items(body, found) if found else []
+        if unstated:  # each item of a series cited to a quote that states it
+            for item in unstated:
                 found += [n for n in self._attach(item, [], self.passages, strict=True) if n not in found]
             if self._unstated_items(body, found):
                 self._forget_after(cited_before)
@@ -191,7 +192,7 @@ def unstated_series_items(claim: str, quotes: list[str]) -> list[str]:
     quotes states (keyfacts.unstated_items); a quotation inside an item is verified already and counts as stated."""
     if not is_english(claim):
         return []
-    return unstated_items(_QUOTED.sub(" … ", strip_markers(claim)), quotes, terms)
+    return unstated_items(_QUOTED.sub(" … ", strip_markers(claim)), quotes)
 
 
 def _as_statement(text: str, span: tuple[int, int], passage: Passage) -> tuple[int, int]:

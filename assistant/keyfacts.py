@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from . import acronyms
-from .textutil import QUOTE_FOLD, fold_digits, strip_markers, undotted
+from .textutil import QUOTE_FOLD, fold_digits, strip_markers, terms, undotted
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -352,13 +352,13 @@ def series_items(sentence: str) -> list[str]:
     return [p.strip() for p in parts[1:]]
 
 
-def unstated_items(sentence: str, quotes: list[str], terms_of) -> list[str]:
+def unstated_items(sentence: str, quotes: list[str]) -> list[str]:
     """The series items of a sentence (series_items) most of whose content terms no quote states: "exploiting its
-    leadership turnover" cited to a quote about humanitarian aid. terms_of: text -> content terms (stemmed)."""
-    quoted = set().union(*(terms_of(fold(q)) for q in quotes)) if quotes else set()
+    leadership turnover" cited to a quote about humanitarian aid."""
+    quoted = set().union(*(terms(fold(q)) for q in quotes)) if quotes else set()
     unstated = []
     for item in series_items(sentence):
-        item_terms = set(terms_of(fold(item)))
+        item_terms = set(terms(fold(item)))
         if item_terms and len(item_terms & quoted) < ITEM_SUPPORT * len(item_terms):
             unstated.append(item)
     return unstated

@@ -7,7 +7,6 @@ from assistant.eval.metrics import claim_checks
 from assistant.grounding import ground
 from assistant.keyfacts import series_items, unstated_items
 from assistant.retrieval import Passage
-from assistant.textutil import terms
 
 ADVICE = ("Countering the group will require bolstering partners and coordinating on a regional level. "
           "Authorities should also expose the gap between the group's rhetoric and actions, while simultaneously "
@@ -42,8 +41,8 @@ def test_a_sentence_without_a_series_has_no_items():
 def test_an_item_its_quotes_do_not_state_is_unstated():
     quote = "Lastly, humanitarian assistance must be handled very carefully."
     claim = "It recommends exposing the gap, exploiting the leadership turnover, and handling humanitarian aid carefully."
-    assert unstated_items(claim, [quote], terms) == ["exploiting the leadership turnover"]
-    assert unstated_items(claim, [quote, ADVICE], terms) == []
+    assert unstated_items(claim, [quote]) == ["exploiting the leadership turnover"]
+    assert unstated_items(claim, [quote, ADVICE]) == []
 
 
 def test_a_series_cited_to_one_items_quote_is_recited_to_the_quotes_of_the_others():

@@ -126,6 +126,9 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         question = asked.content(question)
+        # "What does the report say about China?": China's profile does not say what the report says.
+        source = (self.names.named_as_source(question) if self.names else set()) & {c[0].doc_id for c in candidates}
+        candidates = [c for c in candidates if not source or c[0].doc_id in source]
         vectors = self._embed([question] + [c[4] for c in candidates])
         cosine = vectors[1:] @ vectors[0]
         q_terms = set(terms(question))
@@ -144,11 +147,7 @@ class ExtractiveAnswerer:
         # only something else ("since the mid-1800s") comes after one dating it ("Independence: 3 September 1971").
         dated = asked.attribute_terms(question) - _LIGHT_VERBS if asked.answer_kind(question) is asked.Kind.DATE \
             else set()
-        source = self.names.named_as_source(question) if self.names else set()
-        source &= {c[0].doc_id for c in candidates}
         for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
-            if source and passage.doc_id not in source:
-                continue  # "What does the report say about China?": China's profile does not say what the report says
             in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
             covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group))
                                       | (_ADVICE_TERMS if _ADVISES.search(sentence) else set()))

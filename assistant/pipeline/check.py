@@ -169,7 +169,7 @@ def qualified_item_elsewhere(question: str, text: str, citations: list[Citation]
     So too a name the question describes its answer by ("Which Algerian organisation ...?") and a sentence's list
     ("... including Algeria's Armed Islamic Group, al-Qaeda, AQAP, ..."): an answer naming al-Qaeda is refused.
     Gives the qualifying words; empty when the answer names a qualified item or no list qualifies some items only."""
-    if asked.answer_kind(question) is not None and asked.answer_kind(question) is not asked.Kind.NAME:
+    if asked.answer_kind(question) not in (None, asked.Kind.NAME):
         return []
     wanted = asked.attribute_terms(question)
     # As said ("official", not "officials"); not a participle, which restates the field ("spoken" of "Languages").
@@ -179,10 +179,9 @@ def qualified_item_elsewhere(question: str, text: str, citations: list[Citation]
     described = _DESCRIBED_BY.search(question)  # "Which Algerian organisation": the answer is Algerian
     said = strip_markers(text)
     for citation in citations:
-        items, label = _listed_names(keyfacts.fold(citation.quote))
+        items, heads, label = _listed_names(keyfacts.fold(citation.quote))
         if len(items) < 2:
             continue
-        heads = [re.split(r"\s*\(", item)[0].strip() for item in items]
         qualifying = {w for w in asked_words if w not in set(words(label)) | asked_type}
         marked = [i for i, item in enumerate(items) if qualifying & set(words(item))
                   or described and keyfacts.mentions(described.group(1), item)]
@@ -199,22 +198,22 @@ _DESCRIBED_BY = re.compile(r"\b(?:which|what)\s+([A-Z][a-z]+(?:an|ian|ese|i|ish)
 _LIST_OPENER = re.compile(r".*\b(?:including|include|includes|such as|among them|namely)\s+", re.I)
 
 
-def _listed_names(quote: str) -> tuple[list[str], str]:
-    """(items, label): a field's items ("Languages: Dhivehi (official, ...), English (...)"), or the names a sentence
-    lists after "including", "such as" ("..., including Algeria's Armed Islamic Group, al-Qaeda, AQAP, ..."), each a
-    short name; ([], "") when the quote lists no names."""
+def _listed_names(quote: str) -> tuple[list[str], list[str], str]:
+    """(items, their names, label): a field's items ("Languages: Dhivehi (official, ...), English (...)"), or the
+    names a sentence lists after "including", "such as" ("..., including Algeria's Armed Islamic Group, al-Qaeda,
+    AQAP, ..."), each a short name; ([], [], "") when the quote lists no names."""
     label, _, value = quote.partition(": ")
     items = _top_level_items(value) if value and len(label.split()) <= LIST_HEAD_WORDS + 2 else []
     if len(items) < 2:
         opener = _LIST_OPENER.match(quote)
         if opener is None:
-            return [], ""
+            return [], [], ""
         label, items = quote[:opener.end()], _top_level_items(quote[opener.end():].rstrip("."))
         items = [re.sub(r"^(?:(?:and|or)\s+)?(?:the\s+)?", "", item) for item in items]
     heads = [re.split(r"\s*\(", item)[0].strip() for item in items]
     if not all(re.match(r"(?:al-)?[A-Z]", head) and len(head.split()) <= LIST_HEAD_WORDS for head in heads):
-        return [], ""  # items are names ("Dhivehi (official, ...)"), not clauses of a sentence
-    return items, label
+        return [], [], ""  # items are names ("Dhivehi (official, ...)"), not clauses of a sentence
+    return items, heads, label
 
 
 _YES_NO = re.compile(r"^\s*(?:does|do|did|has|have|had|is|are|was|were)\b", re.I)
