@@ -618,7 +618,8 @@ def test_a_long_question_is_counted_and_refused_without_losing_it(app, page):
 
 def test_keyboard_users_skip_to_the_chat_and_names_are_unique(app, page):
     open_app(page, app)
-    # From the top of the page (the question box has autofocus; a keyboard user may come back from anywhere).
+    # From the top of the page. The question box takes focus on load; wait for that, or it can land after the blur.
+    expect(page.locator("#question textarea")).to_be_focused()
     page.evaluate("""() => { document.activeElement.blur(); document.body.tabIndex = -1; document.body.focus();
                              document.body.removeAttribute('tabindex'); }""")
     page.keyboard.press("Tab")
