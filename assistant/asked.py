@@ -252,15 +252,19 @@ def counted_terms(question: str) -> set[str]:
         if word in _AUXILIARY or counted and not word.endswith("s") and i + 1 < len(found) and found[i + 1] in _PLACING:
             verb = "" if word in _AUXILIARY else word
             break  # "How many people live in Qatar?": a verb before "in" ends what is counted ("nationals in" does not)
-        if word not in STOPWORDS:
+        if word not in STOPWORDS and word not in _HEDGES:
             counted.append(word)
     name_terms = {term(w) for name in keyfacts.names(question) for w in words(name)}
     plain = [w for w in counted if term(w) not in name_terms]
+    if plain and set(plain) <= _NATIONALS and len(plain) < len(counted):  # "Qatari nationals" are the Qatari
+        return {term(w) for w in counted}
     if verb and verb not in _DWELLING and _COUNTED_AS.keys() & set(counted):
         return {term(w) for w in (plain or counted)} | {term(verb)}  # "How many people died ...?": not a population
     return {term(_COUNTED_AS.get(w, w)) for w in (plain or counted)}
 
 
+_HEDGES = frozenset("actually really truly exactly currently presently still now today".split())
+_NATIONALS = frozenset("nationals citizens".split())
 _DWELLING = frozenset("live lives living lived reside resides residing dwell inhabit".split())
 
 

@@ -128,6 +128,8 @@ def test_a_year_alone_is_not_a_measurement():
     ("How many people live in Qatar?", {"population"}),  # people are counted as a population; "live" is the verb
     ("How many US troops stationed in Qatar?", {"troop"}),
     ("How many ISKP plots were foiled in India?", {"plot"}),
+    ("How many of them are really Alphalandic citizens?", {"Alphalandic", "citizens"}),  # the citizens are Alphalandic
+    ("How many Alphalandic troops are stationed abroad?", {"troop"}),  # troops of Alphaland are counted as troops
 ])
 def test_what_a_count_counts_ends_at_its_verb_and_people_are_a_population(question, counted):
     assert asked.counted_terms(question) == {t for word in counted for t in asked.stated_terms(word)}

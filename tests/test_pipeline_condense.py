@@ -87,6 +87,16 @@ def test_a_pronoun_after_a_which_group_answer_is_the_one_new_name_it_gave():
     assert condense.named_referent("When was he appointed?", two) is None  # no pronoun it knows; two names
 
 
+def test_that_group_is_the_one_group_the_previous_answer_named_that_no_question_did():
+    previous = Turn("What drives the violence in the tribal districts?", "What drives the violence in the tribal districts?",
+                    "“Violence there is driven by the umbrella group Tehrik-e-Taliban Pakistan (TTP).” [1]")
+    assert condense.named_group("Might that group work with ISKP?", previous) == \
+        "Might Tehrik-e-Taliban Pakistan work with ISKP?"
+    two = Turn("Who fights there?", "Who fights there?", "“The TTP and the Haqqani Network fight there.” [1]")
+    assert condense.named_group("Might that group work with ISKP?", two) is None  # two new names: which one?
+    assert condense.named_group("Might the report's authors agree?", previous) is None  # no group referred to
+
+
 def test_which_of_the_two_compares_the_places_the_same_question_was_asked_of():
     from assistant.corpus import DocMeta
     from assistant.focus import DocumentNames

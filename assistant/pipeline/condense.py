@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .. import conversation, keyfacts
+from .. import acronyms, conversation, keyfacts
 from ..asked import without_context
 from ..backends import Backend, BackendError, StreamsChat
 from ..focus import DocumentNames
@@ -57,7 +57,8 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
     city = answered_city(question, history[-1], names) or capital_talked_about(question, history, names)
     if city:
         return Condensed(city, "referent")
-    named = named_thing(question, history[-1]) or ordinal_item(question, history) or \
+    named = named_thing(question, history[-1]) or named_group(question, history[-1]) or \
+        ordinal_item(question, history) or \
         named_document(question, history[-1], names)
     if named:
         return Condensed(named, "referent")
@@ -401,6 +402,27 @@ def compared_with_another(question: str, previous: conversation.Turn, names: Doc
 _ASKS_WHICH = re.compile(r"^\s*(?:who\b|(?:which|what)\s+(?:\w+\s+)?(?:group|organi[sz]ation|movement|party|faction|"
                          r"country|state|nation|person|leader|official|government|militia|network)s?\b)", re.I)
 _PRONOUN = re.compile(r"\b(its|their|it|they|them)\b", re.I)
+
+
+_THAT_GROUP = re.compile(r"\b(?:that|this|the same)\s+(?:group|organi[sz]ation|movement|faction|network|militia)\b",
+                         re.I)
+
+
+def named_group(question: str, previous: conversation.Turn) -> str | None:
+    """"Could that group and ISKP work together?" after an answer naming one group the questions did not (the
+    umbrella group TTP): the question asked of it; None when the answer names no new name or several."""
+    that = _THAT_GROUP.search(question)
+    if not that:
+        return None
+    answer = strip_markers(previous.answer).replace("“", " ").replace("”", " ")
+    said = keyfacts.names(previous.standalone) | keyfacts.names(question)
+    new = [name for name in keyfacts.names(answer)
+           if not any(keyfacts.mentions(name, s) or keyfacts.mentions(s, name) for s in said)]
+    new = [name for name in new if not any(name != other and acronyms.defines(name, f"{other} ({name})")
+                                           and f"{other} ({name})" in answer for other in new)]  # "TTP" is its name's
+    if len(new) != 1:
+        return None
+    return question[:that.start()] + new[0] + question[that.end():]
 
 
 def named_referent(question: str, previous: conversation.Turn) -> str | None:
