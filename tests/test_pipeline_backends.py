@@ -190,6 +190,18 @@ def test_a_follow_up_s_own_words_weigh_more_than_the_earlier_turns_context(extra
     assert best.startswith("Since the withdrawal"), best
 
 
+def test_a_sentence_drawing_an_inference_answers_what_is_concluded_from_the_figures(extractive_engine):
+    from assistant.retrieval import Passage
+    text = ("Nine of the raids took place in the north: four in 2019 and five in 2020. "
+            "These figures indicate that the militia's raids now stop at the river.")
+    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=len(text), text=text,
+                      chunk_ids=[], score=1.0, similarity=1.0, n=1)
+    answerer = extractive_engine._indexes.current().extractive
+    question = "What do the analysts conclude from the raids in the north?"
+    best = answerer.score_sentences(question, [passage], {"r": text}, typed=False)[0][4]
+    assert best.startswith("These figures indicate"), best
+
+
 def test_a_question_asking_for_the_steps_gets_the_enumeration_that_goes_on(extractive_engine):
     answer = extractive_engine.ask("What steps do the authors recommend to counter ISKP?")
     quotes = [c.quote for c in answer.citations]

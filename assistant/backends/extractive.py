@@ -51,6 +51,11 @@ MIN_SCORE = 0.36
 # A sentence saying what should be done states advice: it answers "What does the report recommend?".
 _ADVISES = re.compile(r"\b(?:should|must|ought\s+to|needs?\s+to)\b", re.I)
 _ADVICE_TERMS = frozenset(terms("recommend recommendation recommendations advise advice suggest propose urge"))
+# A sentence drawing an inference ("This data indicates that ...") answers what the authors conclude or what it implies.
+_INFERS = re.compile(r"\b(?:indicates?|implies|implied|suggests? that|shows? that|(?:this|that|which) means|"
+                     r"in other words|therefore|hence|consequently)\b", re.I)
+_INFERENCE_TERMS = frozenset(terms("conclude concludes concluded conclusion conclusions infer inference imply implies "
+                                   "implication implications takeaway lesson lessons"))
 
 
 class ExtractiveBackend:
@@ -150,7 +155,8 @@ class ExtractiveAnswerer:
         for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
             in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
             covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group))
-                                      | (_ADVICE_TERMS if _ADVISES.search(sentence) else set()))
+                                      | (_ADVICE_TERMS if _ADVISES.search(sentence) else set())
+                                      | (_INFERENCE_TERMS if _INFERS.search(sentence) else set()))
             covered -= asked.only_in_compounds(sentence, question, terms)  # "Taliban" of "Tehrik-e-Taliban Pakistan"
             coverage = sum(weights[t] for t in covered) / total
             # A document the question names (its subject) answers before others that only mention that name.
