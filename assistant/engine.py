@@ -255,8 +255,11 @@ class Engine:
             if backup.text is not None:
                 reply.backend, reply.model = second.backend, second.model
                 return replace(backup, notice=" ".join(filter(None, [MODEL_DECLINED, backup.notice])))
-        if outcome.text is not None and draft.by_llm and asked.asks_many(question):
-            outcome = yield from self._with_more_quotes(question, outcome, found, opened, timings)
+        if outcome.text is not None and draft.by_llm:
+            if asked.asks_many(question):
+                outcome = yield from self._with_more_quotes(question, outcome, found, opened, timings)
+            else:
+                outcome = _with_lists_whole(question, outcome)
         return outcome
 
     def _with_more_quotes(self, question: str, outcome: Outcome, found, opened,
@@ -265,24 +268,14 @@ class Engine:
         the extractive backend answers it with, those the model did not cite: a 1.5B model's one sentence seldom
         covers them all."""
         _, sources = yield from self._sources_answer(question, found, opened, timings)
-        # A cited quote listing names the answer leaves out ("... into Pakistan, rocket strikes against Tajikistan
-        # and Uzbekistan, and ... the Maldives and Iran" answered "the Maldives and Iran") is shown whole after it.
         def cited(c: Citation) -> bool:
             return any(c.doc_id == o.doc_id and c.start < o.end and o.start < c.end for o in outcome.citations)
 
         new = [c for c in (sources.citations if sources.text is not None else []) if not cited(c)]
         numbers = {c.n for c in new}
-        said = outcome.text or ""
-        shown = [replace(c, n=max(numbers, default=0) + i)  # numbered apart from the sources' own
-                 for i, c in enumerate((c for c in outcome.citations if _names_left_out(c.quote, said)), 1)]
-        lines = [f"“{c.quote}” [{c.n}]" for c in shown]
-        lines += [line for line in (sources.text or "").split("\n\n")
-                  if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
-        if not lines:
-            return outcome
-        combined = combine.with_premise(combine.SubAnswer(question, "", outcome.text, outcome.citations),
-                                        combine.SubAnswer(question, "", "\n\n".join(lines), new + shown))
-        return replace(outcome, text=combined.text, citations=combined.citations)
+        lines = [line for line in (sources.text or "").split("\n\n")
+                 if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
+        return _with_lists_whole(question, outcome, lines, new)
 
     def _sources_answer(self, question: str, found, opened,
                         timings: dict) -> Generator[Event, None, tuple[Draft, Outcome]]:
@@ -395,6 +388,23 @@ class Engine:
         if outcome.text is None:
             return None, []
         return combine.SubAnswer(part, "", outcome.text, outcome.citations), places(outcome)
+
+
+def _with_lists_whole(question: str, outcome: Outcome, lines: list[str] | None = None,
+                      cited: list[Citation] | None = None) -> Outcome:
+    """A model's answer, then each quote it cites whose list it restates only in part ("China" of "China; other
+    suppliers include France, Russia, ..."), whole, then lines citing cited, the sources' own further quotes."""
+    lines, cited = lines or [], cited or []
+    numbers = {c.n for c in cited}
+    said = outcome.text or ""
+    shown = [replace(c, n=max(numbers, default=0) + i)  # numbered apart from the sources' own
+             for i, c in enumerate((c for c in outcome.citations if _names_left_out(c.quote, said)), 1)]
+    lines = [f"“{c.quote}” [{c.n}]" for c in shown] + lines
+    if not lines:
+        return outcome
+    combined = combine.with_premise(combine.SubAnswer(question, "", outcome.text, outcome.citations),
+                                    combine.SubAnswer(question, "", "\n\n".join(lines), cited + shown))
+    return replace(outcome, text=combined.text, citations=combined.citations)
 
 
 def _names_left_out(quote: str, answer: str) -> list[str]:

@@ -243,3 +243,14 @@ def test_a_model_answer_leaving_out_names_its_quote_lists_is_followed_by_the_who
 def test_a_when_question_is_answered_by_the_sentence_dating_its_event(engine, question, fact):
     answer = engine.ask(question)
     assert not answer.abstained and fact in answer.citations[0].quote, answer.text
+
+
+def test_a_model_answer_naming_one_of_its_quote_s_list_is_followed_by_the_whole_list_for_any_question(engine):
+    def one_supplier(prompt: str) -> str:
+        return f"China [{passage_number(prompt, 'other suppliers include')}]."
+
+    answer = Engine(engine.settings, backend=ScriptedLLM(one_supplier, chunk=None)).ask(
+        "From whom does Pakistan buy its imported arms?")
+    assert answer.text.startswith("China"), answer.text
+    assert "other suppliers include France, Russia" in answer.text, answer.text  # the quote, whole
+    assert len(answer.citations) == len({(c.doc_id, c.start) for c in answer.citations}), answer.citations
