@@ -12,6 +12,9 @@ def kind_of(meta) -> str:
     return (getattr(meta, "kind", "") or "").lower()
 
 
+_THE_AUTHORS = re.compile(r"\b(?:the|its|their)\s+(?:authors|writers)\b", re.I)
+
+
 def kinds_named(text: str, kinds) -> set[str]:
     """Of the kinds of the documents found, those the text names as a source ("the report says"); none when the
     documents are all of one kind (nothing tells them apart)."""
@@ -34,6 +37,8 @@ class DocumentNames:
         half = len(metas) / 2
         self.kind_names = {doc_id: metas[doc_id].kind.lower() for doc_id in metas
                            if metas[doc_id].kind and kinds[metas[doc_id].kind] <= half}
+        several = {doc_id for doc_id, meta in metas.items() if len(getattr(meta, "authors", None) or []) > 1}
+        self.by_authors = several if len(several) <= half else set()  # what "the authors" wrote
         self.names = {doc_id: {w for w in found if in_titles[w] <= half} | ({self.kind_names[doc_id]}
                                                                              if doc_id in self.kind_names else set())
                       for doc_id, found in title_words.items()}
@@ -80,16 +85,18 @@ class DocumentNames:
 
     def named_outright(self, question: str) -> set[str]:
         """The documents the question names by their whole name ("Tajikistan", "the United States", not "states"), by
-        their kind ("the report") or by their people ("Turks")."""
+        their kind ("the report"), by their authors or by their people ("Turks")."""
         said = self.question_words(question)
         return self.subjects(question) | {d for d, kind in self.kind_names.items() if _stem(kind) in said} \
-            | self.peoples_places(question)
+            | self.peoples_places(question) | (self.by_authors if _THE_AUTHORS.search(question) else set())
 
     def named_as_source(self, question: str) -> set[str]:
-        """The documents the question names by their kind ("Is Russia mentioned in the report?"): where the answer is
-        to be read, whatever else the question names; not a document the statements before the question name."""
+        """The documents the question names by their kind ("Is Russia mentioned in the report?") or by their authors
+        ("What do the authors fear?": those written by several): where the answer is to be read, whatever else the
+        question names; not a document the statements before the question name."""
         asked = question_proper(question)
-        return {d for d, kind in self.kind_names.items() if names_kind(asked, kind)}
+        return {d for d, kind in self.kind_names.items() if names_kind(asked, kind)} | (
+            self.by_authors if _THE_AUTHORS.search(asked) else set())
 
     def subjects(self, text: str) -> set[str]:
         """The documents whose whole name the text says ("Algeria" for a profile titled after Algeria): the

@@ -75,7 +75,7 @@ class HybridRetriever:
         dense = self.index.dense_search(vector, self.candidates, doc_ids)
         t2 = time.perf_counter()
         lexical = self.index.lexical_search(query, self.candidates, doc_ids)
-        named = self.names.named_in(query) | self.names.peoples_places(query)
+        named = self.names.named_in(query) | self.names.peoples_places(query) | read_in
         if doc_ids:
             named &= set(doc_ids)
         # The documents a question names (by title or kind) get their own rankings in the fusion; two or three named

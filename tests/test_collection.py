@@ -254,3 +254,9 @@ def test_a_model_answer_naming_one_of_its_quote_s_list_is_followed_by_the_whole_
     assert answer.text.startswith("China"), answer.text
     assert "other suppliers include France, Russia" in answer.text, answer.text  # the quote, whole
     assert len(answer.citations) == len({(c.doc_id, c.start) for c in answer.citations}), answer.citations
+
+
+def test_what_the_authors_say_of_a_country_is_read_in_the_report_not_the_country_s_profile(engine):
+    answer = engine.ask("According to the authors, what should alarm Tajikistan?")
+    assert answer.citations and {c.doc_id for c in answer.citations} == {"next-afghan-jihad"}, answer.text
+    assert any("warning to Tajikistan" in c.quote for c in answer.citations), answer.text

@@ -52,6 +52,18 @@ def test_a_document_named_by_its_kind_is_where_the_answer_is_read():
     assert names.named_as_source("What is the capital of Tajikistan?") == set()
 
 
+def test_the_authors_are_those_of_the_documents_written_by_several():
+    items = {doc_id: DocMeta(doc_id, title, kind=kind, authors=["A. Writer", "B. Writer"] if kind == "report"
+                             else ["Central Intelligence Agency"]) for doc_id, title, kind in CORPUS_ITEMS}
+    names = DocumentNames(items)
+    assert names.named_as_source("Why do the authors think Tajikistan should be worried?") == {"report"}
+    assert names.named_outright("Why do the authors think Tajikistan should be worried?") == {"report", "fb-ti"}
+    assert names.named_as_source("Why should Tajikistan be worried?") == set()
+    # Every document written by several: the words set none apart.
+    assert DocumentNames({d: DocMeta(d, m.title, kind=m.kind, authors=["X", "Y"]) for d, m in items.items()}
+                         ).named_as_source("What do the authors fear?") == set()
+
+
 def test_a_question_naming_every_document_focuses_on_none():
     names = DocumentNames(metas(("a", "Tajikistan", ""), ("b", "Uzbekistan", "")))
     assert names.named_in("What is the capital of Uzbekistan?") == {"b"}
