@@ -97,6 +97,15 @@ def test_that_group_is_the_one_group_the_previous_answer_named_that_no_question_
     assert condense.named_group("Might the report's authors agree?", previous) is None  # no group referred to
 
 
+def test_the_same_situation_is_what_the_previous_answer_stated():
+    previous = Turn("Is Alphaland by the sea?", "Is Alphaland by the sea?", "“Coastline: 0 km (landlocked).” [1]")
+    assert condense.in_same_state("Which neighbour is in the same situation?", previous) == \
+        "Which neighbour is in the same situation? (0 km landlocked)"
+    assert condense.in_same_state("Is Betaland in a similar position? (Alphaland)", previous) == \
+        "Is Betaland in a similar position? (Alphaland 0 km landlocked)"  # one context, read as such
+    assert condense.in_same_state("Which party governs that state?", previous) is None  # a state, not a situation
+
+
 def test_which_of_the_two_compares_the_places_the_same_question_was_asked_of():
     from assistant.corpus import DocMeta
     from assistant.focus import DocumentNames

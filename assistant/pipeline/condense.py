@@ -13,7 +13,7 @@ from ..focus import DocumentNames
 from ..guard import for_prompt
 from ..language import is_english
 from ..prompts import render
-from ..textutil import strip_markers
+from ..textutil import strip_markers, terms
 from . import decompose
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
     if referent:
         return Condensed(referent, "referent")
     if carried:
-        return Condensed(carried, "subject")
+        return Condensed(in_same_state(carried, history[-1]) or carried, "subject")
     if isinstance(backend, StreamsChat) and by_llm:
         turns = "\n".join(f"User: {t.standalone}\nAssistant: {t.answer[:300]}" for t in history[-history_turns:])
         messages = [
@@ -80,7 +80,8 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
                 return Condensed(rewrite, "llm")
         except BackendError as exc:
             logger.warning("condense failed: %s", exc)
-    return Condensed(conversation.with_context(question, _other_places_left_out(question, previous, names)), "context")
+    context = conversation.with_context(question, _other_places_left_out(question, previous, names))
+    return Condensed(in_same_state(context, history[-1]) or context, "context")
 
 
 def _other_places_left_out(question: str, previous: str, names: DocumentNames | None) -> str:
@@ -286,6 +287,27 @@ _PLACE_REFERENCE = re.compile(r"\b(?:(?:that|this|the)\s+(?:country|nation|feder
                               r"(?:['’]s)?|its|there)\b", re.I)
 _EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been)\s+there\b|\bthere\s+(?:is|are|was|were|has|have)\b", re.I)
 _DEFINITE = re.compile(r"\bthe\s+([a-z]{4,})\b")
+
+
+_SAME_STATE = re.compile(r"\b(?:the\s+same|a\s+similar|such\s+a)\s+(?:situation|position|condition|state|predicament|"
+                         r"boat)\b|\b(?:in|into)\s+(?:that|this)\s+(?:situation|position|predicament)\b", re.I)
+STATE_WORDS = 6
+
+
+def in_same_state(question: str, previous: conversation.Turn) -> str | None:
+    """"Which other country is in the same situation?" after "Coastline: 0 km (doubly landlocked)": the question with
+    what the previous answer's first quote states (its value, after a field's label) as context; None otherwise."""
+    if not _SAME_STATE.search(question):
+        return None
+    quote = re.search(r"“([^”]+)”", previous.answer)
+    stated = (quote.group(1) if quote else strip_markers(previous.answer)).split(": ", 1)[-1]
+    asked = set(terms(previous.standalone)) | set(terms(question))
+    found = [w for w in re.findall(r"[\w’'-]+", stated) if terms(w) and not set(terms(w)) & asked]
+    found = list(dict.fromkeys(found))[:STATE_WORDS]
+    if not found:
+        return None
+    question = question.rstrip()
+    return f"{question[:-1]} {' '.join(found)})" if question.endswith(")") else f"{question} ({' '.join(found)})"
 
 
 def with_subject(question: str, place: str, names: DocumentNames | None,
