@@ -64,9 +64,11 @@ class Disagreement:
 
 
 def find(question: str, citations: list[Citation], passages: list[Passage], doc_texts: dict[str, str],
-         metas: dict, page_at=lambda doc_id, offset: None) -> Disagreement | None:
+         metas: dict, page_at=lambda doc_id, offset: None, about: set[str] | None = None) -> Disagreement | None:
     """The first retrieved sentence of another document that is about what a cited quote states (the question's
-    names, shared terms, the same counted thing) but gives that thing a different value."""
+    names, shared terms, the same counted thing) but gives that thing a different value. about: the documents whose
+    subject the question names; another document of the same kind about something else (Turkmenistan's profile, for
+    Uzbekistan's border with Afghanistan) states its own subject's figures, which differ without disagreeing."""
     asked_names = names(question)
     asked_terms = set(terms(question))
     candidates = []  # (passage, start, end, text): the passages' sentences, instruction-like ones left out
@@ -83,7 +85,8 @@ def find(question: str, citations: list[Citation], passages: list[Passage], doc_
             continue
         quote_terms = {t for t in terms(citation.quote) if not t.isdigit()}
         for passage, s, e, text in candidates:
-            if passage.doc_id == citation.doc_id:
+            if passage.doc_id == citation.doc_id or about and citation.doc_id in about and \
+                    passage.doc_id not in about and _kind(metas, passage.doc_id) == _kind(metas, citation.doc_id):
                 continue
             sentence = text[s:e]
             other_terms = {t for t in terms(sentence) if not t.isdigit()}
@@ -100,6 +103,10 @@ def find(question: str, citations: list[Citation], passages: list[Passage], doc_
                     if other is not None:
                         return Disagreement(citation, other, q.unit, min(stated[q.unit]), q.value)
     return None
+
+
+def _kind(metas: dict, doc_id: str) -> str:
+    return getattr(metas.get(doc_id), "kind", "") or ""
 
 
 def _dated(citation: Citation) -> str:

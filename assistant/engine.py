@@ -11,6 +11,7 @@ IndexManager's, the choice of backend a BackendSelector's.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -299,7 +300,7 @@ class Engine:
         if refusal:
             return Outcome(notice=refusal)
         result = reconcile.run(question, grounded.text, grounded.citations, found.passages, draft.doc_texts,
-                               opened.index)
+                               opened.index, opened.retriever.names)
         return Outcome(result.text, result.citations, result.notice)
 
     def _answer_parts(self, plan: decompose.Plan, question: str, request: Request, backend: Backend,
@@ -413,7 +414,7 @@ def _names_left_out(quote: str, answer: str) -> list[str]:
     listed = [name for name in dict.fromkeys(keyfacts.names(quote)) if not name.isupper() or len(name) > 1]
     if len(listed) < 3 or not asked.lists(quote):
         return []
-    said = strip_markers(answer)
+    said = re.sub(r"“[^”]*”", " ", strip_markers(answer))  # what the answer says, not the quotes it shows
     named = [name for name in listed if keyfacts.mentions(name, said)]
     left_out = [name for name in listed if name not in named]
     return left_out if named and len(left_out) >= 2 else []

@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import conflicts
 from ..citations import Citation
+from ..focus import DocumentNames
 from ..retrieval import Passage
 
 
@@ -18,11 +19,13 @@ class Reconciled:
 
 
 def run(question: str, text: str, citations: list[Citation], passages: list[Passage], doc_texts: dict[str, str],
-        index: Any) -> Reconciled:
-    """passages: the retrieved ones; index: doc_text, doc_meta and page_at of the open index."""
+        index: Any, names: DocumentNames | None = None) -> Reconciled:
+    """passages: the retrieved ones; index: doc_text, doc_meta and page_at of the open index; names: its document
+    names, which say whose subject the question names."""
     texts = {**doc_texts, **{p.doc_id: index.doc_text(p.doc_id) for p in passages if p.doc_id not in doc_texts}}
     metas = {p.doc_id: index.doc_meta(p.doc_id) for p in passages}
-    disagreement = conflicts.find(question, citations, passages, texts, metas, index.page_at)
+    disagreement = conflicts.find(question, citations, passages, texts, metas, index.page_at,
+                                  about=names.subjects(question) if names else None)
     if disagreement is None:
         return Reconciled(text, citations)
     text, citations = conflicts.reconcile(text, citations, disagreement)
