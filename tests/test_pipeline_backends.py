@@ -202,6 +202,18 @@ def test_a_sentence_drawing_an_inference_answers_what_is_concluded_from_the_figu
     assert best.startswith("These figures indicate"), best
 
 
+def test_a_question_asking_for_the_scenarios_gets_the_one_that_is_also_possible(extractive_engine):
+    from assistant.retrieval import Passage
+    text = ("If the militia signs a truce with the capital, some of its fighters may defect to the rebels. "
+            "There is also real potential for joint raids by the militia and the rebels when convenient.")
+    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=len(text), text=text,
+                      chunk_ids=[], score=1.0, similarity=1.0, n=1)
+    answerer = extractive_engine._indexes.current().extractive
+    draft = answerer.draft("What scenarios do the analysts see for the militia and the rebels?", [passage],
+                           {"r": text})
+    assert draft and "defect" in draft and "joint raids" in draft, draft
+
+
 def test_a_question_asking_for_the_steps_gets_the_enumeration_that_goes_on(extractive_engine):
     answer = extractive_engine.ask("What steps do the authors recommend to counter ISKP?")
     quotes = [c.quote for c in answer.citations]

@@ -12,10 +12,11 @@ from ..retrieval import MAIN_ENTRY, Passage
 from ..textutil import lower_case_words, sentence_before, sentence_spans, terms
 
 _PARTS = (r"(?:stages|phases|ways|steps|priorities|prongs|approaches|elements|goals|options|areas|groups|"
-          r"recommendations|measures|reasons|factors|challenges|lessons|tactics|methods|tools)")
+          r"recommendations|measures|reasons|factors|challenges|lessons|tactics|methods|tools|paths|scenarios|"
+          r"possibilities|outcomes)")
 # A sentence carrying on an enumeration: "Authorities should also ...", "Lastly, ...".
 _CONTINUES = re.compile(r"^(?:Lastly|Finally|Also|Second(?:ly)?|Third(?:ly)?|Moreover|Additionally|In addition|"
-                        r"Furthermore|Next)\b|^[^,.;]{0,60}\b(?:should|must|could|would|can|will|may)\s+also\b")
+                        r"Furthermore|Next)\b|^[^,.;]{0,60}\b(?:should|must|could|would|can|will|may|is|are)\s+also\b")
 _ANNOUNCES_LIST = re.compile(rf":\s*$|\b(?:two|three|four|five|six|several)\s+(?:\w+\s+)?{_PARTS}\b", re.IGNORECASE)
 _ASKS_PARTS = re.compile(rf"\b{_PARTS}\b", re.IGNORECASE)  # "Summarize the phases of ...": the list is asked
 LIST_LEAD_SHARE = 0.8  # a sentence announcing the asked list leads when it scores this share of the best
