@@ -214,6 +214,18 @@ def test_a_question_asking_for_the_scenarios_gets_the_one_that_is_also_possible(
     assert draft and "defect" in draft and "joint raids" in draft, draft
 
 
+def test_a_question_asking_for_a_contrast_gets_the_sentence_that_turns_it(extractive_engine):
+    from assistant.retrieval import Passage
+    text = ("While the peacekeepers stayed, the militia lost most of its bases in the valley. "
+            "Since their departure, however, the militia has returned to the valley and to the hills beyond it.")
+    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=len(text), text=text,
+                      chunk_ids=[], score=1.0, similarity=1.0, n=1)
+    answerer = extractive_engine._indexes.current().extractive
+    draft = answerer.draft("Contrast the militia's fortunes while the peacekeepers stayed with what came later.",
+                           [passage], {"r": text})
+    assert draft and "lost most of its bases" in draft and "has returned" in draft, draft
+
+
 def test_a_question_asking_for_the_steps_gets_the_enumeration_that_goes_on(extractive_engine):
     answer = extractive_engine.ask("What steps do the authors recommend to counter ISKP?")
     quotes = [c.quote for c in answer.citations]

@@ -50,6 +50,9 @@ _ASKS_PUBLISHED = re.compile(r"\b(?:publish|publication|release|issue|written|wr
 # (report alone, earlier turns' terms added) answer correctly from 0.36: no higher value keeps both.
 MIN_SCORE = 0.36
 # A sentence saying what should be done states advice: it answers "What does the report recommend?".
+_ASKS_CONTRAST = re.compile(r"\b(?:contrast|differ|differs|difference|compare|compared|versus|then and now|"
+                            r"before and after)\b", re.I)
+_CONTRASTS = re.compile(r"^[^.;]{0,50}\b(?:however|in contrast|by contrast|whereas|yet|since then)\b", re.I)
 _ADVISES = re.compile(r"\b(?:should|must|ought\s+to|needs?\s+to)\b", re.I)
 _ADVICE_TERMS = frozenset(terms("recommend recommendation recommendations advise advice suggest propose urge"))
 # A sentence drawing an inference ("This data indicates that ...") answers what the authors conclude or what it implies.
@@ -230,6 +233,11 @@ class ExtractiveAnswerer:
             chosen += following
         if _BACK_REFERENCE.match(scored[0][4]):
             chosen += self._previous(scored[0], doc_texts)
+        elif _ASKS_CONTRAST.search(question):  # "Contrast ... with what happened after": the other side too
+            if _CONTRASTS.search(scored[0][4]):
+                chosen += self._previous(scored[0], doc_texts)
+            elif following and _CONTRASTS.search(following[0][4]):
+                chosen.append(following[0])
         noted = _noted_field(scored[0], scored)  # a note qualifies its field, which states the values
         chosen += noted
         chosen.sort(key=lambda item: (item[1].n, item[2]))  # the best sentence with its list or antecedent
