@@ -178,51 +178,50 @@ def test_a_field_of_a_named_group_is_about_what_the_group_s_name_field_names():
     assert _group_name(text, "ISKP has pursued a two-pronged approach: propaganda and plots.") == ""
 
 
-def test_a_follow_up_s_own_words_weigh_more_than_the_earlier_turns_context(extractive_engine):
+def _one_passage(text: str):
     from assistant.retrieval import Passage
+    return [Passage(doc_id="r", title="Report", section="", page=None, start=0, end=len(text), text=text,
+                    chunk_ids=[], score=1.0, similarity=1.0, n=1)], {"r": text}
+
+
+def _best_sentence(engine, question: str, text: str) -> str:
+    """The sentence of text the extractive scorer ranks first for the question, the text one passage."""
+    passages, texts = _one_passage(text)
+    return engine._indexes.current().extractive.score_sentences(question, passages, texts, typed=False)[0][4]
+
+
+def _drafted(engine, question: str, text: str) -> str | None:
+    """The extractive backend's answer from text, one passage."""
+    return engine._indexes.current().extractive.draft(question, *_one_passage(text))
+
+
+def test_a_follow_up_s_own_words_weigh_more_than_the_earlier_turns_context(extractive_engine):
     text = ("The coalition whittled down the group's capabilities and constrained its growth. "
             "Since the withdrawal, the group has resurfaced in new areas along the northern borders.")
-    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=len(text), text=text,
-                      chunk_ids=[], score=1.0, similarity=1.0, n=1)
-    answerer = extractive_engine._indexes.current().extractive
     question = "Where has it resurfaced since the withdrawal? (coalition whittle capabilities)"
-    best = answerer.score_sentences(question, [passage], {"r": text}, typed=False)[0][4]
+    best = _best_sentence(extractive_engine, question, text)
     assert best.startswith("Since the withdrawal"), best
 
 
 def test_a_sentence_drawing_an_inference_answers_what_is_concluded_from_the_figures(extractive_engine):
-    from assistant.retrieval import Passage
     text = ("Nine of the raids took place in the north: four in 2019 and five in 2020. "
             "These figures indicate that the militia's raids now stop at the river.")
-    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=len(text), text=text,
-                      chunk_ids=[], score=1.0, similarity=1.0, n=1)
-    answerer = extractive_engine._indexes.current().extractive
-    question = "What do the analysts conclude from the raids in the north?"
-    best = answerer.score_sentences(question, [passage], {"r": text}, typed=False)[0][4]
+    best = _best_sentence(extractive_engine, "What do the analysts conclude from the raids in the north?", text)
     assert best.startswith("These figures indicate"), best
 
 
 def test_a_question_asking_for_the_scenarios_gets_the_one_that_is_also_possible(extractive_engine):
-    from assistant.retrieval import Passage
     text = ("If the militia signs a truce with the capital, some of its fighters may defect to the rebels. "
             "There is also real potential for joint raids by the militia and the rebels when convenient.")
-    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=len(text), text=text,
-                      chunk_ids=[], score=1.0, similarity=1.0, n=1)
-    answerer = extractive_engine._indexes.current().extractive
-    draft = answerer.draft("What scenarios do the analysts see for the militia and the rebels?", [passage],
-                           {"r": text})
+    draft = _drafted(extractive_engine, "What scenarios do the analysts see for the militia and the rebels?", text)
     assert draft and "defect" in draft and "joint raids" in draft, draft
 
 
 def test_a_question_asking_for_a_contrast_gets_the_sentence_that_turns_it(extractive_engine):
-    from assistant.retrieval import Passage
     text = ("While the peacekeepers stayed, the militia lost most of its bases in the valley. "
             "Since their departure, however, the militia has returned to the valley and to the hills beyond it.")
-    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=len(text), text=text,
-                      chunk_ids=[], score=1.0, similarity=1.0, n=1)
-    answerer = extractive_engine._indexes.current().extractive
-    draft = answerer.draft("Contrast the militia's fortunes while the peacekeepers stayed with what came later.",
-                           [passage], {"r": text})
+    draft = _drafted(extractive_engine,
+                     "Contrast the militia's fortunes while the peacekeepers stayed with what came later.", text)
     assert draft and "lost most of its bases" in draft and "has returned" in draft, draft
 
 
