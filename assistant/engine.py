@@ -399,7 +399,7 @@ def _with_lists_whole(question: str, outcome: Outcome, lines: list[str] | None =
     numbers = {c.n for c in cited}
     said = outcome.text or ""
     shown = [replace(c, n=max(numbers, default=0) + i)  # numbered apart from the sources' own
-             for i, c in enumerate((c for c in outcome.citations if _names_left_out(c.quote, said)), 1)]
+             for i, c in enumerate((c for c in outcome.citations if _names_left_out(c.quote, said, question)), 1)]
     lines = [f"“{c.quote}” [{c.n}]" for c in shown] + lines
     if not lines:
         return outcome
@@ -408,14 +408,15 @@ def _with_lists_whole(question: str, outcome: Outcome, lines: list[str] | None =
     return replace(outcome, text=combined.text, citations=combined.citations)
 
 
-def _names_left_out(quote: str, answer: str) -> list[str]:
+def _names_left_out(quote: str, answer: str, question: str = "") -> list[str]:
     """The names a quote lists (three or more) that an answer restating some of them leaves out; [] when it names
-    them all, or none of them (it then says something else of the quote)."""
+    them all, or none of them (it then says something else of the quote). A name the question says too ("ISKP" of
+    "How many ISKP plots ...?") is what the answer is about, not an item it restates."""
     listed = [name for name in dict.fromkeys(keyfacts.names(quote)) if not name.isupper() or len(name) > 1]
     if len(listed) < 3 or not asked.lists(quote):
         return []
     said = re.sub(r"“[^”]*”", " ", strip_markers(answer))  # what the answer says, not the quotes it shows
-    named = [name for name in listed if keyfacts.mentions(name, said)]
+    named = [name for name in listed if keyfacts.mentions(name, said) and not keyfacts.mentions(name, question)]
     left_out = [name for name in listed if name not in named]
     return left_out if named and len(left_out) >= 2 else []
 
