@@ -266,8 +266,12 @@ def test_the_two_countries_are_the_two_places_the_previous_answer_names_together
     names = _names("Afghanistan", "Pakistan", "Tajikistan")
     asked = "How did most American and European foreign fighters reach the region?"  # peoples, not places described
     history = [Turn(asked, asked, "“They used the corridor between Afghanistan and Pakistan.” [1]")]
+    assert condensed("How should the two countries be seen?", history, names).standalone \
+        == "How should Afghanistan and Pakistan be seen?"
+    # what "that" says is about what the previous answer was about: its question stays as context
     assert condensed("What does that say about how the two countries should be seen?", history, names).standalone \
-        == "What does that say about how Afghanistan and Pakistan should be seen?"
+        == "What does that say about how Afghanistan and Pakistan should be seen? (American European foreign " \
+           "fighters reach region)"
     three = [Turn(asked, asked, "“Fighters came through Afghanistan, Pakistan and Tajikistan.” [1]")]
     assert condensed("What does that say about the two countries?", three, names).method == "context"  # not two
 

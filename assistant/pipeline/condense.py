@@ -64,6 +64,8 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
         return Condensed(named, "referent")
     referent = resolved(question, history[-1], names, doc_text)
     if referent:
+        if _OF_THE_ANSWER.search(question):  # what "that" implies is about the previous answer's subject too
+            referent = conversation.with_context(referent, previous)
         return Condensed(referent, "referent")
     if carried:
         return Condensed(in_same_state(carried, history[-1]) or carried, "subject")
@@ -82,6 +84,11 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
             logger.warning("condense failed: %s", exc)
     context = conversation.with_context(question, _other_places_left_out(question, previous, names))
     return Condensed(in_same_state(context, history[-1]) or context, "context")
+
+
+# "What does that imply for ...?", "Why does this matter?": the previous answer is what is asked about.
+_OF_THE_ANSWER = re.compile(r"\b(?:does|do|did|would|might)\s+(?:that|this)\s+(?:imply|implies|mean|means|suggest|"
+                            r"indicate|say|tell|matter|show)\b|\b(?:follows?|conclude)\s+from\s+(?:that|this)\b", re.I)
 
 
 def _other_places_left_out(question: str, previous: str, names: DocumentNames | None) -> str:
