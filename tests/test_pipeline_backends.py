@@ -225,6 +225,35 @@ def test_a_question_asking_for_a_contrast_gets_the_sentence_that_turns_it(extrac
     assert draft and "lost most of its bases" in draft and "has returned" in draft, draft
 
 
+def test_a_question_asking_how_one_thing_differs_gets_the_sentence_that_turns_it(extractive_engine):
+    text = ("The militia joins a long line of armed movements that held valleys, including the Red Band and the "
+            "Hill Guard. Yet unlike movements that relied on secure bases, the militia has lost ground at home while "
+            "growing abroad.")
+    for question in ("How is the militia's path different from the Red Band's?",
+                     "What sets the militia apart from the Hill Guard?"):
+        draft = _drafted(extractive_engine, question, text)
+        assert draft and "long line" in draft and "lost ground at home" in draft, (question, draft)
+
+
+def test_a_question_asking_what_could_happen_gets_each_possibility_stated(extractive_engine):
+    text = ("If the militia signs a truce, some of its fighters may join the rival front. "
+            "There is also real potential for the two to work together on single raids when it suits them. "
+            "The rival front was founded in the hills.")
+    draft = _drafted(extractive_engine, "Could the militia and the rival front end up working together?", text)
+    assert draft and "may join" in draft and "work together on single raids" in draft, draft
+    assert "founded in the hills" not in draft, draft
+    plain = _drafted(extractive_engine, "Which fighters join the rival front if the militia signs a truce?", text)
+    assert plain and "may join" in plain and "There is also" not in plain, plain  # not asked what could be
+
+
+def test_a_question_asking_what_kind_of_actor_gets_the_sentence_saying_what_it_acts_as(extractive_engine):
+    text = ("Unlike movements that relied on secure bases in the valley, the militia has grown weaker at home. "
+            "The militia acts as an insurgency and has widened its raids since the truce.")
+    best = _best_sentence(extractive_engine, "What kind of fighting force does the militia behave like in the valley?",
+                          text)
+    assert best.startswith("The militia acts as an insurgency"), best
+
+
 def test_a_question_asking_for_the_steps_gets_the_enumeration_that_goes_on(extractive_engine):
     answer = extractive_engine.ask("What steps do the authors recommend to counter ISKP?")
     quotes = [c.quote for c in answer.citations]

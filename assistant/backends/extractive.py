@@ -19,6 +19,9 @@ _CONTINUES = re.compile(r"^(?:Lastly|Finally|Also|Second(?:ly)?|Third(?:ly)?|Mor
                         r"Furthermore|Next)\b|^[^,.;]{0,60}\b(?:should|must|could|would|can|will|may|is|are)\s+also\b")
 _ANNOUNCES_LIST = re.compile(rf":\s*$|\b(?:two|three|four|five|six|several)\s+(?:\w+\s+)?{_PARTS}\b", re.IGNORECASE)
 _ASKS_PARTS = re.compile(rf"\b{_PARTS}\b", re.IGNORECASE)  # "Summarize the phases of ...": the list is asked
+# "Could X and Y end up cooperating?" asks what may happen; a sentence saying what may happen often has a sequel.
+_ASKS_POSSIBLE = re.compile(r"^\s*(?:(?:how|what|who|where|when|why)\s+)?(?:could|might|may|would|will)\b", re.I)
+_STATES_POSSIBLE = re.compile(r"\b(?:may|might|could|potential|possib\w*|likely)\b", re.I)
 LIST_LEAD_SHARE = 0.8  # a sentence announcing the asked list leads when it scores this share of the best
 # "Which profiles list ISIS-K?", "Which countries' profiles name the TTP?": each document that says it is an answer.
 _ASKS_WHICH_DOCUMENTS = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+)?(?:countries|profiles|documents|sources)\s+"
@@ -49,12 +52,18 @@ _ASKS_PUBLISHED = re.compile(r"\b(?:publish|publication|release|issue|written|wr
 # unanswerable question scores 0.38 and the lowest correct answer 0.44, but follow-up turns of the regression set
 # (report alone, earlier turns' terms added) answer correctly from 0.36: no higher value keeps both.
 MIN_SCORE = 0.36
-# A sentence saying what should be done states advice: it answers "What does the report recommend?".
-_ASKS_CONTRAST = re.compile(r"\b(?:contrast|differ|differs|difference|compare|compared|versus|then and now|"
+# "How is X different from Y?": the answer turns on "however", "yet", "whereas".
+_ASKS_CONTRAST = re.compile(r"\b(?:contrast|differ|differs|different|differently|difference|compare|compared|versus|"
+                            r"unlike|distinguish(?:es)?|sets?\s(?:[\w’'-]+\s){1,4}apart|then and now|"
                             r"before and after)\b", re.I)
 _CONTRASTS = re.compile(r"^[^.;]{0,50}\b(?:however|in contrast|by contrast|whereas|yet|since then)\b", re.I)
+# A sentence saying what should be done states advice: it answers "What does the report recommend?".
 _ADVISES = re.compile(r"\b(?:should|must|ought\s+to|needs?\s+to)\b", re.I)
 _ADVICE_TERMS = frozenset(terms("recommend recommendation recommendations advise advice suggest propose urge"))
+# A sentence saying what something acts as ("ISKP acts as an insurgency") answers what kind of actor it is.
+_CLASSIFIES = re.compile(r"\b(?:acts?|acting|functions?|serves?|operates?|behaves?)\s+(?:as|like)\s+(?:an?|the)\b|"
+                         r"\b(?:is|are|was|were)\s+(?:an?|the)\s+(?:kind|type|form|sort)\s+of\b", re.I)
+_KIND_TERMS = frozenset(terms("kind type sort behave behaves role"))
 # A sentence drawing an inference ("This data indicates that ...") answers what the authors conclude or what it implies.
 _INFERS = re.compile(r"\b(?:indicates?|implies|implied|suggests? that|shows? that|(?:this|that|which) means|"
                      r"in other words|therefore|hence|consequently)\b", re.I)
@@ -160,7 +169,8 @@ class ExtractiveAnswerer:
             in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
             covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group))
                                       | (_ADVICE_TERMS if _ADVISES.search(sentence) else set())
-                                      | (_INFERENCE_TERMS if _INFERS.search(sentence) else set()))
+                                      | (_INFERENCE_TERMS if _INFERS.search(sentence) else set())
+                                      | (_KIND_TERMS if _CLASSIFIES.search(sentence) else set()))
             covered -= asked.only_in_compounds(sentence, question, terms)  # "Taliban" of "Tehrik-e-Taliban Pakistan"
             coverage = sum(weights[t] for t in covered) / total
             # A document the question names (its subject) answers before others that only mention that name.
@@ -223,7 +233,8 @@ class ExtractiveAnswerer:
         following = self._continuation(scored[0], doc_texts)
         if _ANNOUNCES_LIST.search(scored[0][4]):
             chosen += following
-        elif _ASKS_PARTS.search(question):  # "What steps do the authors recommend?": the enumeration goes on
+        elif _ASKS_PARTS.search(question) or (_ASKS_POSSIBLE.search(question)
+                                               and _STATES_POSSIBLE.search(scored[0][4])):  # the enumeration goes on
             for item in following:
                 if not _CONTINUES.search(item[4]):
                     break
