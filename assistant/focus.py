@@ -13,6 +13,10 @@ def kind_of(meta) -> str:
 
 
 _THE_AUTHORS = re.compile(r"\b(?:the|its|their)\s+(?:authors|writers)\b", re.I)
+# "Tajikistan's Factbook profile", "the profile of Qatar": the document about that place is where to read.
+_NAME = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,3}"
+_PROFILE_OF = re.compile(rf"({_NAME})['’]s?\s+(?:[A-Z][\w-]+\s+)?(?:profile|entry)\b|"
+                         rf"\b(?:profile|entry)\s+(?:of|for|on)\s+(?:the\s+)?({_NAME})")
 
 
 def kinds_named(text: str, kinds) -> set[str]:
@@ -95,8 +99,9 @@ class DocumentNames:
         ("What do the authors fear?": those written by several): where the answer is to be read, whatever else the
         question names; not a document the statements before the question name."""
         asked = question_proper(question)
+        profiles = {d for match in _PROFILE_OF.finditer(asked) for d in self.subjects(match.group(1) or match.group(2))}
         return {d for d, kind in self.kind_names.items() if names_kind(asked, kind)} | (
-            self.by_authors if _THE_AUTHORS.search(asked) else set())
+            self.by_authors if _THE_AUTHORS.search(asked) else set()) | profiles
 
     def subjects(self, text: str) -> set[str]:
         """The documents whose whole name the text says ("Algeria" for a profile titled after Algeria): the

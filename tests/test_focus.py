@@ -52,6 +52,15 @@ def test_a_document_named_by_its_kind_is_where_the_answer_is_read():
     assert names.named_as_source("What is the capital of Tajikistan?") == set()
 
 
+def test_a_place_s_profile_named_is_where_the_answer_is_read():
+    names = DocumentNames(metas(*CORPUS_ITEMS))
+    assert names.named_as_source("Is ISKP listed among terrorist groups in Tajikistan's Factbook profile?") == {"fb-ti"}
+    assert names.named_as_source("What does the profile of Uzbekistan say about its borders?") == {"fb-uz"}
+    assert names.named_as_source("Is the group the report blames listed in Afghanistan's profile?") == {"report",
+                                                                                                          "fb-af"}
+    assert names.named_as_source("What is Tajikistan's population?") == set()
+
+
 def test_the_authors_are_those_of_the_documents_written_by_several():
     items = {doc_id: DocMeta(doc_id, title, kind=kind, authors=["A. Writer", "B. Writer"] if kind == "report"
                              else ["Central Intelligence Agency"]) for doc_id, title, kind in CORPUS_ITEMS}
