@@ -153,9 +153,9 @@ def aliases(texts: list[str]) -> dict[str, set[str]]:
 
 def _part_of(a: str, b: str, spellings: dict[str, set[str]]) -> bool:
     """Whether one name is the other's with more after it (ISIS-K of ISIS): a branch, not the same name."""
-    pairs = [(a.lower(), b.lower())] + [(x, y) for x in spellings[a] for y in spellings[b]]
-    return any(longer.startswith(shorter + sep) for x, y in pairs for shorter, longer in ((x, y), (y, x))
-               for sep in (" ", "-"))
+    return any(longer.startswith(f"{shorter} ") or longer.startswith(f"{shorter}-")
+               for x, y in ((a, b), (b, a)) for shorter, longer in [(x.lower(), y.lower())]
+               + [(s1, s2) for s1 in spellings[x] for s2 in spellings[y]])
 
 
 def fold_name(text: str) -> str:
