@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import combinations
 
 from .textutil import STOPWORDS
 
@@ -123,65 +122,6 @@ def definitions(text: str) -> dict[str, str]:
                 found[acronym] = phrase
                 break
     return found
-
-
-def aliases(texts: list[str]) -> dict[str, set[str]]:
-    """Acronyms the texts spell out as one name in two ways ("Islamic State’s Khorasan Province (ISKP)", "Islamic
-    State of Iraq and ash-Sham-Khorasan (ISIS-K)"): both spellings open with the same word and end on a word (one
-    of their last two) that no other spelled-out acronym uses, and neither spells the other out and goes on (ISIS,
-    "Islamic State of Iraq and ash-Sham", and its Khorasan branch ISIS-K are two). Each such acronym, lower case,
-    with its other names: the other acronym and each spelling of either, folded ("iskp": {"isis-k", "islamic
-    state's khorasan province", ...})."""
-    spellings: dict[str, set[str]] = {}
-    opening: dict[str, set[str]] = {}  # the first word's parts ("al-Qa'ida": al, qa'ida)
-    for text in texts:
-        for acronym, spelt in definitions(text).items():
-            spellings.setdefault(acronym, set()).add(fold_name(spelt))
-            opening.setdefault(acronym, set()).update(_name_parts(fold_name(spelt.split()[0])))
-    words = {acronym: {w for spelt in found for w in _name_parts(spelt)} for acronym, found in spellings.items()}
-    ending = {acronym: {w for spelt in found for w in _name_parts(spelt)[-2:]} for acronym, found in spellings.items()}
-    used = Counter(word for found in words.values() for word in found)
-    same: dict[str, set[str]] = {}
-    for a, b in combinations(sorted(spellings), 2):
-        only_theirs = {w for w in ending[a] & ending[b] if used[w] == 2} - opening[a] - opening[b]
-        if a.lower() != b.lower() and opening[a] & opening[b] and only_theirs and not _part_of(a, b, spellings):
-            names = spellings[a] | spellings[b]
-            same.setdefault(a.lower(), set()).update({b.lower()} | names)
-            same.setdefault(b.lower(), set()).update({a.lower()} | names)
-    return same
-
-
-def _part_of(a: str, b: str, spellings: dict[str, set[str]]) -> bool:
-    """Whether one name is the other's with more after it (ISIS-K of ISIS): a branch, not the same name."""
-    return any(longer.startswith(f"{shorter} ") or longer.startswith(f"{shorter}-")
-               for x, y in ((a, b), (b, a)) for shorter, longer in [(x.lower(), y.lower())]
-               + [(s1, s2) for s1 in spellings[x] for s2 in spellings[y]])
-
-
-def fold_name(text: str) -> str:
-    """A name as aliases() compare it: lower case, one space for hyphens and spaces, straight apostrophes."""
-    return re.sub(r"[\s-]+", " ", text.lower().replace("’", "'")).strip()
-
-
-def other_names(text: str, found: dict[str, set[str]]) -> list[str]:
-    """The other names (aliases) give for the acronyms text says, in its order."""
-    said = [w.lower() for w in re.findall(rf"(?<![\w-]){_ACRONYM}(?![\w-])", text)]
-    return list(dict.fromkeys(name for acronym in said for name in sorted(found.get(acronym, ()))
-                              if name not in said))
-
-
-def says_other_name(text: str, names: set[str]) -> bool:
-    """Whether text says one of the names (an acronym or a spelling, as aliases() gives them)."""
-    folded = " " + fold_name(_NOT_NAME_CHARS.sub(" ", text)) + " "
-    return any(f" {fold_name(name)} " in folded for name in names)
-
-
-_NOT_NAME_CHARS = re.compile(r"[^\w’'-]+")
-
-
-def _name_parts(spelt: str) -> list[str]:
-    """A folded name's words in order, possessives dropped ("state's": "state"), small words left out."""
-    return [word for word in (re.sub(r"'s$", "", w) for w in spelt.split()) if word not in _SMALL]
 
 
 def glossary(texts: list[str], most: int = 12) -> list[tuple[str, str]]:

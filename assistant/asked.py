@@ -375,20 +375,16 @@ def unstated_measure(question: str, quoted: str) -> list[str]:
     return sorted(measured) if measured and not shares(measured, stated_terms(quoted)) else []
 
 
-def unmet(question: str, sentence: str, context: str = "", referred: str = "",
-          aliases: dict[str, set[str]] | None = None) -> list[str]:
+def unmet(question: str, sentence: str, context: str = "", referred: str = "") -> list[str]:
     """What the question asks for that the sentence does not state (empty: it may answer). context: its document's
     title and section, which name what every sentence there is about; referred: the sentence it refers back to
-    ("Twelve of these interdictions ..."), which says what it counts; aliases: other names the corpus gives an
-    acronym (ISKP: ISIS-K), which name it too."""
+    ("Twelve of these interdictions ..."), which says what it counts."""
     named = f"{sentence}\n{context}"
-    others = aliases or {}
     # A question of several parts ("Which groups ..., and what role have Tajik nationals played?") is answered
     # part by part: a sentence must name what one part asks about.
     own = _CONTEXT.sub("", question)
     missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)
-                    and not any(keyfacts.mentions(other, named) for other in alternatives(part, name))
-                    and not acronyms.says_other_name(named, others.get(name.lower(), set()))]
+                    and not any(keyfacts.mentions(other, named) for other in alternatives(part, name))]
                    for part in _PARTS.split(own) if part.strip()), key=len, default=[])
     carried = _CONTEXT.search(question)
     carried_names = keyfacts.names(carried.group(0).strip(" ()"), first_word=True) if carried and not asked_names(own) \

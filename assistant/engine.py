@@ -290,12 +290,11 @@ class Engine:
     def _verified(self, question: str, draft: Draft, found, opened, timings: dict) -> Outcome:
         """A draft grounded in its passages, checked against the question and reconciled; no text: refused."""
         if draft.text is None or ground.declines(draft.text):  # declines() is True for None too
-            return Outcome(notice=check.unmentioned(question, draft.grounding, draft.metas, opened.retriever.aliases))
+            return Outcome(notice=check.unmentioned(question, draft.grounding, draft.metas))
         with timed(timings, "verify"):
             grounded = ground.run(draft.text, draft.grounding, draft.doc_texts, draft.metas, opened.index.page_at)
         refusal = grounded.notice or check.run(question, grounded.text, grounded.citations, draft.grounding,
-                                               draft.metas, kind_asked=draft.by_llm,
-                                               aliases=opened.retriever.aliases).notice
+                                               draft.metas, kind_asked=draft.by_llm).notice
         if not refusal and draft.by_llm and asked.answer_kind(question) is asked.Kind.DATE:
             grounded = ground.with_full_dates(grounded)
         if refusal:

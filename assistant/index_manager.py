@@ -106,7 +106,7 @@ class IndexManager:
         except Exception as exc:  # e.g. an unreadable Chroma database
             raise IndexCorrupt(f"{type(exc).__name__}: {exc}") from exc
         retriever = HybridRetriever(index, self.embedder, self.settings.candidates, self.settings.rrf_k)
-        extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf, names=retriever.names, aliases=retriever.aliases)
+        extractive = ExtractiveAnswerer(self.embedder, index.bm25.idf, names=retriever.names)
         self._load_sentence_vectors()
         corpus = corpus_prompt(index, retriever.injected, self.settings.llm_corpus_chars, self.settings.prompts_dir)
         self.opened, self._signature, self._current = OpenIndex(index, retriever, extractive, corpus), stamp, True

@@ -63,7 +63,6 @@ class HybridRetriever:
         # Chunks made mostly of instructions to an assistant are hostile text, never context (flagged at ingest).
         self.injected = index.injected
         self.names = DocumentNames({doc_id: meta for doc_id, (meta, _) in index.docs.items()})
-        self.aliases = acronyms.aliases([text for _, text in index.docs.values()])  # ISKP is ISIS-K
 
     def retrieve(self, query: str, top_k: int = 5, doc_ids: list[str] | None = None) -> Retrieval:
         timings: dict[str, float] = {}
@@ -75,9 +74,7 @@ class HybridRetriever:
         t1 = time.perf_counter()
         dense = self.index.dense_search(vector, self.candidates, doc_ids)
         t2 = time.perf_counter()
-        # Words find an acronym's other acronyms too (ISKP: ISIS-K); spelt-out names would outweigh the question.
-        worded = " ".join([query, *(name for name in acronyms.other_names(query, self.aliases) if " " not in name)])
-        lexical = self.index.lexical_search(worded, self.candidates, doc_ids)
+        lexical = self.index.lexical_search(query, self.candidates, doc_ids)
         named = self.names.named_in(query) | self.names.peoples_places(query) | read_in
         if doc_ids:
             named &= set(doc_ids)
@@ -90,7 +87,7 @@ class HybridRetriever:
         groups = [[d] for d in apart] + ([rest] if rest else [])
         focused = [ranking for group in groups
                    for ranking in (self.index.dense_search(vector, self.candidates, group),
-                                   self.index.lexical_search(worded, self.candidates, group))]
+                                   self.index.lexical_search(query, self.candidates, group))]
         if self.injected:
             dense, lexical, *focused = [[hit for hit in ranking if hit[0] not in self.injected]
                                         for ranking in (dense, lexical, *focused)]
@@ -101,7 +98,7 @@ class HybridRetriever:
         # chunk: a short field line ("Executive branch, chief of state: ...") among many others, or one clause of
         # a long paragraph, is otherwise outranked by chunks that repeat one of the question's words.
         labelled: set[int] = set()
-        by_sentence = self._by_best_sentence(worded, dict.fromkeys(i for r in (dense, lexical, *focused) for i, _ in r),
+        by_sentence = self._by_best_sentence(query, dict.fromkeys(i for r in (dense, lexical, *focused) for i, _ in r),
                                              labelled)
         fused = self._fused(dense, lexical, *focused, by_sentence)
         order = sorted(fused, key=lambda i: -fused[i])

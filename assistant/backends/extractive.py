@@ -5,7 +5,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from .. import acronyms, asked, keyfacts
+from .. import asked, keyfacts
 from ..focus import DocumentNames
 from ..guard import for_prompt, instruction_spans
 from ..retrieval import MAIN_ENTRY, Passage
@@ -97,10 +97,9 @@ class ExtractiveAnswerer:
     extractive backend's drafts, and the evidence lines an LLM's prompt carries."""
 
     def __init__(self, embedder, idf: dict[str, float], min_score: float = MIN_SCORE, max_sentences: int = 2,
-                 names: DocumentNames | None = None, aliases: dict[str, set[str]] | None = None):
+                 names: DocumentNames | None = None):
         self.embedder = embedder
         self.names = names
-        self.aliases = aliases or {}  # ISKP is also said "ISIS-K" and "Islamic State of Iraq and ash-Sham-Khorasan"
         self.idf = idf
         self.default_idf = max(idf.values(), default=1.0)
         self.mean_idf = sum(idf.values()) / len(idf) if idf else 1.0
@@ -137,7 +136,7 @@ class ExtractiveAnswerer:
                 referred = before if _BACK_REFERENCE.match(sentence) else ""  # "Twelve of these ..." is about it
                 context = "\n".join([meta.title if meta else passage.title, passage.section, described, referred,
                                      group])
-                if typed and (asked.unmet(question, sentence, context, referred, self.aliases)
+                if typed and (asked.unmet(question, sentence, context, referred)
                               or within and not self._names_place_within(f"{sentence} {referred}", question)) \
                         or keep and not keep(sentence):
                     continue
@@ -166,12 +165,9 @@ class ExtractiveAnswerer:
         # only something else ("since the mid-1800s") comes after one dating it ("Independence: 3 September 1971").
         dated = asked.attribute_terms(question) - _LIGHT_VERBS if asked.answer_kind(question) is asked.Kind.DATE \
             else set()
-        other_names = {t: self.aliases[t] for t in weights if t in self.aliases}
         for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
             in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
-            said = set(terms(described)) | set(terms(group))
-            said |= {t for t, others in other_names.items() if acronyms.says_other_name(sentence, others)}
-            covered = set(weights) & (said | in_named_doc
+            covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group))
                                       | (_ADVICE_TERMS if _ADVISES.search(sentence) else set())
                                       | (_INFERENCE_TERMS if _INFERS.search(sentence) else set())
                                       | (_KIND_TERMS if _CLASSIFIES.search(sentence) else set()))

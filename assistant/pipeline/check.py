@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .. import acronyms, asked, keyfacts
+from .. import asked, keyfacts
 from ..citations import Citation
 from ..focus import kind_of, kinds_named
 from ..language import is_english
@@ -23,12 +23,12 @@ class Checked:
 
 
 def run(question: str, text: str, citations: list[Citation], passages: list[Passage], metas: dict, *,
-        kind_asked: bool, aliases: dict[str, set[str]] | None = None) -> Checked:
+        kind_asked: bool) -> Checked:
     """metas: doc_id -> DocMeta for the passages; kind_asked: check the kind of answer (LLM drafts only). What a
     question asks is read from English words; a question in another language is left to the claim checks."""
     if not is_english(question):
         return Checked()
-    notice = unmentioned(question, passages, metas, aliases)
+    notice = unmentioned(question, passages, metas)
     if notice:
         return Checked(notice)
     if kind_asked and not answers_the_kind_asked(question, text, citations):
@@ -294,28 +294,23 @@ def _pointed_back_to(citation: Citation, passages) -> str:
     return ""
 
 
-def unmentioned(question: str, passages: list[Passage], metas: dict,
-                aliases: dict[str, set[str]] | None = None) -> str | None:
+def unmentioned(question: str, passages: list[Passage], metas: dict) -> str | None:
     """Why no answer is shown when the passages do not mention a name asked about; None when they mention all."""
-    unaddressed = unaddressed_names(question, passages, metas, aliases)
+    unaddressed = unaddressed_names(question, passages, metas)
     if not unaddressed:
         return None
     return f"The passages found do not mention {', '.join(unaddressed)}, so no answer is shown."
 
 
-def unaddressed_names(question: str, passages: list[Passage], metas: dict,
-                      aliases: dict[str, set[str]] | None = None) -> list[str]:
-    """Names the question asks about that no passage, nor its document's title, section or authors, mentions, by
-    that name or another the corpus gives it (aliases: ISKP as ISIS-K): whatever is answered then is about
-    something else ("plots in France" from other countries' plots)."""
+def unaddressed_names(question: str, passages: list[Passage], metas: dict) -> list[str]:
+    """Names the question asks about that no passage, nor its document's title, section or authors, mentions:
+    whatever is answered then is about something else ("plots in France" from other countries' plots)."""
     evidence = []
     for p in passages:
         meta = metas.get(p.doc_id)
         evidence += [p.text, p.title, p.section or ""] + (list(meta.authors) if meta else [])
     text = "\n".join(evidence)
-    others = aliases or {}
-    return [name for name in asked.asked_names(question) if not keyfacts.mentions(name, text)
-            and not acronyms.says_other_name(text, others.get(name.lower(), set()))]
+    return [name for name in asked.asked_names(question) if not keyfacts.mentions(name, text)]
 
 
 def answers_the_kind_asked(question: str, text: str, citations: list[Citation]) -> bool:
