@@ -11,7 +11,7 @@ from .textutil import sentence_spans
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n+")
 _BULLET = re.compile(r"^\s*(?:[•\-*▪◦]|\d{1,2}[.)])\s+")
 EMBED_TOKEN_LIMIT = 256
-CHUNKER_VERSION = 6  # bump when chunk boundaries or embed texts change: forces re-embedding
+CHUNKER_VERSION = 5  # bump when chunk boundaries or embed texts change: forces re-embedding
 
 
 @dataclass
@@ -195,45 +195,23 @@ def _list_items(text, block) -> tuple[list[tuple[int, int]], str]:
 
 def _split_by_sentences(text, start, end, count_tokens, max_tokens) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    whole: list[bool] = []  # whether each piece is whole sentences (not one long sentence cut by words)
     group: tuple[int, int] | None = None
     for s, e in sentence_spans(text, start, end):
         if count_tokens(text[s:e]) > max_tokens:
             if group:
                 out.append((group[0], group[1], ""))
-                whole.append(True)
                 group = None
-            pieces = _split_by_words(text, s, e, count_tokens, max_tokens)
-            out.extend((a, b, "") for a, b in pieces)
-            whole.extend(False for _ in pieces)
+            out.extend((a, b, "") for a, b in _split_by_words(text, s, e, count_tokens, max_tokens))
             continue
         if group and count_tokens(text[group[0]:e]) <= max_tokens:
             group = (group[0], e)
         else:
             if group:
                 out.append((group[0], group[1], ""))
-                whole.append(True)
             group = (s, e)
     if group:
-        if out and whole[-1] and out[-1][1] <= group[0]:
-            out[-1], group = _balance_tail(text, out[-1], group, count_tokens, max_tokens)
         out.append((group[0], group[1], ""))
     return out
-
-
-def _balance_tail(text, before: tuple[int, int, str], last: tuple[int, int], count_tokens,
-                  max_tokens) -> tuple[tuple[int, int, str], tuple[int, int]]:
-    """A block's short last group ("In other words, ...") takes the sentences before it from the group before
-    while it stays the smaller of the two: no sentence is left alone, cut off from what it follows on from."""
-    previous = list(sentence_spans(text, before[0], before[1]))
-    while len(previous) > 1:
-        moved = previous[-1][0]
-        taken = count_tokens(text[moved:last[1]])
-        if taken > max_tokens or taken > count_tokens(text[previous[0][0]:previous[-2][1]]):
-            break
-        last = (moved, last[1])
-        previous = previous[:-1]
-    return (previous[0][0], previous[-1][1], ""), last
 
 
 def _split_by_words(text, start, end, count_tokens, max_tokens) -> list[tuple[int, int]]:

@@ -179,18 +179,6 @@ def test_chunker_keeps_bullets_with_their_intro_and_exact_offsets(report_text):
     assert all(c.text.lstrip().startswith(("ISKP acts", "•")) or "These include" in c.context for c in with_bullets)
 
 
-def test_a_paragraph_split_in_two_leaves_no_sentence_alone_at_its_end():
-    sentences = [f"Sentence {i} says something about the border region and its many crossings." for i in range(9)]
-    text = " ".join(sentences + ["In other words, the two countries cannot be told apart here."])
-    doc = SourceDocument(DocMeta("r", "Report"), text, "x")
-    chunks = chunk_document(doc, count_tokens, max_tokens=110)  # nine sentences fill one chunk
-    assert len(chunks) == 2 and "".join(c.text for c in chunks).replace(" ", "") == text.replace(" ", "")
-    assert all(text[c.start:c.end] == c.text and count_tokens(c.text) <= 110 for c in chunks)
-    tail = chunks[-1].text
-    assert tail.startswith("Sentence") and tail.endswith("told apart here.")  # the conclusion keeps what it follows
-    assert count_tokens(tail) <= count_tokens(chunks[0].text)
-
-
 def test_a_bullet_item_without_a_full_stop_ends_where_a_plain_line_follows():
     from assistant.textutil import sentence_spans
     text = ("These include:\n  • Attacks on oil transport\n  • Urban warfare in Kabul\nWhen the coalition was present, "
