@@ -447,8 +447,9 @@ def named_group(question: str, previous: conversation.Turn) -> str | None:
     said = keyfacts.names(previous.standalone) | keyfacts.names(question)
     new = [name for name in keyfacts.names(answer)
            if not any(keyfacts.mentions(name, s) or keyfacts.mentions(s, name) for s in said)]
-    new = [name for name in new if not any(name != other and acronyms.defines(name, f"{other} ({name})")
-                                           and f"{other} ({name})" in answer for other in new)]  # "TTP" is its name's
+    spelt = acronyms.definitions(answer)  # "TTP" is the short form of "Tehrik-e-Taliban Pakistan", one group
+    new = [name for name in new
+           if not (name in spelt and any(other != name and keyfacts.mentions(spelt[name], other) for other in new))]
     if len(new) != 1:
         return None
     return question[:that.start()] + new[0] + question[that.end():]
