@@ -30,6 +30,8 @@ NAMES = DocumentNames({
      ["How old is Iran’s population, by age?", "How old is Turkey’s population, by age?"], True),
     ("Which gained independence earlier, Qatar or Uzbekistan?",
      ["On what date was Qatar gained independence?", "On what date was Uzbekistan gained independence?"], False),
+    ("Is the coastline longer in Iran or in Turkey?",  # the preposition said again before the second
+     ["How long is Iran’s coastline?", "How long is Turkey’s coastline?"], True),
 ])
 def test_a_comparison_asks_the_same_of_each_entity(question, parts, larger_wins):
     plan = decompose.run(question)

@@ -53,7 +53,7 @@ COMPARATIVES = {c.word: c for c in [
 _DATA_NOUNS = {"people": "population", "inhabitants": "population", "residents": "population",
                "live": "life expectancy", "summit": "highest elevation", "peak": "highest elevation"}
 _NAME = r"(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:of\s+|al-)?[A-Z][\w’'-]*)*"
-_ALTERNATIVES = re.compile(rf"({_NAME})(?:['’]s)?\s*,?\s+or\s+({_NAME})(?:['’]s)?")
+_ALTERNATIVES = re.compile(rf"({_NAME})(?:['’]s)?\s*,?\s+or\s+(?:(?i:in|of|for|at|on|by)\s+)?({_NAME})(?:['’]s)?")
 # "Which of India and Pakistan has more airports?", "Between Iran and Turkey, which is larger?"
 _BOTH_NAMED = re.compile(rf"\b(?i:which\s+of|between)\s+({_NAME})(?:['’]s)?\s+and\s+({_NAME})(?:['’]s)?")
 _THAN = re.compile(rf"^\s*(?i:is|are|was|were|does|do|did|has|have)\s+({_NAME})(?:['’]s)?\b(.*?)\bthan\s+"
