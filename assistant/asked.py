@@ -375,10 +375,11 @@ def unstated_measure(question: str, quoted: str) -> list[str]:
     return sorted(measured) if measured and not shares(measured, stated_terms(quoted)) else []
 
 
-def unmet(question: str, sentence: str, context: str = "", referred: str = "") -> list[str]:
+def unmet(question: str, sentence: str, context: str = "", referred: str = "", field: str = "") -> list[str]:
     """What the question asks for that the sentence does not state (empty: it may answer). context: its document's
     title and section, which name what every sentence there is about; referred: the sentence it refers back to
-    ("Twelve of these interdictions ..."), which says what it counts."""
+    ("Twelve of these interdictions ..."), which says what it counts; field: the everyday words for the field the
+    sentence gives ("Labor force": workers, jobs), which say what it counts when the question asks for them."""
     named = f"{sentence}\n{context}"
     # A question of several parts ("Which groups ..., and what role have Tajik nationals played?") is answered
     # part by part: a sentence must name what one part asks about.
@@ -404,7 +405,8 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "") -
     stated_numbers = keyfacts.numbers(sentence)
     missing += [f"number {value:g}" for value in sorted(pinned_counts(question)) if value not in stated_numbers]
     counted = counted_terms(question)
-    if counted and not shares(counted, stated_terms(f"{sentence} {referred}")):
+    if counted and not shares(counted, stated_terms(f"{sentence} {referred}")) \
+            and not (field and shares(attribute_terms(question), stated_terms(field))):
         missing.append(f"what is counted ({', '.join(sorted(counted))})")
     spelt = acronyms.asked_expansion(question)
     if spelt:  # "What is the full name of the IMU?" asks for the words it spells, nothing more

@@ -6,12 +6,15 @@ import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from . import acronyms
+from . import acronyms, field_words
 from .focus import DocumentNames
 from .store import Index
 from .textutil import sentence_spans, terms
 
 MAX_RANKED_APART = 3  # named documents up to this many get a ranking each
+# A question about a document itself: when it came out, who wrote it.
+_ASKS_FRONT_MATTER = re.compile(r"\b(?:published|publish|publication|released|issued|came\s+out|come\s+out|dated|"
+                                r"wrote|written|authors?|authored)\b", re.I)
 
 
 @dataclass
@@ -113,6 +116,7 @@ class HybridRetriever:
             leaders += sorted(in_doc, key=lambda i: -in_doc[i])[:1] if doc_id in read_in else \
                 [i for i, _ in doc_dense[:1]]
         leaders += [i for i, _ in by_sentence[:1] if i in labelled]  # its best line is labelled with what is asked
+        leaders += self._front_matter(query, read_in)
         order = list(dict.fromkeys(leaders + order))
         similarity = {i: s for i, s in dense}
         for i in order:
@@ -143,6 +147,18 @@ class HybridRetriever:
                 fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         return fused
 
+    def _front_matter(self, query: str, read_in: set[str]) -> list[int]:
+        """For "When did this report come out?", "Who wrote the report?": the first passage of each document the
+        question names as where to read, which carries its date and byline."""
+        if not read_in or not _ASKS_FRONT_MATTER.search(query):
+            return []
+        first: dict[str, int] = {}
+        for i, chunk in enumerate(self.index.chunks):
+            if chunk.doc_id in read_in and (chunk.doc_id not in first
+                                            or chunk.start < self.index.chunks[first[chunk.doc_id]].start):
+                first[chunk.doc_id] = i
+        return sorted(first.values())
+
     def _spelling_out(self, query: str, vector, doc_ids: list[str] | None) -> list[int]:
         """For "What does ISKP stand for?", the chunk nearest the question of those that spell ISKP out; else none."""
         acronym = acronyms.asked_expansion(query)
@@ -161,6 +177,7 @@ class HybridRetriever:
         whose best sentence is a field labelled with the question's terms."""
         idf = self.index.bm25.idf
         weights = {t: idf.get(t, 0.0) for t in set(terms(query))}
+        asked = set(weights)
         total = sum(weights.values())
         if not total:
             return []
@@ -172,8 +189,9 @@ class HybridRetriever:
             around = set(terms(chunk.context)) & weights.keys()
             best, label = 0.0, 0.0
             for s, e in sentence_spans(text, start, end):
-                extra = _asked_label_weight(text[s:e], weights)
-                share = sum(weights[t] for t in (set(terms(text[s:e])) & weights.keys()) | around) + extra
+                plain = set(terms(field_words.of(text[s:e], asked))) & asked  # the field asked in other words
+                extra = _asked_label_weight(text[s:e], weights) or sum(weights[t] for t in plain)
+                share = sum(weights[t] for t in (set(terms(text[s:e])) & weights.keys()) | around | plain) + extra
                 if share > best:
                     best, label = share, extra
             if best:

@@ -103,6 +103,11 @@ def test_a_question_about_something_no_passage_names_abstains(engine, question):
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"factbook-gm"}, "MERZ"),
     ("The report counts three foiled plots in Germany. Who heads the German government?", {"next-afghan-jihad"},
      "three in Germany"),  # the statement, in the report's words
+    # a field asked in everyday words, not its label's
+    ("How big is Russia's territory?", {"factbook-rs"}, "Area, total: 17,098,242 sq km"),
+    ("Which faith do most Maldivians hold?", {"factbook-mv"}, "Religions: Sunni Muslim"),  # not "Maldivian" alone
+    ("How many people in Uzbekistan have jobs or are seeking work?", {"factbook-uz"}, "Labor force: 13.974 million"),
+    ("When did the ISKP report come out?", {"next-afghan-jihad"}, "2 April 2024"),  # its first passage's dateline
 ])
 def test_the_document_a_question_is_about_answers_it(engine, question, doc_ids, fact):
     answer = engine.ask(question)
@@ -133,6 +138,9 @@ def test_a_question_asking_which_profiles_list_a_group_quotes_each_profile_that_
     "How many ISKP plots were foiled in Afghanistan?",  # not one of the plots' places, though the report's title
     "How many people died in the Kabul airport attack?",  # deaths, not Kabul's population
     "Who leads ISKP?",  # the report names no ISKP leader ("U.S.-led" says who led the coalition)
+    "Which currency is used in Libya?",  # Libya is named only in other profiles' lists
+    "Who is the head of state of Armenia?",
+    "How much crude oil does Afghanistan pump each day?",  # its profile gives the oil it uses, not any it pumps
 ])
 def test_a_question_whose_words_are_in_the_corpus_but_not_its_answer_is_declined(engine, question):
     answer = engine.ask(question)
@@ -142,6 +150,7 @@ def test_a_question_whose_words_are_in_the_corpus_but_not_its_answer_is_declined
 @pytest.mark.parametrize("question, first, values", [
     ("Which has the larger population, Iran or Turkey?", "Iran", ["89,177,357", "84,625,585"]),
     ("Which country has fewer airports, Iran or Qatar?", "Qatar", ["8", "177"]),
+    ("Is the total area larger in Iran or in Turkey?", "Iran", ["1,648,195", "783,562"]),
 ])
 def test_a_comparison_answers_each_entity_from_its_own_document_then_says_which(engine, question, first, values):
     answer = engine.ask(question)

@@ -5,7 +5,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from .. import asked, keyfacts
+from .. import asked, field_words, keyfacts
 from ..focus import DocumentNames
 from ..guard import for_prompt, instruction_spans
 from ..retrieval import MAIN_ENTRY, Passage
@@ -113,6 +113,7 @@ class ExtractiveAnswerer:
         the sentences it keeps."""
         candidates = []
         within = bool(_ASKS_PLACE_WITHIN.search(question))
+        asked_terms = set(terms(question))
         for passage in passages:
             text = doc_texts.get(passage.doc_id, "")
             meta = (metas or {}).get(passage.doc_id)
@@ -131,13 +132,15 @@ class ExtractiveAnswerer:
                 # What a sentence is about: its document's title and section, and for "This situation ..." the
                 # sentence it refers back to.
                 described = _describe(sentence, meta)  # a byline or dateline says what it is
+                plain = field_words.of(sentence, asked_terms)  # its field's label in everyday words
                 group = " ".join(filter(None, [_group_name(text, sentence),  # "Capital, time difference" is Tehran's
-                                               _field_note(text, sentence)]))  # what the field's values are
+                                               _field_note(text, sentence), plain]))  # what the field's values are
                 referred = before if _BACK_REFERENCE.match(sentence) else ""  # "Twelve of these ..." is about it
                 context = "\n".join([meta.title if meta else passage.title, passage.section, described, referred,
                                      group])
-                if typed and (asked.unmet(question, sentence, context, referred)
-                              or within and not self._names_place_within(f"{sentence} {referred}", question)) \
+                if typed and (asked.unmet(question, sentence, context, referred, plain)
+                              or within and not self._names_place_within(f"{sentence} {referred}", question)
+                              or self._field_of_another_place(question, sentence, plain)) \
                         or keep and not keep(sentence):
                     continue
                 candidates.append((passage, s, e, sentence, described, f"{group}\n{referred}"))
@@ -165,8 +168,13 @@ class ExtractiveAnswerer:
         # only something else ("since the mid-1800s") comes after one dating it ("Independence: 3 September 1971").
         dated = asked.attribute_terms(question) - _LIGHT_VERBS if asked.answer_kind(question) is asked.Kind.DATE \
             else set()
+        # "What faith do Maldivians follow?": a people's name is its place's, said by every sentence of its document
+        # as the place's name is, not only by those that write it ("Nationality, adjective: Maldivian").
+        peoples = {t: self.names.subjects(place) for t in q_terms if self.names
+                   for place in [self.names.place_of_people(t.capitalize())] if place}
         for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
             in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
+            in_named_doc |= {t for t, docs in peoples.items() if passage.doc_id in docs}
             covered = set(weights) & (set(terms(described)) | in_named_doc | set(terms(group))
                                       | (_ADVICE_TERMS if _ADVISES.search(sentence) else set())
                                       | (_INFERENCE_TERMS if _INFERS.search(sentence) else set())
@@ -186,6 +194,24 @@ class ExtractiveAnswerer:
         scored = _notes_after_their_fields(_latest_of_each_series(_own_words_first(scored, question, own, names)))
         scored.sort(key=lambda item: -item[0])
         return scored
+
+    def _field_of_another_place(self, question: str, sentence: str, plain: str) -> bool:
+        """"What currency does Armenia use?" of "Exports - partners: China 35%, ..., Armenia 5%": a place without a
+        document of its own, named only in another place's field, whose label (in everyday words too) states nothing
+        the question asks of it. Asked with a place that has a document ("How much does Iran sell to Armenia?"), the
+        field may be that place's."""
+        label = _FIELD_LABEL.match(sentence)
+        if not label or self.names is None:
+            return False
+        named = asked.asked_names(question)
+        if not named or any(self.names.subjects(name) or self.names.place_of_people(name) or name.isupper()
+                            or "-" in name or re.search(rf"\bthe\s+{re.escape(name)}", question, re.I)
+                            for name in named):  # a group ("TTP", "ISIS-K", "the Taliban") is listed, not profiled
+            return False
+        if any(keyfacts.mentions(name, label.group(1)) for name in named):
+            return False
+        wanted = asked.attribute_terms(question) - _LISTING_TERMS
+        return bool(wanted) and not asked.shares(wanted, asked.stated_terms(f"{label.group(1)} {plain}"))
 
     def _names_place_within(self, sentence: str, question: str) -> bool:
         """For "Which Pakistani cities ...?": a place the sentence names (in a field's value, or after "in", "at",
@@ -318,6 +344,9 @@ class ExtractiveAnswerer:
 _ASKS_PLACE_WITHIN = re.compile(r"\b(?:which|what)\s+(?:[\w’'-]+\s+){0,2}(?:cit(?:y|ies)|towns?|villages?|provinces?|"
                                 r"districts?)\b", re.I)
 _LOCATIVE = r"(?:in|into|at|against|near|from|across|around|outside|inside|to|city of|town of)"
+# Words asking where a name is listed, not what is true of it ("Which profiles list Armenia?").
+_LISTING_TERMS = frozenset(terms("list listed lists listing mention mentioned mentions name named names include "
+                                 "included includes profile profiles factbook source sources document documents"))
 _FIELD_LINE = re.compile(r"^[A-Z][\w ,()'’-]{1,60}:\s")  # "Capital, name: Malé."
 _ASKS_WHO_IS = re.compile(r"^\s*who\s+(?:is|are)\b", re.I)
 # A title then a name, opening a sentence or a field's value: "head of government: President Masoud PEZESHKIAN".
@@ -505,7 +534,7 @@ def _describe(sentence: str, meta) -> str:
     if _names_authors(sentence, meta):
         extra.append("The authors who wrote and published this report are")
     if _DATELINE.fullmatch(sentence):
-        extra.append("The report was published on the date")
+        extra.append("The date the report was published, released or issued, when it did come out:")
     return " ".join(extra + [sentence]) if extra else sentence
 
 

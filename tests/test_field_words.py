@@ -1,0 +1,30 @@
+"""Everyday words for Factbook fields: a field asked in other words, only by the label of its field that fits best."""
+from assistant import field_words
+from assistant.textutil import terms
+
+
+def _asked(question: str) -> set[str]:
+    return set(terms(question))
+
+
+def test_a_field_asked_in_other_words_gets_its_everyday_words():
+    words = field_words.of("Area, total: 17,098,242 sq km.", _asked("How much territory does it cover?"))
+    assert "territory" in words.split()
+    assert field_words.of("Religions: Sunni Muslim (official).", _asked("Which faith do they hold?"))
+
+
+def test_only_the_label_of_its_field_that_fits_best_gets_them():
+    asked = _asked("How many barrels of crude oil does it produce a day?")
+    assert field_words.of("Petroleum, total petroleum production: 91,000 bbl/day (2023 est.).", asked)
+    assert field_words.of("Petroleum, refined petroleum consumption: 58,000 bbl/day (2023 est.).", asked) == ""
+
+
+def test_a_field_the_question_does_not_name_gets_none_however_its_qualifier_fits():
+    asked = _asked("How many barrels of crude oil does it produce a day?")
+    assert field_words.of("Coal, production: 767,000 metric tons (2023 est.).", asked) == ""
+
+
+def test_a_field_given_year_by_year_is_the_field_and_a_sentence_without_a_label_has_none():
+    asked = _asked("How much does it spend on its armed forces?")
+    assert field_words.of("Military Expenditures 2025: 2.3% of GDP (2025 est.).", asked)
+    assert field_words.of("The country spends a lot on its army.", asked) == ""
