@@ -199,7 +199,7 @@ FIELD_WORDS: dict[str, str] = {
     "Land use, forest": "forests woods woodland wooded trees forested jungle",
     "Languages": "speak spoken speaking tongue tongues language dialects speech",
     "Legal system": "law laws courts jurisprudence judicial legislation code civil",
-    "Legislative branch": "parliament congress legislature lawmakers assembly senate lawmaking mps",
+    "Legislative branch": "parliament congress legislature lawmakers assembly senate laws law legislation lawmaking mps",
     "Legislative branch, legislature name": "called named parliament congress",
     "Legislative branch, legislative structure": "bicameral unicameral chambers houses parliament",
     "Legislative branch, number of seats": "members mps legislators lawmakers size representatives",
@@ -359,20 +359,43 @@ def of(sentence: str, asked: set[str]) -> str:
     terms (asked) name its field ("Petroleum": oil) and share the most of them among the labels of that field: "How
     much crude oil does it produce?" is asked of "Petroleum, total petroleum production", not of "..., refined
     petroleum consumption", though both are oil. "" for a sentence that gives no field the table knows, a field not
-    asked about, or another label of its field."""
+    asked about, or another label of its field, and for a question naming a field in the Factbook's own words."""
     label = _LABEL.match(sentence)
-    if not label:
+    if not label or _names_a_label(frozenset(asked)):
         return ""
     whole = _YEAR.sub("", label.group(1).strip())  # "Military Expenditures 2025": a field given year by year
     field = whole.split(",")[0].strip()
-    words = _words(whole) or _words(field)
+    words = " ".join(dict.fromkeys(filter(None, [_words(whole), _words(field)])))
     if not words:
         return ""
     if not (_terms(f"{field} {_words(field)}") & asked):
         return ""  # "Coal, production" answers no question about oil, however much is produced
-    shared = len(_terms(words) & asked)
-    best = max((len(_terms(_words(other) or _words(field)) & asked) for other in _family(field)), default=0)
-    return words if shared and shared == best else ""
+    fit = _fit(whole, field, asked)
+    best = max(_fit(other, field, asked) for other in {whole, *_family(field)})
+    return words if fit[0] and fit == best else ""
+
+
+def _fit(label: str, field: str, asked: set[str]) -> tuple[int, int]:
+    """How well a label's words fit the question: how many asked terms its words and its field's share, then how
+    many its own words do ("president" is the chief of state's own word, only its field's for the head of
+    government). A label without words of its own ("Life expectancy at birth, total population") is its field's
+    main entry, whose words are its own."""
+    own = _terms(_words(label) or _words(field)) & asked
+    return len(own | (_terms(_words(field)) & asked)), len(own)
+
+
+_MAIN_ENTRY = frozenset({"total", "overall", "name"})
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_a_label(asked: frozenset[str]) -> bool:
+    """The question names a field in the Factbook's own words ("How many World Heritage Sites ...?"): the words of
+    other fields ("heritage" of "Ethnic groups") would only lead away from it."""
+    for label in FIELD_WORDS:
+        field, *qualifiers = [_terms(piece) - _MAIN_ENTRY for piece in label.split(",")]
+        if field and field <= asked or any(len(q) >= 2 and q <= asked for q in qualifiers):  # not "at birth" alone
+            return True
+    return False
 
 
 def _words(label: str) -> str:

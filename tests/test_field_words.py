@@ -28,3 +28,17 @@ def test_a_field_given_year_by_year_is_the_field_and_a_sentence_without_a_label_
     asked = _asked("How much does it spend on its armed forces?")
     assert field_words.of("Military Expenditures 2025: 2.3% of GDP (2025 est.).", asked)
     assert field_words.of("The country spends a lot on its army.", asked) == ""
+
+
+def test_a_question_naming_a_field_in_the_factbook_s_words_gets_no_other_field_s_words():
+    asked = _asked("How many World Heritage Sites are there?")  # "heritage" is also an everyday word for ancestry
+    assert field_words.of("Ethnic groups: Pashtun, Tajik, Hazara, Uzbek.", asked) == ""
+
+
+def test_a_label_s_own_words_outweigh_its_field_s_and_a_main_entry_has_its_field_s_as_its_own():
+    asked = _asked("Who is the president there?")
+    assert field_words.of("Executive branch, chief of state: President Emomali RAHMON (since 1994).", asked)
+    assert field_words.of("Executive branch, head of government: Prime Minister Qohir RASULZODA.", asked) == ""
+    lives = _asked("How long do people there live on average?")
+    assert field_words.of("Life expectancy at birth, total population: 75.6 years.", lives)
+    assert field_words.of("Life expectancy at birth, male: 74.3 years.", lives) == ""
