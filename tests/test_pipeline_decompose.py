@@ -159,6 +159,12 @@ def test_a_question_after_statements_that_only_set_the_scene_is_asked_alone(ques
         assert plan.mode is decompose.Mode.SINGLE and plan.premise == question[:question.index(alone)].strip()
 
 
+def test_a_question_after_a_clause_that_only_sets_the_scene_is_asked_alone():
+    plan = decompose.run("Sharif is prime minister, but who is Pakistan's head of state?")
+    assert plan.question == "Who is Pakistan's head of state?" and plan.premise == "Sharif is prime minister"
+    assert decompose.run("ISKP is weaker at home, so how does it strike abroad?").question == ""  # "it": the lead's
+
+
 @pytest.mark.parametrize("question, entities, part", [
     ("Is Russia's highest peak taller than Iran's?", ["Russia", "Iran"], "How high is Russia’s highest peak"),
     ("Does India have a longer coastline than Pakistan?", ["India", "Pakistan"], "How long is India’s coastline?"),

@@ -116,10 +116,16 @@ _QUESTION_WORD = re.compile(r"^(?:what|which|who|whom|whose|when|where|why|how|i
                             r"have|had|can|could)\b", re.I)
 
 
+_STATED_THEN_ASKED = re.compile(r"^([^?]{3,}?),\s*(?:but|so|yet)\s+((?:who|what|which|when|where|how)\b[^?]*\?)$", re.I)
+
+
 def asked_alone(question: str) -> tuple[str, str] | None:
     """"Germany had three ISKP plots foiled. Who heads the German government?": (the statements, the last question),
     when statements come before it and it names what it asks about without pointing back at them; else None."""
     lead, follow = _split(question)
+    stated = _STATED_THEN_ASKED.match(question.strip())
+    if stated and not _QUESTION_WORD.match(stated.group(1)):  # "Merz is chancellor, but who is the head of state?"
+        lead, follow = stated.group(1), stated.group(2)[:1].upper() + stated.group(2)[1:]
     if not lead or lead.endswith("?") or _POINTS_BACK.search(follow):
         return None
     if not (follow.endswith("?") or _QUESTION_WORD.match(follow)):
