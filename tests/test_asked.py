@@ -246,6 +246,7 @@ def test_how_long_people_live_and_how_old_they_are_ask_for_the_factbook_s_labels
 def test_who_holds_a_post_asks_for_a_person_by_name_not_a_kind_of_people():
     leaders = "In early 2023, it increased operations targeting key ISKP leaders, including senior ideologues."
     assert not asked.states_kind(asked.Kind.NAME, leaders, "Who is the current leader of ISKP?")
+    assert not asked.states_kind(asked.Kind.NAME, leaders, "Who is the group's top commander?")  # post after 's
     assert asked.states_kind(asked.Kind.NAME, "Executive branch, chief of state: President XI Jinping.",
                              "Who is the president of China?")
     assert asked.states_kind(asked.Kind.NAME, leaders, "Who did the Taliban go after?")  # agents, not a post
