@@ -136,7 +136,8 @@ def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
 
 _WHO = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:m|['’]s)?\b", re.I)
 # "Who is the current leader of ISKP?", "Who is ISKP's leader?": one person holding a post, not a kind of people.
-_WHO_HOLDS = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:['’]s|\s+(?:is|was))\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+['’]s\s+)?"
+_WHO_HOLDS = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:['’]s|\s+(?:is|was))\s+(?:the\s+|its\s+|their\s+)?"
+                        r"(?:[\w-]+['’]s\s+)?"
                         r"(?:(?:current|present|new|former|first|top|overall|supreme)\s+)?(?:leader|head|chief|"
                         r"president|founder|commander|emir|ruler|king|spokesman|spokesperson)\b", re.I)
 

@@ -411,3 +411,8 @@ def _terms(words: str) -> frozenset[str]:
 def _family(field: str) -> tuple[str, ...]:
     """The labels of the table of one field: "Petroleum" and "Petroleum, ..."."""
     return tuple(label for label in FIELD_WORDS if label == field or label.startswith(f"{field},"))
+
+
+def terms_of(sentence: str, asked: set[str]) -> frozenset[str]:
+    """The terms of of(sentence, asked)."""
+    return _terms(of(sentence, asked))

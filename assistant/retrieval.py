@@ -189,7 +189,7 @@ class HybridRetriever:
             around = set(terms(chunk.context)) & weights.keys()
             best, label = 0.0, 0.0
             for s, e in sentence_spans(text, start, end):
-                plain = set(terms(field_words.of(text[s:e], asked))) & asked  # the field asked in other words
+                plain = field_words.terms_of(text[s:e], asked) & asked  # the field asked in other words
                 extra = _asked_label_weight(text[s:e], weights) or sum(weights[t] for t in plain)
                 share = sum(weights[t] for t in (set(terms(text[s:e])) & weights.keys()) | around | plain) + extra
                 if share > best:

@@ -114,6 +114,7 @@ class ExtractiveAnswerer:
         candidates = []
         within = bool(_ASKS_PLACE_WITHIN.search(question))
         asked_terms = set(terms(question))
+        unprofiled = self._unprofiled_places(question)
         for passage in passages:
             text = doc_texts.get(passage.doc_id, "")
             meta = (metas or {}).get(passage.doc_id)
@@ -140,7 +141,7 @@ class ExtractiveAnswerer:
                                      group])
                 if typed and (asked.unmet(question, sentence, context, referred, plain)
                               or within and not self._names_place_within(f"{sentence} {referred}", question)
-                              or self._field_of_another_place(question, sentence, plain)) \
+                              or unprofiled and _field_of_another_place(question, unprofiled, sentence, plain)) \
                         or keep and not keep(sentence):
                     continue
                 candidates.append((passage, s, e, sentence, described, f"{group}\n{referred}"))
@@ -195,23 +196,15 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda item: -item[0])
         return scored
 
-    def _field_of_another_place(self, question: str, sentence: str, plain: str) -> bool:
-        """"What currency does Armenia use?" of "Exports - partners: China 35%, ..., Armenia 5%": a place without a
-        document of its own, named only in another place's field, whose label (in everyday words too) states nothing
-        the question asks of it. Asked with a place that has a document ("How much does Iran sell to Armenia?"), the
-        field may be that place's."""
-        label = _FIELD_LABEL.match(sentence)
-        if not label or self.names is None:
-            return False
+    def _unprofiled_places(self, question: str) -> list[str]:
+        """The names a question asks about when none has a document of its own and none is a group ("TTP", "ISIS-K",
+        "the Taliban" are listed in profiles, not profiled): places named only in other places' fields."""
         named = asked.asked_names(question)
-        if not named or any(self.names.subjects(name) or self.names.place_of_people(name) or name.isupper()
-                            or "-" in name or re.search(rf"\bthe\s+{re.escape(name)}", question, re.I)
-                            for name in named):  # a group ("TTP", "ISIS-K", "the Taliban") is listed, not profiled
-            return False
-        if any(keyfacts.mentions(name, label.group(1)) for name in named):
-            return False
-        wanted = asked.attribute_terms(question) - _LISTING_TERMS
-        return bool(wanted) and not asked.shares(wanted, asked.stated_terms(f"{label.group(1)} {plain}"))
+        if self.names is None or any(self.names.subjects(name) or self.names.place_of_people(name) or name.isupper()
+                                     or "-" in name or re.search(rf"\bthe\s+{re.escape(name)}", question, re.I)
+                                     for name in named):
+            return []
+        return named
 
     def _names_place_within(self, sentence: str, question: str) -> bool:
         """For "Which Pakistani cities ...?": a place the sentence names (in a field's value, or after "in", "at",
@@ -524,6 +517,17 @@ def _asks_writer(question: str, meta) -> bool:
     """Who wrote or published it, or who one of its authors is ("Who is Amira Jadoon?")."""
     return bool(_ASKS_WRITER.search(question)) or bool(_ASKS_WHO_IS.match(question)) and any(
         a in question for a in getattr(meta, "authors", None) or [])
+
+
+def _field_of_another_place(question: str, places: list[str], sentence: str, plain: str) -> bool:
+    """"What currency does Armenia use?" of "Exports - partners: China 35%, ..., Armenia 5%": a field of another
+    place's profile naming the asked place (one without a profile) only in its value, whose label (in everyday words
+    too) states nothing the question asks of it."""
+    label = _FIELD_LABEL.match(sentence)
+    if not label or any(keyfacts.mentions(name, label.group(1)) for name in places):
+        return False
+    wanted = asked.attribute_terms(question) - _LISTING_TERMS
+    return bool(wanted) and not asked.shares(wanted, asked.stated_terms(f"{label.group(1)} {plain}"))
 
 
 def _describe(sentence: str, meta) -> str:
