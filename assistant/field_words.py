@@ -8,8 +8,17 @@ import re
 
 from .textutil import terms
 
-_LABEL = re.compile(r"^([^:.;]{1,80}):\s")
-_YEAR = re.compile(r"\s+(?:19|20)\d\d$")
+FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")  # "Capital, name: Malé." gives "Capital, name"
+# A field's qualifiers that name its main entry ("Area, total", "Capital, name"), not a part of it.
+MAIN_ENTRY = frozenset({"total", "overall", "name"})
+_SERIES_YEAR = re.compile(r"^(.*\S)\s+((?:19|20)\d\d)$")
+
+
+def field_of(label: str) -> tuple[str, int | None]:
+    """("Unemployment rate", 2024) of "Unemployment rate 2024", a field given year by year; (label, None) else."""
+    found = _SERIES_YEAR.match(label)
+    return (found.group(1), int(found.group(2))) if found else (label, None)
+
 
 FIELD_WORDS: dict[str, str] = {
     "Administrative divisions": "provinces states regions districts counties subdivisions departments prefectures governorates territories",
@@ -360,10 +369,10 @@ def of(sentence: str, asked: set[str]) -> str:
     much crude oil does it produce?" is asked of "Petroleum, total petroleum production", not of "..., refined
     petroleum consumption", though both are oil. "" for a sentence that gives no field the table knows, a field not
     asked about, or another label of its field, and for a question naming a field in the Factbook's own words."""
-    label = _LABEL.match(sentence)
+    label = FIELD_LABEL.match(sentence)
     if not label or _names_a_label(frozenset(asked)):
         return ""
-    whole = _YEAR.sub("", label.group(1).strip())  # "Military Expenditures 2025": a field given year by year
+    whole = field_of(label.group(1).strip())[0]  # "Military Expenditures 2025": a field given year by year
     field = whole.split(",")[0].strip()
     words = " ".join(dict.fromkeys(filter(None, [_words(whole), _words(field)])))
     if not words:
@@ -384,15 +393,12 @@ def _fit(label: str, field: str, asked: set[str]) -> tuple[int, int]:
     return len(own | (_terms(_words(field)) & asked)), len(own)
 
 
-_MAIN_ENTRY = frozenset({"total", "overall", "name"})
-
-
 @functools.lru_cache(maxsize=1024)
 def _names_a_label(asked: frozenset[str]) -> bool:
     """The question names a field in the Factbook's own words ("How many World Heritage Sites ...?"): the words of
     other fields ("heritage" of "Ethnic groups") would only lead away from it."""
     for label in FIELD_WORDS:
-        field, *qualifiers = [_terms(piece) - _MAIN_ENTRY for piece in label.split(",")]
+        field, *qualifiers = [_terms(piece) - MAIN_ENTRY for piece in label.split(",")]
         if field and field <= asked or any(len(q) >= 2 and q <= asked for q in qualifiers):  # not "at birth" alone
             return True
     return False

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from . import acronyms, field_words
+from .field_words import MAIN_ENTRY
 from .focus import DocumentNames
 from .store import Index
 from .textutil import sentence_spans, terms
@@ -266,6 +267,3 @@ def _asked_label_weight(sentence: str, weights: dict[str, float]) -> float:
     named = set(terms(label.group(1))) - MAIN_ENTRY if label else set()  # "Area, total" is the area's own line
     return sum(weights[t] for t in named) if named and named <= weights.keys() else 0.0
 
-
-# A field's qualifiers that name its main entry ("Area, total", "Capital, name"), not a part of it.
-MAIN_ENTRY = frozenset({"total", "overall", "name"})

@@ -6,9 +6,10 @@ import re
 from collections.abc import Callable
 
 from .. import asked, field_words, keyfacts
+from ..field_words import MAIN_ENTRY
 from ..focus import DocumentNames
 from ..guard import for_prompt, instruction_spans
-from ..retrieval import MAIN_ENTRY, Passage
+from ..retrieval import Passage
 from ..textutil import lower_case_words, sentence_before, sentence_spans, terms
 
 _PARTS = (r"(?:stages|phases|ways|steps|priorities|prongs|approaches|elements|goals|options|areas|groups|"
@@ -41,7 +42,6 @@ _TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.I
 # a qualified one ("Coastline, note: ...", "Elevation, mean elevation: ..."). A qualifier counts as asked when its
 # own terms are the question's ("Executive branch, chief of state: ...") or it names the field's main entry
 # ("Capital, name: ...", "..., total: ...").
-_FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")
 FIELD_BONUS = 0.1
 CONTEXT_WEIGHT = 0.5  # a term only the earlier turns' context adds ("And in Iran? (plots foiled)") weighs half
 _DATELINE = re.compile(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*")
@@ -366,7 +366,7 @@ def _dated_near(sentence: str, asked_terms: set[str]) -> bool:
 def _asked_field(sentence: str, question_terms: set[str]) -> bool:
     """The sentence is a field whose label is asked: the field, with no qualifier or its main entry, is made of the
     question's terms, or its last qualifier is."""
-    label = _FIELD_LABEL.match(sentence)
+    label = field_words.FIELD_LABEL.match(sentence)
     if not label:
         return False
     field, *qualifiers = [set(terms(part)) for part in label.group(1).split(",")]
@@ -396,13 +396,6 @@ def _named_group(group: str, text: str) -> str:  # a document's text hashes once
     return f"{group}, name: {found.group(1)}" if found else ""
 
 
-_SERIES_YEAR = re.compile(r"^(.*\S)\s+((?:19|20)\d\d)$")
-
-
-def _field_of(label: str) -> tuple[str, int | None]:
-    """("Unemployment rate", 2024) of "Unemployment rate 2024", a field given year by year; (label, None) else."""
-    found = _SERIES_YEAR.match(label)
-    return (found.group(1), int(found.group(2))) if found else (label, None)
 
 
 def _latest_of_each_series(scored: list) -> list:
@@ -411,8 +404,8 @@ def _latest_of_each_series(scored: list) -> list:
     only that year's line (asked.unmet), so this orders only questions asking for no year."""
     series: dict[tuple[str, str], list] = {}
     for item in scored:
-        label = _FIELD_LABEL.match(item[4])
-        field, year = _field_of(label.group(1)) if label else ("", None)
+        label = field_words.FIELD_LABEL.match(item[4])
+        field, year = field_words.field_of(label.group(1)) if label else ("", None)
         if year is not None:
             series.setdefault((item[1].doc_id, field), []).append((year, item))
     rescored = {}
@@ -441,9 +434,9 @@ def _notes_after_their_fields(scored: list) -> list:
     field's line when that line covers every question term the note covers."""
     fields: dict[tuple[str, str], tuple] = {}
     for item in scored:
-        label = _FIELD_LABEL.match(item[4])
+        label = field_words.FIELD_LABEL.match(item[4])
         if label and not _NOTE.search(label.group(1)):
-            field = _field_of(label.group(1))[0]
+            field = field_words.field_of(label.group(1))[0]
             # a note of "Legislative branch" qualifies its sub-fields ("Legislative branch, legislature name")
             for key in {(item[1].doc_id, field), (item[1].doc_id, field.split(",")[0])}:
                 if key not in fields or item[0] > fields[key][0]:
@@ -452,7 +445,7 @@ def _notes_after_their_fields(scored: list) -> list:
         return scored
     ranked = []
     for item in scored:
-        label = _FIELD_LABEL.match(item[4])
+        label = field_words.FIELD_LABEL.match(item[4])
         base = fields.get((item[1].doc_id, _NOTE.sub("", label.group(1)))) if label and _NOTE.search(
             label.group(1)) else None
         if base is not None and item[5] <= base[5] and item[0] >= base[0]:
@@ -463,22 +456,22 @@ def _notes_after_their_fields(scored: list) -> list:
 
 def _noted_field(note, scored: list) -> list:
     """For a field's note ("Terrorist group(s), note 1: ..."), the scored line of the field it qualifies."""
-    label = _FIELD_LABEL.match(note[4])
+    label = field_words.FIELD_LABEL.match(note[4])
     if not label or not _NOTE.search(label.group(1)):
         return []
     field = _NOTE.sub("", label.group(1))
     lines = [item for item in scored if item[1].doc_id == note[1].doc_id and item is not note
-             and (found := _FIELD_LABEL.match(item[4])) and _field_of(found.group(1))[0] == field]
+             and (found := field_words.FIELD_LABEL.match(item[4])) and field_words.field_of(found.group(1))[0] == field]
     return sorted(lines, key=lambda item: -item[0])[:1]
 
 
 def _field_note(text: str, sentence: str) -> str:
     """For a field ("Exports - commodities: natural gas, ..."), its note field in its document's text ("Exports -
     commodities, note: top five export commodities ..."), which says what the values are; "" for other sentences."""
-    label = _FIELD_LABEL.match(sentence)
+    label = field_words.FIELD_LABEL.match(sentence)
     if not label or _NOTE.search(label.group(1)):
         return ""
-    return _noted(_field_of(label.group(1))[0], text)
+    return _noted(field_words.field_of(label.group(1))[0], text)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -523,7 +516,7 @@ def _field_of_another_place(question: str, places: list[str], sentence: str, pla
     """"What currency does Armenia use?" of "Exports - partners: China 35%, ..., Armenia 5%": a field of another
     place's profile naming the asked place (one without a profile) only in its value, whose label (in everyday words
     too) states nothing the question asks of it."""
-    label = _FIELD_LABEL.match(sentence)
+    label = field_words.FIELD_LABEL.match(sentence)
     if not label or any(keyfacts.mentions(name, label.group(1)) for name in places):
         return False
     wanted = asked.attribute_terms(question) - _LISTING_TERMS
