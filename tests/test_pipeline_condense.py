@@ -152,6 +152,9 @@ def test_a_reference_to_the_place_talked_about_is_that_place():
     assert condensed("How much of the country is desert?", history, names).standalone == \
         "How much of Algeria is desert?"
     assert condensed("Is there a coastline?", history, names).standalone != "Is in Algeria a coastline?"
+    assert condensed("Have there been floods?", history, names).standalone != "Have in Algeria been floods?"
+    assert condensed("Do young men there have to serve?", history, names).standalone == \
+        "Do young men in Algeria have to serve?"
     # a thing of a place that the place's own document names: the place is added as context
     assert condensed("Where does the capital's name come from?", history, names) == condense.Condensed(
         "Where does the capital's name come from? (Algeria)", "subject")
