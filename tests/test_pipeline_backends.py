@@ -295,3 +295,12 @@ def test_a_title_block_line_that_only_restates_the_title_answers_nothing_but_a_b
     assert not _restates_title("Source: The World Factbook 2025, Central Intelligence Agency.", profile)
     assert not _restates_title("Capital, name: Dushanbe.", profile)
     assert not _restates_title("Tajikistan became independent from the Soviet Union in 1991.", profile)
+
+
+def test_a_question_asking_for_the_ways_gets_the_list_a_sentence_announces_next(extractive_engine):
+    text = ("The militia has widened its raids since the truce ended. These include:\n"
+            "  • Burning grain stores that feed the garrison towns\n"
+            "  • Ambushing convoys on the river road\n"
+            "The garrison has not answered in kind.")
+    draft = _drafted(extractive_engine, "Walk me through the ways the militia has widened its raids.", text)
+    assert draft and "grain stores" in draft and "convoys" in draft, draft

@@ -250,8 +250,8 @@ class ExtractiveAnswerer:
         chosen = [scored[0]]
         covered = set(scored[0][5])
         following = self._continuation(scored[0], doc_texts)
-        if _ANNOUNCES_LIST.search(scored[0][4]):
-            chosen += following
+        if _ANNOUNCES_LIST.search(scored[0][4]) or following and following[0][4].rstrip().endswith(":"):
+            chosen += following  # the list it announces, or "... These include:" then the list
         elif _ASKS_PARTS.search(question) or (_ASKS_POSSIBLE.search(question)
                                                and _STATES_POSSIBLE.search(scored[0][4])):  # the enumeration goes on
             for item in following:
@@ -259,8 +259,6 @@ class ExtractiveAnswerer:
                     break
                 chosen.append(item)
             chosen += self._enumeration_before(scored[0], doc_texts)  # and began before, when the best is "Lastly"
-        elif following and following[0][4].rstrip().endswith(":"):  # "... These include:" then the list
-            chosen += following
         if _BACK_REFERENCE.match(scored[0][4]):
             chosen += self._previous(scored[0], doc_texts)
         elif _ASKS_CONTRAST.search(question):  # "Contrast ... with what happened after": the other side too
