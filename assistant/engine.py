@@ -380,6 +380,10 @@ class Engine:
         if resolved:
             yield from drafts.passed_on(held.tokens())
             return combine.SubAnswer(part, "", outcome.text, outcome.citations), resolved
+        if named and not part.rstrip().endswith("?"):  # a statement naming its places: it only sets the scene
+            resolved = decompose.bridged(plan, [], names, question, text_of)
+            if resolved:
+                return combine.SubAnswer(part, "", None), resolved
         if named and not isinstance(backend, StreamsChat):
             return (combine.SubAnswer(part, "", outcome.text, outcome.citations), []) if outcome.text else (None, [])
         reply.passages = shown_before  # its passages were not used

@@ -223,6 +223,18 @@ def test_a_bridge_lead_resolves_to_the_places_of_the_clause_it_describes(engine)
     assert {c.doc_id for c in answer.citations} == {"next-afghan-jihad", "factbook-ti", "factbook-uz"}
 
 
+def test_a_statement_naming_its_place_sets_the_scene_and_there_is_that_place(engine):
+    """The follow question is asked of the place the statement names, whether or not the sources state the statement
+    itself (an analyst's own framing)."""
+    for question in ("The report says ISKP claimed an attack in the Maldives. How large is the military there?",
+                     "Our desk is drafting a note on the Maldives. How large is the military there?"):
+        answer = engine.ask(question)
+        assert not answer.abstained and "3-4,000" in answer.text, (question, answer.text)
+        assert "factbook-mv" in {c.doc_id for c in answer.citations}
+        for citation in answer.citations:
+            assert verify(citation, engine.document(citation.doc_id)[1])
+
+
 def test_who_publishes_the_profiles_is_answered_by_their_source_line_alone(engine):
     answer = engine.ask("Who publishes the World Factbook?")
     assert not answer.abstained and answer.citations, answer.text

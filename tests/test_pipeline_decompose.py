@@ -115,6 +115,13 @@ def test_places_the_lead_names_itself_are_the_reference_and_between_them_is_one_
     assert asked == [("Afghanistan and Pakistan", "How long is the border between Afghanistan and Pakistan?")]
 
 
+def test_there_refers_to_the_place_a_statement_names_and_is_asked_in_it():
+    plan = decompose.run("The report notes an attack in the Maldives. How large is the military there?")
+    assert plan.mode is Mode.BRIDGE
+    assert decompose.bridged(plan, [], NAMES, "") == [("Maldives", "How large is the military in Maldives?")]
+    assert decompose.run("The report notes an attack in the Maldives. Are there any volcanoes?").mode is Mode.SINGLE
+
+
 def test_a_second_question_joined_by_and_refers_back_to_the_first():
     plan = decompose.run("Which country hosted the plot, and what is its capital?")
     assert plan.mode is Mode.BRIDGE and plan.parts == ["Which country hosted the plot?"]

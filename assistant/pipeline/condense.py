@@ -292,9 +292,7 @@ def subject(history: list[conversation.Turn], names: DocumentNames | None) -> st
 # A reference to the place talked about: "its", "there", "that country", "the country's", "the federation".
 _PLACE_REFERENCE = re.compile(r"\b(?:(?:that|this|the)\s+(?:country|nation|federation|republic|kingdom|emirate)"
                               r"(?:['’]s)?|its|there)\b", re.I)
-# "Is there ...", "there have been ...": not a place ("Do young men there have to serve?" is one).
-_EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had)\s+there\b|"
-                          r"\bthere\s+(?:is|are|was|were|(?:has|have)\s+(?:been|to\s+be))\b", re.I)
+_EXISTENTIAL = decompose.EXISTENTIAL_THERE
 _DEFINITE = re.compile(r"\bthe\s+([a-z]{4,})\b")
 
 

@@ -69,6 +69,10 @@ _REFERENCE = re.compile(r"\b(?:(?:that|this|those|these|the same)\s+(?:two\s+|th
                         r"(?:country|countries|state|states|nation|nations|place|places)\b(?:['’]s?)?|"
                         r"the\s+(?:two\s+|three\s+)?(?:country|countries|nation|nations)\b(?:['’]s?)?|"
                         r"(?:its|their|them|they)\b)", re.I)
+# "Is there ...", "there have been ...": not a place ("Do young men there have to serve?" is one).
+EXISTENTIAL_THERE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had)\s+there\b|"
+                               r"\bthere\s+(?:is|are|was|were|(?:has|have)\s+(?:been|to\s+be))\b", re.I)
+_THERE = re.compile(r"\bthere\b", re.I)
 _SECOND_PART = re.compile(r",?\s*\band\s+(?=(?:what|which|who|whom|whose|when|where|how)\b)", re.I)
 _SINGULAR = re.compile(r"(?:that|this)\s|its$")
 _MAX_BRIDGED = 3  # more places than this in the lead answer: the reference is too open to resolve
@@ -215,6 +219,8 @@ def bridge(question: str) -> Plan | None:
     if not lead or not follow:
         return None
     reference = _REFERENCE.search(follow)
+    if not reference and not EXISTENTIAL_THERE.search(follow):
+        reference = _THERE.search(follow)  # "How large is the military there?"
     if not reference:
         return None
     return Plan(Mode.BRIDGE, [lead], follow=follow, reference=reference.span())
@@ -285,8 +291,8 @@ def bridged(plan: Plan, lead_quotes: list[tuple[str, str]], names: DocumentNames
     owned = said.endswith(("'s", "’s", "'", "’")) or said in ("its", "their")
     if re.search(r"\bbetween\s*$", plan.follow[:start], re.I) and len(places) > 1:
         return [(" and ".join(places), plan.follow[:start] + " and ".join(places) + plan.follow[end:])]
-    return [(place, plan.follow[:start] + (possessive(place) if owned else place) + plan.follow[end:])
-            for place in places]
+    return [(place, plan.follow[:start] + (possessive(place) if owned else f"in {place}" if said == "there" else place)
+             + plan.follow[end:]) for place in places]
 
 
 def lead_places(quote: str, lead: str, names: DocumentNames, excluded: set[str],
