@@ -27,6 +27,9 @@ def test_names_with_particles_and_without_sentence_starts():
     assert names("Tashkent is the capital.", first_word=True) == {"Tashkent"}
     assert names("• Stepping up attacks in Kabul") == {"Kabul"}  # a bullet item starts a sentence too
     assert names("Capital, name: Malé; Ürümqi and São Tomé lie far off.") == {"Malé", "Ürümqi", "São Tomé"}
+    # a question after a statement opens with its auxiliary, which names nothing
+    assert names("Pakistan faces a surge. Do the authors say how ISKP will react?") == {"ISKP"}
+    assert names("Qatar had one plot. Is Iran bigger?") == {"Iran"}
 
 
 @pytest.mark.parametrize("sentence, missing", [
