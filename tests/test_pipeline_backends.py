@@ -304,3 +304,12 @@ def test_a_question_asking_for_the_ways_gets_the_list_a_sentence_announces_next(
             "The garrison has not answered in kind.")
     draft = _drafted(extractive_engine, "Walk me through the ways the militia has widened its raids.", text)
     assert draft and "grain stores" in draft and "convoys" in draft, draft
+
+
+def test_a_question_tracing_a_change_gets_the_paragraph_that_tells_it_on(extractive_engine):
+    text = ("At first the council tolerated the militia after taking the capital in 2019. "
+            "In 2021 it raided the militia's camps in the hills. "
+            "Since then the raids have tapered off.\n\n"
+            "The militia's radio station broadcasts in three languages.")
+    draft = _drafted(extractive_engine, "How has the council's stance on the militia evolved since 2019?", text)
+    assert draft and "raided" in draft and "tapered off" in draft and "radio" not in draft, draft

@@ -34,6 +34,11 @@ MAX_DOCUMENTS = 4  # documents quoted, at most, for such a question
 _BACK_REFERENCE = asked.BACK_REFERENCE
 
 
+# "How has the Taliban's handling of ISKP evolved?": a story told on in the sentences after the best one.
+_ASKS_CHANGE = re.compile(r"\b(?:evolv(?:e|ed|es|ing)|chang(?:e|ed|es|ing)|shift(?:ed|ing)?|develop(?:ed|ing)?|"
+                          r"trace|over\s+time)\b", re.I)
+CHANGE_SENTENCES = 2
+ANOTHER_SHARE = 0.85  # a further sentence, adding what the best lacks, scores at least this share of the best
 MODEL = "none (extractive)"
 SUBJECT_BONUS = 0.05
 WHOLE_BONUS = 0.02
@@ -259,6 +264,8 @@ class ExtractiveAnswerer:
                     break
                 chosen.append(item)
             chosen += self._enumeration_before(scored[0], doc_texts)  # and began before, when the best is "Lastly"
+        elif _ASKS_CHANGE.search(question):  # a change over time: the best sentence's paragraph tells it on
+            chosen += _same_paragraph(scored[0], following, doc_texts)[:CHANGE_SENTENCES]
         if _BACK_REFERENCE.match(scored[0][4]):
             chosen += self._previous(scored[0], doc_texts)
         elif _ASKS_CONTRAST.search(question):  # "Contrast ... with what happened after": the other side too
@@ -272,7 +279,7 @@ class ExtractiveAnswerer:
         by_document = bool(_ASKS_WHICH_DOCUMENTS.search(question))
         most = MAX_DOCUMENTS if by_document else self.max_sentences
         for item in scored[1:]:
-            if len(chosen) - len(noted) >= most or item[0] < 0.85 * scored[0][0]:
+            if len(chosen) - len(noted) >= most or item[0] < ANOTHER_SHARE * scored[0][0]:
                 break
             if item[5] - covered or by_document and all(item[1].doc_id != c[1].doc_id for c in chosen):
                 chosen.append(item)  # adds something the first sentence lacks (or another document saying it)
@@ -329,6 +336,18 @@ class ExtractiveAnswerer:
         following = [(s, e) for s, e in sentence_spans(text, passage.start, passage.end) if s >= end][:limit]
         flagged = instruction_spans(text, passage.start, passage.end)
         return [(item[0], passage, s, e, text[s:e], set()) for s, e in following if (s, e) not in flagged]
+
+
+def _same_paragraph(item, following: list, doc_texts: dict[str, str]) -> list:
+    """Of the sentences following item, those before its paragraph ends (a blank line)."""
+    text = doc_texts.get(item[1].doc_id, "")
+    kept, end = [], item[3]
+    for next_item in following:
+        if "\n\n" in text[end:next_item[2]]:
+            break
+        kept.append(next_item)
+        end = next_item[3]
+    return kept
 
 
 # A place inside a country is asked for: its name, not a country's ("Which Pakistani cities ...?").
