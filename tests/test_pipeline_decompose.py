@@ -32,6 +32,9 @@ NAMES = DocumentNames({
      ["On what date was Qatar gained independence?", "On what date was Uzbekistan gained independence?"], False),
     ("Is the coastline longer in Iran or in Turkey?",  # the preposition said again before the second
      ["How long is Iran’s coastline?", "How long is Turkey’s coastline?"], True),
+    ("Is a bigger share of people living in towns in Iran or in Turkey?",  # a share, not a size
+     ["What is the share of people living towns in Iran?", "What is the share of people living towns in Turkey?"],
+     True),
 ])
 def test_a_comparison_asks_the_same_of_each_entity(question, parts, larger_wins):
     plan = decompose.run(question)

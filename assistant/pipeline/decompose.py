@@ -185,8 +185,14 @@ def _rest(text: str, comparative: str) -> list[str]:
     return kept
 
 
+_SHARE_WORDS = frozenset("share proportion percentage percent fraction portion".split())
+
+
 def _sub_question(comparative: Comparative, rest: list[str], entity: str, verb_form: bool) -> str:
     phrase = " ".join(rest)
+    if rest and rest[0].lower() in _SHARE_WORDS and comparative.how in ("large", "high", "many"):
+        # "Is a bigger share of people living in towns in A or in B?": a share, whatever its size words say
+        return f"What is the {rest[0].lower()} of {' '.join(rest[1:])} in {entity}?"
     nouns = [comparative.noun if not (comparative.alone and rest) else ""]
     nouns += [_DATA_NOUNS[w.lower()] for w in rest if w.lower() in _DATA_NOUNS]
     noun = ", by " + nouns[-1] if nouns[-1] and nouns[-1] not in phrase.lower().split() else ""
