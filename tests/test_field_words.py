@@ -42,3 +42,9 @@ def test_a_label_s_own_words_outweigh_its_field_s_and_a_main_entry_has_its_field
     lives = _asked("How long do people there live on average?")
     assert field_words.of("Life expectancy at birth, total population: 75.6 years.", lives)
     assert field_words.of("Life expectancy at birth, male: 74.3 years.", lives) == ""
+
+
+def test_a_size_word_said_of_another_thing_does_not_ask_for_the_area():
+    asked = _asked("How big are its armed forces today?")
+    assert field_words.of("Area, total: 2,381,740 sq km.", asked) == ""
+    assert field_words.of("Military and security service personnel strengths: about 200,000 active (2025).", asked)
