@@ -377,13 +377,16 @@ class Engine:
         held = _Held(self._answer_one(part, request, sources, reply))
         outcome = yield from held.statuses()
         resolved = places(outcome) if outcome.text is not None else []
+        # A statement naming its places only sets the scene: they are what it refers to, and its answer is shown
+        # only when it resolves to them too (its sentence states the statement, not another place's news).
+        stated = decompose.bridged(plan, [], names, question, text_of) if named and not part.rstrip().endswith("?") \
+            else []
+        if stated and {p for p, _ in resolved} != {p for p, _ in stated}:
+            reply.passages = shown_before
+            return combine.SubAnswer(part, "", None), stated
         if resolved:
             yield from drafts.passed_on(held.tokens())
             return combine.SubAnswer(part, "", outcome.text, outcome.citations), resolved
-        if named and not part.rstrip().endswith("?"):  # a statement naming its places: it only sets the scene
-            resolved = decompose.bridged(plan, [], names, question, text_of)
-            if resolved:
-                return combine.SubAnswer(part, "", None), resolved
         if named and not isinstance(backend, StreamsChat):
             return (combine.SubAnswer(part, "", outcome.text, outcome.citations), []) if outcome.text else (None, [])
         reply.passages = shown_before  # its passages were not used

@@ -233,6 +233,9 @@ def test_a_statement_naming_its_place_sets_the_scene_and_there_is_that_place(eng
         assert "factbook-mv" in {c.doc_id for c in answer.citations}
         for citation in answer.citations:
             assert verify(citation, engine.document(citation.doc_id)[1])
+    # the statement's own place, not the places of some sentence about it
+    answer = engine.ask("My colleague is writing about Iran. What is the capital there?")
+    assert "Tehran" in answer.text and {c.doc_id for c in answer.citations} == {"factbook-ir"}, answer.text
 
 
 def test_who_publishes_the_profiles_is_answered_by_their_source_line_alone(engine):
