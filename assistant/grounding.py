@@ -226,7 +226,7 @@ def _where(passage: Passage) -> tuple[str, str]:
 def citation_at(passage: Passage, start: int, end: int, text: str | None, meta, page_at, n: int = 0) -> Citation | None:
     """The citation of text[start:end] in passage's document, with its metadata; None unless it verifies."""
     citation = Citation(
-        n=n, doc_id=passage.doc_id, title=passage.title, section=passage.section,
+        n=n, doc_id=passage.doc_id, title=passage.title, section=passage.section_at(start),
         page=page_at(passage.doc_id, start) or passage.page, quote=text[start:end] if text else "",
         start=start, end=end, url=getattr(meta, "url", ""),
         authors=", ".join(getattr(meta, "authors", []) or []), date=getattr(meta, "date", ""))

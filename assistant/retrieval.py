@@ -33,6 +33,12 @@ class Passage:
     similarity: float  # cosine similarity of the question to the best chunk
     n: int = 0
     bm25: float = 0.0  # BM25 score of its best chunk among the lexical candidates (0: not among them)
+    sections: list[tuple[int, str]] = field(default_factory=list)  # (start, section) of each chunk merged in
+
+    def section_at(self, offset: int) -> str:
+        """The section of the merged chunk holding offset: a passage of adjacent chunks may run across a heading."""
+        found = [section for start, section in self.sections if start <= offset]
+        return found[-1] if found else self.section
 
     def to_json(self) -> dict:
         return {"n": self.n, "doc_id": self.doc_id, "chunk_id": ",".join(self.chunk_ids), "title": self.title,
@@ -246,6 +252,7 @@ class HybridRetriever:
                 chunk_ids=[chunks[i].chunk_id for i in group],
                 score=max(fused[i] for i in group), similarity=max(similarity[i] for i in group),
                 bm25=max(bm25.get(i, 0.0) for i in group),
+                sections=[(chunks[i].start, chunks[i].section) for i in group],
             ))
         passages.sort(key=lambda p: -p.score)
         for n, passage in enumerate(passages, start=1):

@@ -61,3 +61,19 @@ def test_a_document_kind_inside_a_quotation_is_not_an_attribution():
 def test_a_title_ending_in_a_kind_word_is_no_attribution():
     text, cited = grounded("Tajikistan was placed on Tier 2 by the 2024 Trafficking in Persons Report [2].")
     assert cited == ["fb-ti"], text
+
+
+def test_a_quote_in_a_passage_running_across_a_heading_names_its_own_section():
+    from assistant.grounding import citation_at
+    from assistant.retrieval import Passage
+
+    text = "## Transportation\n\nAirports: 9.\n\n## Military and Security\n\nTroops: about 4,000 active (2025)."
+    split = text.index("## Military")
+    passage = Passage(doc_id="d", title="Profile", section="Transportation", page=None, start=0, end=len(text),
+                      text=text, chunk_ids=["a", "b"], score=1.0, similarity=1.0, n=1,
+                      sections=[(0, "Transportation"), (split, "Military and Security")])
+    start = text.index("Troops")
+    cited = citation_at(passage, start, len(text), text, None, lambda doc_id, offset: None)
+    assert cited is not None and cited.section == "Military and Security"
+    first = citation_at(passage, text.index("Airports"), text.index("9.") + 2, text, None, lambda d, o: None)
+    assert first is not None and first.section == "Transportation"
