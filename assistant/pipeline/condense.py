@@ -167,7 +167,7 @@ def answered_city(question: str, previous: conversation.Turn, names: DocumentNam
     the question asked of that city ("... does Ashgabat have?"); None unless the previous question asked for a city,
     its answer names one new name first, and this question names no place and says "it" or "there"."""
     reference = _IT_OR_THERE.search(question)
-    if not reference or not _ASKS_CITY.search(previous.standalone) or _EXISTENTIAL.search(question) \
+    if not reference or not _ASKS_CITY.search(previous.standalone) or decompose.EXISTENTIAL_THERE.search(question) \
             or names is not None and decompose.places_in(question, names):
         return None
     answer = strip_markers(previous.answer).replace("“", " ").replace("”", " ")
@@ -190,7 +190,8 @@ def capital_talked_about(question: str, history: list[conversation.Turn], names:
     city): the question asked of "the capital of Tajikistan"; None unless the latest question naming a place (of the
     last two) asks about its capital and this one names no place."""
     reference = _CITY_REFERENCE.search(question)
-    if names is None or not reference or _EXISTENTIAL.search(question) or decompose.places_in(question, names):
+    if names is None or not reference or decompose.EXISTENTIAL_THERE.search(question) \
+            or decompose.places_in(question, names):
         return None
     latest = _latest_naming_places(history, names)
     if latest is None or len(latest[1]) != 1:
@@ -292,7 +293,6 @@ def subject(history: list[conversation.Turn], names: DocumentNames | None) -> st
 # A reference to the place talked about: "its", "there", "that country", "the country's", "the federation".
 _PLACE_REFERENCE = re.compile(r"\b(?:(?:that|this|the)\s+(?:country|nation|federation|republic|kingdom|emirate)"
                               r"(?:['’]s)?|its|there)\b", re.I)
-_EXISTENTIAL = decompose.EXISTENTIAL_THERE
 _DEFINITE = re.compile(r"\bthe\s+([a-z]{4,})\b")
 
 
@@ -325,7 +325,7 @@ def with_subject(question: str, place: str, names: DocumentNames | None,
     if names is None or decompose.places_in(question, names) or _names_a_document(question, names):
         return None
     reference = _PLACE_REFERENCE.search(question)
-    if reference and not (reference.group(0).lower() == "there" and _EXISTENTIAL.search(question)):
+    if reference and not (reference.group(0).lower() == "there" and decompose.EXISTENTIAL_THERE.search(question)):
         said = reference.group(0).lower()
         swapped = (f"in {place}" if said == "there" else
                    decompose.possessive(place) if said == "its" or said.endswith(("'s", "’s")) else place)
