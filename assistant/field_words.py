@@ -9,8 +9,8 @@ import re
 from .textutil import terms
 
 FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")  # "Capital, name: Malé." gives "Capital, name"
-# A field's qualifiers that name its main entry ("Area, total", "Capital, name"), not a part of it.
-MAIN_ENTRY = frozenset({"total", "overall", "name"})
+# A field's qualifiers that name its main entry ("Area, total", "Capital, name", an anthem's "title"), not a part of it.
+MAIN_ENTRY = frozenset({"total", "overall", "name", "title"})
 _SERIES_YEAR = re.compile(r"^(.*\S)\s+((?:19|20)\d\d)$")
 
 
@@ -258,7 +258,7 @@ FIELD_WORDS: dict[str, str] = {
     "Methane emissions, agriculture": "livestock cattle cows farming farms rice",
     "Methane emissions, energy": "oil gas coal fossil leaks mining",
     "Methane emissions, waste": "landfills landfill garbage rubbish trash sewage",
-    "Military Expenditures": "defence defense spending spend budget army armed forces arms",
+    "Military Expenditures": "defence defense spending spend budget army armed forces arms share economy",
     "Military and security forces": "army navy air force armed troops defence defense services branches police",
     "Military and security service personnel strengths": "troops soldiers army size armed forces active manpower sailors airmen",
     "Military deployments": "troops abroad overseas deployed stationed peacekeeping missions bases",
@@ -268,8 +268,8 @@ FIELD_WORDS: dict[str, str] = {
     "Mother's mean age at first birth": "average old woman women firstborn child baby having motherhood",
     "National anthem(s)": "song hymn tune sung music lyrics patriotic",
     "National anthem(s), title": "song called named hymn",
-    "National anthem(s), lyrics/music": "words composer composed wrote written lyricist song",
-    "National anthem(s), history": "adopted origin written composed song",
+    "National anthem(s), lyrics/music": "words composer composed wrote written lyricist",
+    "National anthem(s), history": "adopted origin written composed",
     "National color(s)": "colours colour hues flag",
     "National heritage": "unesco landmarks monuments protected listed cultural natural",
     "National heritage, total World Heritage Sites": "unesco landmarks monuments protected listed cultural natural",
@@ -370,10 +370,13 @@ def of(sentence: str, asked: set[str]) -> str:
     petroleum consumption", though both are oil. "" for a sentence that gives no field the table knows, a field not
     asked about, or another label of its field, and for a question naming a field in the Factbook's own words."""
     label = FIELD_LABEL.match(sentence)
-    if not label or _names_a_label(frozenset(asked)):
+    if not label:
         return ""
     whole = field_of(label.group(1).strip())[0]  # "Military Expenditures 2025": a field given year by year
     field = whole.split(",")[0].strip()
+    named = _labels_named(frozenset(asked))
+    if named and field not in named:
+        return ""
     words = " ".join(dict.fromkeys(filter(None, [_words(whole), _words(field)])))
     if not words:
         return ""
@@ -394,14 +397,16 @@ def _fit(label: str, field: str, asked: set[str]) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _names_a_label(asked: frozenset[str]) -> bool:
-    """The question names a field in the Factbook's own words ("How many World Heritage Sites ...?"): the words of
-    other fields ("heritage" of "Ethnic groups") would only lead away from it."""
+def _labels_named(asked: frozenset[str]) -> frozenset[str]:
+    """The fields the question names in the Factbook's own words ("How many World Heritage Sites ...?"): the words
+    of other fields ("heritage" of "Ethnic groups") would only lead away from them; their own labels' words still
+    tell those labels apart ("Who wrote India's national anthem?": its lyrics/music, not its title)."""
+    named = set()
     for label in FIELD_WORDS:
         field, *qualifiers = [_terms(piece) - MAIN_ENTRY for piece in label.split(",")]
         if field and field <= asked or any(len(q) >= 2 and q <= asked for q in qualifiers):  # not "at birth" alone
-            return True
-    return False
+            named.add(label.split(",")[0].strip())
+    return frozenset(named)
 
 
 def _words(label: str) -> str:

@@ -187,19 +187,28 @@ _GOVERNMENT_TYPE = re.compile(r"\b(?:system|form|kind|type)s?\s+of\s+government\
 # An armed organisation is what the Factbook lists as a "Terrorist group(s)".
 _ARMED_ORGANISATIONS = re.compile(r"\b(terrorist|militant|jihadist|extremist|armed|insurgent)\s+organi[sz]ations?\b",
                                   re.I)
+# A share of an economy is a share "of GDP", as the Factbook gives it.
+_SHARE_OF_ECONOMY = re.compile(r"\b(share|percent|percentage|proportion|fraction|part)\s+of\s+(?:its|their|the|"
+                               r"(?:the\s+)?[\w-]+['’]s?)\s+(?:national\s+|whole\s+)?economy\b", re.I)
 # Farmland or cropland is the Factbook's "agricultural land".
 _FARMLAND = re.compile(r"\b(?:farm|crop|farming|agricultural)\s*lands?\b", re.I)
 # Where a name comes from is its etymology ("What does the name Dushanbe mean?", "named after").
 _NAME_ORIGIN = re.compile(r"\bnamed? (?:after|for)\b|\bname\b[^.?;]{0,40}?\b(?:come|comes|came|mean|means|meant|"
-                          r"derive|derives|derived|originate|originates|stand|stands)\b", re.I)
+                          r"derive|derives|derived|originate|originates|stand|stands)\b|"
+                          r"\b(?:behind|origins?\s+of|story\s+of|meaning\s+of)\s+(?:the\s+|its\s+|their\s+)?name\b",
+                          re.I)
 
 # Whom a place sells to or buys from are its "partners"; the body that makes its laws, its "legislative branch".
 _TRADE_PARTNERS = re.compile(r"\b(?:who|whom|which\s+countr(?:y|ies)|where)\b[^.?;]{0,40}?\b(?:export|import|sell|buy|"
                              r"trade|get)s?\b[^.?;]{0,30}?\b(?:to|from|with)\b|\btrad(?:e|ing)\s+partners\b", re.I)
 _CUSTOMERS = re.compile(r"\b(?:customers|buyers|export\s+markets)\b", re.I)
 _SUPPLIERS = re.compile(r"\bsuppliers\b", re.I)
-_MAKES_LAWS = re.compile(r"\b(?:make|makes|made|pass|passes|passed|write|writes)\s+(?:the\s+)?(?:country['’]s\s+)?"
-                         r"laws\b|\blaw-?mak(?:ing|ers?)\b", re.I)
+_MAKES_LAWS = re.compile(r"\b(?:make|makes|made|pass|passes|passed|write|writes)\s+(?:the\s+|its\s+|their\s+)?"
+                         r"(?:[\w-]+['’]s\s+)?(?:new\s+)?laws\b|\blaw-?mak(?:ing|ers?)\b", re.I)
+# How big an army is, is its "personnel strengths".
+_ARMY_SIZE = re.compile(r"\bhow\s+(?:big|large)\s+(?:is|are|was|were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+['’]s?\s+)?"
+                        r"(?:army|military|armed\s+forces|navy|air\s+force)\b|\bsize\s+of\s+(?:the\s+|its\s+|their\s+)?"
+                        r"(?:[\w-]+['’]s?\s+)?(?:army|military|armed\s+forces|navy|air\s+force)\b", re.I)
 # "What does Turkmenistan export?", "what does it sell?", "its main imports": the goods traded, which a profile lists
 # as "commodities".
 _TRADED_GOODS = re.compile(r"\bwhat\s+(?:does|do|did)\b[^.?;]{0,40}?\b(?:export|import|sell|buy)s?\b"
@@ -215,7 +224,8 @@ _SAME_PHRASES = [(("cit",), _BIG_CITIES, "major urban areas"),
                  (("of state", "ruler", "in charge"), _SAME_PHRASE, "chief of state"),
                  (("organi",), _ARMED_ORGANISATIONS, r"\1 groups"),
                  (("farm", "crop"), _FARMLAND, "agricultural land"),
-                 (("how many",), _HEADCOUNT, "population")]
+                 (("how many",), _HEADCOUNT, "population"),
+                 (("econom",), _SHARE_OF_ECONOMY, r"\1 of GDP")]
 # What a question asks for in other words than a field's label: (what the text must say for the pattern to be
 # tried, the pattern, the label's terms it adds).
 _LABEL_TERMS = [(("name",), _NAME_ORIGIN, ("etymology",)),
@@ -229,7 +239,8 @@ _LABEL_TERMS = [(("name",), _NAME_ORIGIN, ("etymology",)),
                 (("xport", "mport", "sell", "buy", "trad"), _TRADE_PARTNERS, ("partner",)),
                 (("customer", "buyer", "market"), _CUSTOMERS, ("export", "partner")),
                 (("supplier",), _SUPPLIERS, ("import", "partner")),
-                (("law",), _MAKES_LAWS, ("legislative", "legislature"))]
+                (("law",), _MAKES_LAWS, ("legislative", "legislature")),
+                (("army", "military", "forces", "navy"), _ARMY_SIZE, ("personnel", "strengths"))]
 
 
 def same_phrase(text: str) -> str:

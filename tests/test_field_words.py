@@ -48,3 +48,24 @@ def test_a_size_word_said_of_another_thing_does_not_ask_for_the_area():
     asked = _asked("How big are its armed forces today?")
     assert field_words.of("Area, total: 2,381,740 sq km.", asked) == ""
     assert field_words.of("Military and security service personnel strengths: about 200,000 active (2025).", asked)
+
+
+def test_a_field_named_in_the_factbook_s_words_still_has_its_labels_told_apart_by_their_own_words():
+    asked = _asked("Who wrote the national anthem?")
+    assert field_words.of('National anthem(s), lyrics/music: multiple authors/Hassan RIAHI.', asked)
+    assert field_words.of('National anthem(s), title: "Qaumi Tarana" (National Anthem).', asked) == ""
+
+
+def test_everyday_phrases_ask_for_the_factbook_s_labels():
+    assert {"legislative", "legislature"} <= set(terms("Which body passes Turkey's laws?"))
+    assert {"personnel", "strengths"} <= set(terms("How big is China's army?"))
+    assert "personnel" not in terms("How big is China?")
+    assert "gdp" in terms("What share of its economy does Germany put into defence?")
+    assert "etymology" in terms("What's behind the name of its capital?")
+
+
+def test_an_anthem_s_title_is_its_main_entry():
+    from assistant.backends.extractive import _asked_field
+    asked = _asked("What is India's national anthem?")
+    assert _asked_field('National anthem(s), title: "Jana-Gana-Mana".', asked)
+    assert not _asked_field("National anthem(s), lyrics/music: Rabindranath TAGORE.", asked)
