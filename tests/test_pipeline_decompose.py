@@ -35,6 +35,14 @@ NAMES = DocumentNames({
     ("Is a bigger share of people living in towns in Iran or in Turkey?",  # a share, not a size
      ["What is the share of people living towns in Iran?", "What is the share of people living towns in Turkey?"],
      True),
+    ("Does India or China spend a larger proportion of GDP on education?",  # what share each spends there
+     ["What proportion of GDP does India spend on education?", "What proportion of GDP does China spend on education?"],
+     True),
+    ("Germany and Turkey both have about 84 million people. Which one actually has more?",  # the pair stated before
+     ["What is the number of people in Germany, by population?", "What is the number of people in Turkey, by population?"],
+     True),
+    ("India and China are neighbours. Which of them is smaller?", ["How large is India, by area?",
+                                                                   "How large is China, by area?"], False),
 ])
 def test_a_comparison_asks_the_same_of_each_entity(question, parts, larger_wins):
     plan = decompose.run(question)
@@ -43,6 +51,7 @@ def test_a_comparison_asks_the_same_of_each_entity(question, parts, larger_wins)
 
 
 @pytest.mark.parametrize("question", [
+    "Germany and Turkey both have about 84 million people. Who leads Turkey?",  # a pair stated, no comparison
     "How many ISKP plots were foiled in India or Iran?",  # no comparative: one question
     "Which is more dangerous?",  # nothing compared
     "Was ISKP or the Taliban stronger in 2021, and why?",  # "stronger" is not a measured dimension here

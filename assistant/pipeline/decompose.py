@@ -58,6 +58,11 @@ _ALTERNATIVES = re.compile(rf"({_NAME})(?:['’]s)?\s*,?\s+or\s+(?:(?i:in|of|for
 _BOTH_NAMED = re.compile(rf"\b(?i:which\s+of|between)\s+({_NAME})(?:['’]s)?\s+and\s+({_NAME})(?:['’]s)?")
 _THAN = re.compile(rf"^\s*(?i:is|are|was|were|does|do|did|has|have)\s+({_NAME})(?:['’]s)?\b(.*?)\bthan\s+"
                    rf"(?:that\s+of\s+|those\s+of\s+|in\s+)?({_NAME})(?:['’]s)?\s*\??\s*$")
+_PAIR_STATED = re.compile(rf"^\s*({_NAME})\s+and\s+({_NAME})\b")
+_WHICH_OF_THEM = re.compile(r"^\s*(?i:which)((?:\s+(?i:one|of\s+(?:them|the\s+two|these|those)(?:\s+two)?))?)"
+                            r"\s+(?i:is|are|has|have|had|was|were|does|do|did)\b")
+_COUNTED_NOUN = re.compile(r"\b\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?\s+([a-z]{3,})\b")
+_HEDGES = frozenset("actually really truly indeed exactly then now in fact".split())
 _LEAD_WORDS = frozenset("""which whose where who what is are was were does do did has have had one country countries
 place places state states nation nations of the a an than in two both""".split())
 _AUXILIARY = re.compile(r"\b(?:do|does|did)\b", re.I)
@@ -148,6 +153,8 @@ def comparison(question: str) -> Plan | None:
     elif than:  # "Is Russia's highest peak taller than Iran's?"
         entities = [_entity(than.group(1)), _entity(than.group(3))]
         rest_text = than.group(2)
+    elif stated := _stated_pair(question):
+        entities, rest_text = stated
     else:
         return None
     if not all(entities) or entities[0].lower() == entities[1].lower():
@@ -162,6 +169,23 @@ def comparison(question: str) -> Plan | None:
         return None  # nothing said of what is compared
     parts = [_sub_question(comparative, rest, entity, verb_form) for entity in entities]
     return Plan(Mode.COMPARISON, parts, entities, comparative)
+
+
+def _stated_pair(question: str) -> tuple[list[str], str] | None:
+    """"Germany and Turkey both have about 84 million people. Which one actually has more?": the pair a statement
+    opens with, and what the question compares of them (what the statement counts, when the question says no more)."""
+    lead, follow = _split(question)
+    pair = _PAIR_STATED.match(lead) if lead and not lead.endswith("?") else None
+    follow = " ".join(w for w in follow.split() if w.lower().strip("?,") not in _HEDGES)
+    which = _WHICH_OF_THEM.match(follow)
+    if not pair or not which:
+        return None
+    asked = "Which " + follow[which.end(1):].strip()
+    found = comparatives_in(asked)
+    counted = _COUNTED_NOUN.search(lead)
+    if len(found) == 1 and not _rest(asked, found[0]) and counted:
+        asked = f"{asked.rstrip('?')} {counted.group(1)}?"
+    return [_entity(pair.group(1)), _entity(pair.group(2))], asked
 
 
 def comparatives_in(text: str) -> list[str]:
@@ -186,6 +210,7 @@ def _rest(text: str, comparative: str) -> list[str]:
 
 
 _SHARE_WORDS = frozenset("share proportion percentage percent fraction portion".split())
+_INTO = frozenset("into on to for towards toward".split())
 
 
 def _sub_question(comparative: Comparative, rest: list[str], entity: str, verb_form: bool) -> str:
@@ -193,6 +218,14 @@ def _sub_question(comparative: Comparative, rest: list[str], entity: str, verb_f
     if rest and rest[0].lower() in _SHARE_WORDS and comparative.how in ("large", "high", "many"):
         # "Is a bigger share of people living in towns in A or in B?": a share, whatever its size words say
         return f"What is the {rest[0].lower()} of {' '.join(rest[1:])} in {entity}?"
+    shared = next((i for i, w in enumerate(rest[:3]) if w.lower() in _SHARE_WORDS), 0)
+    if shared and comparative.how in ("large", "high", "many"):
+        # "Does A or B put a bigger share of its economy into defence?": what share of it each puts there
+        whole = rest[shared + 1:]
+        cut = next((i for i, w in enumerate(whole) if i and w.lower() in _INTO), len(whole))
+        tail = " ".join(whole[cut:])
+        return f"What {rest[shared].lower()} of {' '.join(whole[:cut])} does {entity} {' '.join(rest[:shared])}" \
+               f"{' ' + tail if tail else ''}?"
     nouns = [comparative.noun if not (comparative.alone and rest) else ""]
     nouns += [_DATA_NOUNS[w.lower()] for w in rest if w.lower() in _DATA_NOUNS]
     noun = ", by " + nouns[-1] if nouns[-1] and nouns[-1] not in phrase.lower().split() else ""
