@@ -13,6 +13,10 @@ DOCS = {
     "fb-b": "# The World Factbook: Pakistan\n\nCoastline: 1,046 km.\n\nIndependence: 14 August 1947 (from the UK).\n\n"
             "It has ruled the country for more than 30 years.",
     "report": "ISKP fired rockets at Tajikistan and Uzbekistan.",
+    "fb-in": "# The World Factbook: India\n\nNational heritage, total World Heritage Sites: 44 (36 cultural, 7 natural, "
+             "1 mixed).",
+    "fb-ch": "# The World Factbook: China\n\nNational heritage, total World Heritage Sites: 60 (41 cultural, 15 natural, "
+             "4 mixed).",
 }
 
 
@@ -126,3 +130,18 @@ def test_no_verdict_between_a_count_and_a_percentage():
                          [Citation(1, "fb-b", "fb-b", "", None, docs["fb-b"], 0, len(docs["fb-b"]))])]
     combined = combine.run(plan, answers, lambda about, citations: None)
     assert combined is not None and "larger" not in combined.text.split("\n")[0], combined.text
+
+
+def test_of_a_breakdown_the_verdict_compares_the_values_the_question_qualifies():
+    plan = decompose.run("Which has more natural World Heritage Sites, India or China?")
+    india, china = (DOCS[d].split("\n\n")[1] for d in ("fb-in", "fb-ch"))
+    parts = [SubAnswer(q, about, f"“{quote}” [1]", [cite(d, quote)])
+             for q, about, d, quote in zip(plan.parts, ("India", "China"), ("fb-in", "fb-ch"), (india, china))]
+    combined = combine.run(plan, parts, naming)
+    assert combined is not None and combined.text.startswith("China [") and "more by 8: 15, against India’s 7" in \
+        combined.text
+    assert claims_hold(combined), combined.text
+    unqualified = decompose.run("Which has more World Heritage Sites, India or China?")
+    parts = [SubAnswer(q, a.about, a.text, a.citations) for q, a in zip(unqualified.parts, parts)]
+    combined = combine.run(unqualified, parts, naming)
+    assert combined is not None and "more by" not in combined.text  # several values, none asked for alone

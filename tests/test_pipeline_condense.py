@@ -1,4 +1,6 @@
 """Stage condense: a follow-up made standalone by rule, by a (scripted) LLM, or with the previous question."""
+import pytest
+
 from assistant.backends import BackendError, ExtractiveBackend
 from assistant.conversation import Turn
 from assistant.pipeline import condense
@@ -351,3 +353,32 @@ def test_which_one_compares_the_last_two_questions_places_on_what_it_says():
     history = [Turn(first, first, "Persian [1]."), Turn("And Turkey's?", second, "Turkish [1].")]
     assert condense.compared_pair("Which one has more people?", history, names) == \
         "Which has more people, Iran or Turkey?"
+
+
+@pytest.mark.parametrize("question, previous, compared", [
+    ("Does Iran have more or less?", "How much natural gas does Qatar have in proven reserves?",
+     "Which has more natural gas proven reserves, Qatar or Iran?"),
+    ("And is Turkey's higher?", "What is the life expectancy in Iran?",
+     "Which has the higher life expectancy, Iran or Turkey?"),
+])
+def test_a_place_and_a_comparative_compare_it_with_the_place_asked_about(question, previous, compared):
+    names = _names("Iran", "Qatar", "Turkey")
+    assert condense.compared_elliptically(question, Turn(previous, previous, "23.861 [1]."), names) == compared
+    assert condense.compared_elliptically("Does Iran have more?", Turn("How many plots?", "How many plots?", "16 [1]."),
+                                          names) is None  # no place asked about before
+
+
+def test_which_of_the_two_after_a_comparison_asks_it_of_the_same_pair():
+    names = _names("Iran", "Qatar")
+    asked = "Which has more natural gas proven reserves, Qatar or Iran?"
+    history = [Turn("Does Iran have more or less?", asked, "Iran [1] — more.")]
+    assert condense.compared_pair("And which of the two pumps more oil a day?", history, names) == \
+        "And which pumps more oil a day, Qatar or Iran?"
+
+
+def test_ones_in_a_comparison_of_two_answers_is_what_both_questions_asked_about():
+    names = _names("India", "China")
+    first, second = "How many World Heritage Sites does India have?", "How many World Heritage Sites does China have?"
+    history = [Turn(first, first, "44 [1]."), Turn("And China?", second, "60 [1].")]
+    assert condense.compared_pair("Which of the two has more natural ones?", history, names) == \
+        "Which has more natural World Heritage Sites, India or China?"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from .. import keyfacts
 from ..citations import MARKER, Citation, marker_numbers
-from ..textutil import sentence_spans, strip_markers
+from ..textutil import sentence_spans, strip_markers, terms
 from .decompose import Comparative, Mode, Plan
 
 _VALUE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d,]*\d)"
@@ -135,7 +135,7 @@ class _Merged:
 
 def _verdict(comparative: Comparative, labelled: list[tuple[SubAnswer, str, int | None]]) -> str | None:
     """"Iran [1] — longer: 2,440 km, against Pakistan’s 1,046 km [3][2][4]." when both values are stated."""
-    values = [_value(text, comparative.how == "when") for _, text, _ in labelled]
+    values = [_value(text, comparative.how == "when", a.question) for a, text, _ in labelled]
     if any(v is None for v in values) or any(name is None for _, _, name in labelled):
         return None
     (first, second) = values
@@ -167,8 +167,10 @@ def _unit(shown: str) -> str:
     return (found.group(2) or "").strip().lower() if found else ""
 
 
-def _value(text: str, date: bool) -> tuple[float, str] | None:
-    """The one value the answer's first paragraph states (a date when asked "first"/"earlier"), as (value, shown)."""
+def _value(text: str, date: bool, question: str = "") -> tuple[float, str] | None:
+    """The one value the answer's first paragraph states (a date when asked "first"/"earlier"), as (value, shown);
+    of a breakdown ("60 (41 cultural, 15 natural, 4 mixed)"), the one value followed by a word the question asks
+    ("natural")."""
     first = strip_markers(text.split("\n\n")[0])
     if date:
         found = {m.group(0) for m in keyfacts.FULL_DATE.finditer(first)}
@@ -185,7 +187,10 @@ def _value(text: str, date: bool) -> tuple[float, str] | None:
             continue
         shown_values.setdefault(value, match.group(0).strip())
     if len(shown_values) != 1:
-        return None
+        asked = set(terms(question))
+        qualified = {float(m.group(1).replace(",", "")): m.group(0).strip() for m in _VALUE.finditer(first)
+                     if not m.group(2) and set(terms(first[m.end():].split(",")[0][:30])[:1]) & asked}
+        return next(iter(qualified.items())) if len(qualified) == 1 else None
     return next(iter(shown_values.items()))
 
 

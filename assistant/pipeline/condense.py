@@ -40,6 +40,9 @@ def run(question: str, history: list[conversation.Turn], backend: Backend, *, pr
             inner = run(english, history, backend, prompts_dir=prompts_dir, history_turns=history_turns, names=names,
                         doc_text=doc_text, by_llm=by_llm)
             return Condensed(inner.standalone, "translated" if inner.method == "none" else f"translated+{inner.method}")
+    elliptic = compared_elliptically(question, history[-1], names) if history else None
+    if elliptic:
+        return Condensed(elliptic, "rule")
     place = subject(history, names)
     carried = with_subject(question, place, names, doc_text) if place else None
     if not conversation.is_followup(question, history) and not carried:
@@ -366,6 +369,7 @@ _WHICH_IS = re.compile(r"^\s*(?:and\s+|so\s+)?which\s+(?:[a-z]+\s+)?(?:is|are|wa
                        re.I)
 
 
+_ONES = re.compile(r"(?<=[a-z] )ones\b")  # "more natural ones": of what the questions asked about
 _OF_THE_TWO = re.compile(r"\s*\b(?:of\s+(?:the|these|those)\s+two|of\s+them|of\s+both)\b|(?<=\bwhich)\s+one\b", re.I)
 
 
@@ -387,19 +391,28 @@ def compared_pair(question: str, history: list[conversation.Turn], names: Docume
     Pakistan?", "... in India?"): that question as a comparison of the two ("Which has the higher highest point,
     Pakistan or India?"); None otherwise."""
     match = _WHICH_OF_TWO.match(question) or _WHICH_IS.match(question)
-    if not match or len(history) < 2 or names is None:
+    if not match or not history or names is None:
         return None
-    first, second = history[-2].standalone, history[-1].standalone
-    places = [decompose.places_in(text, names) for text in (first, second)]
-    if any(len(found) != 1 for found in places) or places[0] == places[1]:
-        return None
-    (one,), (other,) = places
+    compared = decompose.comparison(history[-1].standalone)
+    pair = decompose.places_in(history[-1].standalone, names) if compared else []
+    if len(pair) == 2 and match.group(1).lower() not in decompose.COMPARATIVES:
+        first = second = history[-1].standalone  # "Which has more natural gas ..., Qatar or Iran?" asked the two
+        one, other = pair
+    else:
+        if len(history) < 2:
+            return None
+        first, second = history[-2].standalone, history[-1].standalone
+        places = [decompose.places_in(text, names) for text in (first, second)]
+        if any(len(found) != 1 for found in places) or places[0] == places[1]:
+            return None
+        (one,), (other,) = places
     if match.group(1).lower() not in decompose.COMPARATIVES:
         # "Which of the two has a larger population?": it says what it compares; the two places are the last two
         # questions' ("How many plots were foiled in Turkey?", "And in India?")
         if len(decompose.comparatives_in(question)) != 1 or not _OF_THE_TWO.search(question):
             return None
-        return f"{_OF_THE_TWO.sub('', question.strip()).rstrip('?.! ')}, {one} or {other}?"
+        asked = _ONES.sub(lambda _: decompose.asked_of(first.replace(one, " ")) or "ones", question.strip())
+        return f"{_OF_THE_TWO.sub('', asked).rstrip('?.! ')}, {one} or {other}?"
     if first.replace(one, other) != second:
         return None  # not the same question of each
     asked = decompose.asked_of(first.replace(one, " "))
@@ -425,6 +438,30 @@ def compared_with_another(question: str, previous: conversation.Turn, names: Doc
         return None
     place = decompose.possessive(before[0]) if match.group("ref").lower() == "its" else before[0]
     return f"{match.group('verb').capitalize()} {place}{match.group('rest').rstrip()}?"
+
+
+# "Does Iran have more or less?", "And is Iran's bigger?": a place and a comparative, and nothing of what is compared.
+_ELLIPTIC_COMPARISON = re.compile(r"^\s*(?i:and\s+|so\s+|but\s+)?(?i:does|do|did|has|have|is|are|was|were)\s+"
+                                  r"(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*(?:['’]s?)?\s+(?:have\s+|one\s+)?"
+                                  r"(?P<comparative>[a-z]+)(?:\s+or\s+[a-z]+)?(?:\s+than\s+(?:that|this))?\s*\??\s*$")
+
+
+def compared_elliptically(question: str, previous: conversation.Turn, names: DocumentNames | None) -> str | None:
+    """"Does Iran have more or less?" after a question about one place ("How much natural gas does Qatar have in
+    proven reserves?"): that question as a comparison of the two places ("Which has more natural gas proven reserves,
+    Qatar or Iran?"); None unless the previous question names one place and this one another."""
+    match = _ELLIPTIC_COMPARISON.match(question)
+    if not match or names is None or match.group("comparative").lower() not in decompose.COMPARATIVES:
+        return None
+    before, now = decompose.places_in(previous.standalone, names), decompose.places_in(question, names)
+    if len(before) != 1 or len(now) != 1 or before == now:
+        return None
+    asked = decompose.asked_of(re.sub(rf"\b{re.escape(before[0])}(?:['’]s?)?(?!\w)", " ", previous.standalone))
+    if not asked:
+        return None
+    comparative = match.group("comparative").lower()
+    the = "" if comparative in ("more", "less", "fewer") else "the "
+    return f"Which has {the}{comparative} {asked}, {before[0]} or {now[0]}?"
 
 
 # A question whose answer is a named agent: "Who ...?", "Which group ...?".
