@@ -128,10 +128,15 @@ def test_a_note_scores_below_its_field_when_the_field_covers_what_it_covers():
             {"terrorist", "group"})
     field = (0.57, passage, 6, 10, "Terrorist group(s): Islamic Jihad Union; Islamic Movement.", {"terrorist", "group"})
     other = (0.58, passage, 11, 12, "Military - note: the army guards the borders.", {"terrorist"})
-    ranked = sorted(_notes_after_their_fields([note, field, other]), key=lambda item: -item[0])
+    ranked = sorted(_notes_after_their_fields([note, field, other], set()), key=lambda item: -item[0])
     assert [item[4] for item in ranked] == [other[4], field[4], note[4]]
     wider = (0.60, passage, 0, 5, note[4], {"terrorist", "group", "border"})  # the note says more of what is asked
-    assert _notes_after_their_fields([wider, field])[0][0] == 0.60
+    assert _notes_after_their_fields([wider, field], set())[0][0] == 0.60
+    service = (0.57, passage, 6, 10, "Military service age and obligation: 18-35 for men; 4-12 months.", {"conscript"})
+    counting = (0.60, passage, 0, 5, "Military service age and obligation, note: about 2,000 conscripts annually.",
+                {"conscript"})
+    assert _notes_after_their_fields([counting, service], {"conscript"})[0][0] == 0.60  # only it counts them
+    assert _notes_after_their_fields([counting, service], set())[0][0] < 0.57
 
 
 def test_a_field_given_year_by_year_answers_with_its_latest_year_and_its_note_after_it():
@@ -143,7 +148,7 @@ def test_a_field_given_year_by_year_answers_with_its_latest_year_and_its_note_af
     older = (0.85, passage, 0, 1, "Unemployment rate 2022: 9.1% (2022 est.).", covered)
     latest = (0.84, passage, 2, 3, "Unemployment rate 2024: 9.2% (2024 est.).", covered)
     note = (0.86, passage, 4, 5, "Unemployment rate, note: % of labor force seeking employment.", covered)
-    ranked = sorted(_notes_after_their_fields(_latest_of_each_series([older, latest, note])), key=lambda i: -i[0])
+    ranked = sorted(_notes_after_their_fields(_latest_of_each_series([older, latest, note]), set()), key=lambda i: -i[0])
     assert ranked[0][4] == latest[4] and ranked[0][0] == 0.85  # the series' best score
     assert all(item[0] < ranked[0][0] for item in ranked[1:])
     assert [item[4] for item in _noted_field(note, ranked)] == [latest[4]]  # a note shown brings its field

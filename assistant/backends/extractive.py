@@ -197,7 +197,8 @@ class ExtractiveAnswerer:
                 field -= FIELD_BONUS  # names the event and dates something else
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
                            covered))
-        scored = _notes_after_their_fields(_latest_of_each_series(_own_words_first(scored, question, own, names)))
+        scored = _notes_after_their_fields(_latest_of_each_series(_own_words_first(scored, question, own, names)),
+                                           asked.counted_terms(question))
         scored.sort(key=lambda item: -item[0])
         return scored
 
@@ -446,9 +447,10 @@ def _own_words_first(scored: list, question: str, own: set[str], names: set[str]
     return [item if item[5] & said else (item[0] - OWN_WORDS_PENALTY, *item[1:]) for item in scored]
 
 
-def _notes_after_their_fields(scored: list) -> list:
+def _notes_after_their_fields(scored: list, counted: set[str]) -> list:
     """A note ("Terrorist group(s), note 1: ...") qualifies its field, which states the fact: it scores below its
-    field's line when that line covers every question term the note covers."""
+    field's line when that line covers every question term the note covers, unless only the note gives a number
+    of what "how many" counts (counted: "about 2,000 conscripts annually")."""
     fields: dict[tuple[str, str], tuple] = {}
     for item in scored:
         label = field_words.FIELD_LABEL.match(item[4])
@@ -465,10 +467,19 @@ def _notes_after_their_fields(scored: list) -> list:
         label = field_words.FIELD_LABEL.match(item[4])
         base = fields.get((item[1].doc_id, _NOTE.sub("", label.group(1)))) if label and _NOTE.search(
             label.group(1)) else None
-        if base is not None and item[5] <= base[5] and item[0] >= base[0]:
+        if base is not None and item[5] <= base[5] and item[0] >= base[0] \
+                and not (_counts(item[4], counted) and not _counts(base[4], counted)):
             item = (base[0] - 1e-3, *item[1:])
         ranked.append(item)
     return ranked
+
+
+def _counts(sentence: str, counted: set[str]) -> bool:
+    """The sentence gives a number of what is counted ("about 2,000 conscripts", "16 judges")."""
+    return bool(counted) and any(set(terms(found.group(1))) & counted for found in _NUMBER_OF.finditer(sentence))
+
+
+_NUMBER_OF = re.compile(r"\d(?:[\d,.]*\d)?(?:\s+(?:million|billion|thousand))?((?:\s+[A-Za-z][\w-]*){1,3})")
 
 
 def _noted_field(note, scored: list) -> list:
