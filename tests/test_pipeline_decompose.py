@@ -219,3 +219,13 @@ def test_the_places_of_an_answer_are_read_quote_by_quote():
 def test_they_is_not_one_place():
     plan = decompose.bridge("Who are Turkey’s biggest export customers. What do they buy from it?")
     assert decompose.bridged(plan, [("Exports - partners: Iran 10%.", "fb-turkey")], NAMES, plan.parts[0]) == []
+
+
+def test_a_city_referred_to_after_a_statement_naming_a_capital_is_that_capital():
+    plan = decompose.run("ISKP struck in Afghanistan's capital. How many people live in that city?")
+    assert plan.mode is Mode.SINGLE and plan.question == "How many people live in the capital of Afghanistan?"
+    assert plan.premise == "ISKP struck in Afghanistan's capital."
+    assert decompose.run("ISKP attacked the capital of Iran. What time is it there?").question == \
+        "What time is it in the capital of Iran?"
+    assert decompose.city_of_lead("ISKP attacked the capital of Iran. Is there an airport?") is None  # existential
+    assert decompose.city_of_lead("ISKP attacked Iran and Turkey. How many people live in that city?") is None

@@ -74,6 +74,8 @@ _REFERENCE = re.compile(r"\b(?:(?:that|this|those|these|the same)\s+(?:two\s+|th
                         r"(?:country|countries|state|states|nation|nations|place|places)\b(?:['’]s?)?|"
                         r"the\s+(?:two\s+|three\s+)?(?:country|countries|nation|nations)\b(?:['’]s?)?|"
                         r"(?:its|their|them|they)\b)", re.I)
+_CAPITAL_OF = re.compile(rf"\b(?i:capital)\s+of\s+({_NAME})|({_NAME})['’]s\s+(?i:capital)\b")
+_CITY_REFERENCE = re.compile(r"\b(?:that|this|the\s+same)\s+city\b|\bthere\b", re.I)
 # "Is there ...", "there have been ...": not a place ("Do young men there have to serve?" is one).
 EXISTENTIAL_THERE = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had)\s+there\b|"
                                r"\bthere\s+(?:is|are|was|were|(?:has|have)\s+(?:been|to\s+be))\b", re.I)
@@ -102,7 +104,7 @@ class Plan:
 def run(question: str) -> Plan:
     """The sub-questions of a comparison or a bridge question; an empty (SINGLE) plan for any other. After
     statements that only set the scene, the plan is the last question's, which it keeps as plan.question."""
-    scene = asked_alone(question)
+    scene = asked_alone(question) or city_of_lead(question)
     if scene:
         premise, alone = scene
         plan = comparison(alone) or Plan(Mode.SINGLE)
@@ -140,6 +142,22 @@ def asked_alone(question: str) -> tuple[str, str] | None:
     if not (follow.endswith("?") or _QUESTION_WORD.match(follow)):
         return None
     return (lead, follow) if asked.asked_names(follow) else None
+
+
+def city_of_lead(question: str) -> tuple[str, str] | None:
+    """"ISKP struck in Afghanistan's capital. How many people live in that city?": (the statement, the question asked
+    of "the capital of Afghanistan"); None unless the statement names one capital by its country and the question
+    refers to a city ("that city", "there")."""
+    lead, follow = _split(question)
+    if not lead or lead.endswith("?"):
+        return None
+    capitals = list(_CAPITAL_OF.finditer(lead))
+    reference = _CITY_REFERENCE.search(follow)
+    if len(capitals) != 1 or not reference or EXISTENTIAL_THERE.search(follow):
+        return None
+    capital = f"the capital of {_entity(capitals[0].group(1) or capitals[0].group(2))}"
+    said = f"in {capital}" if reference.group(0).lower() == "there" else capital
+    return lead, follow[:reference.start()] + said + follow[reference.end():]
 
 
 def comparison(question: str) -> Plan | None:
