@@ -374,7 +374,7 @@ def of(sentence: str, asked: set[str]) -> str:
         return ""
     whole = field_of(label.group(1).strip())[0]  # "Military Expenditures 2025": a field given year by year
     field = whole.split(",")[0].strip()
-    named = _labels_named(frozenset(asked))
+    named = labels_named(frozenset(asked))
     if named and field not in named:
         return ""
     words = " ".join(dict.fromkeys(filter(None, [_words(whole), _words(field)])))
@@ -397,7 +397,7 @@ def _fit(label: str, field: str, asked: set[str]) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _labels_named(asked: frozenset[str]) -> frozenset[str]:
+def labels_named(asked: frozenset[str]) -> frozenset[str]:
     """The fields the question names in the Factbook's own words ("How many World Heritage Sites ...?"): the words
     of other fields ("heritage" of "Ethnic groups") would only lead away from them; their own labels' words still
     tell those labels apart ("Who wrote India's national anthem?": its lyrics/music, not its title)."""
@@ -407,6 +407,14 @@ def _labels_named(asked: frozenset[str]) -> frozenset[str]:
         if field and field <= asked or any(len(q) >= 2 and q <= asked for q in qualifiers):  # not "at birth" alone
             named.add(label.split(",")[0].strip())
     return frozenset(named)
+
+
+@functools.lru_cache(maxsize=1024)
+def qualifier_asked(field: str, asked: frozenset[str]) -> bool:
+    """The question asks for a qualified label of the field ("Where does the capital's name come from?": "Capital,
+    etymology"), not its main entry ("Capital, name")."""
+    return any((qualifier := _terms(label.rsplit(",", 1)[1]) - MAIN_ENTRY) and qualifier <= asked
+               for label in _family(field) if "," in label)
 
 
 def _words(label: str) -> str:

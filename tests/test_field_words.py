@@ -69,3 +69,16 @@ def test_an_anthem_s_title_is_its_main_entry():
     asked = _asked("What is India's national anthem?")
     assert _asked_field('National anthem(s), title: "Jana-Gana-Mana".', asked)
     assert not _asked_field("National anthem(s), lyrics/music: Rabindranath TAGORE.", asked)
+
+
+def test_a_qualified_label_asked_of_a_named_field_is_that_field_s():
+    from assistant.backends.extractive import _asked_field, _fields_of_others, _qualified_fields_asked
+    asked = _asked("Where does the capital's name come from?")  # "name ... come from": its etymology
+    assert _asked_field("Capital, etymology: from the Arabic for the islands.", asked)
+    assert not _asked_field("Country name, etymology: named after its capital city.", asked)
+    assert not _asked_field("Capital, name: Algiers.", asked)  # its main entry is not what is asked
+    named = _qualified_fields_asked(frozenset(asked))
+    assert named == {"Capital"}
+    assert _fields_of_others("Country name, etymology: named after its capital city.", named) == {"capital"}
+    assert _fields_of_others("Capital, etymology: from the Arabic.", named) == set()
+    assert _asked_field("Country name, etymology: named after its capital city.", _asked("What does the name mean?"))

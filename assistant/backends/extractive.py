@@ -178,6 +178,7 @@ class ExtractiveAnswerer:
         # as the place's name is, not only by those that write it ("Nationality, adjective: Maldivian").
         peoples = {t: self.names.subjects(place) for t in q_terms if self.names
                    for place in [self.names.place_of_people(t.capitalize())] if place}
+        named_fields = _qualified_fields_asked(frozenset(label_terms))  # "Capital" of "Capital, etymology"
         for (passage, s, e, sentence, described, group), cos in zip(candidates, cosine):
             in_named_doc = self.names.context_terms(passage.doc_id, names) if names and self.names else set()
             in_named_doc |= {t for t, docs in peoples.items() if passage.doc_id in docs}
@@ -186,6 +187,7 @@ class ExtractiveAnswerer:
                                       | (_INFERENCE_TERMS if _INFERS.search(sentence) else set())
                                       | (_KIND_TERMS if _CLASSIFIES.search(sentence) else set()))
             covered -= asked.only_in_compounds(sentence, question, terms)  # "Taliban" of "Tehrik-e-Taliban Pakistan"
+            covered -= _fields_of_others(sentence, named_fields)
             coverage = sum(weights[t] for t in covered) / total
             # A document the question names (its subject) answers before others that only mention that name.
             subject = SUBJECT_BONUS if in_named_doc else 0.0
@@ -389,8 +391,28 @@ def _asked_field(sentence: str, question_terms: set[str]) -> bool:
         return False
     field, *qualifiers = [set(terms(part)) for part in label.group(1).split(",")]
     if qualifiers and qualifiers[-1] and _asks(qualifiers[-1], question_terms) and not qualifiers[-1] <= MAIN_ENTRY:
-        return True
-    return bool(field) and _asks(field, question_terms) and all(q <= MAIN_ENTRY for q in qualifiers)
+        # "Where does the capital's name come from?": "Capital, etymology", not "Country name, etymology"
+        named = _qualified_fields_asked(frozenset(question_terms))
+        return not named or label.group(1).split(",")[0].strip() in named
+    return bool(field) and _asks(field, question_terms) and all(q <= MAIN_ENTRY for q in qualifiers) \
+        and not field_words.qualifier_asked(label.group(1).split(",")[0].strip(), frozenset(question_terms))
+
+
+def _qualified_fields_asked(asked: frozenset[str]) -> frozenset[str]:
+    """The fields the question names in the Factbook's words and one of whose qualified labels it asks for
+    ("Where does the capital's name come from?": "Capital", for "Capital, etymology")."""
+    return frozenset(f for f in field_words.labels_named(asked) if field_words.qualifier_asked(f, asked))
+
+
+def _fields_of_others(sentence: str, named_fields: frozenset[str]) -> set[str]:
+    """The terms of the fields whose qualified labels the question asks for ("capital" of "Where does the capital's
+    name come from?") that a line of another field only says in its value ("Country name, etymology: ... derives
+    from the capital city"): it is not about them."""
+    label = field_words.FIELD_LABEL.match(sentence)
+    if not label or not named_fields:
+        return set()
+    own = set(terms(label.group(1)))
+    return {t for field in named_fields for t in terms(field)} - own
 
 
 def _asks(label_terms: set[str], question_terms: set[str]) -> bool:
