@@ -98,7 +98,7 @@ def undotted(lowered: str) -> str:
 # Words of one sense read as one term: "the tallest peak" asks what "highest point" states.
 _SAME_SENSE = {"tallest": "highest", "taller": "higher", "loftiest": "highest", "biggest": "largest",
                "bigger": "larger", "kind": "type", "sort": "type", "goods": "commodity",
-               "stage": "phase", "stages": "phases", "aid": "assistance"}
+               "stage": "phase", "stages": "phases", "aid": "assistance", "countryside": "rural"}
 
 
 # Irregular past forms read as their verb ("took over" answers "take over"); ambiguous ones (left, saw, found,

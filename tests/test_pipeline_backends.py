@@ -318,3 +318,19 @@ def test_a_question_tracing_a_change_gets_the_paragraph_that_tells_it_on(extract
             "The militia's radio station broadcasts in three languages.")
     draft = _drafted(extractive_engine, "How has the council's stance on the militia evolved since 2019?", text)
     assert draft and "raided" in draft and "tapered off" in draft and "radio" not in draft, draft
+
+
+def test_a_list_s_items_further_on_that_score_near_the_best_and_say_more_are_shown_too():
+    from assistant.backends.extractive import _items_further_on
+    from assistant.retrieval import Passage
+    from assistant.textutil import terms
+    passage = Passage(doc_id="r", title="Report", section="", page=None, start=0, end=900, text="", chunk_ids=[],
+                      score=1.0, similarity=1.0, n=1)
+    best = (0.50, passage, 0, 40, "ISKP acts as an insurgency. These include:", {"iskp"})
+    shown = [(0.50, passage, 41, 80, "• Waging economic warfare", set())]
+    rural = (0.49, passage, 300, 360, "• Participating in rural guerrilla warfare", {"iskp", "rural"})
+    urban = (0.46, passage, 400, 460, "• Stepping up urban warfare in Kabul and other cities", {"iskp", "city"})
+    again = (0.45, passage, 500, 560, "• Increasing rural attacks", {"rural"})  # nothing the others do not say
+    far = (0.30, passage, 600, 660, "• Recruiting in cities", {"city", "recruit"})  # scores too low
+    assert _items_further_on([best, rural, urban, again, far], shown, {"iskp"}) == [rural, urban]
+    assert "rural" in terms("What does it do in the countryside?")

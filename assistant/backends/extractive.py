@@ -260,6 +260,7 @@ class ExtractiveAnswerer:
         following = self._continuation(scored[0], doc_texts)
         if _ANNOUNCES_LIST.search(scored[0][4]) or following and following[0][4].rstrip().endswith(":"):
             chosen += following  # the list it announces, or "... These include:" then the list
+            chosen += _items_further_on(scored, following, covered)
         elif _ASKS_PARTS.search(question) or (_ASKS_POSSIBLE.search(question)
                                                and _STATES_POSSIBLE.search(scored[0][4])):  # the enumeration goes on
             for item in following:
@@ -339,6 +340,23 @@ class ExtractiveAnswerer:
         following = [(s, e) for s, e in sentence_spans(text, passage.start, passage.end) if s >= end][:limit]
         flagged = instruction_spans(text, passage.start, passage.end)
         return [(item[0], passage, s, e, text[s:e], set()) for s, e in following if (s, e) not in flagged]
+
+
+def _items_further_on(scored: list, shown: list, covered: set[str]) -> list:
+    """Items of the best sentence's list past those shown that score near it and state something it does not
+    ("• Participating in rural guerrilla warfare ..." for the countryside, the list's sixth item)."""
+    best, last = scored[0], max((item[3] for item in shown), default=scored[0][3])
+    found = []
+    for item in scored[1:]:
+        if item[0] < ANOTHER_SHARE * best[0]:
+            break
+        if _LIST_ITEM.match(item[4]) and item[1].doc_id == best[1].doc_id and item[2] >= last \
+                and item[5] - covered - set().union(*(found_item[5] for found_item in found)):
+            found.append(item)
+    return found
+
+
+_LIST_ITEM = re.compile(r"\s*[•*-]\s")
 
 
 def _same_paragraph(item, following: list, doc_texts: dict[str, str]) -> list:
