@@ -324,6 +324,7 @@ class Engine:
                 outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
                 answers.append(combine.SubAnswer(part, "", outcome.text, outcome.citations))
         else:
+            names = request.opened.retriever.names
             for about, part in zip(plan.entities, plan.parts):
                 yield Event("status", f"Searching for: {part}")
                 outcome = yield from drafts.passed_on(self._answer_one(part, request, backend, reply))
@@ -331,7 +332,8 @@ class Engine:
                 if outcome.text is None and loose:
                     yield Event("status", f"Searching for: {loose}")
                     outcome = yield from drafts.passed_on(self._answer_one(loose, request, backend, reply))
-                answers.append(combine.SubAnswer(part, about, outcome.text, outcome.citations))
+                answers.append(combine.SubAnswer(part, _as_titled(about, outcome.citations, names), outcome.text,
+                                                 outcome.citations))
         index = request.opened.index
 
         def naming(about: str, citations: list[Citation]) -> Citation | None:
@@ -413,6 +415,13 @@ def _with_lists_whole(question: str, outcome: Outcome, lines: list[str] | None =
     combined = combine.with_premise(combine.SubAnswer(question, "", outcome.text, outcome.citations),
                                     combine.SubAnswer(question, "", "\n\n".join(lines), cited + shown))
     return replace(outcome, text=combined.text, citations=combined.citations)
+
+
+def _as_titled(about: str, citations: list[Citation], names) -> str:
+    """A compared entity as the title of the one document its answer cites says it ("US": "United States")."""
+    docs = {c.doc_id for c in citations}
+    place = names.place_of(docs.pop()) if names is not None and len(docs) == 1 else None
+    return place if place and place != about and keyfacts.mentions(about, place) else about
 
 
 def _names_left_out(quote: str, answer: str, question: str = "") -> list[str]:

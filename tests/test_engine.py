@@ -154,3 +154,16 @@ def test_a_list_is_restated_in_part_by_what_an_answer_says_not_by_the_quotes_it_
     assert _names_left_out(quote, "144 km [1] “Borders: Alphaland 804 km; Betaland 413 km.” [2]") == []
     # The answer's subject, which the question names too, is no item it restates.
     assert _names_left_out(quote, "Twenty Alphaland plots [1].", "How many Alphaland plots were there?") == []
+
+
+def test_a_compared_entity_is_named_as_the_title_of_the_document_its_answer_cites():
+    from assistant.citations import Citation
+    from assistant.corpus import DocMeta
+    from assistant.engine import _as_titled
+    from assistant.focus import DocumentNames
+    names = DocumentNames({d: DocMeta(d, f"The World Factbook: {place}", kind="factbook")
+                           for d, place in (("us", "United States"), ("gm", "Germany"), ("mv", "Maldives"))})
+    us = [Citation(1, "us", "us", "", None, "Military Expenditures 2025: 3.2% of GDP.", 0, 40)]
+    assert _as_titled("US", us, names) == "United States"
+    assert _as_titled("Germany", us, names) == "Germany"  # not what the cited document is about
+    assert _as_titled("US", us + [Citation(2, "gm", "gm", "", None, "2.4%", 0, 4)], names) == "US"  # two documents

@@ -13,6 +13,7 @@ DOCS = {
     "fb-b": "# The World Factbook: Pakistan\n\nCoastline: 1,046 km.\n\nIndependence: 14 August 1947 (from the UK).\n\n"
             "It has ruled the country for more than 30 years.",
     "report": "ISKP fired rockets at Tajikistan and Uzbekistan.",
+    "plots": "Foreign law enforcement has interdicted sixteen plots: four in Iran and three in Turkey.",
     "fb-in": "# The World Factbook: India\n\nNational heritage, total World Heritage Sites: 44 (36 cultural, 7 natural, "
              "1 mixed).",
     "fb-ch": "# The World Factbook: China\n\nNational heritage, total World Heritage Sites: 60 (41 cultural, 15 natural, "
@@ -145,3 +146,13 @@ def test_of_a_breakdown_the_verdict_compares_the_values_the_question_qualifies()
     parts = [SubAnswer(q, a.about, a.text, a.citations) for q, a in zip(unqualified.parts, parts)]
     combined = combine.run(unqualified, parts, naming)
     assert combined is not None and "more by" not in combined.text  # several values, none asked for alone
+
+
+def test_counts_written_in_words_are_compared_too():
+    plan = decompose.run("Were more plots foiled in Iran or in Turkey?")
+    quote = DOCS["plots"]
+    parts = [SubAnswer(q, about, f"{count} in {about} [1].\n\n“{quote}” [1]", [cite("plots", quote)])
+             for q, about, count in zip(plan.parts, ("Iran", "Turkey"), ("Four", "Three"))]
+    combined = combine.run(plan, parts, naming)
+    assert combined is not None and combined.text.startswith("Iran [1] — more by 1: four, against Turkey’s three")
+    assert claims_hold(combined), combined.text

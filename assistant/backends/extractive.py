@@ -346,7 +346,7 @@ def _items_further_on(scored: list, shown: list, covered: set[str]) -> list:
     """Items of the best sentence's list past those shown that score near it and state something it does not
     ("• Participating in rural guerrilla warfare ..." for the countryside, the list's sixth item)."""
     best, last = scored[0], max((item[3] for item in shown), default=scored[0][3])
-    found = []
+    found: list = []
     for item in scored[1:]:
         if item[0] < ANOTHER_SHARE * best[0]:
             break

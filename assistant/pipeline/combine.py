@@ -186,6 +186,10 @@ def _value(text: str, date: bool, question: str = "") -> tuple[float, str] | Non
         if value in years and not match.group(2):
             continue
         shown_values.setdefault(value, match.group(0).strip())
+    if not shown_values:  # "Four in Iran."
+        worded = {value_of: match.group(0).lower() for match in keyfacts._WORD_NUMBER.finditer(first)
+                  if (value_of := keyfacts.words_value(match.group(0))) is not None}
+        return next(iter(worded.items())) if len(worded) == 1 else None
     if len(shown_values) != 1:
         asked = set(terms(question))
         qualified = {float(m.group(1).replace(",", "")): m.group(0).strip() for m in _VALUE.finditer(first)
