@@ -347,12 +347,16 @@ def test_a_follow_up_naming_another_place_drops_the_earlier_place_from_the_conte
     assert "Pakistan" in kept.standalone, kept
 
 
-def test_which_one_compares_the_last_two_questions_places_on_what_it_says():
-    names = _names("Iran", "Turkey")
-    first, second = "What is Iran's official language?", "What is Turkey's official language?"
-    history = [Turn(first, first, "Persian [1]."), Turn("And Turkey's?", second, "Turkish [1].")]
-    assert condense.compared_pair("Which one has more people?", history, names) == \
-        "Which has more people, Iran or Turkey?"
+@pytest.mark.parametrize("places, first, second, question, compared", [
+    (("Iran", "Turkey"), "What is Iran's official language?", "What is Turkey's official language?",
+     "Which one has more people?", "Which has more people, Iran or Turkey?"),
+    # "ones" is what both questions asked about
+    (("India", "China"), "How many World Heritage Sites does India have?", "How many World Heritage Sites does China "
+     "have?", "Which of the two has more natural ones?", "Which has more natural World Heritage Sites, India or China?"),
+])
+def test_which_one_compares_the_last_two_questions_places_on_what_it_says(places, first, second, question, compared):
+    history = [Turn(first, first, "One [1]."), Turn(f"And {places[1]}?", second, "Another [1].")]
+    assert condense.compared_pair(question, history, _names(*places)) == compared
 
 
 @pytest.mark.parametrize("question, previous, compared", [
@@ -374,11 +378,3 @@ def test_which_of_the_two_after_a_comparison_asks_it_of_the_same_pair():
     history = [Turn("Does Iran have more or less?", asked, "Iran [1] — more.")]
     assert condense.compared_pair("And which of the two pumps more oil a day?", history, names) == \
         "And which pumps more oil a day, Qatar or Iran?"
-
-
-def test_ones_in_a_comparison_of_two_answers_is_what_both_questions_asked_about():
-    names = _names("India", "China")
-    first, second = "How many World Heritage Sites does India have?", "How many World Heritage Sites does China have?"
-    history = [Turn(first, first, "44 [1]."), Turn("And China?", second, "60 [1].")]
-    assert condense.compared_pair("Which of the two has more natural ones?", history, names) == \
-        "Which has more natural World Heritage Sites, India or China?"
