@@ -62,7 +62,7 @@ _PAIR_STATED = re.compile(rf"^\s*({_NAME})\s+and\s+({_NAME})\b")
 _WHICH_OF_THEM = re.compile(r"^\s*(?i:which)((?:\s+(?i:one|of\s+(?:them|the\s+two|these|those)(?:\s+two)?))?)"
                             r"\s+(?i:is|are|has|have|had|was|were|does|do|did)\b")
 _COUNTED_NOUN = re.compile(r"\b\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?\s+([a-z]{3,})\b")
-_HEDGES = frozenset("actually really truly indeed exactly then now in fact".split())
+_HEDGES = frozenset("actually really truly indeed exactly then now".split())
 _LEAD_WORDS = frozenset("""which whose where who what is are was were does do did has have had one country countries
 place places state states nation nations of the a an than in two both""".split())
 _AUXILIARY = re.compile(r"\b(?:do|does|did)\b", re.I)
