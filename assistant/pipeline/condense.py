@@ -203,9 +203,7 @@ def capital_talked_about(question: str, history: list[conversation.Turn], names:
     if not re.search(rf"\bcapital\s+of\s+(?:the\s+)?{re.escape(place)}|{re.escape(place)}['’]s\s+capital\b", asked,
                      re.I):
         return None
-    capital = f"the capital of {place}"
-    return question[:reference.start()] + (f"in {capital}" if reference.group(0).lower() == "there" else capital) + \
-        question[reference.end():]
+    return decompose.asked_of_capital(question, reference, place)
 
 
 _THAT_THING = re.compile(r"\b(?:that|this|the same)\s+([a-z]{4,})\b", re.I)

@@ -155,9 +155,14 @@ def city_of_lead(question: str) -> tuple[str, str] | None:
     reference = _CITY_REFERENCE.search(follow)
     if len(capitals) != 1 or not reference or EXISTENTIAL_THERE.search(follow):
         return None
-    capital = f"the capital of {_entity(capitals[0].group(1) or capitals[0].group(2))}"
+    return lead, asked_of_capital(follow, reference, _entity(capitals[0].group(1) or capitals[0].group(2)))
+
+
+def asked_of_capital(question: str, reference: re.Match, place: str) -> str:
+    """The question with its reference to a city ("that city", "there") put as the capital of place."""
+    capital = f"the capital of {place}"
     said = f"in {capital}" if reference.group(0).lower() == "there" else capital
-    return lead, follow[:reference.start()] + said + follow[reference.end():]
+    return question[:reference.start()] + said + question[reference.end():]
 
 
 def comparison(question: str) -> Plan | None:
