@@ -258,7 +258,7 @@ FIELD_WORDS: dict[str, str] = {
     "Methane emissions, agriculture": "livestock cattle cows farming farms rice",
     "Methane emissions, energy": "oil gas coal fossil leaks mining",
     "Methane emissions, waste": "landfills landfill garbage rubbish trash sewage",
-    "Military Expenditures": "defence defense spending spend budget army armed forces arms share economy",
+    "Military Expenditures": "defence defense spending spend budget army armed forces arms share economy gdp",
     "Military and security forces": "army navy air force armed troops defence defense services branches police",
     "Military and security service personnel strengths": "troops soldiers army size armed forces active manpower sailors airmen",
     "Military deployments": "troops abroad overseas deployed stationed peacekeeping missions bases",
@@ -435,3 +435,29 @@ def _family(field: str) -> tuple[str, ...]:
 def terms_of(sentence: str, asked: set[str]) -> frozenset[str]:
     """The terms of of(sentence, asked)."""
     return _terms(of(sentence, asked))
+
+
+
+def better_field(sentence: str, asked: set[str]) -> str:
+    """A Factbook field the question asks for rather than the one the sentence gives: a label whose words fit every
+    asked term (names aside) that the sentence and its label's words fit, and more: one at least ("What share of its economy goes
+    to defence?" asks for "Military Expenditures", not "GDP - composition, by end use, government consumption",
+    though both are shares of the economy). "" when the sentence gives no field the table knows, or no field fits the
+    question better."""
+    label = FIELD_LABEL.match(sentence)
+    if not label:
+        return ""
+    whole = field_of(label.group(1).strip())[0]
+    if whole not in FIELD_WORDS and whole.split(",")[0].strip() not in FIELD_WORDS:
+        return ""
+    wanted = frozenset(asked)
+    fitted = _fitted(whole, wanted) | (wanted & frozenset(terms(sentence)))
+    better = [other for other in FIELD_WORDS if _fitted(other, wanted) > fitted]
+    return max(better, key=lambda other: len(_fitted(other, wanted)), default="")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fitted(label: str, asked: frozenset[str]) -> frozenset[str]:
+    """The asked terms a label fits: its own words and its field's, everyday and the Factbook's."""
+    field = label.split(",")[0].strip()
+    return asked & (_terms(label) | _terms(field) | _terms(_words(label)) | _terms(_words(field)))

@@ -82,3 +82,16 @@ def test_a_qualified_label_asked_of_a_named_field_is_that_field_s():
     assert _fields_of_others("Country name, etymology: named after its capital city.", named) == {"capital"}
     assert _fields_of_others("Capital, etymology: from the Arabic.", named) == set()
     assert _asked_field("Country name, etymology: named after its capital city.", _asked("What does the name mean?"))
+
+
+def test_a_field_that_fits_more_of_what_is_asked_than_the_sentence_s_own_is_named():
+    defence = set(terms("What share of its economy goes into defence?"))
+    consumption = "GDP - composition, by end use, government consumption: 21.2% (2024 est.)."
+    assert field_words.better_field(consumption, defence) == "Military Expenditures"
+    assert field_words.better_field("Military Expenditures 2025: 2.4% of GDP (2025 est.).", defence) == ""
+    assert field_words.better_field("ISKP's spending rose in 2023.", defence) == ""  # no field's label
+
+
+def test_a_field_that_fits_what_the_sentence_fits_and_no_more_is_not_better():
+    asked = set(terms("How old is the average person in Tajikistan?")) - {"tajikistan"}
+    assert field_words.better_field("Median age, total: 22.8 years (2025 est.).", asked) == ""

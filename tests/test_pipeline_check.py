@@ -208,3 +208,20 @@ def test_an_answer_naming_another_item_of_a_sentences_list_than_the_one_describe
     assert check.qualified_item_elsewhere(question, "The Red League [1].", [quote]) == ["Freedonian"]
     assert check.qualified_item_elsewhere(question, "Freedonia's Duck Brigade [1].", [quote]) == []
     assert check.qualified_item_elsewhere("Which movement came first?", "The Red League [1].", [quote]) == []
+
+
+def test_an_llm_claim_citing_a_field_other_than_the_one_it_states_is_refused():
+    line = "GDP - composition, by end use, government consumption: 21.2% (2024 est.)."
+    passages = [Passage(doc_id="gm", title="The World Factbook: Germany", section="Economy", page=None, start=0,
+                        end=len(line), text=line, chunk_ids=["c1"], score=1.0, similarity=0.8, n=1)]
+    metas = {"gm": DocMeta("gm", "The World Factbook: Germany")}
+    quote = Citation(n=1, doc_id="gm", title="The World Factbook: Germany", section="Economy", page=None,
+                     quote=line, start=0, end=len(line))
+    question = "What share of its economy does Germany put into defence?"
+    refused = check.run(question, "21.2% of Germany's economy is put into defence [1].", [quote], passages, metas,
+                        kind_asked=True)
+    assert refused.notice and "Military Expenditures" in refused.notice
+    spending = check.run("What share of Germany's economy is government consumption?",
+                         "Government consumption is 21.2% of Germany's economy [1].", [quote], passages, metas,
+                         kind_asked=True)
+    assert spending == check.Checked()
