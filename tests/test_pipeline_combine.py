@@ -18,6 +18,8 @@ DOCS = {
              "1 mixed).",
     "fb-ch": "# The World Factbook: China\n\nNational heritage, total World Heritage Sites: 60 (41 cultural, 15 natural, "
              "4 mixed).",
+    "fb-ir-el": "# The World Factbook: Iran\n\nElevation, highest point: Kuh-e Damavand 5,625 m.",
+    "fb-af-el": "# The World Factbook: Afghanistan\n\nElevation, highest point: Noshak 7,492 m.",
 }
 
 
@@ -155,4 +157,17 @@ def test_counts_written_in_words_are_compared_too():
              for q, about, count in zip(plan.parts, ("Iran", "Turkey"), ("Four", "Three"))]
     combined = combine.run(plan, parts, naming)
     assert combined is not None and combined.text.startswith("Iran [1] — more by 1: four, against Turkey’s three")
+    assert claims_hold(combined), combined.text
+
+
+def test_a_unit_spelt_out_by_the_model_stays_with_the_verdict():
+    plan = decompose.run("Which has the higher highest point, Iran or Afghanistan?")
+    parts = [SubAnswer(q, about, f"{about}'s highest point is {peak} at {height} meters [1].", [cite(d, quote)])
+             for q, about, d, peak, height, quote in zip(
+                 plan.parts, ("Iran", "Afghanistan"), ("fb-ir-el", "fb-af-el"), ("Kuh-e Damavand", "Noshak"),
+                 ("5,625", "7,492"), ("Elevation, highest point: Kuh-e Damavand 5,625 m.",
+                                      "Elevation, highest point: Noshak 7,492 m."))]
+    combined = combine.run(plan, parts, naming)
+    assert combined is not None, plan
+    assert "by 1,867 meters: 7,492 meters, against Iran’s 5,625 meters" in combined.text.split("\n")[0], combined.text
     assert claims_hold(combined), combined.text

@@ -16,7 +16,8 @@ from ..textutil import sentence_spans, strip_markers, terms
 from .decompose import Comparative, Mode, Plan
 
 _VALUE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d,]*\d)"
-                    r"(\s*(?:(?:sq km|km|m|years|million|billion|trillion)\b|%))?")
+                    r"(\s*(?:(?:sq km|square (?:kilomet(?:re|er)s|miles)|kilomet(?:re|er)s|km|met(?:re|er)s|m|feet|"
+                    r"years|percent|million|billion|trillion)\b|%))?")
 
 
 @dataclass
