@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from .keyfacts import names
 from .textutil import terms
 
 FIELD_LABEL = re.compile(r"^([^:.;]{1,80}):\s")  # "Capital, name: Malé." gives "Capital, name"
@@ -440,10 +441,10 @@ def terms_of(sentence: str, asked: set[str]) -> frozenset[str]:
 
 def better_field(sentence: str, asked: set[str]) -> str:
     """A Factbook field the question asks for rather than the one the sentence gives: a label whose words fit every
-    asked term (names aside) that the sentence and its label's words fit, and more: one at least ("What share of its economy goes
-    to defence?" asks for "Military Expenditures", not "GDP - composition, by end use, government consumption",
-    though both are shares of the economy). "" when the sentence gives no field the table knows, or no field fits the
-    question better."""
+    asked term (names aside) that the sentence and its label's words fit, and more, one at least that few fields
+    have ("What share of its economy goes to defence?" asks for "Military Expenditures", not "GDP - composition, by
+    end use, government consumption", though both are shares of the economy). "" when the sentence gives no field
+    the table knows, or no field fits the question better."""
     label = FIELD_LABEL.match(sentence)
     if not label:
         return ""
@@ -452,8 +453,29 @@ def better_field(sentence: str, asked: set[str]) -> str:
         return ""
     wanted = frozenset(asked)
     fitted = _fitted(whole, wanted) | (wanted & frozenset(terms(sentence)))
-    better = [other for other in FIELD_WORDS if _fitted(other, wanted) > fitted]
+    better = [other for other in FIELD_WORDS if _fitted(other, wanted) > fitted
+              and any(_fields_of(term) <= FEW_FIELDS for term in _fitted(other, wanted) - fitted)]
     return max(better, key=lambda other: len(_fitted(other, wanted)), default="")
+
+
+FEW_FIELDS = 2  # a word of one or two fields names them ("defence"); a word of many is their subject ("population")
+
+
+@functools.cache
+def _fields_of(term: str) -> int:
+    """How many fields' labels and everyday words have the term."""
+    return len({label.split(",")[0].strip() for label in FIELD_WORDS if term in _fitted(label, frozenset({term}))})
+
+
+def claimed_elsewhere(claim: str, cited: list[str], question: str) -> str:
+    """The field a claim states (what it says that its question asks too: "21.2% of Germany's economy is put into
+    defence" of "What share of its economy does Germany put into defence?") when another field fits it better than
+    the field of every cited sentence that gives one ("GDP - composition, by end use, government consumption: 21.2%"
+    gives Military Expenditures); "" when a cited sentence's field fits as well as any, or none gives a field."""
+    named = {t for name in names(question) for t in terms(name)}
+    said = (set(terms(question)) - named) & set(terms(claim))
+    fields = [better_field(sentence, said) for sentence in cited if FIELD_LABEL.match(sentence)] if said else []
+    return fields[0] if fields and all(fields) else ""
 
 
 @functools.lru_cache(maxsize=4096)

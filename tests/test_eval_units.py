@@ -137,6 +137,13 @@ def test_citation_problems_and_support():
     checks = m.claim_checks("ISKP plots numbered 16 [1]. Nine were in India [1]. Seven in India [2]. No marker.",
                             cited)
     assert [c["missing"] for c in checks] == [[], ["number 9", "name India"], ["number 7", "name India"]]
+    # ... and, given the question, the Factbook field it states must be the one its quote gives
+    consumption = [{"n": 1, "quote": "GDP - composition, by end use, government consumption: 21.2%", "valid": True,
+                    "title": "The World Factbook: Germany"}]
+    claim = "21.2% of Germany's economy is put into defence [1]."
+    asked = "What share of its economy does Germany put into defence?"
+    assert m.claim_checks(claim, consumption, asked)[0]["missing"] == ["field Military Expenditures"]
+    assert m.claim_checks(claim, consumption)[0]["missing"] == []
 
 
 def test_retrieval_rank_by_quote_then_by_source():

@@ -11,7 +11,7 @@ from ..citations import CLAIM, Citation, marker_numbers
 from ..focus import kind_of, kinds_named
 from ..language import is_english
 from ..retrieval import Passage
-from ..textutil import question_proper, sentence_before, sentence_spans, strip_markers, terms, words
+from ..textutil import question_proper, sentence_before, sentence_spans, strip_markers, words
 
 WRONG_KIND = ("The drafted answer did not give the kind of answer asked for (a number, a date or a name) as stated "
               "in its sources, so it is not shown.")
@@ -93,19 +93,15 @@ def cited_for_another_field(question: str, text: str, citations: list[Citation],
                             passages: Sequence[Passage] = ()) -> list[str]:
     """For "What share of its economy does Germany put into defence?", a claim "21.2% of Germany's economy is put
     into defence [3]" citing "GDP - composition, by end use, government consumption: 21.2%": what the claim says of
-    its subject (economy, defence), read as the question asks it, fits another Factbook field better (Military
-    Expenditures) than the cited line's field. Its numbers match; its field does not. Gives the fields claimed."""
-    named = {t for name in keyfacts.names(question) for t in terms(name)}
-    wanted = set(terms(question)) - named
+    its subject, read as the question asks it, fits another Factbook field better (Military Expenditures) than the
+    cited line's field. Its numbers match; its field does not. Gives the fields claimed."""
     by_n = {c.n: c for c in citations}
     claimed: list[str] = []
     for claim in CLAIM.finditer(text):
-        said = wanted & set(terms(claim.group(1)))
-        for n in marker_numbers(claim.group(2)):
-            if said and n in by_n:
-                field = field_words.better_field(_sentence_of(by_n[n], passages), said)
-                if field and field not in claimed:
-                    claimed.append(field)
+        cited = [_sentence_of(by_n[n], passages) for n in marker_numbers(claim.group(2)) if n in by_n]
+        field = field_words.claimed_elsewhere(claim.group(1), cited, question)
+        if field and field not in claimed:
+            claimed.append(field)
     return claimed
 
 
