@@ -82,9 +82,14 @@ def _append_trimmed(text: str, start: int, end: int, spans: list) -> None:
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, accent-folded, apostrophes normalised, digits of any script as ASCII."""
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a corpus's sentences are read again for every question
+def _words(text: str) -> tuple[str, ...]:
     folded = unicodedata.normalize("NFKD", fold_digits(text).lower())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("’", "'")
-    return _WORD.findall(undotted(folded))
+    return tuple(_WORD.findall(undotted(folded)))
 
 
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")
@@ -259,10 +264,15 @@ _LETTER_SUFFIXED = re.compile(r"(?<![\w-])([A-Za-z]{2,}-[A-Za-z0-9])(?![\w-])") 
 def terms(text: str) -> list[str]:
     """Content terms for lexical matching: stop words dropped, light stemming; a name with a one-letter suffix
     ("ISIS-K") is also a term of its own."""
+    return list(_terms(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _terms(text: str) -> tuple[str, ...]:
     lowered = text.lower()
     text = same_phrase(text)
     found = [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    return found + [name.lower() for name in _LETTER_SUFFIXED.findall(text)] + label_terms(text, lowered)
+    return tuple(found + [name.lower() for name in _LETTER_SUFFIXED.findall(text)] + label_terms(text, lowered))
 
 
 def label_terms(text: str, lowered: str = "") -> list[str]:
