@@ -438,6 +438,8 @@ def terms_of(sentence: str, asked: set[str]) -> frozenset[str]:
     return _terms(of(sentence, asked))
 
 
+FEW_FIELDS = 2  # a word of one or two fields names them ("defence"); a word of many is their subject ("population")
+
 
 def better_field(sentence: str, asked: set[str]) -> str:
     """A Factbook field the question asks for rather than the one the sentence gives: a label whose words fit every
@@ -456,9 +458,6 @@ def better_field(sentence: str, asked: set[str]) -> str:
     better = [other for other in FIELD_WORDS if _fitted(other, wanted) > fitted
               and any(_fields_of(term) <= FEW_FIELDS for term in _fitted(other, wanted) - fitted)]
     return max(better, key=lambda other: len(_fitted(other, wanted)), default="")
-
-
-FEW_FIELDS = 2  # a word of one or two fields names them ("defence"); a word of many is their subject ("population")
 
 
 @functools.cache

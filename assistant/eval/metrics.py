@@ -21,7 +21,7 @@ METRICS = ("hit_at_k", "mrr", "answer_correctness", "citation_validity", "claim_
 LATENCY = ("latency_p50_ms", "latency_p95_ms", "latency_mean_ms")
 LABELS = {
     "hit_at_k": "Retrieval hit@k", "mrr": "Retrieval MRR", "answer_correctness": "Answer correctness",
-    "citation_validity": "Citation validity", "claim_support": "Claim support (key facts in quotes)",
+    "citation_validity": "Citation validity", "claim_support": "Claim support (key facts and Factbook field in quotes)",
     "abstention_precision": "Abstention precision", "abstention_recall": "Abstention recall",
     "pass_rate": "Case pass rate", "latency_p50_ms": "Latency p50", "latency_p95_ms": "Latency p95",
     "latency_mean_ms": "Latency mean",
