@@ -376,6 +376,17 @@ def unstated_measure(question: str, quoted: str) -> list[str]:
     return sorted(measured) if measured and not shares(measured, stated_terms(quoted)) else []
 
 
+def unmet_carried_names(question: str, named: str) -> list[str]:
+    """For a follow-up naming nothing itself ("And what does it mainly sell them? (buys Afghanistan's exports)"),
+    the names of the earlier question its context carries when the text (a sentence with its document's title and
+    section) mentions none of them: the answer is about something else."""
+    carried = _CONTEXT.search(question)
+    if not carried or asked_names(_CONTEXT.sub("", question)):
+        return []
+    names = keyfacts.names(carried.group(0).strip(" ()"), first_word=True)
+    return [] if any(keyfacts.mentions(word, named) for name in names for word in name.split()) else sorted(names)
+
+
 def unmet(question: str, sentence: str, context: str = "", referred: str = "", field: str = "") -> list[str]:
     """What the question asks for that the sentence does not state (empty: it may answer). context: its document's
     title and section, which name what every sentence there is about; referred: the sentence it refers back to
@@ -388,11 +399,9 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "", f
     missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)
                     and not any(keyfacts.mentions(other, named) for other in alternatives(part, name))]
                    for part in _PARTS.split(own) if part.strip()), key=len, default=[])
-    carried = _CONTEXT.search(question)
-    carried_names = keyfacts.names(carried.group(0).strip(" ()"), first_word=True) if carried and not asked_names(own) \
-        else set()
-    if carried_names and not any(keyfacts.mentions(word, named) for name in carried_names for word in name.split()):
-        missing.append(f"a name of the earlier question ({', '.join(sorted(carried_names))})")  # what "they" are
+    carried = unmet_carried_names(question, named)
+    if carried:
+        missing.append(f"a name of the earlier question ({', '.join(carried)})")  # what "they" are
     missing += [f"name {name}" for name in unlisted_items(question, sentence) + unlisted_items(question, referred)
                 if f"name {name}" not in missing]
     missing += [f"the {m.group(1).lower()} {m.group(2)}" for m in _NTH_OF.finditer(own)

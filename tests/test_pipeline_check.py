@@ -225,3 +225,15 @@ def test_an_llm_claim_citing_a_field_other_than_the_one_it_states_is_refused():
                          "Government consumption is 21.2% of Germany's economy [1].", [quote], passages, metas,
                          kind_asked=True)
     assert spending == check.Checked()
+
+
+def test_an_llm_answer_to_a_follow_up_from_a_document_about_another_place_is_refused():
+    line = "Exports - commodities: gold, precious metal ore, aluminum, lead ore, antimony (2023)."
+    quote = Citation(n=1, doc_id="ti", title="The World Factbook: Tajikistan", section="Economy", page=None,
+                     quote=line, start=0, end=len(line))
+    follow_up = "And what does it mainly sell them? (buys Afghanistan's exports)"
+    assert check.unquoted_asked(follow_up, [quote]) == ["Afghanistan"]
+    own = Citation(n=1, doc_id="af", title="The World Factbook: Afghanistan", section="Economy", page=None,
+                   quote="Exports - commodities: coal, grapes (2023).", start=0, end=42)
+    assert check.unquoted_asked(follow_up, [own]) == []
+    assert check.unquoted_asked("Who buys Tajikistan's gold? (buys Afghanistan's exports)", [quote]) == []

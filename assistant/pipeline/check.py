@@ -111,6 +111,7 @@ def unquoted_asked(question: str, citations: list[Citation], passages: Sequence[
     (extractive drafts pick only such quotes)."""
     quoted = "\n".join(f"{c.quote}\n{c.title}\n{c.section}\n{_pointed_back_to(c, passages)}" for c in citations)
     missing = [name for name in asked.asked_names(question) if not keyfacts.mentions(name, quoted)]
+    missing += asked.unmet_carried_names(question, quoted)  # "it" of a follow-up is what the earlier question named
     return missing + [str(year) for year in sorted(asked.pinned_years(question) - keyfacts.years(quoted))]
 
 
