@@ -13,6 +13,15 @@ QUOTE = Citation(n=1, doc_id="report", title="The Next Afghan Jihad", section=""
 HOW_MANY = "How many ISKP plots has foreign law enforcement interdicted since 2015?"
 
 
+def factbook_line(doc_id: str, country: str, section: str, line: str) -> tuple[list[Passage], dict, Citation]:
+    """One Factbook line as the only passage, its document's metadata, and a citation of the whole line."""
+    title = f"The World Factbook: {country}"
+    passages = [Passage(doc_id=doc_id, title=title, section=section, page=None, start=0, end=len(line), text=line,
+                        chunk_ids=["c1"], score=1.0, similarity=0.8, n=1)]
+    quote = Citation(n=1, doc_id=doc_id, title=title, section=section, page=None, quote=line, start=0, end=len(line))
+    return passages, {doc_id: DocMeta(doc_id, title)}, quote
+
+
 def test_an_answer_of_the_kind_asked_about_what_the_passages_mention_passes():
     assert check.run(HOW_MANY, "At least sixteen [1].", [QUOTE], PASSAGES, METAS, kind_asked=True) == check.Checked()
 
@@ -63,12 +72,8 @@ def test_a_quote_that_points_back_is_read_with_the_sentence_it_points_to(report_
 
 
 def test_an_llm_measure_whose_quotes_do_not_say_what_is_measured_is_refused():
-    border = "Land boundaries, border countries: Saudi Arabia 87 km."
-    passages = [Passage(doc_id="qa", title="The World Factbook: Qatar", section="Geography", page=None, start=0,
-                        end=len(border), text=border, chunk_ids=["c1"], score=1.0, similarity=0.8, n=1)]
-    metas = {"qa": DocMeta("qa", "The World Factbook: Qatar")}
-    quote = Citation(n=1, doc_id="qa", title="The World Factbook: Qatar", section="Geography", page=None,
-                     quote=border, start=0, end=len(border))
+    passages, metas, quote = factbook_line("qa", "Qatar", "Geography",
+                                           "Land boundaries, border countries: Saudi Arabia 87 km.")
     coastline = check.run("How long is Saudi Arabia's coastline?", "Its coastline is 87 km [1].", [quote], passages,
                           metas, kind_asked=True)
     assert coastline.notice and "coastline" in coastline.notice
@@ -211,12 +216,8 @@ def test_an_answer_naming_another_item_of_a_sentences_list_than_the_one_describe
 
 
 def test_an_llm_claim_citing_a_field_other_than_the_one_it_states_is_refused():
-    line = "GDP - composition, by end use, government consumption: 21.2% (2024 est.)."
-    passages = [Passage(doc_id="gm", title="The World Factbook: Germany", section="Economy", page=None, start=0,
-                        end=len(line), text=line, chunk_ids=["c1"], score=1.0, similarity=0.8, n=1)]
-    metas = {"gm": DocMeta("gm", "The World Factbook: Germany")}
-    quote = Citation(n=1, doc_id="gm", title="The World Factbook: Germany", section="Economy", page=None,
-                     quote=line, start=0, end=len(line))
+    passages, metas, quote = factbook_line("gm", "Germany", "Economy",
+                                           "GDP - composition, by end use, government consumption: 21.2% (2024 est.).")
     question = "What share of its economy does Germany put into defence?"
     refused = check.run(question, "21.2% of Germany's economy is put into defence [1].", [quote], passages, metas,
                         kind_asked=True)
