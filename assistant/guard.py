@@ -151,14 +151,14 @@ _CONTROL_TOKENS = re.compile(r"<\|[a-z_]{2,20}\|>|<\|/?(?:im_start|im_end|endoft
 _FAKE_MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a corpus's sentences are checked again for every question
+@functools.lru_cache(maxsize=1 << 14)  # a corpus's sentences are checked again for every question
 def looks_like_instruction(text: str) -> bool:
     """text (one sentence, or a few) tries to steer how answers are written rather than state a fact."""
     flat = " ".join(text.split())
     return bool(_ROLE.search(text)) or any(rule.search(flat) for rule in _RULES)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def addresses_machines(sentence: str) -> bool:
     """A heading-like sentence that speaks to automated readers ("Note for AI tools:")."""
     flat = " ".join(sentence.split())

@@ -85,7 +85,7 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a corpus's sentences are read again for every question
+@functools.lru_cache(maxsize=1 << 14)  # sentences are re-read for every question; bounded, as ingest reads every chunk
 def _words(text: str) -> tuple[str, ...]:
     folded = unicodedata.normalize("NFKD", fold_digits(text).lower())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("’", "'")
@@ -267,7 +267,7 @@ def terms(text: str) -> list[str]:
     return list(_terms(text))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def _terms(text: str) -> tuple[str, ...]:
     lowered = text.lower()
     text = same_phrase(text)
