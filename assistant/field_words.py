@@ -453,17 +453,17 @@ def better_field(sentence: str, asked: set[str]) -> str:
     whole = field_of(label.group(1).strip())[0]
     if whole not in FIELD_WORDS and whole.split(",")[0].strip() not in FIELD_WORDS:
         return ""
-    wanted = frozenset(asked)
-    fitted = _fitted(whole, wanted) | (wanted & frozenset(terms(sentence)))
-    better = [other for other in FIELD_WORDS if _fitted(other, wanted) > fitted
-              and any(_fields_of(term) <= FEW_FIELDS for term in _fitted(other, wanted) - fitted)]
-    return max(better, key=lambda other: len(_fitted(other, wanted)), default="")
+    fitted = (_label_terms(whole) | set(terms(sentence))) & asked
+    fits = {other: _label_terms(other) & asked for other in FIELD_WORDS}
+    better = [other for other, fit in fits.items()
+              if fit > fitted and any(_fields_of(term) <= FEW_FIELDS for term in fit - fitted)]
+    return max(better, key=lambda other: len(fits[other]), default="")
 
 
 @functools.cache
 def _fields_of(term: str) -> int:
     """How many fields' labels and everyday words have the term."""
-    return len({label.split(",")[0].strip() for label in FIELD_WORDS if term in _fitted(label, frozenset({term}))})
+    return len({label.split(",")[0].strip() for label in FIELD_WORDS if term in _label_terms(label)})
 
 
 def claimed_elsewhere(claim: str, cited: list[str], question: str) -> str:
@@ -477,8 +477,8 @@ def claimed_elsewhere(claim: str, cited: list[str], question: str) -> str:
     return fields[0] if fields and all(fields) else ""
 
 
-@functools.lru_cache(maxsize=4096)
-def _fitted(label: str, asked: frozenset[str]) -> frozenset[str]:
-    """The asked terms a label fits: its own words and its field's, everyday and the Factbook's."""
+@functools.cache
+def _label_terms(label: str) -> frozenset[str]:
+    """The terms a label fits: its own words and its field's, everyday and the Factbook's."""
     field = label.split(",")[0].strip()
-    return asked & (_terms(label) | _terms(field) | _terms(_words(label)) | _terms(_words(field)))
+    return _terms(label) | _terms(field) | _terms(_words(label)) | _terms(_words(field))
