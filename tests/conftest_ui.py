@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from fixtures.corpus import CORPUS, REPORT  # noqa: F401 (re-exported to the UI tests)
+from fixtures.indexes import seeded
 from fixtures.llm import ScriptedLLM, passages_in
 from fixtures.servers import ServerProcess, free_port, started  # noqa: F401 (free_port, started: re-exported)
 
@@ -21,10 +22,12 @@ START_TIMEOUT_S = 240
 class AppServer(ServerProcess):
     """The app in a subprocess: started by start(), reachable at .url, stopped by stop().
 
-    script and args: what python runs (e.g. "-m", ("assistant.cli", "api")); ready_path: polled until it answers."""
+    script and args: what python runs (e.g. "-m", ("assistant.cli", "api")); ready_path: polled until it answers;
+    seed: an index to start from (fixtures.indexes), brought up to date with the corpus here; None: the app builds
+    its own at start."""
 
     def __init__(self, workdir: Path, corpus_dir: Path, script: str = "ui.py", args: tuple[str, ...] = (),
-                 ready_path: str = "", **env):
+                 ready_path: str = "", seed: str | None = None, **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.workdir = workdir
@@ -41,6 +44,8 @@ class AppServer(ServerProcess):
             **{k: str(v) for k, v in env.items()},
         }
         environment.pop("ASSISTANT_CONFIG", None)
+        if seed and not (workdir / "index").exists():
+            seeded(workdir / "index", corpus_dir, seed)
         super().__init__([sys.executable, script, *args], self.url + ready_path, workdir / f"app-{self.port}.log",
                          env=environment, cwd=REPO, start_timeout_s=START_TIMEOUT_S, ready_statuses=(200, 401))
 

@@ -12,6 +12,7 @@ from assistant.settings import Settings
 from assistant.sources import manage
 
 from fixtures.corpus import REPORT_ONLY, ROOT, copy_corpus
+from fixtures.indexes import seeded
 from fixtures.llm import ScriptedLLM, passage_number
 
 # What each example's answer must rest on: (document, words its quote must state).
@@ -35,8 +36,10 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     base = tmp_path_factory.mktemp("collection")
-    settings = Settings.load(corpus_dir=copy_corpus(base / "corpus", REPORT_ONLY), index_dir=base / "index", backend="extractive")
+    settings = Settings.load(corpus_dir=copy_corpus(base / "corpus", REPORT_ONLY), index_dir=base / "index",
+                             backend="extractive")
     manage.add_factbook(settings, manage.factbook_codes(settings, related_to="next-afghan-jihad"))
+    seeded(settings.index_dir, settings.corpus_dir, "bundled")
     engine = Engine(settings)
     engine.ensure_index()
     return engine

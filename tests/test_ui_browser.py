@@ -397,7 +397,7 @@ def editor_app(tmp_path_factory):
     corpus = copy_corpus(work / "corpus")
     settings = Settings.load(corpus_dir=corpus)
     manage.add_factbook(settings, manage.factbook_codes(settings, related_to="next-afghan-jihad"))
-    yield from started(AppServer(work, corpus, ASSISTANT_UPLOADS="true"))
+    yield from started(AppServer(work, corpus, seed="bundled", ASSISTANT_UPLOADS="true"))
 
 
 def open_documents(page, server: AppServer):

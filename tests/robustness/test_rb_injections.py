@@ -17,6 +17,7 @@ from assistant.guard import instruction_spans
 from assistant.textutil import sentence_spans
 
 from fixtures.corpus import REPORT_ONLY, copy_corpus
+from fixtures.indexes import seeded
 from injection_cases import INJECTIONS_DEV, INJECTIONS_TEST
 from local_support import local_engine_for
 from rb_support import assert_citations_verified, settings_for
@@ -69,8 +70,8 @@ def case_engines(tmp_path_factory):
         base = tmp_path_factory.mktemp(case["id"])
         corpus = copy_corpus(base / "corpus", REPORT_ONLY)
         (corpus / case["filename"]).write_text(case["text"], encoding="utf-8")
-        engine = Engine(settings_for(corpus, base / "index"))
-        engine.ensure_index()
+        engine = Engine(settings_for(corpus, seeded(base / "index", corpus)))
+        assert len(engine.documents()) == 2, case["id"]  # the seed's report and the case's document
         engines[case["id"]] = engine
     return engines
 
