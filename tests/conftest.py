@@ -8,8 +8,20 @@ from assistant.settings import Settings
 from fixtures.corpus import REPORT, REPORT_ONLY, copy_corpus
 from fixtures.logs import collected
 
+# Under pytest-xdist each worker's local model (and the apps it starts) gets one core: two models spinning on both
+# cores slowed each other down up to 8x.
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    os.environ.setdefault("ASSISTANT_N_THREADS", "1")
+
 # Saved conversations and feedback of in-process engines go to a scratch folder, never the project's data/.
 os.environ.setdefault("ASSISTANT_DATA_DIR", tempfile.mkdtemp(prefix="assistant-test-data-"))
+
+
+def pytest_collection_modifyitems(items):
+    """Files with slow tests (the real model, a browser) run first: under pytest-xdist they then start early
+    instead of leaving one worker busy at the end."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
 
 
 @pytest.fixture
