@@ -22,7 +22,7 @@ related="$work/index-related"
 seed="${TEST_INDEX_SEEDS:-}/bundled"
 if [ -n "${TEST_INDEX_SEEDS:-}" ] && [ -f "$seed/done" ]; then
     cp -r "$seed/index" "$related"
-    assistant ingest --corpus corpus --index "$related" 2>/dev/null
+    assistant ingest --corpus corpus --index "$related"
 fi
 for split in dev test; do
     echo "== golden-$split.jsonl (extractive, report + related sources)"
