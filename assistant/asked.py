@@ -54,6 +54,9 @@ _UNITS = {"kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers"
 _ASKING_WORDS = frozenset("""specifically exactly precisely actually really particularly go goes going went gone get
 gets getting got""".split())
 _HOLDING = frozenset("hold holds held holding position post office occupy occupies occupied serve serves".split())
+# Verbs for holding power: "Who ran X before Y?" asks for the earlier holder, in whatever words a sentence says it.
+_RULING = frozenset("run runs ran running lead leads led leading rule rules ruled ruling govern governs governed "
+                    "governing".split())
 _AUXILIARY = frozenset("did do does were was are is have has had will would can could there been be".split())
 # A sentence that opens by pointing back ("This situation ...") is about what the sentence before it says.
 # A sentence about the one before it: "This situation ...", "Twelve of these interdictions ...".
@@ -125,7 +128,9 @@ def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
         if _ASKS_DAY.search(question):  # "On what exact date ...?": a year alone does not say
             return bool(keyfacts.dates(text))
         return bool(keyfacts.years(text) or keyfacts.months(text))
-    new = [name for name in keyfacts.names(text) if not keyfacts.mentions(name, question)]
+    anchored = anchors(question)  # "before Mirziyoyev": he is not the one asked for
+    new = [name for name in keyfacts.names(text) if not keyfacts.mentions(name, question)
+           and not any(keyfacts.mentions(anchor, name) for anchor in anchored)]
     if any(len(re.split(r"[\s-]+", name)) > 1 for name in new):
         return True
     if not _WHO.match(question) or _WHO_HOLDS.match(question):  # "Which provincial governors ...?", "Who is the
@@ -139,7 +144,9 @@ _WHO = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:m|['’]s)?\b", re.I)
 _WHO_HOLDS = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:['’]s|\s+(?:is|was))\s+(?:the\s+|its\s+|their\s+)?"
                         r"(?:[\w-]+['’]s\s+)?"
                         r"(?:(?:current|present|new|former|first|top|overall|supreme)\s+)?(?:leader|head|chief|"
-                        r"president|founder|commander|emir|ruler|king|spokesman|spokesperson)\b", re.I)
+                        r"president|founder|commander|emir|ruler|king|spokesman|spokesperson)\b|"
+                        r"^\s*(?:and\s+|so\s+)?who\s+(?:now\s+|currently\s+)?(?:leads|heads|runs|rules|governs|led|headed|ran|"
+                        r"ruled|governed)\b", re.I)
 
 
 # Kinds of people an answer to "Who ...?" may name instead of persons: "attacks against provincial governors".
@@ -355,6 +362,40 @@ _NOT_PRESENT = r"(?:first|former|late|previous|founding|last|then|ex-|second|thi
 _PLACED_ITEM = re.compile(rf"\b({'|'.join(sorted(_PLACING))})\s+(?:the\s+)?((?:{keyfacts.NAME.pattern}))")
 
 
+# "Who ran Uzbekistan before Mirziyoyev?": the name after "before" places the one asked for in time; a sentence
+# naming the predecessor answers without naming him.
+_ANCHORING = re.compile(rf"\b(?:before|after|succeeded|preceded|replaced|predecessor\s+(?:of|to)|"
+                        rf"successor\s+(?:of|to))\s+((?:{keyfacts.NAME.pattern}))")
+
+
+_EARLIER_HOLDER = re.compile(r"\b(?:first(?!\s+round)|former|previous|predecessor|until|late|founding|earlier|"
+                             r"stepped\s+down|resigned|died|death)\b", re.I)
+_LATER_HOLDER = re.compile(r"\b(?:successor|succeeded|since|current|new|replaced|took\s+over)\b", re.I)
+
+
+def holding_terms() -> set[str]:
+    """The terms of the words for holding a post ("ran", "leads", "held"): what a "Who ...?" question asks of the
+    person, not a topic a sentence should share."""
+    return {term(word) for word in _HOLDING | _RULING}
+
+
+def anchor_order(question: str, sentence: str) -> bool:
+    """For "Who ... before X?" a sentence about an earlier holder ("first president", "until his death"); for
+    "after X" one about a later holder ("His successor", "since 2016")."""
+    said = _ANCHORING.search(_CONTEXT.sub("", question))
+    if not said or answer_kind(question) is not Kind.NAME:
+        return False
+    earlier = said.group(0).lower().startswith(("before", "preceded", "predecessor"))
+    return bool((_EARLIER_HOLDER if earlier else _LATER_HOLDER).search(sentence))
+
+
+def anchors(question: str) -> set[str]:
+    """For "Who ...?": the names that only place the person asked for in time (before, after, succeeded ...)."""
+    if answer_kind(question) is not Kind.NAME:
+        return set()
+    return {m.group(1) for m in _ANCHORING.finditer(_CONTEXT.sub("", question))}
+
+
 def unlisted_items(question: str, sentence: str) -> list[str]:
     """For "How many plots were foiled in Afghanistan?", the places the question picks ("in Afghanistan") that a list
     placing its items the same way ("three in India, four in Iran, ...") does not name: it counts other places, even
@@ -396,7 +437,9 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "", f
     # A question of several parts ("Which groups ..., and what role have Tajik nationals played?") is answered
     # part by part: a sentence must name what one part asks about.
     own = _CONTEXT.sub("", question)
-    missing = min(([f"name {name}" for name in asked_names(part) if not keyfacts.mentions(name, named)
+    anchored = anchors(question)
+    missing = min(([f"name {name}" for name in asked_names(part) if name not in anchored
+                    and not keyfacts.mentions(name, named)
                     and not any(keyfacts.mentions(other, named) for other in alternatives(part, name))]
                    for part in _PARTS.split(own) if part.strip()), key=len, default=[])
     carried = unmet_carried_names(question, named)
@@ -425,6 +468,8 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "", f
     about: set[str] = set()
     if kind is not None and not counted:  # "Who founded it?": a name from a sentence about its founding
         about = attribute_terms(question)
+        if anchored:  # "Who ran X before Y?": any sentence naming an earlier holder, "led" or "president"
+            about -= holding_terms()
         if kind is Kind.MEASURE:  # "How large is Qatar, by area?" asks for its area; any large thing will not do
             about = (about - _MEASURES) or about
     elif kind is None:  # "What is the capital of Iraq?": a sentence that only mentions Iraq does not say

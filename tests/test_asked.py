@@ -355,3 +355,31 @@ def test_a_follow_up_naming_nothing_of_its_own_is_about_a_name_of_the_earlier_qu
     assert asked.unmet("What national holiday marks that? (Islamic Republic Iran proclaimed)", holiday,
                        "The World Factbook: Iran") == []  # one word of the earlier name is enough
     assert asked.unmet("In how many languages?", fields, "The World Factbook: Tajikistan") == []  # no earlier turn
+
+
+def test_a_name_that_only_places_the_asked_person_in_time_need_not_be_stated():
+    question = "Who ran Freedonia before Firefly?"
+    assert asked.anchors(question) == {"Firefly"}
+    assert asked.unmet(question, "Freedonia's first president, Ambrose PINKNEY, led it until his death in 2019.") == []
+    assert "a name" in asked.unmet(question, "Executive branch, chief of state: President Rufus FIREFLY.")
+    assert asked.anchors("Who is Freedonia's president?") == set()
+    assert asked.anchors("How many plots were foiled before 2020?") == set()
+
+
+@pytest.mark.parametrize("question, sentence, ordered", [
+    ("Who ran Freedonia before Firefly?", "Its first president, Ambrose PINKNEY, served until 2019.", True),
+    ("Who ran Freedonia before Firefly?", "His successor, Rufus FIREFLY, widened trade.", False),
+    ("Who ran Freedonia before Firefly?", "Rufus FIREFLY won in the first round.", False),
+    ("Who came after Pinkney in Freedonia?", "His successor, Rufus FIREFLY, widened trade.", True),
+    ("Who came after Pinkney in Freedonia?", "Its first president, Ambrose PINKNEY, served until 2019.", False),
+])
+def test_a_sentence_about_an_earlier_or_later_holder_is_told_by_its_words(question, sentence, ordered):
+    assert asked.anchor_order(question, sentence) is ordered
+
+
+def test_who_leads_a_group_asks_for_a_person_not_any_two_names():
+    question = "Who leads the Northern Front?"
+    assert not asked.states_kind(Kind.NAME, "In 2020 the Alliance and the Northern Front signed a pact that led to "
+                                            "a truce.", question)
+    assert asked.states_kind(Kind.NAME, "Front leader Ambrose PINKNEY has led the Northern Front since 2019.",
+                             question)

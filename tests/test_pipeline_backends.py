@@ -1,5 +1,7 @@
 """Backends are one Protocol; what each can do (stream chat text, draft from passages, prepare a prefix) is a
 capability Protocol checked with isinstance."""
+from dataclasses import replace
+
 import pytest
 
 from assistant import asked
@@ -334,3 +336,16 @@ def test_a_list_s_items_further_on_that_score_near_the_best_and_say_more_are_sho
     far = (0.30, passage, 600, 660, "• Recruiting in cities", {"city", "recruit"})  # scores too low
     assert _items_further_on([best, rural, urban, again, far], shown, {"iskp"}) == [rural, urban]
     assert "rural" in terms("What does it do in the countryside?")
+
+
+def test_who_held_a_post_before_someone_gets_the_earlier_holder_not_the_one_named(extractive_engine):
+    text = ("Executive branch, chief of state: President Rufus FIREFLY (since 3 May 2019). "
+            "Freedonia's first president, Ambrose PINKNEY, governed the country until his death in 2019. "
+            "His successor, Rufus FIREFLY, has widened trade with the neighbouring states.")
+    passages, texts = _one_passage(text)
+    passages = [replace(p, title="Country profile: Freedonia") for p in passages]
+    extractive = extractive_engine._indexes.current().extractive
+    draft = extractive.draft("Who ran Freedonia before Firefly?", passages, texts)
+    assert draft and "PINKNEY" in draft and "chief of state" not in draft, draft
+    later = extractive.draft("Who succeeded Pinkney as president of Freedonia?", passages, texts)
+    assert later and "FIREFLY" in later.split("”")[0], later

@@ -168,6 +168,9 @@ class ExtractiveAnswerer:
         own = set(terms(asked.without_context(question)))  # a follow-up's own words say what it asks; the
         weights = {t: w if t in own or t in names else CONTEXT_WEIGHT * w  # earlier turns' place it
                    for t, w in weights.items()}
+        anchored = asked.anchors(question)  # "before Mirziyoyev": he is not the one asked for, nor "ran" a topic
+        unweighted = {t for name in anchored for t in terms(name)} | (asked.holding_terms() if anchored else set())
+        weights = {t: w for t, w in weights.items() if t not in unweighted} or weights
         total = sum(weights.values()) or 1.0
         scored = []
         # "When did Qatar become independent?": a sentence naming the asked event ("an independent state") and dating
@@ -195,6 +198,8 @@ class ExtractiveAnswerer:
             whole = WHOLE_BONUS if _TOTAL_LABEL.match(sentence) else 0.0
             field = FIELD_BONUS if _asked_field(sentence, label_terms) or holder and _names_holder(sentence, q_terms) \
                 else 0.0
+            if anchored and asked.anchor_order(question, sentence):
+                field += FIELD_BONUS  # "before Mirziyoyev": a sentence about an earlier holder
             if dated and asked.stated_terms(sentence) & dated and not _dated_near(sentence, dated):
                 field -= FIELD_BONUS  # names the event and dates something else
             scored.append((0.55 * float(cos) + 0.45 * coverage + subject + whole + field, passage, s, e, sentence,
