@@ -370,6 +370,8 @@ _ANCHORING = re.compile(rf"\b(?:before|after|succeeded|preceded|replaced|predece
 
 _EARLIER_HOLDER = re.compile(r"\b(?:first(?!\s+round)|former|previous|predecessor|until|late|founding|earlier|"
                              r"stepped\s+down|resigned|died|death)\b", re.I)
+_POST = re.compile(r"\b(?:president|presidency|prime\s+minister|premier|chancellor|king|queen|emir|amir|shah|sultan|"
+                   r"monarch|ruler|leader|chairman|head\s+of\s+(?:state|government))\b", re.I)
 _LATER_HOLDER = re.compile(r"\b(?:successor|succeeded|since|current|new|replaced|took\s+over)\b", re.I)
 
 
@@ -465,6 +467,8 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "", f
     if spelt:  # "What is the full name of the IMU?" asks for the words it spells, nothing more
         return missing + ([] if acronyms.defines(spelt, sentence) else [f"what {spelt} stands for"])
     kind = answer_kind(question)
+    if anchored and not (anchor_order(question, sentence) and _POST.search(sentence)):
+        missing.append("an earlier or later holder of a post")  # "before Mirziyoyev": who held it then
     about: set[str] = set()
     if kind is not None and not counted:  # "Who founded it?": a name from a sentence about its founding
         about = attribute_terms(question)

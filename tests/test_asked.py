@@ -362,6 +362,8 @@ def test_a_name_that_only_places_the_asked_person_in_time_need_not_be_stated():
     assert asked.anchors(question) == {"Firefly"}
     assert asked.unmet(question, "Freedonia's first president, Ambrose PINKNEY, led it until his death in 2019.") == []
     assert "a name" in asked.unmet(question, "Executive branch, chief of state: President Rufus FIREFLY.")
+    assert asked.unmet(question, "Country name, former: West Freedonia.")  # no holder of a post
+    assert asked.unmet(question, "Freedonia was first established as a republic by the Grand Duchy in 1924.")
     assert asked.anchors("Who is Freedonia's president?") == set()
     assert asked.anchors("How many plots were foiled before 2020?") == set()
 
