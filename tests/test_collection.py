@@ -9,9 +9,8 @@ from assistant.citations import verify
 from assistant.corpus import load_collection
 from assistant.engine import Engine
 from assistant.settings import Settings
-from assistant.sources import manage
 
-from fixtures.corpus import REPORT_ONLY, ROOT, copy_corpus
+from fixtures.corpus import ROOT, bundled_corpus
 from fixtures.indexes import seeded
 from fixtures.llm import ScriptedLLM, passage_number
 
@@ -36,9 +35,8 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     base = tmp_path_factory.mktemp("collection")
-    settings = Settings.load(corpus_dir=copy_corpus(base / "corpus", REPORT_ONLY), index_dir=base / "index",
+    settings = Settings.load(corpus_dir=bundled_corpus(base / "corpus"), index_dir=base / "index",
                              backend="extractive")
-    manage.add_factbook(settings, manage.factbook_codes(settings, related_to="next-afghan-jihad"))
     seeded(settings.index_dir, settings.corpus_dir, "bundled")
     engine = Engine(settings)
     engine.ensure_index()

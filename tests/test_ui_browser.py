@@ -18,7 +18,7 @@ from assistant.sources import factbook
 from assistant.storage.records import title_from
 
 from conftest_ui import OUTPUT, REPO, REPORT, AppServer, started
-from fixtures.corpus import copy_corpus
+from fixtures.corpus import bundled_corpus, copy_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -390,13 +390,8 @@ SURVEY_QUESTION = "How many border posts did the survey team count along the Wak
 @pytest.fixture(scope="module")
 def editor_app(tmp_path_factory):
     """The bundled collection (report + related Factbook profiles) with uploads on, no login."""
-    from assistant.settings import Settings
-    from assistant.sources import manage
-
     work = tmp_path_factory.mktemp("ui-documents")
-    corpus = copy_corpus(work / "corpus")
-    settings = Settings.load(corpus_dir=corpus)
-    manage.add_factbook(settings, manage.factbook_codes(settings, related_to="next-afghan-jihad"))
+    corpus = bundled_corpus(work / "corpus", names=None)
     yield from started(AppServer(work, corpus, seed="bundled", ASSISTANT_UPLOADS="true"))
 
 
