@@ -285,3 +285,17 @@ def test_what_the_authors_say_of_a_country_is_read_in_the_report_not_the_country
     answer = engine.ask("According to the authors, what should alarm Tajikistan?")
     assert answer.citations and {c.doc_id for c in answer.citations} == {"next-afghan-jihad"}, answer.text
     assert any("warning to Tajikistan" in c.quote for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("Is Algeria the largest country on its continent?", "largest country in Africa"),  # the superlative asked
+    ("Who led Uzbekistan before Mirziyoyev?", "first president, Islom KARIMOV"),  # an earlier holder, not him
+    ("Who was Turkmenistan's president before Gurbanguly Berdimuhamedov?", "Saparmurat NIYAZOV"),
+])
+def test_what_a_question_turns_on_is_what_its_first_quote_states(engine, question, fact):
+    answer = engine.ask(question)
+    assert not answer.abstained and fact in answer.citations[0].quote, answer.text
+
+
+def test_who_held_a_post_before_someone_abstains_where_no_profile_names_a_predecessor(engine):
+    assert engine.ask("Who was Germany's chancellor before Merz?").abstained

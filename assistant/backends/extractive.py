@@ -48,6 +48,9 @@ _TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.I
 # own terms are the question's ("Executive branch, chief of state: ...") or it names the field's main entry
 # ("Capital, name: ...", "..., total: ...").
 FIELD_BONUS = 0.1
+_SUPERLATIVE = re.compile(r"(?:larg|bigg|small|high|low|long|short|old|young|great|poor|rich|dens|fast|deep|"
+                         r"tall|wid)est|most|least")
+SUPERLATIVE_WEIGHT = 2.0
 CONTEXT_WEIGHT = 0.5  # a term only the earlier turns' context adds ("And in Iran? (plots foiled)") weighs half
 _DATELINE = re.compile(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*")
 _ASKS_PUBLISHED = re.compile(r"\b(?:publish|publication|release|issue|written|wrote|write|dated|come out|"
@@ -171,6 +174,8 @@ class ExtractiveAnswerer:
         anchored = asked.anchors(question)  # "before Mirziyoyev": he is not the one asked for, nor "ran" a topic
         unweighted = {t for name in anchored for t in terms(name)} | (asked.holding_terms() if anchored else set())
         weights = {t: w for t, w in weights.items() if t not in unweighted} or weights
+        # "Is it the largest on its continent?": the superlative is what is asked; a sentence stating it answers.
+        weights = {t: SUPERLATIVE_WEIGHT * w if _SUPERLATIVE.fullmatch(t) else w for t, w in weights.items()}
         total = sum(weights.values()) or 1.0
         scored = []
         # "When did Qatar become independent?": a sentence naming the asked event ("an independent state") and dating
