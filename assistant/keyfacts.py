@@ -114,6 +114,39 @@ def numbers(text: str) -> set[float]:
     return values
 
 
+# Units a number is stated in, each spelling under one name: "25.244 billion barrels" is no count of cubic meters.
+_UNIT_NAMES = {
+    "sq km": "sq km|square kilomet(?:er|re)s?|km2|km²", "sq mi": "sq mi|square miles?",
+    "cu m": "cu m|cubic met(?:er|re)s?", "nm": "nm|nautical miles?", "km": "km|kilomet(?:er|re)s?",
+    "mi": "mi|miles?", "m": "m|met(?:er|re)s?", "bbl": "bbl|barrels?", "t": "metric tons?|tons?|tonnes?|mt",
+    "kWh": "kWh|kilowatt[- ]hours?", "kW": "kW|kilowatts?", "ha": "ha|hectares?", "year": "years?",
+    "%": "%|percent|per cent",
+}
+_UNIT = re.compile(rf"({_DIGITS.pattern})(?:\s+(?:million|billion|trillion|thousand))?\s*(?:"
+                   + "|".join(f"(?P<u{i}>{spelt})" for i, spelt in enumerate(_UNIT_NAMES.values()))
+                   + r")(?![\w²])", re.IGNORECASE)
+_UNIT_KEYS = list(_UNIT_NAMES)
+
+
+def stated_units(text: str) -> dict[float, set[str]]:
+    """Each number the text gives with a unit after it, and those units ("2,440 km": {2440: {"km"}}); a number
+    given with no unit is not listed."""
+    found: dict[float, set[str]] = {}
+    for match in _UNIT.finditer(fold(text)):
+        unit = next(_UNIT_KEYS[int(key[1:])] for key, value in match.groupdict().items() if value)
+        found.setdefault(_digits_value(match.group(1)), set()).add(unit)
+    return found
+
+
+def other_units(sentence: str, quoted: str) -> list[str]:
+    """The sentence's numbers that the quote gives in other units only ("25.244 billion cubic meters" cited to
+    "25.244 billion barrels")."""
+    quoted_units = stated_units(quoted)
+    return [f"unit {unit} of {value:g} (quoted in {', '.join(sorted(quoted_units[value]))})"
+            for value, units in sorted(stated_units(sentence).items()) for unit in sorted(units)
+            if quoted_units.get(value) and unit not in quoted_units[value]]
+
+
 _OPENS_SENTENCE = re.compile(r"[\W_]*")  # only a bullet, a quote mark or a bracket before it
 
 
@@ -213,6 +246,7 @@ def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, 
     stated = numbers(sentence)
     missing = [f"number {v:g}" for v in sorted(stated) if v not in quoted_numbers
                and not _difference_of(v, stated & quoted_numbers)]
+    missing += other_units(sentence, quoted)
     missing += [f"month {m}" for m in sorted(months(sentence)) if m not in quoted_lower]
     quoted_dates = dates(quoted)
     missing += [f"date {d} {m}" for d, m in sorted(dates(sentence)) if (d, m) not in quoted_dates]

@@ -185,3 +185,19 @@ def test_a_difference_is_supported_only_beside_the_two_quoted_values_it_is_taken
     assert unsupported("Russia is older by 2.5 years: 42.3 years, against 40.8 years [1][2].", quotes) == \
         ["number 2.5"]
 
+
+
+@pytest.mark.parametrize("sentence, quote, flagged", [
+    ("Freedonia holds 25.244 billion cubic meters [1].", "Oil, proven reserves: 25.244 billion barrels.", True),
+    ("Its coal reserves are 1.203 billion cubic meters [1].", "Coal, reserves: 1.203 billion metric tons.", True),
+    ("The area is 2,381,740 km [1].", "Area, total: 2,381,740 sq km.", True),
+    ("The summit is 2,963 meters high [1].", "Elevation, highest point: Mount Alto 2,963 m.", False),
+    ("The coastline is 2,440 kilometres long [1].", "Coastline: 2,440 km.", False),
+    ("21.2 percent goes to the army [1].", "Military expenditures: 21.2% of GDP.", False),
+    ("The median age is 46.9 years [1].", "Median age, total: 46.9 years (2025 est.).", False),
+    ("The port handles 3.1 million barrels a day [1].", "Port capacity: 3.1 million bbl/day.", False),
+    ("Three plots were foiled [1].", "Plots foiled: three in 2022.", False),  # no unit on either side
+    ("The border is 1,000 km long [1].", "Border length: 1,000.", False),  # the quote gives no unit
+])
+def test_a_number_quoted_in_another_unit_is_not_supported(sentence, quote, flagged):
+    assert bool([m for m in keyfacts.unsupported(sentence, [quote]) if m.startswith("unit ")]) is flagged
