@@ -6,6 +6,7 @@ states all of them: its own words, or its document's title and section, name wha
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -375,27 +376,35 @@ _POST = re.compile(r"\b(?:president|presidency|prime\s+minister|premier|chancell
 _LATER_HOLDER = re.compile(r"\b(?:successor|succeeded|since|current|new|replaced|took\s+over)\b", re.I)
 
 
-def holding_terms() -> set[str]:
+@functools.cache
+def holding_terms() -> frozenset[str]:
     """The terms of the words for holding a post ("ran", "leads", "held"): what a "Who ...?" question asks of the
     person, not a topic a sentence should share."""
-    return {term(word) for word in _HOLDING | _RULING}
+    return frozenset(term(word) for word in _HOLDING | _RULING)
+
+
+@functools.lru_cache(maxsize=256)  # asked of every candidate sentence of one question
+def _anchoring(question: str) -> tuple[frozenset[str], re.Pattern | None]:
+    """For "Who ...?": the names that only place the person asked for in time, and the pattern of a sentence about
+    the holder asked for (earlier for "before X", later for "after X"); else nothing."""
+    own = _CONTEXT.sub("", question)
+    said = _ANCHORING.search(own)
+    if not said or answer_kind(question) is not Kind.NAME:
+        return frozenset(), None
+    earlier = said.group(0).lower().startswith(("before", "preceded", "predecessor"))
+    return frozenset(m.group(1) for m in _ANCHORING.finditer(own)), _EARLIER_HOLDER if earlier else _LATER_HOLDER
 
 
 def anchor_order(question: str, sentence: str) -> bool:
     """For "Who ... before X?" a sentence about an earlier holder ("first president", "until his death"); for
     "after X" one about a later holder ("His successor", "since 2016")."""
-    said = _ANCHORING.search(_CONTEXT.sub("", question))
-    if not said or answer_kind(question) is not Kind.NAME:
-        return False
-    earlier = said.group(0).lower().startswith(("before", "preceded", "predecessor"))
-    return bool((_EARLIER_HOLDER if earlier else _LATER_HOLDER).search(sentence))
+    holder = _anchoring(question)[1]
+    return bool(holder and holder.search(sentence))
 
 
-def anchors(question: str) -> set[str]:
+def anchors(question: str) -> frozenset[str]:
     """For "Who ...?": the names that only place the person asked for in time (before, after, succeeded ...)."""
-    if answer_kind(question) is not Kind.NAME:
-        return set()
-    return {m.group(1) for m in _ANCHORING.finditer(_CONTEXT.sub("", question))}
+    return _anchoring(question)[0]
 
 
 def unlisted_items(question: str, sentence: str) -> list[str]:

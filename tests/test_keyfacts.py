@@ -186,7 +186,6 @@ def test_a_difference_is_supported_only_beside_the_two_quoted_values_it_is_taken
         ["number 2.5"]
 
 
-
 @pytest.mark.parametrize("sentence, quote, flagged", [
     ("Freedonia holds 25.244 billion cubic meters [1].", "Oil, proven reserves: 25.244 billion barrels.", True),
     ("Its coal reserves are 1.203 billion cubic meters [1].", "Coal, reserves: 1.203 billion metric tons.", True),

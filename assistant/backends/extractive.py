@@ -49,7 +49,7 @@ _TOTAL_LABEL = re.compile(r"^[^:.]{0,80}\b(?:total|overall)\b[^:.]{0,40}:", re.I
 # ("Capital, name: ...", "..., total: ...").
 FIELD_BONUS = 0.1
 _SUPERLATIVE = re.compile(r"(?:larg|bigg|small|high|low|long|short|old|young|great|poor|rich|dens|fast|deep|"
-                         r"tall|wid)est|most|least")
+                         r"tall|wid)est|least")  # "most" is a stop word, never a term
 SUPERLATIVE_WEIGHT = 2.0
 CONTEXT_WEIGHT = 0.5  # a term only the earlier turns' context adds ("And in Iran? (plots foiled)") weighs half
 _DATELINE = re.compile(r"\s*\d{1,2} [A-Z][a-z]+ \d{4}\s*|\s*\d{4}-\d{2}-\d{2}\s*")
