@@ -482,3 +482,46 @@ def _label_terms(label: str) -> frozenset[str]:
     """The terms a label fits: its own words and its field's, everyday and the Factbook's."""
     field = label.split(",")[0].strip()
     return _terms(label) | _terms(field) | _terms(_words(label)) | _terms(_words(field))
+
+
+def closer_field(question: str, cited: str, others: list[str]) -> str:
+    """A field given by one of `others` (the retrieved passages' sentences) that fits the question better than the
+    field of `cited`, both fields the table knows and of different families. A field fits the terms of the question
+    (names aside) that its label and everyday words share, and for the cited field its line too (a value such as
+    "DUSHANBE (capital)"); another fits better when it shares more of them, all those the cited line shares among
+    them, or as many when the question asks for its field's name alone and the cited field's name says more ("Population" rather than "Population growth rate" for "How large
+    is India's population?"). A cited line that shares none of them says nothing of fields. "" when none fits
+    better."""
+    mine = _known_field(cited)
+    if not mine:
+        return ""
+    named = {t for name in names(question) for t in terms(name)}
+    asked = frozenset(terms(question)) - named
+
+    def fit(label: str, sentence: str = "") -> frozenset[str]:
+        return (_label_terms(label) | _terms(sentence)) & asked
+
+    def unasked(label: str) -> frozenset[str]:
+        return _terms(label.split(",")[0]) - asked
+
+    own = fit(mine, cited)
+    if not own:
+        return ""
+    for sentence in others:
+        other = _known_field(sentence)
+        if not other or other.split(",")[0] == mine.split(",")[0]:
+            continue
+        theirs = fit(other)
+        if theirs > own or theirs == own and not unasked(other) and unasked(mine):
+            return other
+    return ""
+
+
+def _known_field(sentence: str) -> str:
+    """The label a Factbook line gives ("Population, total" of "Population, total: 84,625,585 (2025 est.)."), when
+    the table knows it or its field; "" for any other sentence."""
+    label = FIELD_LABEL.match(sentence)
+    if not label:
+        return ""
+    whole = field_of(label.group(1).strip())[0]
+    return whole if whole in FIELD_WORDS or whole.split(",")[0].strip() in FIELD_WORDS else ""

@@ -238,3 +238,52 @@ def test_an_llm_answer_to_a_follow_up_from_a_document_about_another_place_is_ref
                    quote="Exports - commodities: coal, grapes (2023).", start=0, end=42)
     assert check.unquoted_asked(follow_up, [own]) == []
     assert check.unquoted_asked("Who buys Tajikistan's gold? (buys Afghanistan's exports)", [quote]) == []
+
+
+def _factbook_lines(doc_id: str, country: str, lines: list[str]) -> tuple[list[Passage], dict, list[Citation]]:
+    """Factbook lines as one passage, its document's metadata, and a citation of each line."""
+    title, text = f"The World Factbook: {country}", "\n".join(lines)
+    passages = [Passage(doc_id=doc_id, title=title, section="People and Society", page=None, start=0, end=len(text),
+                        text=text, chunk_ids=["c1"], score=1.0, similarity=0.8, n=1)]
+    starts = [text.index(line) for line in lines]
+    quotes = [Citation(n=i + 1, doc_id=doc_id, title=title, section="People and Society", page=None, quote=line,
+                       start=start, end=start + len(line)) for i, (line, start) in enumerate(zip(lines, starts))]
+    return passages, {doc_id: DocMeta(doc_id, title)}, quotes
+
+
+def test_an_llm_claim_citing_a_field_when_the_passages_give_one_that_fits_the_question_better_is_refused():
+    passages, metas, (growth, total) = _factbook_lines("in", "India", [
+        "Population growth rate: 0.72% (2025 est.).", "Population, total: 1,419,316,933 (2025 est.)."])
+    question = "How large is India's population?"
+    refused = check.run(question, "India's population grows by 0.72% [1].", [growth], passages, metas,
+                        kind_asked=True)
+    assert refused.notice and "Population, total" in refused.notice
+    assert check.run(question, "India has 1,419,316,933 people [1].", [total], passages, metas,
+                     kind_asked=True) == check.Checked()
+    assert check.run("How fast is India's population growing?", "By 0.72% a year [1].", [growth], passages, metas,
+                     kind_asked=True) == check.Checked()  # the growth rate is what is asked
+
+
+def test_a_field_fitting_more_of_the_question_s_words_than_the_cited_one_is_named():
+    passages, metas, (married, fertility) = _factbook_lines("af", "Afghanistan", [
+        "Currently married women (ages 15-49): 65.9% (2023 est.).",
+        "Total fertility rate: 4.89 children born/woman (2025 est.)."])
+    question = "What is the average number of children women have in Afghanistan?"
+    refused = check.run(question, "65.9% of women are married [1].", [married], passages, metas, kind_asked=True)
+    assert refused.notice and "Total fertility rate" in refused.notice
+    assert check.run(question, "4.89 children per woman [2].", [fertility], passages, metas,
+                     kind_asked=True) == check.Checked()
+
+
+def test_a_cited_field_sharing_no_word_with_the_question_or_one_of_the_same_family_is_not_judged():
+    from assistant import field_words
+    lines = ["Executive branch, chief of state: Supreme Leader Ali Hoseini-KHAMENEI (since 4 June 1989).",
+             "Legislative branch, most recent election date: 1 March 2024.", "Ethnic groups: Persian, Azeri."]
+    assert field_words.closer_field("Who holds the position of Supreme Leader in Iran?", lines[0], lines) == ""
+    urban = "Major urban areas - population: 987,000 DUSHANBE (capital) (2023)."
+    assert field_words.closer_field("How many people live in the capital of Tajikistan?", urban,
+                                    [urban, "Population, total: 10,590,927 (2025 est.)."]) == ""  # its line says
+    border = "Land boundaries, border countries (2): Afghanistan 1,357 km; Uzbekistan 1,312 km."
+    assert field_words.closer_field("How long is Tajikistan's border with Uzbekistan?", border,
+                                    [border, "Land boundaries, total: 4,130 km."]) == ""
+    assert field_words.closer_field("How many ISKP plots were foiled?", "Since 2015: sixteen plots.", lines) == ""

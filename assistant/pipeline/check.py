@@ -75,6 +75,10 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
     if misfielded:
         return Checked(f"The drafted answer says what the Factbook gives as {', '.join(misfielded)}, and the quotes "
                        "it cites give another field, so it is not shown.")
+    closer = cited_where_a_field_fits_better(question, text, citations, passages) if kind_asked else []
+    if closer:
+        return Checked(f"The quotes cited give another Factbook field than the {', '.join(closer)} the question asks "
+                       "for, so no answer is shown.")
     return Checked()
 
 
@@ -103,6 +107,29 @@ def cited_for_another_field(question: str, text: str, citations: list[Citation],
         if field and field not in claimed:
             claimed.append(field)
     return claimed
+
+
+def cited_where_a_field_fits_better(question: str, text: str, citations: list[Citation],
+                                    passages: Sequence[Passage] = ()) -> list[str]:
+    """For "How large is India's population?", a claim citing "Population growth rate: 0.72%" when a passage gives
+    "Population, total": the question asks for one value (a number, a date, a name), and a field among the passages
+    fits its words better than every field the claim cites. Gives the fields that fit better."""
+    if asked.answer_kind(question) is None:
+        return []
+    by_n = {c.n: c for c in citations}
+    offered = [_last_line(p.text[s:e]) for p in passages for s, e in sentence_spans(p.text)]
+    closer: list[str] = []
+    for claim in CLAIM.finditer(text):
+        cited = [_sentence_of(by_n[n], passages) for n in marker_numbers(claim.group(2)) if n in by_n]
+        fields = [field_words.closer_field(question, _last_line(sentence), offered) for sentence in cited]
+        if fields and all(fields) and fields[0] not in closer:
+            closer.append(fields[0])
+    return closer
+
+
+def _last_line(sentence: str) -> str:
+    """A sentence without the heading lines before it ("## People and Society\n\nPopulation, total: ...")."""
+    return sentence.strip().rsplit("\n", 1)[-1]
 
 
 def unquoted_asked(question: str, citations: list[Citation], passages: Sequence[Passage] = ()) -> list[str]:
