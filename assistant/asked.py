@@ -110,6 +110,28 @@ def asks_many(question: str) -> bool:
     return bool(_ASKS_MANY.search(question)) or asks_list(question)
 
 
+# "Which Afghan provinces ...?", "What city ...?": places asked for by name; not a choice among named ones.
+_ASKS_PLACE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|what)\s+(?:[\w’'-]+\s+){0,2}?(?:city|cities|towns?|"
+                         r"provinces?|districts?|regions?|country|countries|places?)\b", re.I)
+_CHOICE = re.compile(r"\bor\b|\b(?:both|either|neither|two)\b|\bof\s+(?:these|those|them|the)\b", re.I)
+_QUOTED = re.compile(r"“[^”]*”")
+_INITIALISM = re.compile(r"[A-Z]{2,}s?")
+
+
+def asks_place(question: str) -> bool:
+    """"Which Pakistani cities were hit?": the question asks for places by name, not to choose among those it names
+    ("Which country is larger, Iran or Qatar?")."""
+    return bool(_ASKS_PLACE.search(question)) and not _CHOICE.search(question)
+
+
+def names_new_place(question: str, answer: str) -> bool:
+    """The answer's own words (its quotes aside) name something the question does not, an initialism aside ("TTP"
+    names a group): what a question asking for places by name needs."""
+    said = _QUOTED.sub(" ", answer)
+    return any(not keyfacts.mentions(name, question) and not _INITIALISM.fullmatch(name)
+               for name in keyfacts.names(said, first_word=True))
+
+
 def lists(text: str) -> bool:
     """The text gives two items or more ("Balochistan, Khyber Pakhtunkhwa, Punjab")."""
     return bool(_LIST_SEPARATOR.search(text))

@@ -385,3 +385,15 @@ def test_who_leads_a_group_asks_for_a_person_not_any_two_names():
                                             "a truce.", question)
     assert asked.states_kind(Kind.NAME, "Front leader Ambrose PINKNEY has led the Northern Front since 2019.",
                              question)
+
+
+def test_a_question_asking_for_places_by_name_needs_an_answer_naming_one_it_does_not():
+    provinces = "Which Afghan provinces along the northern border has ISKP moved into?"
+    assert asked.asks_place(provinces) and asked.asks_place("What cities did it hit?")
+    assert not asked.names_new_place(provinces, "ISKP has moved into northern provinces of Afghanistan [1].")
+    assert asked.names_new_place(provinces, "Kunduz and Takhar [1].")
+    assert not asked.names_new_place("Which Pakistani cities were hit?", "Cities hit by the TTP [1].")  # a group
+    assert not asked.names_new_place(provinces, "Its new areas [1]. “Kunduz was hit.” [1]")  # a quote shown aside
+    assert not asked.asks_place("Which country is larger, Iran or Qatar?")  # a choice among places named
+    assert not asked.asks_place("Which of the two countries has more people?")
+    assert not asked.asks_place("Which group has ISKP criticised?")

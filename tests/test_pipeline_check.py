@@ -287,3 +287,9 @@ def test_a_cited_field_sharing_no_word_with_the_question_or_one_of_the_same_fami
     assert field_words.closer_field("How long is Tajikistan's border with Uzbekistan?", border,
                                     [border, "Land boundaries, total: 4,130 km."]) == ""
     assert field_words.closer_field("How many ISKP plots were foiled?", "Since 2015: sixteen plots.", lines) == ""
+
+
+def test_an_llm_answer_naming_no_place_for_a_question_asking_which_places_is_refused():
+    question = "Which Indian cities were the plots aimed at?"
+    assert check.run(question, "The plots were aimed at cities in India [1].", [QUOTE], PASSAGES, METAS,
+                     kind_asked=True).notice == check.WRONG_KIND

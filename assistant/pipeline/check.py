@@ -371,5 +371,7 @@ def answers_the_kind_asked(question: str, text: str, citations: list[Citation]) 
     if asked.asks_list(question) and is_english(said) and not asked.lists(said) \
             and any(asked.lists(c.quote) for c in citations):
         return False  # "There are four provinces in Pakistan" for "What are Pakistan's provinces?"
+    if asked.asks_place(question) and is_english(said) and not asked.names_new_place(question, said):
+        return False  # "ISKP has moved into the northern border provinces" for "Which provinces ...?"
     return (asked.states_kind(kind, said, question) or not is_english(said)) and any(
         asked.states_kind(kind, c.quote, question) for c in citations)
