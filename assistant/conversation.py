@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import keyfacts
 from .prompts import NOT_IN_SOURCES
 from .textutil import terms
 
@@ -30,6 +31,28 @@ class Turn:
     standalone: str
     answer: str
     sources: tuple[str, ...] = ()  # the documents its answer cites
+    quotes: tuple[str, ...] = ()  # the quotes its answer cites
+
+
+def repeats(answer: str, quotes: list[str], question: str, previous: Turn) -> bool:
+    """An answer to a question asking something new that says nothing the previous turn did not: it cites only
+    quotes the previous answer cited, and its own words (the quotes shown aside) state no number, date or name that
+    the previous answer's own words or question did not ("Germany's biggest export customers are ..." again, for
+    "And what do they mostly buy from it?"). It does not answer the new question."""
+    if not quotes or not previous.quotes or not set(quotes) <= set(previous.quotes):
+        return False
+    if not set(terms(question)) - set(terms(previous.question)) - set(terms(previous.standalone)):
+        return False  # asked again
+    said = _facts(_QUOTED.sub(" ", previous.answer)) | _facts(previous.question) | _facts(previous.standalone)
+    return _facts(_QUOTED.sub(" ", answer)) <= said
+
+
+_QUOTED = re.compile(r"“[^”]*”")
+
+
+def _facts(text: str) -> set[str]:
+    return ({f"{n:g}" for n in keyfacts.numbers(text)} | {str(y) for y in keyfacts.years(text)}
+            | {name.lower() for name in keyfacts.names(text)})
 
 
 def is_followup(question: str, history: list[Turn]) -> bool:

@@ -55,6 +55,9 @@ from .textutil import strip_markers
 from .validation import QuestionError  # noqa: F401  (re-exported: callers import it from here)
 
 logger = logging.getLogger(__name__)
+REPEATED = "The model's answer only repeated the previous answer, so it is not shown."
+REPEATED_INSTEAD = ("The model's answer only repeated the previous answer; shown instead: the sources' sentences that "
+                    "state what was asked.")
 MODEL_DECLINED = ("The model gave no answer its sources support; shown instead: the sources' sentences that state what "
                   "was asked.")
 
@@ -211,7 +214,8 @@ class Engine:
             if combined is not None:
                 yield reply.final(combined.text, combined.citations, combined.notice)
                 return
-        outcome = yield from drafts.passed_on(self._answer_one(standalone, request, backend, reply))
+        outcome = yield from drafts.passed_on(self._answer_one(standalone, request, backend, reply,
+                                                               previous=history[-1] if history else None))
         if outcome.text is None:
             yield reply.abstain(outcome.notice, **({"text": outcome.abstain_text} if outcome.abstain_text else {}))
             return
@@ -223,10 +227,11 @@ class Engine:
             return
         yield reply.final(outcome.text, outcome.citations, outcome.notice)
 
-    def _answer_one(self, question: str, request: Request, backend: Backend,
-                    reply: Reply) -> Generator[Event, None, Outcome]:
+    def _answer_one(self, question: str, request: Request, backend: Backend, reply: Reply,
+                    previous: conversation.Turn | None = None) -> Generator[Event, None, Outcome]:
         """One standalone question retrieved, drafted, grounded, checked and reconciled; reply gets the passages,
-        the backend and model that answered, their notices and timings. Events: the draft's status and tokens."""
+        the backend and model that answered, their notices and timings; previous: the conversation's last turn, which
+        a model's answer must not merely repeat. Events: the draft's status and tokens."""
         opened, settings, timings = request.opened, self.settings, reply.timings
         with timed(timings, "retrieve"):
             found = retrieve.run(opened.retriever, question, request.top_k or settings.top_k, request.doc_ids)
@@ -249,13 +254,17 @@ class Engine:
         reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
         reply.notices += [n for n in draft.notices if n not in reply.notices]
         outcome = self._verified(question, draft, found, opened, timings)
+        if outcome.text is not None and draft.by_llm and previous is not None and conversation.repeats(
+                outcome.text, [c.quote for c in outcome.citations], request.question, previous):
+            outcome = Outcome(notice=REPEATED)
         if outcome.text is None and draft.by_llm and settings.extractive_fallback:
             # The model declined, or its claims failed their checks: the sources' best sentence that states what
             # was asked (the extractive backend's typed check and minimum score) answers instead, or nothing.
             second, backup = yield from self._sources_answer(question, found, opened, timings)
             if backup.text is not None:
                 reply.backend, reply.model = second.backend, second.model
-                return replace(backup, notice=" ".join(filter(None, [MODEL_DECLINED, backup.notice])))
+                declined = REPEATED_INSTEAD if outcome.notice == REPEATED else MODEL_DECLINED
+                return replace(backup, notice=" ".join(filter(None, [declined, backup.notice])))
         if outcome.text is not None and draft.by_llm:
             if asked.asks_many(question):
                 outcome = yield from self._with_more_quotes(question, outcome, found, opened, timings)
@@ -521,7 +530,8 @@ class ChatSession:
                 answer = event.answer
                 assert answer is not None  # a final event always carries its answer (Reply._event)
                 self.history.append(conversation.Turn(answer.question, answer.standalone_question, answer.text,
-                                                      tuple(dict.fromkeys(c.doc_id for c in answer.citations))))
+                                                      tuple(dict.fromkeys(c.doc_id for c in answer.citations)),
+                                                      tuple(c.quote for c in answer.citations)))
                 del self.history[:-self.engine.settings.history_turns]
                 for listener in self.engine.listeners:
                     listener(answer)

@@ -268,14 +268,16 @@ def test_a_question_in_another_language_is_searched_in_english_and_answered_in_i
     assert any("four in Iran" in c.quote for c in answer.citations)
 
 
+def _citing(sentence: str, contains: str) -> ScriptedLLM:
+    """A model answering every question with one sentence, marked with the prompt passage that contains `contains`."""
+    return ScriptedLLM(lambda prompt: f"{sentence} [{passage_number(prompt, contains)}].")
+
+
 def test_a_model_answer_asking_for_steps_is_followed_by_the_sources_sentences_it_did_not_cite(shared_settings,
                                                                                             extractive_engine,
                                                                                             report_text):
-    def reply(prompt):
-        return ("The authors recommend bolstering partners and coordinating on a regional level "
-                f"[{passage_number(prompt, 'bolstering partners')}].")
-
-    llm = ScriptedLLM(reply)
+    llm = _citing("The authors recommend bolstering partners and coordinating on a regional level",
+                  "bolstering partners")
     engine = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0), backend=llm)
     answer = engine.ask("What steps do the authors recommend for countering ISKP now that kinetic options are limited?")
     first, *more = answer.text.split("\n\n")
@@ -283,8 +285,7 @@ def test_a_model_answer_asking_for_steps_is_followed_by_the_sources_sentences_it
     assert any("expose the gap" in c.quote or "humanitarian" in c.quote for c in answer.citations), answer.text
     assert all(report_text[c.start:c.end] == c.quote for c in answer.citations)
     assert len({(c.start, c.end) for c in answer.citations}) == len(answer.citations)  # no quote twice
-    plots = ScriptedLLM(lambda prompt: "Foreign law enforcement has interdicted at least sixteen ISKP plots "
-                                       f"[{passage_number(prompt, 'at least sixteen')}].")
+    plots = _citing("Foreign law enforcement has interdicted at least sixteen ISKP plots", "at least sixteen")
     one = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0), backend=plots).ask(PLOTS_Q)
     assert one.backend == "scripted" and "\n\n" not in one.text, one.text  # one value: the model's answer alone
 
@@ -293,3 +294,29 @@ def test_commas_a_model_leaves_after_its_last_sentence_are_not_shown(llm_engine)
     engine, _ = llm_engine("Foreign law enforcement has interdicted at least sixteen ISKP plots since 2015 [1]. ,,,")
     answer = engine.ask(PLOTS_Q)
     assert answer.text.endswith("since 2015 [1]."), answer.text
+
+
+def test_a_follow_up_answered_with_only_the_previous_answer_again_gets_the_sources_answer(shared_settings,
+                                                                                           extractive_engine):
+    llm = _citing("ISKP has criticized TTP for engaging in negotiations with the Pakistani government", "negotiations")
+    session = Engine(shared_settings.replace(backend="local", llm_corpus_chars=0), backend=llm).session()
+    asked = "Which group has ISKP criticized for negotiating with the Pakistani government?"
+    assert session.ask(asked).backend == "scripted"
+    again = session.ask("Might its members defect to ISKP?")
+    assert again.backend == "extractive" and again.citations  # the sources' own sentences, whichever they are
+    assert any("only repeated the previous answer" in n for n in again.notices)
+    assert session.ask(asked).backend == "scripted"  # the same question asked again may get the same answer
+
+
+def test_an_answer_repeats_the_previous_one_only_with_the_same_quotes_and_no_new_fact():
+    from assistant.conversation import repeats
+    quote = "Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots"
+    previous = Turn("How many plots were foiled?", "How many plots were foiled?", "At least sixteen [1].",
+                    quotes=(quote,))
+    asked = "And which were in Turkey?"
+    assert repeats("At least sixteen plots were foiled [1].", [quote], asked, previous)
+    assert not repeats("Three were in Turkey [1].", [quote], asked, previous)  # a new number
+    assert not repeats("At least sixteen [1].", ["three in Turkey"], asked, previous)  # another quote
+    assert not repeats("At least sixteen [1].", [quote], "So how many plots were foiled?", previous)  # asked again
+    assert not repeats("At least sixteen [1].", [quote], asked, Turn(previous.question, previous.standalone,
+                                                                     previous.answer))  # quotes not known
