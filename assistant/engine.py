@@ -254,8 +254,8 @@ class Engine:
         reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
         reply.notices += [n for n in draft.notices if n not in reply.notices]
         outcome = self._verified(question, draft, found, opened, timings)
-        if outcome.text is not None and draft.by_llm and previous is not None and conversation.repeats(
-                outcome.text, [c.quote for c in outcome.citations], request.question, previous):
+        if outcome.text is not None and draft.by_llm and previous is not None and _repeats(question, outcome,
+                                                                                        request.question, previous):
             outcome = Outcome(notice=REPEATED)
         if outcome.text is None and draft.by_llm and settings.extractive_fallback:
             # The model declined, or its claims failed their checks: the sources' best sentence that states what
@@ -407,6 +407,15 @@ class Engine:
         if outcome.text is None:
             return None, []
         return combine.SubAnswer(part, "", outcome.text, outcome.citations), places(outcome)
+
+
+def _repeats(question: str, outcome: Outcome, asked_as: str, previous: conversation.Turn) -> bool:
+    """The answer only repeats the previous turn's, and does not give the kind of fact the question asks for: "How
+    high is it?" may well be answered by the height the previous answer stated."""
+    kind = asked.answer_kind(question)
+    if kind is not None and asked.states_kind(kind, strip_markers(outcome.text or ""), question):
+        return False
+    return conversation.repeats(outcome.text or "", [c.quote for c in outcome.citations], asked_as, previous)
 
 
 def _with_lists_whole(question: str, outcome: Outcome, lines: list[str] | None = None,

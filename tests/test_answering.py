@@ -2,7 +2,7 @@
 import pytest
 
 from assistant.chunking import chunk_document
-from assistant.citations import locate, verify
+from assistant.citations import Citation, locate, verify
 from assistant.conversation import Turn, is_followup, substitute
 from assistant.corpus import DocMeta, SourceDocument
 from assistant.engine import Engine
@@ -320,3 +320,16 @@ def test_an_answer_repeats_the_previous_one_only_with_the_same_quotes_and_no_new
     assert not repeats("At least sixteen [1].", [quote], "So how many plots were foiled?", previous)  # asked again
     assert not repeats("At least sixteen [1].", [quote], asked, Turn(previous.question, previous.standalone,
                                                                      previous.answer))  # quotes not known
+
+
+def test_a_repeated_fact_of_the_kind_asked_answers_the_follow_up():
+    from assistant.engine import Outcome, _repeats
+    line = "Elevation, highest point: K2 (Mt. Godwin-Austen) 8,611 m."
+    quote = Citation(n=1, doc_id="pk", title="Pakistan", section="Geography", page=None, quote=line, start=0,
+                     end=len(line))
+    previous = Turn("What's Pakistan's highest point?", "What's Pakistan's highest point?",
+                    "Its highest point is K2 at 8,611 meters [1].", quotes=(line,))
+    height = "How high is it? (Pakistan's highest point)"
+    assert not _repeats(height, Outcome("8,611 meters [1].", [quote]), "How high is it?", previous)
+    assert _repeats("Which range is it in? (Pakistan's highest point)", Outcome("It is K2 [1].", [quote]),
+                    "Which range is it in?", previous)
