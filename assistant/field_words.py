@@ -487,31 +487,33 @@ def _label_terms(label: str) -> frozenset[str]:
 def closer_field(question: str, cited: str, others: list[str]) -> str:
     """A field given by one of `others` (the retrieved passages' sentences) that fits the question better than the
     field of `cited`, both fields the table knows and of different families. A field fits the terms of the question
-    (names aside) that its label and everyday words share, and for the cited field its line too (a value such as
-    "DUSHANBE (capital)"); another fits better when it shares more of them, all those the cited line shares among
-    them, or as many when the question asks for its field's name alone and the cited field's name says more ("Population" rather than "Population growth rate" for "How large
-    is India's population?"). A cited line that shares none of them says nothing of fields. "" when none fits
-    better."""
+    (names aside) that its label and everyday words share, for the cited field its line's too (a value such as
+    "DUSHANBE (capital)"), and the names asked that its line states ("ASHGABAT" for "How many people live in
+    Ashgabat?": a city's line, not its country's total). Another fits better when it shares more of them, all those
+    the cited field shares among them, or as many when the question asks for its field's name alone and the cited
+    field's name says more ("Population" rather than "Population growth rate" for "How large is India's
+    population?"). A cited line that shares none of them says nothing of fields. "" when none fits better."""
     mine = _known_field(cited)
     if not mine:
         return ""
-    named = {t for name in names(question) for t in terms(name)}
+    named = frozenset(t for name in names(question) for t in terms(name))
     asked = frozenset(terms(question)) - named
 
-    def fit(label: str, sentence: str = "") -> frozenset[str]:
-        return (_label_terms(label) | _terms(sentence)) & asked
+    def fit(label: str, sentence: str, own: bool = False) -> frozenset[str]:
+        stated = _terms(sentence)
+        return (_label_terms(label) | (stated if own else frozenset())) & asked | stated & named
 
     def unasked(label: str) -> frozenset[str]:
         return _terms(label.split(",")[0]) - asked
 
-    own = fit(mine, cited)
+    own = fit(mine, cited, own=True)
     if not own:
         return ""
     for sentence in others:
         other = _known_field(sentence)
         if not other or other.split(",")[0] == mine.split(",")[0]:
             continue
-        theirs = fit(other)
+        theirs = fit(other, sentence)
         if theirs > own or theirs == own and not unasked(other) and unasked(mine):
             return other
     return ""

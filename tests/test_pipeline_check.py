@@ -283,6 +283,9 @@ def test_a_cited_field_sharing_no_word_with_the_question_or_one_of_the_same_fami
     urban = "Major urban areas - population: 987,000 DUSHANBE (capital) (2023)."
     assert field_words.closer_field("How many people live in the capital of Tajikistan?", urban,
                                     [urban, "Population, total: 10,590,927 (2025 est.)."]) == ""  # its line says
+    city = "Major urban areas - population: 902,000 ASHGABAT (capital) (2023)."
+    assert field_words.closer_field("And how many inhabitants does Ashgabat have?", city,
+                                    [city, "Population, total: 5,744,151 (2025 est.)."]) == ""  # the city's line
     border = "Land boundaries, border countries (2): Afghanistan 1,357 km; Uzbekistan 1,312 km."
     assert field_words.closer_field("How long is Tajikistan's border with Uzbekistan?", border,
                                     [border, "Land boundaries, total: 4,130 km."]) == ""
