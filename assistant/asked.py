@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from . import acronyms, keyfacts
-from .textutil import STOPWORDS, _stem, label_terms, same_phrase, words
+from .textutil import STOPWORDS, _stem, label_terms, same_phrase, without_quotes, words
 
 
 class Kind(StrEnum):
@@ -114,7 +114,6 @@ def asks_many(question: str) -> bool:
 _ASKS_PLACE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:which|what)\s+(?:[\w’'-]+\s+){0,2}?(?:city|cities|towns?|"
                          r"provinces?|districts?|regions?|country|countries|places?)\b", re.I)
 _CHOICE = re.compile(r"\bor\b|\b(?:both|either|neither|two)\b|\bof\s+(?:these|those|them|the)\b", re.I)
-_QUOTED = re.compile(r"“[^”]*”")
 _INITIALISM = re.compile(r"[A-Z]{2,}s?")
 
 
@@ -127,9 +126,8 @@ def asks_place(question: str) -> bool:
 def names_new_place(question: str, answer: str) -> bool:
     """The answer's own words (its quotes aside) name something the question does not, an initialism aside ("TTP"
     names a group): what a question asking for places by name needs."""
-    said = _QUOTED.sub(" ", answer)
     return any(not keyfacts.mentions(name, question) and not _INITIALISM.fullmatch(name)
-               for name in keyfacts.names(said, first_word=True))
+               for name in keyfacts.names(without_quotes(answer), first_word=True))
 
 
 def lists(text: str) -> bool:

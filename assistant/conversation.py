@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from . import keyfacts
 from .prompts import NOT_IN_SOURCES
-from .textutil import terms
+from .textutil import terms, without_quotes
 
 _LEAD = re.compile(r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)*(?:what|how)\s+about\s+|"
                    r"^(?:(?:and|but|also|so|then|ok|okay|now)\s*,?\s+)+|^what\s+of\s+|"
@@ -43,11 +43,8 @@ def repeats(answer: str, quotes: list[str], question: str, previous: Turn) -> bo
         return False
     if not set(terms(question)) - set(terms(previous.question)) - set(terms(previous.standalone)):
         return False  # asked again
-    said = _facts(_QUOTED.sub(" ", previous.answer)) | _facts(previous.question) | _facts(previous.standalone)
-    return _facts(_QUOTED.sub(" ", answer)) <= said
-
-
-_QUOTED = re.compile(r"“[^”]*”")
+    said = _facts(without_quotes(previous.answer)) | _facts(previous.question) | _facts(previous.standalone)
+    return _facts(without_quotes(answer)) <= said
 
 
 def _facts(text: str) -> set[str]:

@@ -299,6 +299,14 @@ def strip_markers(text: str | None) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", _MARKERS.sub("", text or "")).strip()
 
 
+_QUOTED = re.compile(r"“[^”]*”")
+
+
+def without_quotes(text: str) -> str:
+    """An answer's own words: the “quotes” it shows from its sources left out."""
+    return _QUOTED.sub(" ", text)
+
+
 _ANSI_ESCAPE = re.compile(
     r"(?:\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?)"  # OSC ... BEL/ST (window titles, hyperlinks)
     r"|(?:(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~])"  # CSI: colours, cursor moves

@@ -77,8 +77,8 @@ def run(question: str, text: str, citations: list[Citation], passages: list[Pass
                        "it cites give another field, so it is not shown.")
     closer = cited_where_a_field_fits_better(question, text, citations, passages) if kind_asked else []
     if closer:
-        return Checked(f"The quotes cited give another Factbook field than the {', '.join(closer)} the question asks "
-                       "for, so no answer is shown.")
+        return Checked(f"The quotes cited give another Factbook field than {', '.join(f'“{f}”' for f in closer)}, "
+                       "which fits the question better, so no answer is shown.")
     return Checked()
 
 
