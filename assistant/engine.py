@@ -410,8 +410,8 @@ class Engine:
 
 
 def _repeats(question: str, outcome: Outcome, asked_as: str, previous: conversation.Turn) -> bool:
-    """The answer only repeats the previous turn's, and does not give the kind of fact the question asks for: "How
-    high is it?" may well be answered by the height the previous answer stated."""
+    """The answer only repeats the previous turn's, and does not give the kind of fact the question asks for: "When's
+    the rainy season there?" may well be answered by the months the previous answer stated."""
     kind = asked.answer_kind(question)
     if kind is not None and asked.states_kind(kind, strip_markers(outcome.text or ""), question):
         return False

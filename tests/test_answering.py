@@ -324,12 +324,13 @@ def test_an_answer_repeats_the_previous_one_only_with_the_same_quotes_and_no_new
 
 def test_a_repeated_fact_of_the_kind_asked_answers_the_follow_up():
     from assistant.engine import Outcome, _repeats
-    line = "Elevation, highest point: K2 (Mt. Godwin-Austen) 8,611 m."
-    quote = Citation(n=1, doc_id="pk", title="Pakistan", section="Geography", page=None, quote=line, start=0,
+    line = "Climate: tropical; hot, humid; dry, northeast monsoon (November to March); rainy, southwest monsoon (June to August)."
+    quote = Citation(n=1, doc_id="mv", title="Maldives", section="Geography", page=None, quote=line, start=0,
                      end=len(line))
-    previous = Turn("What's Pakistan's highest point?", "What's Pakistan's highest point?",
-                    "Its highest point is K2 at 8,611 meters [1].", quotes=(line,))
-    height = "How high is it? (Pakistan's highest point)"
-    assert not _repeats(height, Outcome("8,611 meters [1].", [quote]), "How high is it?", previous)
-    assert _repeats("Which range is it in? (Pakistan's highest point)", Outcome("It is K2 [1].", [quote]),
-                    "Which range is it in?", previous)
+    previous = Turn("What's the climate like in the Maldives?", "What's the climate like in the Maldives?",
+                    "Tropical: dry from November to March, rainy from June to August [1].", quotes=(line,))
+    rainy = "When's the rainy season there? (Maldives)"
+    assert not _repeats(rainy, Outcome("From June to August [1].", [quote]), "When's the rainy season there?",
+                        previous)
+    assert _repeats("What causes it? (Maldives)", Outcome("A tropical climate [1].", [quote]), "What causes it?",
+                    previous)
