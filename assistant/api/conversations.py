@@ -31,8 +31,8 @@ def session_of(engine: Engine, record: ConversationRecord) -> ChatSession:
     """A session whose history is the saved turns (their standalone questions as they were made)."""
     session = engine.session()
     keep = engine.settings.history_turns
-    for question, standalone, answer in (record.history()[-keep:] if keep else []):
-        session.history.append(conversation.Turn(question, standalone or question, answer))
+    for question, standalone, answer, quotes in (record.history()[-keep:] if keep else []):
+        session.history.append(conversation.Turn(question, standalone or question, answer, quotes=quotes))
     return session
 
 

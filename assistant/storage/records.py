@@ -39,6 +39,10 @@ class TurnRecord:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def quotes(self) -> tuple[str, ...]:
+        """The quotes its answer cited."""
+        return tuple(c.get("quote", "") for c in self.answer_json.get("citations", []))
+
 
 @dataclass
 class ConversationRecord:
@@ -57,9 +61,9 @@ class ConversationRecord:
             out["turns"] = [t.to_json() for t in self.turns]
         return out
 
-    def history(self) -> list[tuple[str, str, str]]:
-        """(question, standalone question, answer) of each turn, oldest first."""
-        return [(t.question, t.standalone_question, t.answer) for t in self.turns]
+    def history(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """(question, standalone question, answer, the quotes it cited) of each turn, oldest first."""
+        return [(t.question, t.standalone_question, t.answer, t.quotes()) for t in self.turns]
 
 
 def title_from(question: str) -> str:

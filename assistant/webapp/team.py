@@ -184,10 +184,9 @@ class Team:
         with conv.lock:
             conv.turns, conv.chat_id = turns, record.id
             keep = self.settings.history_turns
-            conv.session.history = [HistoryTurn(t.question, t.standalone_question or t.question, t.answer,
-                                                quotes=tuple(c.get("quote", "") for c in
-                                                             t.answer_json.get("citations", [])))
-                                    for t in record.turns][-keep:] if keep else []
+            saved = [HistoryTurn(question, standalone or question, answer, quotes=quotes)
+                     for question, standalone, answer, quotes in record.history()]
+            conv.session.history = saved[-keep:] if keep else []
         return True
 
     def export_all(self, user: str, folder: Path) -> Path | None:
