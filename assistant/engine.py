@@ -11,7 +11,6 @@ IndexManager's, the choice of backend a BackendSelector's.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import uuid
@@ -51,7 +50,7 @@ from .pipeline.validate import Request
 from .prompts import render
 from .settings import Settings
 from .store import Index, IngestReport
-from .textutil import strip_markers
+from .textutil import strip_markers, without_quotes
 from .validation import QuestionError  # noqa: F401  (re-exported: callers import it from here)
 
 logger = logging.getLogger(__name__)
@@ -449,7 +448,7 @@ def _names_left_out(quote: str, answer: str, question: str = "") -> list[str]:
     listed = [name for name in dict.fromkeys(keyfacts.names(quote)) if not name.isupper() or len(name) > 1]
     if len(listed) < 3 or not asked.lists(quote):
         return []
-    said = re.sub(r"“[^”]*”", " ", strip_markers(answer))  # what the answer says, not the quotes it shows
+    said = without_quotes(strip_markers(answer))  # what the answer says, not the quotes it shows
     named = [name for name in listed if keyfacts.mentions(name, said) and not keyfacts.mentions(name, question)]
     left_out = [name for name in listed if name not in named]
     return left_out if named and len(left_out) >= 2 else []

@@ -447,11 +447,8 @@ def better_field(sentence: str, asked: set[str]) -> str:
     have ("What share of its economy goes to defence?" asks for "Military Expenditures", not "GDP - composition, by
     end use, government consumption", though both are shares of the economy). "" when the sentence gives no field
     the table knows, or no field fits the question better."""
-    label = FIELD_LABEL.match(sentence)
-    if not label:
-        return ""
-    whole = field_of(label.group(1).strip())[0]
-    if whole not in FIELD_WORDS and whole.split(",")[0].strip() not in FIELD_WORDS:
+    whole = _known_field(sentence)
+    if not whole:
         return ""
     fitted = (_label_terms(whole) | set(terms(sentence))) & asked
     fits = {other: _label_terms(other) & asked for other in FIELD_WORDS}
