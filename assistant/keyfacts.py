@@ -255,7 +255,31 @@ def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, 
             continue
         if not mentions(name, named):  # every word of it, so a name split across the quote still counts
             missing.append(f"name {name}")
-    return missing or mispaired(sentence, quotes, where)
+    return missing or mispaired(sentence, quotes, where) or counted_as_another(sentence, quotes)
+
+
+_COUNTED = re.compile(rf"({_DIGITS.pattern})\s+([a-z][a-z-]{{2,}})\b")
+_NOT_COUNTED = _FUNCTION_WORDS | set(_SCALES) | {"est", "than", "per", "times", "fold"}
+
+
+def counted(text: str) -> set[tuple[float, str]]:
+    """The numbers the text gives to a lower-case word right after them ("7 natural", "36 cultural"); units,
+    scales and function words are not what is counted."""
+    return {(_digits_value(m.group(1)), m.group(2)) for m in _COUNTED.finditer(fold(text))
+            if m.group(2) not in _NOT_COUNTED and not _UNIT.fullmatch(f"1 {m.group(2)}")}
+
+
+def counted_as_another(sentence: str, quotes: list[str]) -> list[str]:
+    """A number the sentence gives to a word that its quotes give other numbers only: "44 natural sites" cited to
+    "World Heritage Sites: 44 (36 cultural, 7 natural, 1 mixed)"."""
+    said = counted(strip_markers(sentence))
+    quoted = set().union(*(counted(quote) for quote in quotes)) if said and quotes else set()
+    found = []
+    for value, word in sorted(said):
+        given = {v for v, w in quoted if w == word}
+        if given and value not in given:
+            found.append(f"number {value:g} for {word} (quoted: {', '.join(f'{v:g}' for v in sorted(given))})")
+    return found
 
 
 def _difference_of(value: float, stated: set[float]) -> bool:

@@ -200,3 +200,21 @@ def test_a_difference_is_supported_only_beside_the_two_quoted_values_it_is_taken
 ])
 def test_a_number_quoted_in_another_unit_is_not_supported(sentence, quote, flagged):
     assert bool([m for m in keyfacts.unsupported(sentence, [quote]) if m.startswith("unit ")]) is flagged
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("Freedonia has 44 natural World Heritage Sites [1].", ["number 44 for natural (quoted: 7)"]),
+    ("Freedonia has 7 natural World Heritage Sites [1].", []),
+    ("Freedonia has 44 World Heritage Sites, 36 of them cultural [1].", []),
+    ("Freedonia has 44 sites: 36 cultural and 7 natural [1].", []),
+    ("Freedonia's 44 sites include one mixed site [1].", []),  # "sites": a word the quote counts nothing by
+])
+def test_a_number_given_to_a_word_the_quote_counts_otherwise_is_not_supported(sentence, flagged):
+    quote = "National heritage, total World Heritage Sites: 44 (36 cultural, 7 natural, 1 mixed)."
+    assert keyfacts.counted_as_another(sentence, [quote]) == flagged
+    assert keyfacts.unsupported(sentence, [quote]) == flagged
+
+
+def test_units_scales_and_function_words_are_not_counted_words():
+    assert keyfacts.counted("total 5,987 km; 1.5 million people; 25 percent; 3 in India; 7 natural") == \
+        {(7.0, "natural")}
