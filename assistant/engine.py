@@ -57,6 +57,8 @@ logger = logging.getLogger(__name__)
 REPEATED = "The model's answer only repeated the previous answer, so it is not shown."
 REPEATED_INSTEAD = ("The model's answer only repeated the previous answer; shown instead: the sources' sentences that "
                     "state what was asked.")
+WEAKER_INSTEAD = ("The model's answer cited sentences that bear on the question less than the sources' best; shown "
+                  "instead: the sources' sentences that state what was asked.")
 MODEL_DECLINED = ("The model gave no answer its sources support; shown instead: the sources' sentences that state what "
                   "was asked.")
 
@@ -256,6 +258,13 @@ class Engine:
         if outcome.text is not None and draft.by_llm and previous is not None and _repeats(question, outcome,
                                                                                         request.question, previous):
             outcome = Outcome(notice=REPEATED)
+        if outcome.text is not None and draft.by_llm and settings.extractive_fallback and check.weaker_than_best(
+                question, outcome.citations, found.passages, draft.doc_texts, draft.metas,
+                opened.extractive.score_sentences, settings.llm_weaker_ratio):
+            second, backup = yield from self._sources_answer(question, found, opened, timings)
+            if backup.text is not None:
+                reply.backend, reply.model = second.backend, second.model
+                return replace(backup, notice=" ".join(filter(None, [WEAKER_INSTEAD, backup.notice])))
         if outcome.text is None and draft.by_llm and settings.extractive_fallback:
             # The model declined, or its claims failed their checks: the sources' best sentence that states what
             # was asked (the extractive backend's typed check and minimum score) answers instead, or nothing.

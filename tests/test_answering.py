@@ -334,3 +334,20 @@ def test_a_repeated_fact_of_the_kind_asked_answers_the_follow_up():
                         previous)
     assert _repeats("What causes it? (Maldives)", Outcome("A tropical climate [1].", [quote]), "What causes it?",
                     previous)
+
+
+def test_a_model_answer_citing_a_sentence_far_weaker_than_the_sources_best_gives_way_to_the_sources(
+        shared_settings, extractive_engine):
+    asked = "What has fuelled international doubts about the Taliban's will to degrade ISKP?"
+    off_point = _citing("The Taliban went through an adjustment period toward ISKP after taking power in 2021",
+                        "adjustment period")
+    settings = shared_settings.replace(backend="local", llm_corpus_chars=0)
+    answer = Engine(settings, backend=off_point).ask(asked)
+    assert answer.backend == "extractive", answer.text
+    assert any("less than the sources' best" in n for n in answer.notices), answer.notices
+    assert not any("adjustment period" in c.quote for c in answer.citations)
+    kept = Engine(settings.replace(llm_weaker_ratio=0.0), backend=off_point).ask(asked)
+    assert kept.backend == "scripted" and "adjustment period" in kept.citations[0].quote  # the check switched off
+    on_point = _citing("The slowing rate of counter-ISKP operations raised international skepticism",
+                       "raising international skepticism")
+    assert Engine(settings, backend=on_point).ask(asked).backend == "scripted"

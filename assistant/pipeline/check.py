@@ -375,3 +375,19 @@ def answers_the_kind_asked(question: str, text: str, citations: list[Citation]) 
         return False  # "ISKP has moved into the northern border provinces" for "Which provinces ...?"
     return (asked.states_kind(kind, said, question) or not is_english(said)) and any(
         asked.states_kind(kind, c.quote, question) for c in citations)
+
+
+def weaker_than_best(question: str, citations: list[Citation], passages: list[Passage], doc_texts: dict[str, str],
+                     metas: dict, scorer, ratio: float) -> bool:
+    """The cited sentences score below ratio of the best sentence that states what was asked (scorer: the
+    extractive answerer's score_sentences, typed for the best, untyped for the cited); False when nothing is cited
+    or no sentence qualifies."""
+    if not citations or ratio <= 0 or not is_english(question):
+        return False
+    best = scorer(question, passages, doc_texts, metas)
+    if not best or best[0][0] <= 0:
+        return False
+    cited = max((score for score, passage, start, end, *_ in scorer(question, passages, doc_texts, metas, typed=False)
+                 if any(c.doc_id == passage.doc_id and c.start < end and start < c.end for c in citations)),
+                default=0.0)
+    return cited < ratio * best[0][0]
