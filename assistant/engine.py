@@ -262,7 +262,7 @@ class Engine:
                 question, outcome.citations, found.passages, draft.doc_texts, draft.metas,
                 opened.extractive.score_sentences, settings.llm_weaker_ratio):
             second, backup = yield from self._sources_answer(question, found, opened, timings)
-            if backup.text is not None:
+            if backup.text is not None and not any(_overlaps(c, outcome.citations) for c in backup.citations):
                 reply.backend, reply.model = second.backend, second.model
                 return replace(backup, notice=" ".join(filter(None, [WEAKER_INSTEAD, backup.notice])))
         if outcome.text is None and draft.by_llm and settings.extractive_fallback:
@@ -286,10 +286,7 @@ class Engine:
         the extractive backend answers it with, those the model did not cite: a 1.5B model's one sentence seldom
         covers them all."""
         _, sources = yield from self._sources_answer(question, found, opened, timings)
-        def cited(c: Citation) -> bool:
-            return any(c.doc_id == o.doc_id and c.start < o.end and o.start < c.end for o in outcome.citations)
-
-        new = [c for c in (sources.citations if sources.text is not None else []) if not cited(c)]
+        new = [c for c in (sources.citations if sources.text is not None else []) if not _overlaps(c, outcome.citations)]
         numbers = {c.n for c in new}
         lines = [line for line in (sources.text or "").split("\n\n")
                  if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
@@ -415,6 +412,10 @@ class Engine:
         if outcome.text is None:
             return None, []
         return combine.SubAnswer(part, "", outcome.text, outcome.citations), places(outcome)
+
+
+def _overlaps(citation: Citation, others: list[Citation]) -> bool:
+    return any(citation.doc_id == o.doc_id and citation.start < o.end and o.start < citation.end for o in others)
 
 
 def _repeats(question: str, outcome: Outcome, asked_as: str, previous: conversation.Turn) -> bool:

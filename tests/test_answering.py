@@ -351,3 +351,6 @@ def test_a_model_answer_citing_a_sentence_far_weaker_than_the_sources_best_gives
     on_point = _citing("The slowing rate of counter-ISKP operations raised international skepticism",
                        "raising international skepticism")
     assert Engine(settings, backend=on_point).ask(asked).backend == "scripted"
+    # A sentence the sources' answer shows too (as what "the rate of these operations" refers to): the model's stays.
+    shown_too = _citing("In early 2023 the Taliban increased operations targeting key ISKP leaders", "In early 2023")
+    assert Engine(settings, backend=shown_too).ask(asked).backend == "scripted"
