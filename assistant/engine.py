@@ -286,7 +286,8 @@ class Engine:
         the extractive backend answers it with, those the model did not cite: a 1.5B model's one sentence seldom
         covers them all."""
         _, sources = yield from self._sources_answer(question, found, opened, timings)
-        new = [c for c in (sources.citations if sources.text is not None else []) if not _overlaps(c, outcome.citations)]
+        offered = sources.citations if sources.text is not None else []
+        new = [c for c in offered if not _overlaps(c, outcome.citations)]
         numbers = {c.n for c in new}
         lines = [line for line in (sources.text or "").split("\n\n")
                  if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
