@@ -104,7 +104,7 @@ class LLMSettings(_Section):
                                                "is taken from the reading time); 0: the same as llm_excerpt_tokens")
     extractive_fallback: bool = Field(True, description="when an LLM declines or its claims fail their checks, "
                                       "answer with the sources' sentences that state what was asked (if any)")
-    llm_weaker_ratio: float = Field(0.9, ge=0.0, le=1.0, description="a model's answer whose cited sentences score "
+    llm_weaker_ratio: float = Field(0.85, ge=0.0, le=1.0, description="a model's answer whose cited sentences score "
                                     "below this share of the sources' best sentence for the question (the extractive "
                                     "score) gives way to the sources' answer; 0: never (chosen on dev)")
     llm_corpus_chars: int = Field(9000, ge=0,
