@@ -32,6 +32,11 @@ class Citation:
         return asdict(self)
 
 
+def overlaps(doc_id: str, start: int, end: int, citations: list[Citation]) -> bool:
+    """The span [start, end) of doc_id shares characters with one of the citations."""
+    return any(doc_id == c.doc_id and start < c.end and c.start < end for c in citations)
+
+
 def section_and_page(title: str, section: str, page: int | None, section_label: str = "") -> list[str]:
     """Where in its document: the section (left out when it repeats the title) and "p. N", those known."""
     return ([f"{section_label}{section}"] if section and section != title else []) + ([f"p. {page}"] if page else [])

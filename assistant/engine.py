@@ -22,7 +22,7 @@ from .answer import Answer, Event
 from .backend_selector import BackendSelector
 from .backends import Backend, ExtractiveBackend, PreparesPrefix, StreamsChat
 from .backends.extractive import SentenceFilteredBackend
-from .citations import Citation, marker_numbers
+from .citations import Citation, marker_numbers, overlaps
 from .corpus import DocMeta
 from .embedder import get_embedder
 from .index_manager import IndexManager
@@ -262,7 +262,8 @@ class Engine:
                 question, outcome.citations, found.passages, draft.doc_texts, draft.metas,
                 opened.extractive.score_sentences, settings.llm_weaker_ratio):
             second, backup = yield from self._sources_answer(question, found, opened, timings)
-            if backup.text is not None and not any(_overlaps(c, outcome.citations) for c in backup.citations):
+            shared = any(overlaps(c.doc_id, c.start, c.end, outcome.citations) for c in backup.citations)
+            if backup.text is not None and not shared:
                 reply.backend, reply.model = second.backend, second.model
                 return replace(backup, notice=" ".join(filter(None, [WEAKER_INSTEAD, backup.notice])))
         if outcome.text is None and draft.by_llm and settings.extractive_fallback:
@@ -287,7 +288,7 @@ class Engine:
         covers them all."""
         _, sources = yield from self._sources_answer(question, found, opened, timings)
         offered = sources.citations if sources.text is not None else []
-        new = [c for c in offered if not _overlaps(c, outcome.citations)]
+        new = [c for c in offered if not overlaps(c.doc_id, c.start, c.end, outcome.citations)]
         numbers = {c.n for c in new}
         lines = [line for line in (sources.text or "").split("\n\n")
                  if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
@@ -413,10 +414,6 @@ class Engine:
         if outcome.text is None:
             return None, []
         return combine.SubAnswer(part, "", outcome.text, outcome.citations), places(outcome)
-
-
-def _overlaps(citation: Citation, others: list[Citation]) -> bool:
-    return any(citation.doc_id == o.doc_id and citation.start < o.end and o.start < citation.end for o in others)
 
 
 def _repeats(question: str, outcome: Outcome, asked_as: str, previous: conversation.Turn) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import asked, field_words, keyfacts
-from ..citations import CLAIM, Citation, marker_numbers
+from ..citations import CLAIM, Citation, marker_numbers, overlaps
 from ..focus import kind_of, kinds_named
 from ..language import is_english
 from ..retrieval import Passage
@@ -388,6 +388,6 @@ def weaker_than_best(question: str, citations: list[Citation], passages: list[Pa
     if not best or best[0][0] <= 0:
         return False
     cited = max((score for score, passage, start, end, *_ in scorer(question, passages, doc_texts, metas, typed=False)
-                 if any(c.doc_id == passage.doc_id and c.start < end and start < c.end for c in citations)),
+                 if overlaps(passage.doc_id, start, end, citations)),
                 default=0.0)
     return cited < ratio * best[0][0]
