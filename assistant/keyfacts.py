@@ -97,6 +97,13 @@ def _digits_value(token: str) -> float:
     return float(token.replace(",", ""))
 
 
+def written_numbers(text: str) -> set[float]:
+    """The numbers the text writes out in words ("Sixty", "twenty-five"), by value; "one" left out, as it is also a
+    pronoun."""
+    values = (words_value(match.group(0)) for match in _WORD_NUMBER.finditer(fold(text)))
+    return {value for value in values if value is not None and value != 1}
+
+
 def numbers(text: str) -> set[float]:
     """Every number the text states, by value (list numerals at line starts and days of dates excluded)."""
     text = _DAY_MONTH.sub(lambda m: (m.group(2) or m.group(3)), _LIST_NUMERAL.sub(" ", fold(text)))

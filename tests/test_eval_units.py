@@ -103,6 +103,10 @@ def test_project_golden_set_is_valid_and_big_enough():
     ("3", "in 2023 and 2013", False),
     ("3", "3.5 percent", False),
     ("3", "3 plots.", True),
+    ("60", "Sixty World Heritage Sites", True),
+    ("25", "twenty-five plots", True),
+    ("1", "one of the plots", False),  # "one" is also a pronoun
+    ("6", "sixty sites", False),
     ("19", "the first phase (2015-19)", True),
     ("2015", "the first phase (2015-19)", True),
     ("15", "the first phase (2015-19)", False),

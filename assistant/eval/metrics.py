@@ -1,7 +1,8 @@
 """Scoring rules and the aggregate metrics, over plain (JSON-ready) result dicts.
 
 Matching: alternatives are matched case-insensitively, with curly quotes, dashes and whitespace folded;
-an alternative made only of digits ("3") matches a whole number only (not the 3 inside "2023" or "3.5");
+an alternative made only of digits ("3") matches a whole number only (not the 3 inside "2023" or "3.5"), or
+that number written in words ("sixty" for "60"; "one" aside, as it is also a pronoun);
 anything else matches as a substring ("negotiat" matches "negotiations"). Citation markers like [3]
 are removed from an answer before matching, so they never count as numbers.
 """
@@ -12,6 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
+from .. import keyfacts
 from ..citations import CLAIM
 from ..textutil import QUOTE_FOLD, strip_markers
 
@@ -39,7 +41,8 @@ def find_alternative(alternative: str, text: str) -> bool:
     if not needle:
         return False
     if needle.isdigit():
-        return re.search(rf"(?<!\d)(?<!\d[.,]){re.escape(needle)}(?!\d)(?![.,]\d)", hay) is not None
+        return (re.search(rf"(?<!\d)(?<!\d[.,]){re.escape(needle)}(?!\d)(?![.,]\d)", hay) is not None
+                or float(needle) in keyfacts.written_numbers(hay))
     return needle in hay
 
 
