@@ -100,8 +100,9 @@ def asks_list(question: str) -> bool:
 # A question whose answer takes several sentences: reasons, ways, steps, a change over time, a contrast.
 _ASKS_MANY = re.compile(r"^\s*(?:and\s+|so\s+)?(?:why|how\s+(?:did|does|do|has|have|had|is|are|was|were|might|could|"
                         r"would|can|will)\b)|\b(?:explain|describe|summari[sz]e|contrast|compare|trace|break\s+down|"
-                        r"(?:walk|run|take|talk)\s+me\s+through|rundown|overview|in\s+a\s+nutshell|(?:what|the)\s+(?:steps|ways|"
-                        r"reasons|factors|measures|options|kinds|types|scenarios|paths|lessons|recommendations))\b", re.I)
+                        r"(?:walk|run|take|talk)\s+me\s+through|rundown|overview|in\s+a\s+nutshell|(?:what|the)\s+"
+                        r"(?:steps|ways|reasons|factors|measures|options|kinds|types|scenarios|paths|lessons|"
+                        r"recommendations))\b", re.I)
 
 
 def asks_many(question: str) -> bool:
