@@ -258,7 +258,8 @@ class Engine:
         if outcome.text is not None and draft.by_llm and previous is not None and _repeats(question, outcome,
                                                                                         request.question, previous):
             outcome = Outcome(notice=REPEATED)
-        if outcome.text is not None and draft.by_llm and settings.extractive_fallback and check.weaker_than_best(
+        if outcome.text is not None and draft.by_llm and settings.extractive_fallback and not reply.translated \
+                and check.weaker_than_best(
                 question, outcome.citations, found.passages, draft.doc_texts, draft.metas,
                 opened.extractive.score_sentences, settings.llm_weaker_ratio):
             second, backup = yield from self._sources_answer(question, found, opened, timings)
@@ -308,7 +309,8 @@ class Engine:
         if draft.text is None or ground.declines(draft.text):  # declines() is True for None too
             return Outcome(notice=check.unmentioned(question, draft.grounding, draft.metas))
         with timed(timings, "verify"):
-            grounded = ground.run(draft.text, draft.grounding, draft.doc_texts, draft.metas, opened.index.page_at)
+            grounded = ground.run(draft.text, draft.grounding, draft.doc_texts, draft.metas, opened.index.page_at,
+                                  draft.asked_in)
         refusal = grounded.notice or check.run(question, grounded.text, grounded.citations, draft.grounding,
                                                draft.metas, kind_asked=draft.by_llm).notice
         if not refusal and draft.by_llm and asked.answer_kind(question) is asked.Kind.DATE:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from . import keyfacts
 from .citations import _QUOTED, Citation, best_supporting_span, locate, marker_numbers, split_claims, verify
 from .focus import kind_of, kinds_named
 from .guard import instruction_spans, is_instruction_span
@@ -19,9 +20,10 @@ _AUTHORS = re.compile(r"\b(?:the|its|their) authors\b", re.I)
 
 
 def ground(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
-           page_at=lambda doc_id, offset: None) -> tuple[str, list[Citation]]:
-    """The draft's claims that hold, each with markers for the verified quotes that state it, and the citations."""
-    grounding = _Grounding(passages, doc_texts, metas, page_at)
+           page_at=lambda doc_id, offset: None, asked_in: str = "") -> tuple[str, list[Citation]]:
+    """The draft's claims that hold, each with markers for the verified quotes that state it, and the citations.
+    asked_in: the question as the user wrote it, when the draft answers in its language."""
+    grounding = _Grounding(passages, doc_texts, metas, page_at, asked_in)
     shown: list[str] = []
     for kind, block in draft_blocks(draft):
         claims = [grounding.claim(block[s:e]) for s, e in split_claims(block)]
@@ -62,8 +64,9 @@ def draft_blocks(draft: str) -> list[tuple[str, str]]:
 class _Grounding:
     """One draft's citations, made as its claims are checked: each verified span cited once, numbered in order."""
 
-    def __init__(self, passages: list[Passage], doc_texts: dict[str, str], metas: dict, page_at):
+    def __init__(self, passages: list[Passage], doc_texts: dict[str, str], metas: dict, page_at, asked_in: str = ""):
         self.passages, self.doc_texts, self.metas, self.page_at = passages, doc_texts, metas, page_at
+        self.asked_in = asked_in
         self.by_n = {p.n: p for p in passages}
         self.citations: list[Citation] = []
         self._keyed: dict[tuple, Citation] = {}
@@ -86,7 +89,7 @@ class _Grounding:
                 found = self._attach(body, quoted, [p for p in self.passages if p not in targets], strict=True)
         else:
             found = self._attach(body, quoted, self.passages, strict=True)
-        if not found and (unsupported_facts(body, []) or unstated_series_items(body, [])):
+        if not found and (unsupported_facts(body, [], (), self.asked_in) or unstated_series_items(body, [])):
             return None  # a claim of numbers, dates, names or listed items that no source passage states
         unstated = self._unstated_items(body, found) if found else []
         if unstated:  # each item of a series cited to a quote that states it
@@ -153,7 +156,7 @@ class _Grounding:
             if span is not None:
                 span = _as_statement(text, span, passage)
             if span is None:
-                best = _supporting_sentence(body, text, passage, strict)
+                best = _supporting_sentence(body, text, passage, strict, self.asked_in)
                 if best is None:
                     continue
                 if strict:
@@ -163,7 +166,7 @@ class _Grounding:
                 span = best[:2]
             if is_instruction_span(text, span[0], span[1]):
                 continue  # an injected instruction is never evidence
-            if unsupported_facts(body, [text[span[0]:span[1]]], _where(passage)):
+            if unsupported_facts(body, [text[span[0]:span[1]]], _where(passage), self.asked_in):
                 continue  # a genuine quote that does not state the claim's numbers, dates and names supports nothing
             n = self._cite(passage, *span)
             if n is not None and n not in found:
@@ -204,9 +207,11 @@ def _as_statement(text: str, span: tuple[int, int], passage: Passage) -> tuple[i
                 span)
 
 
-def _supporting_sentence(body: str, text: str, passage: Passage, strict: bool):
+def _supporting_sentence(body: str, text: str, passage: Passage, strict: bool, asked_in: str = ""):
     """(start, end, score) of the passage sentence that best supports an unquoted claim, when it clears the bar
     and states the claim's numbers (strict: also no instruction, and all the claim's facts); else None."""
+    if not is_english(body):
+        return _stating_sentence(body, text, passage, asked_in)
     best = best_supporting_span(body, text, passage.start, passage.end)
     if not best or best[2] < (UNMARKED_SUPPORT if strict else MIN_SUPPORT):
         return None
@@ -216,6 +221,27 @@ def _supporting_sentence(body: str, text: str, passage: Passage, strict: bool):
                    or unsupported_facts(body, [text[best[0]:best[1]]], _where(passage))):
         return None
     return best
+
+
+def _stating_sentence(body: str, text: str, passage: Passage, asked_in: str):
+    """For a claim in another language, whose words an English sentence cannot share: the passage sentence (no
+    instruction) that states all its key facts and the most of them, as (start, end, 1.0); None when the claim states
+    no fact of its own (numbers, or names beyond those of the question and the passage's title and section)."""
+    where = _where(passage)
+    numbers = _numbers(body, claim=True)
+    names = [name for name in keyfacts.names(strip_markers(body))
+             if not keyfacts.mentions(name, " ".join([asked_in, *where]))]
+    if not numbers and not names:
+        return None
+    best = None
+    for s, e in sentence_spans(text, passage.start, passage.end):
+        sentence = text[s:e]
+        if is_instruction_span(text, s, e) or unsupported_facts(body, [sentence], where, asked_in):
+            continue
+        shared = len(numbers & _numbers(sentence)) + sum(1 for name in names if keyfacts.mentions(name, sentence))
+        if shared and (best is None or shared > best[2]):
+            best = (s, e, shared)
+    return (best[0], best[1], 1.0) if best else None
 
 
 def _where(passage: Passage) -> tuple[str, str]:

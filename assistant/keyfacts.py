@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from . import acronyms
+from .language import is_english as _is_english
 from .textutil import QUOTE_FOLD, fold_digits, strip_markers, terms, undotted
 
 _UNITS = {w: i for i, w in enumerate(
@@ -240,11 +241,15 @@ def counts(text: str) -> set[float]:
     return numbers(_YEAR_RANGE.sub(r"\1", fold(text))) - {float(y) for y in years(text)}
 
 
-def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, ...] = ()) -> list[str]:
+def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, ...] = (),
+                question: str = "") -> list[str]:
     """The key facts of an answer sentence that none of its quotes states (empty: supported). where: the quoted
     documents' titles and sections, as each citation shows them; they may state the sentence's names ("Afghanistan"
-    of a line in Afghanistan's profile), never its numbers or dates."""
+    of a line in Afghanistan's profile), never its numbers or dates. question: as the user wrote it; a sentence in
+    another language repeats its capitalised words ("Küste" of "Wie lang ist die Küste ...?"), which are then no
+    claim (the question's own names are checked against the quotes before any answer)."""
     sentence = strip_markers(sentence)
+    own_words = question if question and not _is_english(sentence) else ""
     quoted = " ".join(fold(q) for q in quotes)
     named = " ".join([quoted, *(fold(w) for w in where)])
     named_lower = named.lower()
@@ -258,7 +263,7 @@ def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, 
     quoted_dates = dates(quoted)
     missing += [f"date {d} {m}" for d, m in sorted(dates(sentence)) if (d, m) not in quoted_dates]
     for name in sorted(names(sentence)):
-        if name.lower() in named_lower or name.lower() in _month_names():
+        if name.lower() in named_lower or name.lower() in _month_names() or own_words and mentions(name, own_words):
             continue
         if not mentions(name, named):  # every word of it, so a name split across the quote still counts
             missing.append(f"name {name}")

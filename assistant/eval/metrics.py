@@ -73,11 +73,12 @@ def citation_problem(quote: str, start: int, end: int, doc_text: str | None) -> 
 _NUMBERS_IN_MARKERS = re.compile(r"\d{1,3}")
 
 
-def claim_checks(answer: str, citations: list[dict], question: str = "") -> list[dict]:
+def claim_checks(answer: str, citations: list[dict], question: str = "", asked_in: str = "") -> list[dict]:
     """Each shown claim (the text up to its [n] markers), with its key facts (numbers, dates, names) that none of
     the quotes it cites states (a name may be stated by the cited document's title or section, as the citation
     shows them; numbers and dates only by a quote), the items of a series it states that its quotes do not, and,
-    given the question, the Factbook field it states when its quotes give another: a claim is supported only when
+    given the question, the Factbook field it states when its quotes give another (asked_in: the question as the
+    user wrote it, whose own words a claim in another language may repeat): a claim is supported only when
     that list is empty."""
     from ..field_words import claimed_elsewhere
     from ..grounding import unstated_series_items
@@ -96,7 +97,7 @@ def claim_checks(answer: str, citations: list[dict], question: str = "") -> list
             continue
         cited = [int(n) for n in _NUMBERS_IN_MARKERS.findall(match.group(2))]
         cited_quotes = [q for n in cited for q in quotes.get(n, [])]
-        missing = unsupported(claim, cited_quotes, [w for n in cited for w in where.get(n, [])])
+        missing = unsupported(claim, cited_quotes, [w for n in cited for w in where.get(n, [])], asked_in or question)
         missing += [f"item {item}" for item in unstated_series_items(claim, cited_quotes)]
         field = claimed_elsewhere(claim, cited_quotes, question) if question else ""
         missing += [f"field {field}"] if field else []

@@ -77,7 +77,7 @@ def score_turn(spec: Turn, answer, latency_ms: float, error: str | None,
 
     matched = m.match_groups(spec.must_include, text) if not abstained else [None] * len(spec.must_include)
     asked = (answer.standalone_question if answer is not None else "") or spec.question
-    claims = m.claim_checks(text, citations, asked) if not abstained else []
+    claims = m.claim_checks(text, citations, asked, spec.question) if not abstained else []
 
     target = ("quote" if spec.quote.strip() else "sources" if spec.sources else None) if spec.answerable else None
     rank = m.retrieval_rank(passages, spec.quote, spec.sources) if target else None

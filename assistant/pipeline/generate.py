@@ -38,6 +38,7 @@ class Draft:
     by_llm: bool
     notices: list[str] = field(default_factory=list)  # e.g. the LLM failed: an extractive answer instead
     prompt: dict = field(default_factory=dict)  # the LLM prompt's size (empty without an LLM)
+    asked_in: str = ""  # the question as the user wrote it, when an LLM answered it in that language
 
 
 def run(backend: Backend, question: str, passages: list[Passage], opened: Any, settings, *, whole: bool,
@@ -84,7 +85,7 @@ def _by_llm(llm: StreamsChat, question: str, passages: list[Passage], opened: An
     text = yield from _stream(llm, messages, settings.max_tokens, timings, started)
     chars = sum(len(m["content"]) for m in messages)
     size = {"messages": len(messages), "chars": chars, "est_tokens": round(chars / CHARS_PER_TOKEN)}
-    return Draft(text, grounding, doc_texts, metas, llm.name, llm.model, True, prompt=size)
+    return Draft(text, grounding, doc_texts, metas, llm.name, llm.model, True, prompt=size, asked_in=asked_in)
 
 
 def excerpt_budget(llm: StreamsChat, settings, translated: bool = False) -> dict:

@@ -31,9 +31,9 @@ def declines(draft: str | None) -> bool:
 
 
 def run(draft: str, passages: list[Passage], doc_texts: dict[str, str], metas: dict,
-        page_at=lambda doc_id, offset: None) -> Grounded:
+        page_at=lambda doc_id, offset: None, asked_in: str = "") -> Grounded:
     draft = _STRAY_PUNCTUATION.sub("", draft.replace(SENTINEL, ""))
-    text, citations = ground(draft, passages, doc_texts, metas, page_at)
+    text, citations = ground(draft, passages, doc_texts, metas, page_at, asked_in)
     return Grounded(text, citations, None if citations else UNMATCHED)
 
 
