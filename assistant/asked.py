@@ -32,7 +32,7 @@ _KINDS = [
                               r"life expectancy|median age|literacy rate|growth rate)\b(?!['’])", re.I)),
     (Kind.DATE, re.compile(r"^\s*when\b|\bsince when\b|\b(?:what|which) (?:[\w-]+ )?(?:years?|dates?|months?|day)\b|"
                            r"\bin (?:which|what) year\b|\bpublication date\b|\bdate of\b", re.I)),
-    (Kind.NAME, re.compile(r"^\s*who(?:se)?\b(?!\s+(?:do|does|did)\b)|\bname of\b|"
+    (Kind.NAME, re.compile(r"^\s*who(?:se)?\b(?!\s+(?:do|does|did)\b)|\bname of\b|\b(?:called|named)\s*\??\s*$|"
                            r"\b(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|has|have|had|will|would|can|"
                            r"could)\b)[\w’'-]+\s+){0,2}(?:official|"
                            r"person|people|leader|commander|individual|emir|president|minister|governor|founder|"
@@ -151,8 +151,12 @@ def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
             return bool(keyfacts.dates(text))
         return bool(keyfacts.years(text) or keyfacts.months(text))
     anchored = anchors(question)  # "before Mirziyoyev": he is not the one asked for
-    new = [name for name in keyfacts.names(text) if not keyfacts.mentions(name, question)
-           and not any(keyfacts.mentions(anchor, name) for anchor in anchored)]
+    spelt = _ACRONYM.findall(question)  # "the Islamic State's Khorasan Province" is the question's ISKP
+    bare = _BARE.sub("", text)  # an answer that is only a name ("Qaumi Tarana [1].") states it, first word too
+    found = keyfacts.names(text) | ({bare} if bare in keyfacts.names(bare, first_word=True) else set())
+    new = [name for name in found if not keyfacts.mentions(name, question)
+           and not any(keyfacts.mentions(anchor, name) for anchor in anchored)
+           and not any(acronyms.spelt_out(acronym, name) for acronym in spelt)]
     if any(len(re.split(r"[\s-]+", name)) > 1 for name in new):
         return True
     if not _WHO.match(question) or _WHO_HOLDS.match(question):  # "Which provincial governors ...?", "Who is the
@@ -162,6 +166,8 @@ def states_kind(kind: Kind | None, text: str, question: str = "") -> bool:
 
 
 _WHO = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:m|['’]s)?\b", re.I)
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+_BARE = re.compile(r"^\s+|(?:\s*\[\d+\])*[\s.]*$")
 # "Who is the current leader of ISKP?", "Who is ISKP's leader?": one person holding a post, not a kind of people.
 _WHO_HOLDS = re.compile(r"^\s*(?:and\s+|so\s+)?who(?:['’]s|\s+(?:is|was))\s+(?:the\s+|its\s+|their\s+)?"
                         r"(?:[\w-]+['’]s\s+)?"

@@ -89,8 +89,8 @@ class _Grounding:
                 found = self._attach(body, quoted, [p for p in self.passages if p not in targets], strict=True)
         else:
             found = self._attach(body, quoted, self.passages, strict=True)
-        if not found and (unsupported_facts(body, [], (), self.asked_in) or unstated_series_items(body, [])):
-            return None  # a claim of numbers, dates, names or listed items that no source passage states
+        if not found and (unsupported_facts(body, []) or unstated_series_items(body, [])):
+            return None  # numbers, dates, names (any capitalised word) or listed items no passage states
         unstated = self._unstated_items(body, found) if found else []
         if unstated:  # each item of a series cited to a quote that states it
             for item in unstated:

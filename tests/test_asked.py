@@ -22,6 +22,7 @@ PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen I
     ("What is Iran's median age?", Kind.MEASURE),
     ("What is the capital of the area?", None),  # the quantity's name after "of" is not what is asked
     ("What is the population's main language?", None),
+    ("What is the group's media outlet called?", Kind.NAME),
 ])
 def test_the_kind_of_answer_a_question_asks_for(question, kind):
     assert asked.answer_kind(question) == kind
@@ -269,9 +270,24 @@ def test_who_did_something_may_be_answered_by_an_agent_such_as_a_coalition_or_la
     ("How many plots were foiled in Iran?", False),
     ("How long is Iran's coastline?", False),
     ("What is the capital of Qatar?", False),
+    ("Run me through the ways ISKP has widened its violence.", True),
+    ("Take me through the reasons the authors give.", True),
 ])
 def test_a_question_asking_for_reasons_steps_or_a_change_asks_for_several_facts(question, many):
     assert asked.asks_many(question) is many
+
+
+def test_a_name_answers_unless_it_spells_out_the_questions_own_acronym():
+    question = "What is ISKP's in-house media outfit called?"
+    assert not asked.states_kind(Kind.NAME, "It is called the Islamic State's Khorasan Province (ISKP).", question)
+    assert asked.states_kind(Kind.NAME, "Its media architecture, al-Azaim Media Foundation, grew.", question)
+
+
+def test_an_answer_that_is_only_a_name_states_it_first_word_too():
+    question = "What is Pakistan's national anthem called?"
+    assert asked.states_kind(Kind.NAME, "Qaumi Tarana [1].", question)
+    assert not asked.states_kind(Kind.NAME, "Several Taliban leaders were killed [1].", question)
+    assert not asked.states_kind(Kind.NAME, "Natural gas [1].", question)
 
 
 def test_any_or_every_before_a_place_noun_describes_a_place_unnamed():

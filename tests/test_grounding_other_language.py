@@ -49,8 +49,11 @@ def test_a_claim_in_another_language_whose_facts_no_sentence_states_is_dropped()
     assert ground("Die Küste der Malediven ist 999 km lang [1].", passages(), DOCS, METAS, asked_in=GERMAN) == ("", [])
     assert ground("Die Hauptstadt ist Berlin [2].", passages(), DOCS, METAS,
                   asked_in="Was ist die Hauptstadt der Türkei?") == ("", [])
-    # a claim stating no fact of its own cannot be matched by its words: it is shown uncited, like an English one
-    assert ground("Die Küste ist lang [1].", passages(), DOCS, METAS, asked_in=GERMAN) == ("Die Küste ist lang.", [])
+    # a claim stating no fact of its own cannot be matched by its words, and is not shown uncited either: "Quatre"
+    # is a number only in French
+    assert ground("Die Küste ist lang [1].", passages(), DOCS, METAS, asked_in=GERMAN) == ("", [])
+    assert ground("Quatre complots en Iran [2].", passages(), DOCS, METAS,
+                  asked_in="Combien de complots en Iran ?") == ("", [])
 
 
 def test_the_harness_checks_claims_against_the_question_as_asked():
