@@ -220,6 +220,23 @@ def test_a_question_in_another_language_is_answered_in_it_with_the_english_quote
     assert "another language" not in prompt_text(engine.ask(PLOTS_Q) and llm.prompts[-1])
 
 
+def test_a_sentence_in_another_language_is_cited_to_the_english_one_stating_its_facts(llm_engine):
+    def replying(count):
+        def reply(prompt):
+            if prompt.rstrip().endswith("English question:"):
+                return "How many ISKP plots has foreign law enforcement foiled since 2015?"
+            return f"Die ausländische Polizei hat seit 2015 {count} vereitelt [1]."
+        return reply
+
+    question = "Wie viele ISKP-Anschläge hat die ausländische Polizei seit 2015 vereitelt?"
+    engine, _ = llm_engine(replying(16))
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.text.startswith("Die ausländische Polizei hat seit 2015 16 vereitelt")
+    assert "at least sixteen ISKP plots" in answer.citations[0].quote
+    engine, _ = llm_engine(replying(99))
+    assert "99" not in engine.ask(question).text
+
+
 def test_when_the_model_declines_the_sources_sentence_stating_the_answer_is_shown(shared_settings, extractive_engine,
                                                                                   report_text):
     llm = ScriptedLLM("NOT_IN_SOURCES")
