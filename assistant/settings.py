@@ -99,7 +99,7 @@ class LLMSettings(_Section):
     llm_excerpt_tokens: int = Field(150, ge=0, description="with a model whose tokens are known (local), the "
                                     "excerpt budget in its tokens instead of llm_excerpt_chars (names and numbers "
                                     "cost more tokens per character); 0: characters")
-    llm_excerpt_tokens_translated: int = Field(100, ge=0, description="the excerpt budget in the model's tokens "
+    llm_excerpt_tokens_translated: int = Field(60, ge=0, description="the excerpt budget in the model's tokens "
                                                "when the model first put the question in English (that call's time "
                                                "is taken from the reading time); 0: the same as llm_excerpt_tokens")
     extractive_fallback: bool = Field(True, description="when an LLM declines or its claims fail their checks, "
