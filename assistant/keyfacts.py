@@ -98,11 +98,15 @@ def _digits_value(token: str) -> float:
     return float(token.replace(",", ""))
 
 
+def _word_values(folded: str) -> set[float]:
+    values = (words_value(match.group(0)) for match in _WORD_NUMBER.finditer(folded))
+    return {value for value in values if value is not None}
+
+
 def written_numbers(text: str) -> set[float]:
     """The numbers the text writes out in words ("Sixty", "twenty-five"), by value; "one" left out, as it is also a
     pronoun."""
-    values = (words_value(match.group(0)) for match in _WORD_NUMBER.finditer(fold(text)))
-    return {value for value in values if value is not None and value != 1}
+    return _word_values(fold(text)) - {1.0}
 
 
 def numbers(text: str) -> set[float]:
@@ -115,11 +119,7 @@ def numbers(text: str) -> set[float]:
         scaled_spans.append(match.span(1))
     for match in _DIGITS.finditer(text):
         values.add(_digits_value(match.group(0)))
-    for match in _WORD_NUMBER.finditer(text):
-        value = words_value(match.group(0))
-        if value is not None:
-            values.add(value)
-    return values
+    return values | _word_values(text)
 
 
 # Units a number is stated in, each spelling under one name: "25.244 billion barrels" is no count of cubic meters.
