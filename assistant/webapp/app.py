@@ -380,13 +380,18 @@ class AppEvents:
             self.team.backend_seen = time.time()
         return self.header(), self.notices(), self.model_line()
 
-    def sync_backend(self, request: gr.Request):
-        """Every page follows the server-wide settings an admin set, on this replica or another."""
+    def sync_backend(self, shown_backend, shown_uploads, request: gr.Request):
+        """Every page follows the server-wide settings an admin set, on this replica or another.
+
+        A control already showing the server's value is left alone, so a poll answered while an admin
+        is changing it cannot put back the old value under the click."""
         self.team.follow_shared_backend()
-        name = self.engine.backend_name
-        return (gr.Dropdown(choices=usable_backends(self.settings, name), value=name), self.header(),
-                self.model_line(), gr.Column(visible=may_edit(self.settings, getattr(request, "username", None))),
-                gr.Checkbox(value=team.uploads_on(self.settings)))
+        name, uploads = self.engine.backend_name, team.uploads_on(self.settings)
+        backend = gr.skip() if shown_backend == name else gr.Dropdown(
+            choices=usable_backends(self.settings, name), value=name)
+        return (backend, self.header(), self.model_line(),
+                gr.Column(visible=may_edit(self.settings, getattr(request, "username", None))),
+                gr.skip() if bool(shown_uploads) == uploads else gr.Checkbox(value=uploads))
 
     def change_uploads(self, on, request: gr.Request):
         self.team.set_uploads(bool(on), request)
@@ -874,8 +879,9 @@ def _wire_team_events(app: AppEvents, demo: gr.Blocks, top: _Top, side: _Sidebar
                                                      side.undo_btn], **private)
     side.export_all_btn.click(app.export_all, [conv_state], [side.export_all_btn], **private)
     side.evaluator_toggle.change(app.evaluator, [side.evaluator_toggle, conv_state], [ask.evaluator], **private)
-    top.backend_timer.tick(app.sync_backend, None, [side.backend, top.header_box, side.model_box, docs.editing,
-                                                    docs.uploads_toggle], show_progress="hidden", **private)
+    top.backend_timer.tick(app.sync_backend, [side.backend, docs.uploads_toggle],
+                           [side.backend, top.header_box, side.model_box, docs.editing, docs.uploads_toggle],
+                           show_progress="hidden", **private)
     docs.uploads_toggle.input(app.change_uploads, [docs.uploads_toggle], [docs.editing], **private)
     start.tab.select(app.team.start_here, None, [start.overview], show_progress="hidden", **private)
     start.overview.click(app.open_document, [conv_state], [tabs, docs.doc_picker, docs.viewer], **private)
