@@ -34,12 +34,15 @@ class Turn:
     quotes: tuple[str, ...] = ()  # the quotes its answer cites
 
 
-def repeats(answer: str, quotes: list[str], question: str, previous: Turn) -> bool:
+def repeats(answer: str, quotes: list[str], question: str, previous: Turn, docs: list[str] | None = None) -> bool:
     """An answer to a question asking something new that says nothing the previous turn did not: it cites only
-    quotes the previous answer cited, and its own words (the quotes shown aside) state no number, date or name that
-    the previous answer's own words or question did not ("Germany's biggest export customers are ..." again, for
-    "And what do they mostly buy from it?"). It does not answer the new question."""
+    quotes the previous answer cited (from its documents, when docs gives the quotes' own: Iran's "National
+    symbol(s): lion." is not Afghanistan's), and its own words (the quotes shown aside) state no number, date or name
+    that the previous answer's own words or question did not ("Germany's biggest export customers are ..." again,
+    for "And what do they mostly buy from it?"). It does not answer the new question."""
     if not quotes or not previous.quotes or not set(quotes) <= set(previous.quotes):
+        return False
+    if docs is not None and previous.sources and not set(docs) <= set(previous.sources):
         return False
     if not set(terms(question)) - set(terms(previous.question)) - set(terms(previous.standalone)):
         return False  # asked again

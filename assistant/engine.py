@@ -55,6 +55,7 @@ from .validation import QuestionError  # noqa: F401  (re-exported: callers impor
 
 logger = logging.getLogger(__name__)
 REPEATED = "The model's answer only repeated the previous answer, so it is not shown."
+QUOTED_PART_CHARS = 40  # a quote this long inside a sentence: the sentence was quoted
 REPEATED_INSTEAD = ("The model's answer only repeated the previous answer; shown instead: the sources' sentences that "
                     "state what was asked.")
 WEAKER_INSTEAD = ("The model's answer cited sentences that bear on the question less than the sources' best; shown "
@@ -255,14 +256,18 @@ class Engine:
         reply.backend, reply.model, reply.prompt = draft.backend, draft.model, draft.prompt
         reply.notices += [n for n in draft.notices if n not in reply.notices]
         outcome = self._verified(question, draft, found, opened, timings)
-        if outcome.text is not None and draft.by_llm and previous is not None and _repeats(question, outcome,
-                                                                                        request.question, previous):
-            outcome = Outcome(notice=REPEATED)
+        if outcome.text is not None and previous is not None and _repeats(question, outcome, request.question,
+                                                                          previous):
+            if draft.by_llm:
+                outcome = Outcome(notice=REPEATED)
+            else:
+                outcome = yield from self._beyond(outcome, previous, question, found, opened, timings)
         if outcome.text is not None and draft.by_llm and settings.extractive_fallback and not reply.translated \
                 and check.weaker_than_best(
                 question, outcome.citations, found.passages, draft.doc_texts, draft.metas,
                 opened.extractive.score_sentences, settings.llm_weaker_ratio):
-            second, backup = yield from self._sources_answer(question, found, opened, timings)
+            second, backup = yield from self._sources_answer(question, found, opened, timings, previous,
+                                                             request.question)
             shared = any(overlaps(c.doc_id, c.start, c.end, outcome.citations) for c in backup.citations)
             if backup.text is not None and not shared:
                 reply.backend, reply.model = second.backend, second.model
@@ -270,7 +275,8 @@ class Engine:
         if outcome.text is None and draft.by_llm and settings.extractive_fallback:
             # The model declined, or its claims failed their checks: the sources' best sentence that states what
             # was asked (the extractive backend's typed check and minimum score) answers instead, or nothing.
-            second, backup = yield from self._sources_answer(question, found, opened, timings)
+            second, backup = yield from self._sources_answer(question, found, opened, timings, previous,
+                                                             request.question)
             if backup.text is not None:
                 reply.backend, reply.model = second.backend, second.model
                 declined = REPEATED_INSTEAD if outcome.notice == REPEATED else MODEL_DECLINED
@@ -295,14 +301,41 @@ class Engine:
                  if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
         return _with_lists_whole(question, outcome, lines, new)
 
-    def _sources_answer(self, question: str, found, opened,
-                        timings: dict) -> Generator[Event, None, tuple[Draft, Outcome]]:
+    def _sources_answer(self, question: str, found, opened, timings: dict, previous: conversation.Turn | None = None,
+                        asked_as: str = "") -> Generator[Event, None, tuple[Draft, Outcome]]:
         """The extractive backend's answer from the passages found, verified: its draft (statuses passed on, tokens
-        not) and the outcome."""
+        not) and the outcome; after previous, one that only repeats it gives way to the next sentences (_beyond)."""
         events = generate.run(generate.FALLBACK, question, found.passages, opened, self.settings, whole=False,
                               timings={}, started=time.perf_counter())
         draft = yield from _quiet(events)
-        return draft, self._verified(question, draft, found, opened, timings)
+        outcome = self._verified(question, draft, found, opened, timings)
+        if outcome.text is not None and previous is not None and _repeats(question, outcome, asked_as or question,
+                                                                          previous):
+            outcome = yield from self._beyond(outcome, previous, question, found, opened, timings)
+        return draft, outcome
+
+    def _beyond(self, repeated: Outcome, previous: conversation.Turn, question: str, found, opened,
+                timings: dict) -> Generator[Event, None, Outcome]:
+        """For a follow-up asking something new, answered with only the previous answer's quotes: the sources'
+        answer from the sentences it did not quote, when its closest new quote is nearer in meaning to the
+        follow-up's own words than the repeat's ("And out in the countryside?" is not the city sentence again); else
+        the repeat, which may answer it."""
+        def unquoted(sentence: str) -> bool:
+            said = sentence.strip()
+            return not any(said == q or (len(q) >= QUOTED_PART_CHARS and q in said) for q in previous.quotes)
+        events = generate.run(SentenceFilteredBackend(unquoted), question, found.passages, opened, self.settings,
+                              whole=False, timings={}, started=time.perf_counter())
+        draft = yield from _quiet(events)
+        other = self._verified(question, draft, found, opened, timings)
+        if other.text is None:
+            return repeated
+        fresh = [c.quote for c in other.citations if unquoted(c.quote)]
+        if not fresh:
+            return repeated
+        own_words = asked.without_context(question)
+        before, after = (max(opened.extractive.closeness(own_words, quotes))
+                         for quotes in ([c.quote for c in repeated.citations], fresh))
+        return other if after > before else repeated
 
     def _verified(self, question: str, draft: Draft, found, opened, timings: dict) -> Outcome:
         """A draft grounded in its passages, checked against the question and reconciled; no text: refused."""
@@ -424,7 +457,8 @@ def _repeats(question: str, outcome: Outcome, asked_as: str, previous: conversat
     kind = asked.answer_kind(question)
     if kind is not None and asked.states_kind(kind, strip_markers(outcome.text or ""), question):
         return False
-    return conversation.repeats(outcome.text or "", [c.quote for c in outcome.citations], asked_as, previous)
+    return conversation.repeats(outcome.text or "", [c.quote for c in outcome.citations], asked_as, previous,
+                                [c.doc_id for c in outcome.citations])
 
 
 def _with_lists_whole(question: str, outcome: Outcome, lines: list[str] | None = None,

@@ -339,6 +339,16 @@ def test_an_answer_repeats_the_previous_one_only_with_the_same_quotes_and_no_new
                                                                      previous.answer))  # quotes not known
 
 
+def test_the_same_words_quoted_from_another_document_are_no_repeat():
+    from assistant.conversation import repeats
+    line = "National symbol(s): lion."
+    previous = Turn("What's Afghanistan's national symbol?", "What's Afghanistan's national symbol?", f"“{line}” [1]",
+                    sources=("factbook-af",), quotes=(line,))
+    asked = "Same question for Iran?"
+    assert repeats(f"“{line}” [1]", [line], asked, previous, ["factbook-af"])
+    assert not repeats(f"“{line}” [1]", [line], asked, previous, ["factbook-ir"])  # Iran's profile says it too
+
+
 def test_a_repeated_fact_of_the_kind_asked_answers_the_follow_up():
     from assistant.engine import Outcome, _repeats
     line = "Climate: tropical; hot, humid; dry, northeast monsoon (November to March); rainy, southwest monsoon (June to August)."

@@ -241,6 +241,11 @@ class ExtractiveAnswerer:
             return True
         return False
 
+    def closeness(self, text: str, others: list[str]) -> list[float]:
+        """The cosine similarity of text to each of others, in the embedder's space."""
+        vectors = self._embed([text, *others])
+        return [float(x) for x in vectors[1:] @ vectors[0]]
+
     def _embed(self, texts: list[str]):
         cached = getattr(self.embedder, "embed_cached", None)  # a test's stand-in embedder may not cache
         return cached(texts) if cached else self.embedder.embed(texts)
