@@ -11,7 +11,7 @@ from .keyfacts import SMALL_NUMBER_WORDS, unstated_items
 from .keyfacts import unsupported as unsupported_facts
 from .language import is_english
 from .retrieval import Passage
-from .textutil import sentence_spans, strip_markers, words
+from .textutil import sentence_spans, strip_markers, terms, words
 
 MIN_SUPPORT = 0.34  # share of a claim's terms its cited sentence must contain
 UNMARKED_SUPPORT = 0.6  # stricter, to attach a source the model forgot to cite
@@ -217,10 +217,23 @@ def _supporting_sentence(body: str, text: str, passage: Passage, strict: bool, a
         return None
     if not _numbers(body, claim=True) <= _numbers(text[best[0]:best[1]]):
         return None  # the sentence does not state the claim's numbers ("99 plots" is not "three")
+    if not shares_more_than_names(body, text[best[0]:best[1]]):
+        return None
     if strict and (is_instruction_span(text, best[0], best[1])
                    or unsupported_facts(body, [text[best[0]:best[1]]], _where(passage))):
         return None
     return best
+
+
+def shares_more_than_names(claim: str, sentence: str) -> bool:
+    """Whether the sentence shares with the claim more than names: a word of the claim's own, or its numbers (checked
+    apart). "ISKP relies on the central Islamic State's outlets" shares only "ISKP" and "Islamic State" with a
+    sentence listing jihadist groups; a claim that is only names ("Serdar BERDIMUHAMEDOV.") is judged by them."""
+    if _numbers(claim, claim=True):
+        return True
+    named = {term for name in keyfacts.names(claim, first_word=True) for term in terms(name)}
+    own = set(terms(claim)) - named
+    return not own or bool(own & set(terms(sentence)))
 
 
 def _stating_sentence(body: str, text: str, passage: Passage, asked_in: str):

@@ -148,6 +148,11 @@ def test_citation_problems_and_support():
     asked = "What share of its economy does Germany put into defence?"
     assert m.claim_checks(claim, consumption, asked)[0]["missing"] == ["field Military Expenditures"]
     assert m.claim_checks(claim, consumption)[0]["missing"] == []
+    # ... and a quote sharing only the claim's names does not support it
+    groups = [{"n": 1, "quote": "ISKP follows a long list of jihadist groups, including al-Qaeda and the Islamic State.",
+               "valid": True}]
+    assert m.claim_checks("ISKP relies on the Islamic State's outlets [1].", groups)[0]["missing"] == [
+        "a word beyond its names"]
 
 
 def test_retrieval_rank_by_quote_then_by_source():

@@ -78,11 +78,13 @@ def claim_checks(answer: str, citations: list[dict], question: str = "", asked_i
     the quotes it cites states (a name may be stated by the cited document's title or section, as the citation
     shows them; numbers and dates only by a quote), the items of a series it states that its quotes do not, and,
     given the question, the Factbook field it states when its quotes give another (asked_in: the question as the
-    user wrote it, whose own words a claim in another language may repeat): a claim is supported only when
-    that list is empty."""
+    user wrote it, whose own words a claim in another language may repeat), and an English claim none of whose
+    quotes shares more than its names (grounding.shares_more_than_names): a claim is supported only when that list
+    is empty."""
     from ..field_words import claimed_elsewhere
-    from ..grounding import unstated_series_items
+    from ..grounding import shares_more_than_names, unstated_series_items
     from ..keyfacts import unsupported
+    from ..language import is_english
 
     quotes: dict[int, list[str]] = {}
     where: dict[int, list[str]] = {}
@@ -101,6 +103,8 @@ def claim_checks(answer: str, citations: list[dict], question: str = "", asked_i
         missing += [f"item {item}" for item in unstated_series_items(claim, cited_quotes)]
         field = claimed_elsewhere(claim, cited_quotes, question) if question else ""
         missing += [f"field {field}"] if field else []
+        if cited_quotes and is_english(claim) and not any(shares_more_than_names(claim, q) for q in cited_quotes):
+            missing.append("a word beyond its names")
         checks.append({"sentence": claim, "missing": missing})
     return checks
 
