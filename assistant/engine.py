@@ -48,6 +48,7 @@ from .pipeline.prompt import CorpusPrompt  # noqa: F401  (re-exported)
 from .pipeline.reply import Reply
 from .pipeline.validate import Request
 from .prompts import render
+from .retrieval import Passage
 from .settings import Settings
 from .store import Index, IngestReport
 from .textutil import strip_markers, without_quotes
@@ -323,7 +324,8 @@ class Engine:
         def unquoted(sentence: str) -> bool:
             said = sentence.strip()
             return not any(said == q or (len(q) >= QUOTED_PART_CHARS and q in said) for q in previous.quotes)
-        events = generate.run(SentenceFilteredBackend(unquoted), question, found.passages, opened, self.settings,
+        passages = found.passages + _what_follows(previous, found.passages, opened.index)
+        events = generate.run(SentenceFilteredBackend(unquoted), question, passages, opened, self.settings,
                               whole=False, timings={}, started=time.perf_counter())
         draft = yield from _quiet(events)
         other = self._verified(question, draft, found, opened, timings)
@@ -449,6 +451,29 @@ class Engine:
         if outcome.text is None:
             return None, []
         return combine.SubAnswer(part, "", outcome.text, outcome.citations), places(outcome)
+
+
+def _what_follows(previous: conversation.Turn, passages: list[Passage], index: Index) -> list[Passage]:
+    """Passages running from each of the previous answer's quotes to the end of the chunk after it, those not
+    retrieved already: "So what does that imply?" is often answered by what the document says next."""
+    extra: list[Passage] = []
+    n = max((p.n for p in passages), default=0)
+    for doc_id in previous.sources:
+        text, meta = index.doc_text(doc_id) or "", index.doc_meta(doc_id)
+        chunks = [c for c in index.chunks if c.doc_id == doc_id]
+        for quote in previous.quotes:
+            at = text.find(quote)
+            after = next((i for i, c in enumerate(chunks) if c.start <= at + len(quote) - 1 < c.end), None)
+            if at < 0 or after is None:
+                continue
+            end = chunks[min(after + 1, len(chunks) - 1)].end
+            if any(p.doc_id == doc_id and p.start <= at and end <= p.end for p in passages + extra):
+                continue
+            n += 1
+            chunk = chunks[after]
+            extra.append(Passage(doc_id, meta.title if meta else chunk.title, chunk.section, chunk.page, at, end,
+                                 text[at:end], [c.chunk_id for c in chunks[after:after + 2]], 0.0, 0.0, n=n))
+    return extra
 
 
 def _repeats(question: str, outcome: Outcome, asked_as: str, previous: conversation.Turn) -> bool:

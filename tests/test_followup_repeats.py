@@ -34,3 +34,11 @@ def test_a_repeat_that_answers_the_follow_up_best_is_kept(engine):
     purpose = session.ask("What's it trying to achieve by that?")
     assert "impede state-provided services" in first.text
     assert [c.quote for c in purpose.citations] == [c.quote for c in first.citations], purpose.text
+
+
+def test_what_the_document_says_right_after_the_previous_quote_may_answer(engine):
+    session = engine.session()
+    first = session.ask("How did most of the American and European foreign fighters reach the region?")
+    assert "northeast corridor" in first.text
+    implied = session.ask("So what does that imply for how the two countries should be looked at?")
+    assert "cannot be dissociated" in implied.text, implied.text
