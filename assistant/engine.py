@@ -459,20 +459,23 @@ def _what_follows(previous: conversation.Turn, passages: list[Passage], index: I
     extra: list[Passage] = []
     n = max((p.n for p in passages), default=0)
     for doc_id in previous.sources:
-        text, meta = index.doc_text(doc_id) or "", index.doc_meta(doc_id)
+        text = index.doc_text(doc_id) or ""
         chunks = [c for c in index.chunks if c.doc_id == doc_id]
         for quote in previous.quotes:
             at = text.find(quote)
-            after = next((i for i, c in enumerate(chunks) if c.start <= at + len(quote) - 1 < c.end), None)
-            if at < 0 or after is None:
+            if at < 0:
                 continue
-            end = chunks[min(after + 1, len(chunks) - 1)].end
+            last = next((i for i, c in enumerate(chunks) if c.start <= at + len(quote) - 1 < c.end), None)
+            if last is None:
+                continue
+            following = chunks[last:last + 2]
+            end = following[-1].end
             if any(p.doc_id == doc_id and p.start <= at and end <= p.end for p in passages + extra):
                 continue
             n += 1
-            chunk = chunks[after]
-            extra.append(Passage(doc_id, meta.title if meta else chunk.title, chunk.section, chunk.page, at, end,
-                                 text[at:end], [c.chunk_id for c in chunks[after:after + 2]], 0.0, 0.0, n=n))
+            extra.append(Passage(doc_id, following[0].title, following[0].section, following[0].page, at, end,
+                                 text[at:end], [c.chunk_id for c in following], 0.0, 0.0, n=n,
+                                 sections=[(c.start, c.section) for c in following]))
     return extra
 
 
