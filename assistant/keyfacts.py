@@ -113,10 +113,8 @@ def numbers(text: str) -> set[float]:
     """Every number the text states, by value (list numerals at line starts and days of dates excluded)."""
     text = _DAY_MONTH.sub(lambda m: (m.group(2) or m.group(3)), _LIST_NUMERAL.sub(" ", fold(text)))
     values: set[float] = set()
-    scaled_spans = []
     for match in _DIGITS_SCALE.finditer(text):
         values.add(_digits_value(match.group(1)) * _SCALES[match.group(2).lower()])
-        scaled_spans.append(match.span(1))
     for match in _DIGITS.finditer(text):
         values.add(_digits_value(match.group(0)))
     return values | _word_values(text)
