@@ -159,8 +159,7 @@ class ExtractiveAnswerer:
         # "What does the report say about China?": China's profile does not say what the report says.
         source = (self.names.named_as_source(question) if self.names else set()) & {c[0].doc_id for c in candidates}
         candidates = [c for c in candidates if not source or c[0].doc_id in source]
-        vectors = self._embed([question] + [c[4] for c in candidates])
-        cosine = vectors[1:] @ vectors[0]
+        cosine = self.closeness(question, [c[4] for c in candidates])
         q_terms = set(terms(question))
         label_terms = q_terms | asked.initialisms(question) | asked.counted_terms(question)  # a field label may name
         weights = {t: self.idf.get(t, self.default_idf) for t in q_terms}
@@ -241,10 +240,10 @@ class ExtractiveAnswerer:
             return True
         return False
 
-    def closeness(self, text: str, others: list[str]) -> list[float]:
-        """The cosine similarity of text to each of others, in the embedder's space."""
+    def closeness(self, text: str, others: list[str]):
+        """The cosine similarity of text to each of others, in the embedder's space (an array)."""
         vectors = self._embed([text, *others])
-        return [float(x) for x in vectors[1:] @ vectors[0]]
+        return vectors[1:] @ vectors[0]
 
     def _embed(self, texts: list[str]):
         cached = getattr(self.embedder, "embed_cached", None)  # a test's stand-in embedder may not cache
