@@ -36,7 +36,7 @@ _CAPITAL = "A-ZÀ-ÖØ-Þ"  # "Malé", "Ürümqi": a name's letters are not only
 NAME = re.compile(rf"\b{_PARTICLE}[{_CAPITAL}][\w’'-]*[^\W\d_](?:\s+{_PARTICLE}[{_CAPITAL}][\w’'-]*[^\W\d_])*")
 _LIST_NUMERAL = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
 # Capitalised only because a sentence starts with them; not names.
-_FUNCTION_WORDS = frozenset("""a an the this that these those it its in on at by for from of to with and or but as
+FUNCTION_WORDS = frozenset("""a an the this that these those it its in on at by for from of to with and or but as
 if when while where which who whom whose what why how there here they we he she i you our their his her some
 many most more all any each both no not nor so yet also since after before during under over between among
 according however although because though do does did is are was were be been can could would should will has have
@@ -165,7 +165,7 @@ def names(sentence: str, first_word: bool = False) -> set[str]:
     for match in NAME.finditer(text):
         parts = [re.sub(r"'s$", "", part) for part in match.group(0).split()]
         first = len(parts)
-        while parts and (parts[0].lower() in _FUNCTION_WORDS or words_value(parts[0]) is not None):
+        while parts and (parts[0].lower() in FUNCTION_WORDS or words_value(parts[0]) is not None):
             parts = parts[1:]
         if not first_word and _OPENS_SENTENCE.fullmatch(text[:match.start()]) and len(parts) == first and parts \
                 and not parts[0].isupper():
@@ -269,7 +269,7 @@ def unsupported(sentence: str, quotes: list[str], where: list[str] | tuple[str, 
 
 
 _COUNTED = re.compile(rf"({_DIGITS.pattern})\s+([a-z][a-z-]{{2,}})\b")
-_NOT_COUNTED = _FUNCTION_WORDS | set(_SCALES) | {"est", "than", "per", "times", "fold"}
+_NOT_COUNTED = FUNCTION_WORDS | set(_SCALES) | {"est", "than", "per", "times", "fold"}
 
 
 def counted(text: str) -> set[tuple[float, str]]:

@@ -43,6 +43,12 @@ NAMES = DocumentNames({
      True),
     ("India and China are neighbours. Which of them is smaller?", ["How large is India, by area?",
                                                                    "How large is China, by area?"], False),
+    ("Qatar and Iran both sit on the Gulf. Which country's coastline is longer?",  # the possessive asks of the pair
+     ["How long is Qatar’s coastline?", "How long is Iran’s coastline?"], True),
+    ("Iran and Turkey are big countries. Whose coastline is shorter?",
+     ["How long is Iran’s coastline?", "How long is Turkey’s coastline?"], False),
+    ("Which has the longer coastline, Iran or Turkey? Including islands.",  # a statement after the question
+     ["How long is Iran’s coastline including islands?", "How long is Turkey’s coastline including islands?"], True),
 ])
 def test_a_comparison_asks_the_same_of_each_entity(question, parts, larger_wins):
     plan = decompose.run(question)

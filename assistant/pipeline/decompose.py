@@ -61,6 +61,7 @@ _THAN = re.compile(rf"^\s*(?i:is|are|was|were|does|do|did|has|have)\s+({_NAME})(
 _PAIR_STATED = re.compile(rf"^\s*({_NAME})\s+and\s+({_NAME})\b")
 _WHICH_OF_THEM = re.compile(r"^\s*(?i:which)((?:\s+(?i:one|of\s+(?:them|the\s+two|these|those)(?:\s+two)?))?)"
                             r"\s+(?i:is|are|has|have|had|was|were|does|do|did)\b")
+_WHOSE = re.compile(r"^\s*(?i:whose|which\s+(?:one|country|nation|place)['’]s)\s+")  # "Which country's peak ..."
 _COUNTED_NOUN = re.compile(r"\b\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?\s+([a-z]{3,})\b")
 _HEDGES = frozenset("actually really truly indeed exactly then now".split())
 _LEAD_WORDS = frozenset("""which whose where who what is are was were does do did has have had one country countries
@@ -168,6 +169,7 @@ def asked_of_capital(question: str, reference: re.Match, place: str) -> str:
 def comparison(question: str) -> Plan | None:
     """"Which has the longer X, A or B?" ("Which of A and B has the longer X?", "Is A's X longer than B's?"): the same
     question of A and of B, and what decides between them."""
+    question = _qualifier_joined(question)
     match = _ALTERNATIVES.search(question) or _BOTH_NAMED.search(question)
     than = None if match else _THAN.match(question)
     if match:
@@ -194,6 +196,24 @@ def comparison(question: str) -> Plan | None:
     return Plan(Mode.COMPARISON, parts, entities, comparative)
 
 
+# "Whose population is younger, Iran's or Pakistan's? Going by median age.": a statement after the question
+# qualifies it.
+_QUALIFIED = re.compile(r"^([^?]*)\?\s+([A-Z][^?]*?)[.!]?$")
+
+
+def _qualifier_joined(question: str) -> str:
+    """The question with a qualifying statement after it put inside it ("..., Iran's or Pakistan's, going by median
+    age?"); the question as it is when none follows it."""
+    found = _QUALIFIED.match(question.strip())
+    if not found or _QUESTION_WORD.match(found.group(2)):
+        return question
+    tail = found.group(2)
+    first = tail.split()[0].lower()
+    if first in keyfacts.FUNCTION_WORDS or first.endswith(("ing", "ly", "ed")):  # not a name ("Going by ...")
+        tail = tail[:1].lower() + tail[1:]
+    return f"{found.group(1)}, {tail}?"
+
+
 def _stated_pair(question: str) -> tuple[list[str], str] | None:
     """"Germany and Turkey both have about 84 million people. Which one actually has more?": the pair a statement
     opens with, and what the question compares of them (what the statement counts, when the question says no more)."""
@@ -201,9 +221,10 @@ def _stated_pair(question: str) -> tuple[list[str], str] | None:
     pair = _PAIR_STATED.match(lead) if lead and not lead.endswith("?") else None
     follow = " ".join(w for w in follow.split() if w.lower().strip("?,") not in _HEDGES)
     which = _WHICH_OF_THEM.match(follow)
-    if not pair or not which:
+    whose = None if which else _WHOSE.match(follow)
+    if not pair or not (which or whose):
         return None
-    asked = "Which " + follow[which.end(1):].strip()
+    asked = "Which " + (follow[which.end(1):] if which else follow[whose.end():] if whose else "").strip()
     found = comparatives_in(asked)
     counted = _COUNTED_NOUN.search(lead)
     if len(found) == 1 and not _rest(asked, found[0]) and counted:
