@@ -65,7 +65,8 @@ BACK_REFERENCE = re.compile(r"^(?:In other words|This|These|That|Such|Thus|There
                             r"^(?:[A-Z]\w*|\d+)(?:\s+\w+)?\s+of\s+(?:these|those|them)\b|"
                             r"^(?:(?:Yet|But|However|Still|And|So),?\s+the|The)\s+\w+\s+of\s+(?:these|those)\b")
 _RANGE_WORD = re.compile(r"(?:since|after|before|from|until|till|between|and|to|through)\s*$|[-–]\s*$", re.I)
-_DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$")  # "Central Asian", "North African": a description, not a name
+# "Central Asian", "North African", "Western": a description, not a name
+_DESCRIBES = re.compile(r"(?:ian|ean|can|ese)$|^(?:West|East|North|South)ern$")
 # A name before a common noun for a place ("a Gulf state", "an Indian Ocean country") describes a place unnamed;
 # after "the" it is a name ("the Kurdistan region").
 _UNNAMED = (r"\b(?:a|an|any|one|two|three|four|five|several|some|another|other|which|what|each|every)\s+"

@@ -86,6 +86,7 @@ def test_a_question_for_a_date_wants_the_day_not_only_the_year(question):
     ("ISKP fired rockets at two Central Asian neighbours.", ["Central Asian"], ["ISKP"]),
     ("What does the Islamic State claim?", [], ["Islamic State"]),  # a name, though "State" is a place noun
     ("Which Gulf states border Qatar?", ["Gulf"], ["Qatar"]),
+    ("How did most Western recruits reach Syria?", ["Western"], ["Syria"]),  # a compass word describes
 ])
 def test_a_name_that_describes_an_unnamed_place_is_not_asked_for(question, described, named):
     assert asked.descriptions(question) == described
