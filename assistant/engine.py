@@ -11,13 +11,14 @@ IndexManager's, the choice of backend a BackendSelector's.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 
-from . import asked, conversation, keyfacts, validation
+from . import asked, conversation, field_words, keyfacts, validation
 from .answer import Answer, Event
 from .backend_selector import BackendSelector
 from .backends import Backend, ExtractiveBackend, PreparesPrefix, StreamsChat
@@ -51,7 +52,7 @@ from .prompts import render
 from .retrieval import Passage
 from .settings import Settings
 from .store import Index, IngestReport
-from .textutil import strip_markers, without_quotes
+from .textutil import strip_markers, terms, without_quotes
 from .validation import QuestionError  # noqa: F401  (re-exported: callers import it from here)
 
 logger = logging.getLogger(__name__)
@@ -300,7 +301,7 @@ class Engine:
         numbers = {c.n for c in new}
         lines = [line for line in (sources.text or "").split("\n\n")
                  if line.startswith("“") and set(marker_numbers(line) or [0]) <= numbers]
-        return _with_lists_whole(question, outcome, lines, new)
+        return _with_lists_whole(question, outcome, lines, new, reasons=True)
 
     def _sources_answer(self, question: str, found, opened, timings: dict, previous: conversation.Turn | None = None,
                         asked_as: str = "") -> Generator[Event, None, tuple[Draft, Outcome]]:
@@ -490,20 +491,32 @@ def _repeats(question: str, outcome: Outcome, asked_as: str, previous: conversat
 
 
 def _with_lists_whole(question: str, outcome: Outcome, lines: list[str] | None = None,
-                      cited: list[Citation] | None = None) -> Outcome:
+                      cited: list[Citation] | None = None, reasons: bool = False) -> Outcome:
     """A model's answer, then each quote it cites whose list it restates only in part ("China" of "China; other
-    suppliers include France, Russia, ..."), whole, then lines citing cited, the sources' own further quotes."""
+    suppliers include France, Russia, ..."), whole, then lines citing cited, the sources' own further quotes.
+    reasons: the answer gives reasons or parts, and a quote it words otherwise is shown whole too ("impede
+    state-provided services" of "Waging economic warfare and seeking to impede state-provided services")."""
     lines, cited = lines or [], cited or []
     numbers = {c.n for c in cited}
     said = outcome.text or ""
     shown = [replace(c, n=max(numbers, default=0) + i)  # numbered apart from the sources' own
-             for i, c in enumerate((c for c in outcome.citations if _names_left_out(c.quote, said, question)), 1)]
+             for i, c in enumerate((c for c in outcome.citations if _names_left_out(c.quote, said, question)
+                                    or reasons and _reworded(c.quote, said)), 1)]
     lines = [f"“{c.quote}” [{c.n}]" for c in shown] + lines
     if not lines:
         return outcome
     combined = combine.with_premise(combine.SubAnswer(question, "", outcome.text, outcome.citations),
                                     combine.SubAnswer(question, "", "\n\n".join(lines), cited + shown))
     return replace(outcome, text=combined.text, citations=combined.citations)
+
+
+def _reworded(quote: str, answer: str) -> bool:
+    """Whether the answer leaves out some words of the quote, its field label and figures aside: it says the quote in
+    other words, or only part of it."""
+    said = set(terms(without_quotes(strip_markers(answer))))
+    value = field_words.FIELD_LABEL.sub("", quote)  # "Exports - commodities: natural gas, ..." says natural gas, ...
+    value = re.sub(r"\([^()]*\d[^()]*\)", "", value)  # "(2023 est.)" dates it
+    return any(term not in said and not any(ch.isdigit() for ch in term) for term in terms(value))
 
 
 def _as_titled(about: str, citations: list[Citation], names) -> str:

@@ -1,6 +1,7 @@
 """LLM answer path with scripted LLMs (real retrieval and verification), plus chunking and condensing units."""
 import pytest
 
+from assistant import engine as engine_module
 from assistant.chunking import chunk_document
 from assistant.citations import Citation, locate, verify
 from assistant.conversation import Turn, is_followup, substitute
@@ -92,6 +93,30 @@ def test_a_term_in_quotation_marks_is_cited_by_its_whole_sentence(llm_engine, re
     [citation] = answer.citations
     assert citation.quote != "counterterrorism" and "limited to local security needs" in citation.quote
     assert report_text[citation.start:citation.end] == citation.quote
+
+
+def test_an_answer_giving_reasons_in_other_words_shows_the_quotes_it_cites_whole(llm_engine):
+    engine, _ = llm_engine(lambda prompt: "Aid should prod local authorities to address ISKP’s international activity "
+                           f"[{passage_number(prompt, 'humanitarian assistance')}].")
+    answer = engine.ask("Why do the authors say humanitarian aid must be handled carefully?")
+    assert answer.text.startswith("Aid should prod local authorities")
+    assert "“Lastly, humanitarian assistance must be handled very carefully—not as a lever" in answer.text
+
+
+@pytest.mark.parametrize("quote, answer, reworded", [
+    ("Exports - commodities: natural gas, refined petroleum, electricity (2023).",  # label and date aside
+     "Natural gas, refined petroleum and electricity [1].", False),
+    ("Government type: theocratic; the United States does not recognize the Taliban Government.",
+     "The government is theocratic [1].", True),
+])
+def test_a_quote_is_reworded_when_the_answer_leaves_out_its_words_not_its_label_or_dates(quote, answer, reworded):
+    assert engine_module._reworded(quote, answer) is reworded
+
+
+def test_an_answer_giving_one_value_is_not_followed_by_its_quote(llm_engine):
+    engine, _ = llm_engine(lambda prompt: "Sixteen ISKP plots were foiled [1].")
+    answer = engine.ask(PLOTS_Q)
+    assert answer.citations and "“" not in answer.text
 
 
 @pytest.mark.parametrize("opener", ['"', "“"])
