@@ -220,11 +220,11 @@ def _stated_pair(question: str) -> tuple[list[str], str] | None:
     lead, follow = _split(question)
     pair = _PAIR_STATED.match(lead) if lead and not lead.endswith("?") else None
     follow = " ".join(w for w in follow.split() if w.lower().strip("?,") not in _HEDGES)
-    which = _WHICH_OF_THEM.match(follow)
-    whose = None if which else _WHOSE.match(follow)
-    if not pair or not (which or whose):
+    which, whose = _WHICH_OF_THEM.match(follow), _WHOSE.match(follow)
+    start = which.end(1) if which else whose.end() if whose else None  # where what is compared begins
+    if not pair or start is None:
         return None
-    asked = "Which " + (follow[which.end(1):] if which else follow[whose.end():] if whose else "").strip()
+    asked = "Which " + follow[start:].strip()
     found = comparatives_in(asked)
     counted = _COUNTED_NOUN.search(lead)
     if len(found) == 1 and not _rest(asked, found[0]) and counted:
