@@ -73,6 +73,7 @@ class HybridRetriever:
         # Chunks made mostly of instructions to an assistant are hostile text, never context (flagged at ingest).
         self.injected = index.injected
         self.names = DocumentNames({doc_id: meta for doc_id, (meta, _) in index.docs.items()})
+        self._unseen_idf: float | None = None
 
     def retrieve(self, query: str, top_k: int = 5, doc_ids: list[str] | None = None) -> Retrieval:
         timings: dict[str, float] = {}
@@ -183,7 +184,10 @@ class HybridRetriever:
         are left out. A chunk whose document text is missing is read from its own text. labelled gets the chunks
         whose best sentence is a field labelled with the question's terms."""
         idf = self.index.bm25.idf
-        weights = {t: idf.get(t, 0.0) for t in set(terms(query))}
+        if self._unseen_idf is None:
+            self._unseen_idf = max(idf.values(), default=1.0)
+        # A word no chunk has is as rare as a word can be: it counts where a field's everyday words give it.
+        weights = {t: idf.get(t, self._unseen_idf) for t in set(terms(query))}
         asked = set(weights)
         total = sum(weights.values())
         if not total:

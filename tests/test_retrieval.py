@@ -35,3 +35,19 @@ def test_a_field_labelled_with_the_question_s_terms_counts_its_label_twice():
     assert _asked_label_weight("Independence: 5 July 1962 (from France).", weights) == 2.9
     assert _asked_label_weight("National holiday: Independence Day, 5 July (1962).", weights) == 0.0
     assert _asked_label_weight("A bloody struggle culminated in Algerian independence in 1962.", weights) == 0.0
+
+
+def test_a_word_no_chunk_has_weighs_as_a_rare_word_where_a_field_s_everyday_words_give_it(fresh_settings):
+    from assistant.sources import manage
+
+    manage.add_factbook(fresh_settings, ["ts", "ag"])
+    engine = Engine(fresh_settings)
+    engine.ensure_index()
+    retriever = engine._indexes.current().retriever
+    question = "Is joblessness worse in Tunisia than it used to be?"  # no profile says "joblessness"
+    assert "joblessness" not in engine.index.bm25.idf
+    in_tunisia = dict.fromkeys(engine.index.by_doc["factbook-ts"])
+    holding = {i for i in in_tunisia if "Unemployment rate 2024:" in engine.index.chunks[i].text}
+    assert retriever._by_best_sentence(question, in_tunisia)[0][0] in holding
+    retriever._unseen_idf = 0.0  # as if the word weighed nothing
+    assert retriever._by_best_sentence(question, in_tunisia)[0][0] not in holding
