@@ -498,7 +498,7 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "", f
     missing += [f"number {value:g}" for value in sorted(pinned_counts(question)) if value not in stated_numbers]
     counted = counted_terms(question)
     if counted and not shares(counted, stated_terms(f"{sentence} {referred}")) \
-            and not (field and shares(attribute_terms(question), stated_terms(field))):
+            and not (field and shares(counted | attribute_terms(question), stated_terms(field))):
         missing.append(f"what is counted ({', '.join(sorted(counted))})")
     spelt = acronyms.asked_expansion(question)
     if spelt:  # "What is the full name of the IMU?" asks for the words it spells, nothing more

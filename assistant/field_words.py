@@ -140,8 +140,8 @@ FIELD_WORDS: dict[str, str] = {
     "Energy consumption per capita": "use usage person head individual btu average demand consumes",
     "Environmental issues": "pollution environment problems concerns ecological degradation deforestation ecology threats",
     "Ethnic groups": "ethnicity race races ethnicities tribes tribal ancestry heritage nationalities makeup",
-    "Exchange rates": "currency money dollar conversion worth value forex",
-    "Exchange rates, Currency": "money monetary unit denomination coin cash tender",
+    "Exchange rates": "currency money dollar conversion worth value forex pay paid paying",
+    "Exchange rates, Currency": "money monetary unit denomination coin coins cash tender pay paid paying",
     "Executive branch": "leader leaders runs rules ruler president government head power leadership",
     "Executive branch, chief of state": "head president monarch king queen sovereign leader ruler",
     "Executive branch, head of government": "prime premier minister chancellor leader runs ruler",
@@ -261,7 +261,7 @@ FIELD_WORDS: dict[str, str] = {
     "Methane emissions, waste": "landfills landfill garbage rubbish trash sewage",
     "Military Expenditures": "defence defense spending spend budget army armed forces arms share economy gdp",
     "Military and security forces": "army navy air force armed troops defence defense services branches police",
-    "Military and security service personnel strengths": "troops soldiers army size armed forces active manpower sailors airmen",
+    "Military and security service personnel strengths": "troops soldiers army size armed forces active manpower sailors airmen serve serving members",
     "Military deployments": "troops abroad overseas deployed stationed peacekeeping missions bases",
     "Military equipment inventories and acquisitions": "weapons arms weaponry tanks aircraft warships hardware arsenal purchases",
     "Military service age and obligation": "conscription draft enlist enlistment conscripts compulsory mandatory voluntary join army",
@@ -385,7 +385,19 @@ def of(sentence: str, asked: set[str]) -> str:
         return ""  # "Coal, production" answers no question about oil, however much is produced
     fit = _fit(whole, field, asked)
     best = max(_fit(other, field, asked) for other in {whole, *_family(field)})
+    if any(_fit(wider, wider, asked)[0] >= fit[0] for wider in _widened(field)):
+        return ""  # "jobless" asks for the "Unemployment rate", not the "Youth unemployment rate (ages 15-24)"
     return words if fit[0] and fit == best else ""
+
+
+@functools.cache
+def _widened(field: str) -> tuple[str, ...]:
+    """The fields of the table that this field's label narrows with words before their own: "Unemployment rate" of
+    "Youth unemployment rate (ages 15-24)" (a rate of the young), not "Population" of "Population growth rate" (a
+    rate, not a population)."""
+    head = re.sub(r"\s*\([^)]*\)", "", field).lower()
+    return tuple(other for other in FIELD_WORDS if "," not in other and other != field and " - " not in head
+                 and re.search(rf"\s{re.escape(other.lower())}$", head))
 
 
 def _fit(label: str, field: str, asked: set[str]) -> tuple[int, int]:

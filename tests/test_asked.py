@@ -1,8 +1,9 @@
 """What a question asks for (asked.py), and which sentences state it."""
 import pytest
 
-from assistant import asked
+from assistant import asked, field_words
 from assistant.asked import Kind
+from assistant.textutil import terms
 
 PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen ISKP plots: three in India, four in "
          "Iran, three in Germany, one in the Maldives, one in Pakistan, one in Qatar, and three in Turkey.")
@@ -414,3 +415,11 @@ def test_a_question_asking_for_places_by_name_needs_an_answer_naming_one_it_does
     assert not asked.asks_place("Which country is larger, Iran or Qatar?")  # a choice among places named
     assert not asked.asks_place("Which of the two countries has more people?")
     assert not asked.asks_place("Which group has ISKP criticised?")
+
+
+def test_a_field_s_everyday_words_say_what_it_counts_when_the_question_counts_them():
+    question = "How many people serve in Freedonia's military these days?"
+    line = "Military and security service personnel strengths: approximately 185,000 active-duty personnel (2025)."
+    words = field_words.of(line, set(terms(question)))
+    assert not [m for m in asked.unmet(question, line, "Freedonia", "", words) if m.startswith("what is counted")]
+    assert [m for m in asked.unmet(question, line, "Freedonia", "", "") if m.startswith("what is counted")]

@@ -95,3 +95,23 @@ def test_a_field_that_fits_more_of_what_is_asked_than_the_sentence_s_own_is_name
 def test_a_field_that_fits_what_the_sentence_fits_and_no_more_is_not_better():
     asked = set(terms("How old is the average person in Tajikistan?")) - {"tajikistan"}
     assert field_words.better_field("Median age, total: 22.8 years (2025 est.).", asked) == ""
+
+
+def test_a_field_narrowed_by_words_not_asked_leaves_its_everyday_words_to_the_wider_field():
+    jobless = _asked("Which has the bigger jobless problem?")
+    assert "jobless" in field_words.of("Unemployment rate 2024: 16.3% (2024 est.).", jobless).split()
+    assert field_words.of("Youth unemployment rate (ages 15-24), total: 40.1% (2024 est.).", jobless) == ""
+    young = _asked("How many young people are jobless?")
+    assert field_words.of("Youth unemployment rate (ages 15-24), total: 40.1% (2024 est.).", young)
+
+
+def test_a_field_named_after_another_but_not_narrowing_it_keeps_its_words():
+    # "Population distribution" is where people live, not a kind of population, though "live" is both fields' word.
+    assert field_words.of("Population distribution: most people live along the Nile.", _asked("Where do most people live?"))
+    assert field_words.of("Major urban areas - population: 22.6 million CAIRO (capital) (2023).",
+                          _asked("Which city has the most inhabitants?"))
+
+
+def test_what_people_pay_with_is_the_currency():
+    asked = _asked("What do they pay with there?")
+    assert field_words.of("Exchange rates, Currency: Qatari rials (QAR) per US dollar -.", asked)
