@@ -40,7 +40,8 @@ FUNCTION_WORDS = frozenset("""a an the this that these those it its in on at by 
 if when while where which who whom whose what why how there here they we he she i you our their his her some
 many most more all any each both no not nor so yet also since after before during under over between among
 according however although because though do does did is are was were be been can could would should will has have
-had""".split())  # "Do" of "... terrorism. Do the authors say ...?" opens a question, whatever comes before it
+had i'm i've i'd i'll""".split())  # "Do" of "... terrorism. Do the authors say ...?" opens a question, whatever
+# comes before it; "I'm" is never a name
 
 
 def fold(text: str) -> str:

@@ -423,3 +423,7 @@ def test_a_field_s_everyday_words_say_what_it_counts_when_the_question_counts_th
     words = field_words.of(line, set(terms(question)))
     assert not [m for m in asked.unmet(question, line, "Freedonia", "", words) if m.startswith("what is counted")]
     assert [m for m in asked.unmet(question, line, "Freedonia", "", "") if m.startswith("what is counted")]
+
+
+def test_i_m_is_no_name():
+    assert asked.asked_names("If I'm planning a trip to Qatar, what currency will I've to carry?") == ["Qatar"]
