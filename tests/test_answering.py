@@ -406,3 +406,11 @@ def test_a_model_answer_citing_a_sentence_far_weaker_than_the_sources_best_gives
     # A sentence the sources' answer shows too (as what "the rate of these operations" refers to): the model's stays.
     shown_too = _citing("In early 2023 the Taliban increased operations targeting key ISKP leaders", "In early 2023")
     assert Engine(settings, backend=shown_too).ask(asked).backend == "scripted"
+
+
+def test_a_why_question_gets_the_next_sentence_when_it_goes_on_about_the_same_thing(extractive_engine):
+    carried_on = "It now seeks to cement its position in key border areas"
+    why = extractive_engine.ask("Why does ISKP want a foothold along Afghanistan's borders?")
+    assert "reemerged" in why.text and carried_on in why.text, why.text
+    where = extractive_engine.ask("Where has ISKP reemerged since the withdrawal?")
+    assert "reemerged" in where.text and carried_on not in where.text, where.text

@@ -38,6 +38,8 @@ _BACK_REFERENCE = asked.BACK_REFERENCE
 _ASKS_CHANGE = re.compile(r"\b(?:evolv(?:e|ed|es|ing)|chang(?:e|ed|es|ing)|shift(?:ed|ing)?|develop(?:ed|ing)?|"
                           r"trace|over\s+time)\b", re.I)
 CHANGE_SENTENCES = 2
+_ASKS_REASON = re.compile(r"^\s*(?:(?:and|so|but)\s+)?why\b|\bhow\s+come\b|\bwhat\s+(?:drives|explains|makes)\b", re.I)
+_CARRIES_ON = re.compile(r"^(?:It|They|This|These|Such)\s+(?!is\s+why\b)")  # its subject is the sentence before's
 ANOTHER_SHARE = 0.85  # a further sentence, adding what the best lacks, scores at least this share of the best
 MODEL = "none (extractive)"
 SUBJECT_BONUS = 0.05
@@ -284,6 +286,9 @@ class ExtractiveAnswerer:
             chosen += self._enumeration_before(scored[0], doc_texts)  # and began before, when the best is "Lastly"
         elif _ASKS_CHANGE.search(question):  # a change over time: the best sentence's paragraph tells it on
             chosen += _same_paragraph(scored[0], following, doc_texts)[:CHANGE_SENTENCES]
+        elif _ASKS_REASON.search(question):  # "It now seeks to ...": the next sentence goes on about the same thing
+            chosen += [item for item in _same_paragraph(scored[0], following, doc_texts)[:1]
+                       if _CARRIES_ON.match(item[4])]
         if _BACK_REFERENCE.match(scored[0][4]):
             chosen += self._previous(scored[0], doc_texts)
         elif _ASKS_CONTRAST.search(question):  # "Contrast ... with what happened after": the other side too
