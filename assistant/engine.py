@@ -461,7 +461,7 @@ def _what_follows(previous: conversation.Turn, passages: list[Passage], index: I
     n = max((p.n for p in passages), default=0)
     for doc_id in previous.sources:
         text = index.doc_text(doc_id) or ""
-        chunks = [c for c in index.chunks if c.doc_id == doc_id]
+        chunks = [index.chunks[i] for i in index.by_doc.get(doc_id, [])]
         for quote in previous.quotes:
             at = text.find(quote)
             if at < 0:

@@ -160,12 +160,9 @@ class HybridRetriever:
         question names as where to read, which carries its date and byline."""
         if not read_in or not _ASKS_FRONT_MATTER.search(query):
             return []
-        first: dict[str, int] = {}
-        for i, chunk in enumerate(self.index.chunks):
-            if chunk.doc_id in read_in and (chunk.doc_id not in first
-                                            or chunk.start < self.index.chunks[first[chunk.doc_id]].start):
-                first[chunk.doc_id] = i
-        return sorted(first.values())
+        chunks = self.index.chunks
+        return sorted(min(self.index.by_doc[doc_id], key=lambda i: chunks[i].start)
+                      for doc_id in read_in if self.index.by_doc.get(doc_id))
 
     def _spelling_out(self, query: str, vector, doc_ids: list[str] | None) -> list[int]:
         """For "What does ISKP stand for?", the chunk nearest the question of those that spell ISKP out; else none."""
