@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from enum import StrEnum
 
 from . import acronyms, keyfacts
@@ -24,7 +24,7 @@ class Kind(StrEnum):
 
 _KINDS = [
     (Kind.COUNT, re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:share|percentage|percent|proportion|"
-                            r"fraction)\b", re.I)),
+                            r"fraction|figure|figures|number|amount|rate)\b", re.I)),
     (Kind.MEASURE, re.compile(r"\bhow (?:long|big|large|high|tall|far|deep|wide|old|heavy)\b|"
                               # "What's Pakistan's total population?": a quantity is asked for by its name
                               r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+(?:(?!of\b)[\w’'-]+\s+){0,3}?"
@@ -467,17 +467,26 @@ def unmet_carried_names(question: str, named: str) -> list[str]:
     return [] if any(keyfacts.mentions(word, named) for name in names for word in name.split()) else sorted(names)
 
 
-def unmet(question: str, sentence: str, context: str = "", referred: str = "", field: str = "") -> list[str]:
+def _known_in(known: Collection[str], part: str) -> list[str]:
+    """Of the names the caller knows, those a part of the question says that its own names leave out."""
+    said = asked_names(part)
+    return [name for name in known if name not in said and re.search(rf"\b{re.escape(name)}\b", part)]
+
+
+def unmet(question: str, sentence: str, context: str = "", referred: str = "", field: str = "",
+          known: Collection[str] = ()) -> list[str]:
     """What the question asks for that the sentence does not state (empty: it may answer). context: its document's
     title and section, which name what every sentence there is about; referred: the sentence it refers back to
     ("Twelve of these interdictions ..."), which says what it counts; field: the everyday words for the field the
-    sentence gives ("Labor force": workers, jobs), which say what it counts when the question asks for them."""
+    sentence gives ("Labor force": workers, jobs), which say what it counts when the question asks for them; known:
+    words of the question the caller knows to be names of places or peoples, wherever they stand ("Russian
+    inflation in 2024: ..." opens with one), asked about like its other names."""
     named = f"{sentence}\n{context}"
     # A question of several parts ("Which groups ..., and what role have Tajik nationals played?") is answered
     # part by part: a sentence must name what one part asks about.
     own = _CONTEXT.sub("", question)
     anchored = anchors(question)
-    missing = min(([f"name {name}" for name in asked_names(part) if name not in anchored
+    missing = min(([f"name {name}" for name in asked_names(part) + _known_in(known, part) if name not in anchored
                     and not keyfacts.mentions(name, named)
                     and not any(keyfacts.mentions(other, named) for other in alternatives(part, name))]
                    for part in _PARTS.split(own) if part.strip()), key=len, default=[])
@@ -516,6 +525,7 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "", f
     elif kind is None:  # "What is the capital of Iraq?": a sentence that only mentions Iraq does not say
         looked_up = _LOOKUP.match(question)
         about = stated_terms(looked_up.group(1)) - STOPWORDS if looked_up else set()
+    about -= {term(w) for name in known for w in words(name)}
     if about and not shares(about, stated_terms(named) - only_in_compounds(sentence, question)):
         missing.append(f"what is asked of it ({', '.join(sorted(about))})")
     elif kind is Kind.MEASURE and about and not about & _MEASURES and shares(about, stated_terms(sentence)) \

@@ -427,3 +427,19 @@ def test_a_field_s_everyday_words_say_what_it_counts_when_the_question_counts_th
 
 def test_i_m_is_no_name():
     assert asked.asked_names("If I'm planning a trip to Qatar, what currency will I've to carry?") == ["Qatar"]
+
+
+def test_what_figure_asks_for_a_number():
+    assert asked.answer_kind("Russian inflation in 2024: what figure does the Factbook give?") is Kind.COUNT
+
+
+def test_a_known_place_word_opening_the_question_is_asked_about_like_its_other_names():
+    question = "Russian inflation in 2024: what figure does the Factbook give?"
+    maldives = "Inflation rate (consumer prices) 2024: 1.4% (2024 est.)."
+    assert asked.unmet(question, maldives, "The World Factbook: Maldives\nEconomy") == []  # "Russian" opens it
+    assert "name Russian" in asked.unmet(question, maldives, "The World Factbook: Maldives\nEconomy", known=["Russian"])
+    military = "Military Expenditures 2024: 7% of GDP (2024 est.)."
+    unmet = asked.unmet(question, military, "The World Factbook: Russia\nMilitary and Security", known=["Russian"])
+    assert unmet and not [m for m in unmet if m.startswith("name")]  # Russia's, but not its inflation
+    russia = "Inflation rate (consumer prices) 2024: 8.4% (2024 est.)."
+    assert asked.unmet(question, russia, "The World Factbook: Russia\nEconomy", known=["Russian"]) == []

@@ -167,3 +167,15 @@ def test_a_compared_entity_is_named_as_the_title_of_the_document_its_answer_cite
     assert _as_titled("US", us, names) == "United States"
     assert _as_titled("Germany", us, names) == "Germany"  # not what the cited document is about
     assert _as_titled("US", us + [Citation(2, "gm", "gm", "", None, "2.4%", 0, 4)], names) == "US"  # two documents
+
+
+def test_a_place_asked_about_by_its_people_is_not_answered_from_another_place_s_profile(fresh_settings):
+    from assistant.engine import Engine
+    from assistant.sources import manage
+
+    manage.add_factbook(fresh_settings, ["rs", "mv"])  # Russia's inflation stops at 2021; the Maldives' has 2024
+    engine = Engine(fresh_settings)
+    unstated = engine.ask("Russian inflation in 2024: what figure does the Factbook give?")
+    assert not unstated.citations, unstated.text
+    stated = engine.ask("Russian inflation in 2021: what figure does the Factbook give?")
+    assert any(c.doc_id == "factbook-rs" and "6.7%" in c.quote for c in stated.citations), stated.text

@@ -125,6 +125,8 @@ class ExtractiveAnswerer:
         within = bool(_ASKS_PLACE_WITHIN.search(question))
         asked_terms = set(terms(question))
         unprofiled = self._unprofiled_places(question)
+        profiled = self._profiled_places(question)
+        known = self._place_words(question)
         for passage in passages:
             text = doc_texts.get(passage.doc_id, "")
             meta = (metas or {}).get(passage.doc_id)
@@ -149,9 +151,10 @@ class ExtractiveAnswerer:
                 referred = before if _BACK_REFERENCE.match(sentence) else ""  # "Twelve of these ..." is about it
                 context = "\n".join([meta.title if meta else passage.title, passage.section, described, referred,
                                      group])
-                if typed and (asked.unmet(question, sentence, context, referred, plain)
+                if typed and (asked.unmet(question, sentence, context, referred, plain, known)
                               or within and not self._names_place_within(f"{sentence} {referred}", question)
-                              or unprofiled and _field_of_another_place(question, unprofiled, sentence, plain)) \
+                              or unprofiled and _field_of_another_place(question, unprofiled, sentence, plain)
+                            or profiled and self._of_another_place(passage.doc_id, profiled, sentence)) \
                         or keep and not keep(sentence):
                     continue
                 candidates.append((passage, s, e, sentence, described, f"{group}\n{referred}"))
@@ -224,6 +227,30 @@ class ExtractiveAnswerer:
                                      for name in named):
             return []
         return named
+
+    def _profiled_places(self, question: str) -> dict[str, str]:
+        """The documents about places that the question names outright, by name or by their people ("Russian
+        inflation": Russia's), with their places' names."""
+        if self.names is None:
+            return {}
+        named = self.names.subjects(question) | self.names.peoples_places(question)
+        return {doc_id: place for doc_id in named for place in [self.names.place_of(doc_id)] if place}
+
+    def _place_words(self, question: str) -> list[str]:
+        """The question's words that name a place or people with a document of its own, those its names leave out
+        ("Russian" opening "Russian inflation in 2024: ...", capitalised wherever it stood)."""
+        if self.names is None:
+            return []
+        said = {w for name in asked.asked_names(question) for w in name.split()}
+        capitalised = re.findall(r"\b[A-Z][a-z]{3,}\b", asked.without_context(question))
+        return sorted({word for word in capitalised if word not in said
+                       and (self.names.subjects(word) or self.names.place_of_people(word))})
+
+    def _of_another_place(self, doc_id: str, profiled: dict[str, str], sentence: str) -> bool:
+        """A sentence of another place's document that names none of the places asked about: "Inflation rate
+        (consumer prices) 2024: 1.4%" of the Maldives says nothing of Russia's inflation."""
+        return doc_id not in profiled and self.names is not None and self.names.place_of(doc_id) is not None \
+            and not any(keyfacts.mentions(place, sentence) for place in profiled.values())
 
     def _names_place_within(self, sentence: str, question: str) -> bool:
         """For "Which Pakistani cities ...?": a place the sentence names (in a field's value, or after "in", "at",
