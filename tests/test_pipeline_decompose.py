@@ -235,3 +235,17 @@ def test_a_city_referred_to_after_a_statement_naming_a_capital_is_that_capital()
         "What time is it in the capital of Iran?"
     assert decompose.city_of_lead("ISKP attacked the capital of Iran. Is there an airport?") is None  # existential
     assert decompose.city_of_lead("ISKP attacked Iran and Turkey. How many people live in that city?") is None
+
+
+@pytest.mark.parametrize("question, entities", [
+    ("Germany vs Russia: which has more doctors per head?", ["Germany", "Russia"]),
+    ("Qatar versus the Maldives, which is larger by area?", ["Qatar", "Maldives"]),
+])
+def test_a_pair_named_before_the_question_is_compared(question, entities):
+    plan = decompose.comparison(question)
+    assert plan is not None and plan.entities == entities
+    assert all(entity in part for entity, part in zip(entities, plan.parts))
+
+
+def test_a_pair_named_before_no_question_is_no_comparison():
+    assert decompose.comparison("Russia vs Ukraine: the war in numbers") is None

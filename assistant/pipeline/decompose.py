@@ -169,7 +169,7 @@ def asked_of_capital(question: str, reference: re.Match, place: str) -> str:
 def comparison(question: str) -> Plan | None:
     """"Which has the longer X, A or B?" ("Which of A and B has the longer X?", "Is A's X longer than B's?"): the same
     question of A and of B, and what decides between them."""
-    question = _qualifier_joined(question)
+    question = _versus_led(_qualifier_joined(question))
     match = _ALTERNATIVES.search(question) or _BOTH_NAMED.search(question)
     than = None if match else _THAN.match(question)
     if match:
@@ -194,6 +194,21 @@ def comparison(question: str) -> Plan | None:
         return None  # nothing said of what is compared
     parts = [_sub_question(comparative, rest, entity, verb_form) for entity in entities]
     return Plan(Mode.COMPARISON, parts, entities, comparative)
+
+
+# "Germany vs Russia: which has more doctors per head?": the pair named first, then the question.
+_VERSUS_LED = re.compile(rf"^\s*({_NAME})\s+(?:vs\.?|versus)\s+({_NAME})\s*(?::|,|\s[-–—])\s*(.+?)\s*\??\s*$",
+                         re.I)
+
+
+def _versus_led(question: str) -> str:
+    """"Germany vs Russia: which has more doctors per head?" as "Which has more doctors per head, Germany or
+    Russia?"; any other question as it is."""
+    found = _VERSUS_LED.match(question)
+    if not found or not _QUESTION_WORD.match(found.group(3)):
+        return question
+    asked_ = found.group(3)
+    return f"{asked_[:1].upper()}{asked_[1:]}, {found.group(1)} or {found.group(2)}?"
 
 
 # "Whose population is younger, Iran's or Pakistan's? Going by median age.": a statement after the question
