@@ -216,7 +216,15 @@ def asked_names(question: str) -> list[str]:
     state") and the context added from earlier turns left out."""
     question = _CONTEXT.sub("", question)
     described = set(descriptions(question))
-    return sorted(name for name in keyfacts.names(question) if name not in described)
+    first, *others = _SENTENCE_BREAK.split(question.strip())
+    found = keyfacts.names(first)
+    for sentence in others:  # "Someone told me ...": capitalised because a sentence starts there; "Wells?" alone not
+        found |= keyfacts.names(sentence, first_word=not _OPENS_WITH_WORD.match(sentence))
+    return sorted(name for name in found if name not in described)
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+(?=[\"“‘']?[A-Z])")
+_OPENS_WITH_WORD = re.compile(r"^[\"“‘']?[A-Z][a-z’']*\s+[a-z]")  # a capitalised word, then one in lower case
 
 
 # Words that place a question in the present ("today", "currently") and say nothing of what it asks about.

@@ -443,3 +443,9 @@ def test_a_known_place_word_opening_the_question_is_asked_about_like_its_other_n
     assert unmet and not [m for m in unmet if m.startswith("name")]  # Russia's, but not its inflation
     russia = "Inflation rate (consumer prices) 2024: 8.4% (2024 est.)."
     assert asked.unmet(question, russia, "The World Factbook: Russia\nEconomy", known=["Russian"]) == []
+
+
+def test_a_later_sentence_s_first_word_is_no_name_when_the_sentence_goes_on_but_a_one_word_fragment_may_be():
+    assert asked.asked_names("From what age can people vote in Qatar? Someone told me it changed.") == ["Qatar"]
+    assert asked.asked_names("New on the desk here. When did ISKP first show up? Just the year.") == ["ISKP"]
+    assert "Pylons" in asked.asked_names("They attack the grid. Pylons? What does the report say?")
