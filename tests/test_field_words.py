@@ -115,3 +115,10 @@ def test_a_field_named_after_another_but_not_narrowing_it_keeps_its_words():
 def test_what_people_pay_with_is_the_currency():
     asked = _asked("What do they pay with there?")
     assert field_words.of("Exchange rates, Currency: Qatari rials (QAR) per US dollar -.", asked)
+
+
+def test_what_a_country_buys_from_abroad_is_its_imports_not_its_exports():
+    asked = _asked("What does it mainly buy from abroad? Top goods, please.")
+    imports = field_words.of("Imports - commodities: broadcasting equipment, corn, soybeans (2023).", asked)
+    exports = field_words.of("Exports - commodities: plastics, iron ore, natural gas (2023).", asked)
+    assert len(set(imports.split()) & asked) > len(set(exports.split()) & asked)
