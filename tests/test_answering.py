@@ -414,3 +414,14 @@ def test_a_why_question_gets_the_next_sentence_when_it_goes_on_about_the_same_th
     assert "reemerged" in why.text and carried_on in why.text, why.text
     where = extractive_engine.ask("Where has ISKP reemerged since the withdrawal?")
     assert "reemerged" in where.text and carried_on not in where.text, where.text
+
+
+def test_an_other_qualifier_is_the_rest_of_a_field_not_the_field_asked():
+    from assistant.backends.extractive import _asked_field
+    from assistant.textutil import terms
+
+    asked = set(terms("How much pure alcohol do people drink a year?"))
+    assert not _asked_field("Alcohol consumption per capita, other alcohols: 0 liters of pure alcohol (2019 est.).",
+                            asked)
+    assert _asked_field("Alcohol consumption per capita, beer: 5.57 liters of pure alcohol (2019 est.).",
+                        set(terms("How much beer do people drink a year?")))
