@@ -454,18 +454,19 @@ FEW_FIELDS = 2  # a word of one or two fields names them ("defence"); a word of 
 
 
 def better_field(sentence: str, asked: set[str]) -> str:
-    """A Factbook field the question asks for rather than the one the sentence gives: a label whose words fit every
-    asked term (names aside) that the sentence and its label's words fit, and more, one at least that few fields
-    have ("What share of its economy goes to defence?" asks for "Military Expenditures", not "GDP - composition, by
-    end use, government consumption", though both are shares of the economy). "" when the sentence gives no field
-    the table knows, or no field fits the question better."""
+    """A Factbook field the question asks for rather than the one the sentence gives: a label whose words fit more
+    asked terms (names aside) than the sentence and its label's words do, one at least of them few fields have
+    ("What share of its economy goes to defence?" asks for "Military Expenditures", not "GDP - composition, by end
+    use, government consumption", though both are shares of the economy; "What share of adults smoke?" for "Tobacco
+    use", not "Obesity - adult prevalence rate"). "" when the sentence gives no field the table knows, or no field
+    fits the question better."""
     whole = _known_field(sentence)
     if not whole:
         return ""
     fitted = (_label_terms(whole) | set(terms(sentence))) & asked
     fits = {other: _label_terms(other) & asked for other in FIELD_WORDS}
     better = [other for other, fit in fits.items()
-              if fit > fitted and any(_fields_of(term) <= FEW_FIELDS for term in fit - fitted)]
+              if len(fit) > len(fitted) and any(_fields_of(term) <= FEW_FIELDS for term in fit - fitted)]
     return max(better, key=lambda other: len(fits[other]), default="")
 
 

@@ -122,3 +122,9 @@ def test_what_a_country_buys_from_abroad_is_its_imports_not_its_exports():
     imports = field_words.of("Imports - commodities: broadcasting equipment, corn, soybeans (2023).", asked)
     exports = field_words.of("Exports - commodities: plastics, iron ore, natural gas (2023).", asked)
     assert len(set(imports.split()) & asked) > len(set(exports.split()) & asked)
+
+
+def test_a_field_fitting_more_of_what_is_claimed_is_better_though_it_misses_a_word_the_cited_one_fits():
+    said = _asked("What share of adults smoke or use tobacco?")
+    assert field_words.better_field("Obesity - adult prevalence rate: 14.2% (2016).", said) == "Tobacco use"
+    assert field_words.better_field("Tobacco use, total: 20.8% (2025 est.).", said) == ""
