@@ -205,7 +205,7 @@ FIELD_WORDS: dict[str, str] = {
     "Land boundaries": "borders border neighbours neighbors bordering frontier frontiers adjacent",
     "Land boundaries, border countries": "neighbours neighbors bordering adjacent neighbouring neighboring touching",
     "Land use": "farmland forests agriculture cropland pasture usage",
-    "Land use, agricultural land": "farmland farming farms cropland crops pasture arable grazing",
+    "Land use, agricultural land": "farmland farming farms cropland crops pasture arable grazing agriculture",
     "Land use, forest": "forests woods woodland wooded trees forested jungle",
     "Languages": "speak spoken speaking tongue tongues language dialects speech",
     "Legal system": "law laws courts jurisprudence judicial legislation code civil",
@@ -404,8 +404,9 @@ def _fit(label: str, field: str, asked: set[str]) -> tuple[int, int]:
     """How well a label's words fit the question: how many asked terms its words and its field's share, then how
     many its own words do ("president" is the chief of state's own word, only its field's for the head of
     government). A label without words of its own ("Life expectancy at birth, total population") is its field's
-    main entry, whose words are its own."""
-    own = _terms(_words(label) or _words(field)) & asked
+    main entry, whose words are its own; not one for the rest of the field ("Land use, other")."""
+    rest = bool(re.match(r"\s*other\b", label.rsplit(",", 1)[-1], re.I)) and "," in label
+    own = _terms(_words(label) or ("" if rest else _words(field))) & asked
     return len(own | (_terms(_words(field)) & asked)), len(own)
 
 

@@ -128,3 +128,9 @@ def test_a_field_fitting_more_of_what_is_claimed_is_better_though_it_misses_a_wo
     said = _asked("What share of adults smoke or use tobacco?")
     assert field_words.better_field("Obesity - adult prevalence rate: 14.2% (2016).", said) == "Tobacco use"
     assert field_words.better_field("Tobacco use, total: 20.8% (2025 est.).", said) == ""
+
+
+def test_a_label_for_the_rest_of_a_field_is_not_its_main_entry():
+    asked = _asked("How much of the land is used for agriculture?")
+    assert field_words.of("Land use, other: 69% (2023 est.).", asked) == ""
+    assert field_words.of("Land use, agricultural land: 27.9% (2023 est.).", asked)
