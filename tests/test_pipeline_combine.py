@@ -171,3 +171,28 @@ def test_a_unit_spelt_out_by_the_model_stays_with_the_verdict():
     assert combined is not None, plan
     assert "by 1,867 meters: 7,492 meters, against Iran’s 5,625 meters" in combined.text.split("\n")[0], combined.text
     assert claims_hold(combined), combined.text
+
+
+def test_no_verdict_between_two_factbook_fields_though_both_are_plain_counts():
+    plan = decompose.run("Which has more people online, India or China?")
+
+    def combined(india: str, china: str) -> str:
+        docs = {"fb-in": f"# The World Factbook: India\n\n{india}", "fb-ch": f"# The World Factbook: China\n\n{china}"}
+
+        def quoted(doc_id: str, quote: str, n: int = 1) -> Citation:
+            start = docs[doc_id].index(quote)
+            return Citation(n, doc_id, doc_id, "", None, quote, start, start + len(quote))
+
+        def naming_in(about: str, citations: list[Citation]) -> Citation | None:
+            spans = [(c.doc_id, combine.first_naming_sentence(about, docs[c.doc_id])) for c in citations]
+            return next((quoted(d, docs[d][span[0]:span[1]]) for d, span in spans if span), None)
+
+        answers = [SubAnswer(q, about, f"“{quote}” [1]", [quoted(d, quote)])
+                   for q, about, d, quote in zip(plan.parts, ("India", "China"), ("fb-in", "fb-ch"), (india, china))]
+        result = combine.run(plan, answers, naming_in)
+        assert result is not None
+        return result.text
+
+    population = "Population, total: 1,419,316,933 (2025 est.)."
+    assert "more by 12,135,724" in combined(population, "Population, total: 1,407,181,209 (2025 est.).")
+    assert "more by" not in combined(population, "Broadcast media: state-run stations offer more than 2,000 channels.")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .. import keyfacts
+from .. import field_words, keyfacts
 from ..citations import MARKER, Citation, marker_numbers
 from ..textutil import sentence_spans, strip_markers, terms
 from .decompose import Comparative, Mode, Plan
@@ -139,6 +139,9 @@ def _verdict(comparative: Comparative, labelled: list[tuple[SubAnswer, str, int 
     values = [_value(text, comparative.how == "when", a.question) for a, text, _ in labelled]
     if any(v is None for v in values) or any(name is None for _, _, name in labelled):
         return None
+    fields = {_field(a) for a, _, _ in labelled} - {""}
+    if len(fields) > 1:
+        return None  # not one measure: "Population, total" against "Broadcast media" (2,000 channels)
     (first, second) = values
     assert first is not None and second is not None
     if first[0] == second[0] or _unit(first[1]) != _unit(second[1]):
@@ -151,6 +154,13 @@ def _verdict(comparative: Comparative, labelled: list[tuple[SubAnswer, str, int 
     by = "" if comparative.how == "when" else f" by {_difference(w_value, l_value)}"
     return (f"{winner[0].about} [{winner[2]}] — {comparative.word}{by}: {w_value[1]}, against {possessive} "
             f"{l_value[1]} {cited}.")
+
+
+def _field(answer: SubAnswer) -> str:
+    """The Factbook field its first quote gives ("Population" of "Population, total: 84,625,585 ..."), year aside;
+    "" for a quote of prose."""
+    label = field_words.FIELD_LABEL.match(answer.citations[0].quote) if answer.citations else None
+    return field_words.field_of(label.group(1).strip())[0] if label else ""
 
 
 def _difference(first: tuple[float, str], second: tuple[float, str]) -> str:
