@@ -154,7 +154,7 @@ class ExtractiveAnswerer:
                 if typed and (asked.unmet(question, sentence, context, referred, plain, known)
                               or within and not self._names_place_within(f"{sentence} {referred}", question)
                               or unprofiled and _field_of_another_place(question, unprofiled, sentence, plain)
-                            or profiled and self._of_another_place(passage.doc_id, profiled, sentence)) \
+                              or profiled and self._of_another_place(passage.doc_id, profiled, sentence)) \
                         or keep and not keep(sentence):
                     continue
                 candidates.append((passage, s, e, sentence, described, f"{group}\n{referred}"))
