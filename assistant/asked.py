@@ -25,7 +25,8 @@ class Kind(StrEnum):
 _KINDS = [
     (Kind.COUNT, re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|\bwhat (?:share|percentage|percent|proportion|"
                             r"fraction|figure|figures|number|amount|rate)\b", re.I)),
-    (Kind.MEASURE, re.compile(r"\bhow (?:long|big|large|high|tall|far|deep|wide|old|heavy)\b|"
+    (Kind.MEASURE, re.compile(r"\bhow (?:long|big|large|high|tall|far(?!\s+(?:[\w’'-]+\s+){1,8}go(?:es)?\b)|deep|wide|"
+                              r"old|heavy)\b|"  # "How far does it actually go?" asks how much, not a distance
                               # "What's Pakistan's total population?": a quantity is asked for by its name
                               r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+(?:(?!of\b)[\w’'-]+\s+){0,3}?"
                               r"(?:population|area|gdp|budget|coastline|length|elevation|altitude|height|"

@@ -13,6 +13,8 @@ PLOTS = ("Since 2015, foreign law enforcement has interdicted at least sixteen I
     ("How many ISKP plots were foiled in Iran?", Kind.COUNT),
     ("What share of GDP came from remittances?", Kind.COUNT),
     ("How long is the border between Tajikistan and Uzbekistan?", Kind.MEASURE),
+    ("How far is Kabul from Islamabad?", Kind.MEASURE),
+    ("How far do the Taliban's efforts against ISKP actually go?", None),
     ("When was the Islamic Republic of Iran proclaimed?", Kind.DATE),
     ("In what year did ISKP emerge?", Kind.DATE),
     ("Who is the president of Tunisia?", Kind.NAME),
