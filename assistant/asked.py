@@ -476,10 +476,10 @@ def unmet_carried_names(question: str, named: str) -> list[str]:
     return [] if any(keyfacts.mentions(word, named) for name in names for word in name.split()) else sorted(names)
 
 
-def _known_in(known: Collection[str], part: str) -> list[str]:
-    """Of the names the caller knows, those a part of the question says that its own names leave out."""
+def _names_in(part: str, known: Collection[str]) -> list[str]:
+    """The names a part of the question asks about, with those the caller knows that it says and they leave out."""
     said = asked_names(part)
-    return [name for name in known if name not in said and re.search(rf"\b{re.escape(name)}\b", part)]
+    return said + [name for name in known if name not in said and re.search(rf"\b{re.escape(name)}\b", part)]
 
 
 def unmet(question: str, sentence: str, context: str = "", referred: str = "", field: str = "",
@@ -495,7 +495,7 @@ def unmet(question: str, sentence: str, context: str = "", referred: str = "", f
     # part by part: a sentence must name what one part asks about.
     own = _CONTEXT.sub("", question)
     anchored = anchors(question)
-    missing = min(([f"name {name}" for name in asked_names(part) + _known_in(known, part) if name not in anchored
+    missing = min(([f"name {name}" for name in _names_in(part, known) if name not in anchored
                     and not keyfacts.mentions(name, named)
                     and not any(keyfacts.mentions(other, named) for other in alternatives(part, name))]
                    for part in _PARTS.split(own) if part.strip()), key=len, default=[])

@@ -405,9 +405,13 @@ def _fit(label: str, field: str, asked: set[str]) -> tuple[int, int]:
     many its own words do ("president" is the chief of state's own word, only its field's for the head of
     government). A label without words of its own ("Life expectancy at birth, total population") is its field's
     main entry, whose words are its own; not one for the rest of the field ("Land use, other")."""
-    rest = bool(re.match(r"\s*other\b", label.rsplit(",", 1)[-1], re.I)) and "," in label
-    own = _terms(_words(label) or ("" if rest else _words(field))) & asked
+    own = _terms(_words(label) or ("" if is_rest(label) else _words(field))) & asked
     return len(own | (_terms(_words(field)) & asked)), len(own)
+
+
+def is_rest(label: str) -> bool:
+    """A label for the rest of its field ("Land use, other", "Alcohol consumption per capita, other alcohols")."""
+    return "," in label and bool(re.match(r"\s*other\b", label.rsplit(",", 1)[1], re.I))
 
 
 @functools.lru_cache(maxsize=1024)

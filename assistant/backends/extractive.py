@@ -454,9 +454,8 @@ def _asked_field(sentence: str, question_terms: set[str]) -> bool:
     if not label:
         return False
     field, *qualifiers = [set(terms(part)) for part in label.group(1).split(",")]
-    rest = bool(re.match(r"\s*other\b", label.group(1).split(",")[-1], re.I))  # "other alcohols": all the rest
     if qualifiers and qualifiers[-1] and _asks(qualifiers[-1], question_terms) and not qualifiers[-1] <= MAIN_ENTRY \
-            and not rest:
+            and not field_words.is_rest(label.group(1)):  # "other alcohols": all the rest
         # "Where does the capital's name come from?": "Capital, etymology", not "Country name, etymology"
         named = _qualified_fields_asked(frozenset(question_terms))
         return not named or label.group(1).split(",")[0].strip() in named
