@@ -284,9 +284,12 @@ def test_metrics_parse_and_their_counters_move(api):
 
 def test_answers_queue_one_at_a_time_and_report_their_wait(api):
     results: list[dict] = []
+    together = threading.Barrier(3)  # sent at once, so that two of them must wait
 
     def ask():
-        results.append(http(api).post("v1/ask", json={"question": PLOTS_Q}).raise_for_status().json())
+        client = http(api)
+        together.wait()
+        results.append(client.post("v1/ask", json={"question": PLOTS_Q}).raise_for_status().json())
 
     threads = [threading.Thread(target=ask) for _ in range(3)]
     for t in threads:
